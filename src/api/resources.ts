@@ -1,0 +1,128 @@
+/**
+ * The resource table: every resource skiff stores, and every group/version that serves it.
+ *
+ * A {@link ResourceType} is what is stored (one storage form, one key prefix). A
+ * {@link ServedVersion} is one group/version under which clients can reach it; legacy versions
+ * (`extensions/v1beta1`) convert to and from the stored form at the edge.
+ */
+import { extensionsConverters, type Converter } from './conversion/index.js';
+
+export interface ScaleSubresource {
+  /** JSON path of the desired replicas, e.g. `spec.replicas`. */
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  /** Where the label selector is, printed as a string in Scale.status.selector. */
+  readonly labelSelectorPath?: string;
+}
+
+export interface Subresources {
+  readonly status?: boolean;
+  readonly scale?: ScaleSubresource;
+  readonly binding?: boolean;
+  readonly log?: boolean;
+}
+
+export interface ResourceType {
+  /** Plural resource name, also the storage key segment: `/registry/<group>/<plural>/...`. */
+  readonly plural: string;
+  readonly singular: string;
+  readonly kind: string;
+  /** The group it is stored under (and its preferred group). */
+  readonly group: string;
+  /** The version of the stored form. */
+  readonly storageVersion: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly subresources: Subresources;
+}
+
+export interface ServedVersion {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: ResourceType;
+  /** Served unless `--runtime-config` turns it off (or on, when false). */
+  readonly enabledByDefault: boolean;
+  /** Short names announced in discovery for this version; legacy versions announce none so
+   * that kubectl does not warn about ambiguous short names. */
+  readonly shortNames: readonly string[];
+  /** Absent when this is the storage version. */
+  readonly converter?: Converter;
+}
+
+function resource(r: Omit<ResourceType, 'singular' | 'categories' | 'subresources' | 'shortNames'> &
+  Partial<Pick<ResourceType, 'categories' | 'subresources' | 'shortNames' | 'singular'>>): ResourceType {
+  return {
+    singular: r.singular ?? r.kind.toLowerCase(),
+    categories: r.categories ?? [],
+    subresources: r.subresources ?? {},
+    shortNames: r.shortNames ?? [],
+    ...r,
+  };
+}
+
+const replicasScale: ScaleSubresource = {
+  specReplicasPath: 'spec.replicas',
+  statusReplicasPath: 'status.replicas',
+  labelSelectorPath: 'spec.selector',
+};
+
+export const namespaces = resource({ plural: 'namespaces', kind: 'Namespace', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['ns'], subresources: { status: true } });
+export const nodes = resource({ plural: 'nodes', kind: 'Node', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['no'], subresources: { status: true } });
+export const pods = resource({ plural: 'pods', kind: 'Pod', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true, binding: true, log: true } });
+export const services = resource({ plural: 'services', kind: 'Service', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: { status: true } });
+export const endpoints = resource({ plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['ep'] });
+export const replicationControllers = resource({ plural: 'replicationcontrollers', kind: 'ReplicationController', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['rc'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
+export const events = resource({ plural: 'events', kind: 'Event', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['ev'] });
+export const configMaps = resource({ plural: 'configmaps', kind: 'ConfigMap', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['cm'] });
+export const secrets = resource({ plural: 'secrets', kind: 'Secret', group: '', storageVersion: 'v1', namespaced: true });
+export const serviceAccounts = resource({ plural: 'serviceaccounts', kind: 'ServiceAccount', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['sa'] });
+export const leases = resource({ plural: 'leases', kind: 'Lease', group: 'coordination.k8s.io', storageVersion: 'v1', namespaced: true });
+export const jobs = resource({ plural: 'jobs', kind: 'Job', group: 'batch', storageVersion: 'v1', namespaced: true, categories: ['all'], subresources: { status: true } });
+export const daemonSets = resource({ plural: 'daemonsets', kind: 'DaemonSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: { status: true } });
+export const replicaSets = resource({ plural: 'replicasets', kind: 'ReplicaSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
+export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
+
+/** Every stored resource. */
+export const resourceTypes: readonly ResourceType[] = [
+  namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
+  serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
+];
+
+function native(r: ResourceType): ServedVersion {
+  return { group: r.group, version: r.storageVersion, resource: r, enabledByDefault: true, shortNames: r.shortNames };
+}
+
+function legacy(r: ResourceType, enabledByDefault: boolean): ServedVersion {
+  const converter = extensionsConverters[r.kind];
+  if (!converter) throw new Error(`no extensions/v1beta1 converter for ${r.kind}`);
+  return { group: 'extensions', version: 'v1beta1', resource: r, enabledByDefault, shortNames: [], converter };
+}
+
+/**
+ * Every group/version/resource the server can serve, in discovery order (preferred groups first).
+ * `extensions/v1beta1` serves jobs and replicasets by default and daemonsets and deployments only
+ * when `--runtime-config` enables them, as the seeds' Kubernetes did.
+ */
+export const servedVersions: readonly ServedVersion[] = [
+  ...resourceTypes.map(native),
+  legacy(jobs, true),
+  legacy(replicaSets, true),
+  legacy(daemonSets, false),
+  legacy(deployments, false),
+];
+
+/** Group → versions in preference order. */
+export function groupVersions(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of servedVersions) {
+    const list = out.get(s.group) ?? [];
+    if (!list.includes(s.version)) list.push(s.version);
+    out.set(s.group, list);
+  }
+  return out;
+}
+
+export function findResourceType(group: string, plural: string): ResourceType | undefined {
+  return resourceTypes.find((r) => r.group === group && r.plural === plural);
+}
