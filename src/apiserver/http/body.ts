@@ -1,0 +1,50 @@
+/** Request bodies: size-limited reading and decoding by Content-Type (JSON or YAML). */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '../../api/errors.js';
+
+/** Kubernetes' limit on request bodies. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    throw new RequestEntityTooLargeError(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw new RequestEntityTooLargeError(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Parses a body as JSON, or YAML where the media type says so. */
+export function decodeBody(text: string, type: string): unknown {
+  if (text.trim() === '') throw new BadRequestError('the request body is empty');
+  if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    try {
+      return parseYaml(text, { uniqueKeys: true });
+    } catch (err) {
+      throw new BadRequestError(`error converting YAML to JSON: ${(err as Error).message}`);
+    }
+  }
+  if (type !== '' && !type.endsWith('json') && type !== '*/*') {
+    throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BadRequestError(`error decoding request body: ${(err as Error).message}`);
+  }
+}

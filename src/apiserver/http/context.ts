@@ -1,0 +1,21 @@
+/** Everything a request handler needs, built once at server start. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceType } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import type { RuntimeConfig } from '../runtimeconfig.js';
+import type { Registry } from '../registry/registry.js';
+import type { WatchCacheHub } from '../watchcache.js';
+
+/** Serves `pods/NAME/log` from the node that runs the pod (the node agent provides it). */
+export type PodLogStreamer = (pod: KubeObject, query: URLSearchParams, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface ApiContext {
+  readonly runtime: RuntimeConfig;
+  readonly hub: WatchCacheHub;
+  registry(r: ResourceType): Registry;
+  /** `host:port` clients reach this server at, for `/api` discovery. */
+  readonly serverAddress: string;
+  /** How often watches that allow bookmarks get one. */
+  readonly bookmarkIntervalMs: number;
+  podLogs?: PodLogStreamer;
+}

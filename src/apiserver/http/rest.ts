@@ -1,0 +1,189 @@
+/** The REST verbs on resources: get, list, create, update, patch, delete, deletecollection. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  BadRequestError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NoResourceError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+} from '../../api/errors.js';
+import { namespaces, type ServedVersion } from '../../api/resources.js';
+import { isRecord, type KubeObject } from '../../api/types.js';
+import type { ApiContext } from './context.js';
+import type { ResourceRequest } from './requestinfo.js';
+import { negotiateObject } from './negotiate.js';
+import { renderList, renderObject, toServed } from './render.js';
+import { sendJson } from './status.js';
+import { fieldValidation, includeObject, intParam, isDryRun, listQuery } from './query.js';
+import { checkFields, checkObject, fromServed, readObject } from './decode.js';
+import { decodeBody, mediaType, readBody } from './body.js';
+import { applyPatch, patchTypeOf } from '../patch/index.js';
+import { serveWatch } from './watch.js';
+import { serveSubresource } from './subresources.js';
+import type { DeleteOptions, Registry } from '../registry/registry.js';
+
+/** Namespaces that always exist and cannot be deleted. */
+const protectedNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
+export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: ResourceRequest, q: URLSearchParams): Promise<void> {
+  const sv = ctx.runtime.find(info.group, info.version, info.resource);
+  if (!sv) throw new NoResourceError();
+  const r = sv.resource;
+  if (!r.namespaced && info.namespace !== undefined) throw new NoResourceError();
+  const registry = ctx.registry(r);
+  if (info.subresource !== undefined) {
+    if (info.name === undefined) throw new NoResourceError();
+    await serveSubresource(ctx, req, res, info, sv, registry, q);
+    return;
+  }
+  const format = () => negotiateObject(req.headers.accept);
+  const reply = (code: number, obj: KubeObject) => {
+    const out = renderObject(obj, sv, format(), registry.strategy.printer, includeObject(q));
+    sendJson(res, code, out.body, out.contentType);
+  };
+  switch (info.verb) {
+    case 'get': {
+      reply(200, await registry.get(info.namespace, info.name!));
+      return;
+    }
+    case 'list': {
+      if (r.namespaced && info.namespace === undefined && info.name !== undefined) throw new NoResourceError();
+      const list = await registry.list(info.namespace, listQuery(q, r.kind));
+      const out = renderList(list, sv, format(), registry.strategy.printer, includeObject(q));
+      sendJson(res, 200, out.body, out.contentType);
+      return;
+    }
+    case 'watch': {
+      await serveWatch(ctx, req, res, sv, registry, info, q);
+      return;
+    }
+    case 'create': {
+      if (info.name !== undefined) throw new MethodNotAllowedError();
+      if (r.namespaced && info.namespace === undefined) throw new NoResourceError();
+      const obj = await readObject(req, res, sv, fieldValidation(q));
+      setNamespace(obj, info.namespace, r.namespaced);
+      if (info.namespace !== undefined) await admitNamespace(ctx, info.namespace, sv, obj);
+      reply(201, await registry.create(obj, { dryRun: isDryRun(q) }));
+      return;
+    }
+    case 'update': {
+      const obj = await readObject(req, res, sv, fieldValidation(q));
+      setNamespace(obj, info.namespace, r.namespaced);
+      reply(200, await registry.update(info.namespace, info.name!, obj, { dryRun: isDryRun(q) }));
+      return;
+    }
+    case 'patch': {
+      reply(200, await patchObject(req, res, sv, registry, info, q));
+      return;
+    }
+    case 'delete': {
+      if (r === namespaces && protectedNamespaces.has(info.name!)) {
+        throw new ForbiddenError(`namespaces "${info.name!}" is forbidden: this namespace may not be deleted`);
+      }
+      const opts = await deleteOptions(req, q);
+      const result = await registry.delete(info.namespace, info.name!, opts);
+      reply(result.deleted || registry.strategy.finalizersOf(result.object).length === 0 ? 200 : 202, result.object);
+      return;
+    }
+    case 'deletecollection': {
+      const opts = await deleteOptions(req, q);
+      const list = await registry.list(info.namespace, listQuery(q, r.kind));
+      const gone: KubeObject[] = [];
+      for (const o of list.items) {
+        try {
+          gone.push((await registry.delete(o.metadata.namespace, o.metadata.name!, opts)).object);
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+      }
+      const out = renderList({ ...list, items: gone }, sv, format(), registry.strategy.printer, includeObject(q));
+      sendJson(res, 200, out.body, out.contentType);
+      return;
+    }
+  }
+}
+
+function setNamespace(obj: KubeObject, namespace: string | undefined, namespaced: boolean): void {
+  if (!namespaced) {
+    delete obj.metadata.namespace;
+    return;
+  }
+  if (obj.metadata.namespace !== undefined && obj.metadata.namespace !== '' && obj.metadata.namespace !== namespace) {
+    throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  obj.metadata.namespace = namespace;
+}
+
+/** NamespaceLifecycle admission: no new content in a namespace that is missing or terminating. */
+async function admitNamespace(ctx: ApiContext, namespace: string, sv: ServedVersion, obj: KubeObject): Promise<void> {
+  const nsRegistry = ctx.registry(namespaces);
+  let ns = nsRegistry.cache.objects.get(nsRegistry.key(undefined, namespace));
+  if (!ns) {
+    try {
+      ns = await nsRegistry.get(undefined, namespace);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError('namespaces', '', namespace);
+      throw err;
+    }
+  }
+  if (ns.metadata.deletionTimestamp !== undefined) {
+    const what = `${sv.resource.plural}${sv.group ? '.' + sv.group : ''} "${obj.metadata.name ?? obj.metadata.generateName ?? ''}"`;
+    throw new ForbiddenError(`${what} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+}
+
+async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+  const raw = await readBody(req);
+  let body: Record<string, unknown> = {};
+  if (raw.trim() !== '') {
+    const v = decodeBody(raw, mediaType(req) || 'application/json');
+    if (!isRecord(v)) throw new BadRequestError('DeleteOptions must be an object');
+    body = v;
+  }
+  const grace = intParam(q, 'gracePeriodSeconds') ?? (typeof body['gracePeriodSeconds'] === 'number' ? body['gracePeriodSeconds'] : undefined);
+  let policy = q.get('propagationPolicy') ?? (body['propagationPolicy'] as string | undefined);
+  if (policy === undefined && body['orphanDependents'] === true) policy = 'Orphan';
+  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+    throw new BadRequestError(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const pre = isRecord(body['preconditions']) ? (body['preconditions'] as DeleteOptions['preconditions']) : undefined;
+  const dryRun = isDryRun(q) || (Array.isArray(body['dryRun']) && body['dryRun'].includes('All'));
+  return {
+    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+    ...(policy ? { propagationPolicy: policy } : {}),
+    ...(pre ? { preconditions: pre } : {}),
+    dryRun,
+  };
+}
+
+/** PATCH on the object or its status: the patch applies to the served version of the current
+ * object, and the result goes through the normal update path (with retries on conflicts). */
+export async function patchObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sv: ServedVersion,
+  registry: Registry,
+  info: ResourceRequest,
+  q: URLSearchParams,
+  subresource?: 'status',
+): Promise<KubeObject> {
+  const type = patchTypeOf(mediaType(req));
+  if (type === 'apply') {
+    throw new UnsupportedMediaTypeError('server-side apply is not supported by this server; use client-side apply (kubectl apply without --server-side)');
+  }
+  const raw = await readBody(req);
+  const patch = decodeBody(raw, 'application/json');
+  const mode = fieldValidation(q);
+  return registry.guaranteedUpdate(
+    info.namespace,
+    info.name!,
+    (current) => {
+      const served = toServed(current, sv);
+      const patched = checkObject(sv, applyPatch(type, served, patch, sv.resource.kind, info.name!));
+      checkFields(sv, patched, undefined, mode, res);
+      return fromServed(sv, patched);
+    },
+    { dryRun: isDryRun(q), ...(subresource ? { subresource } : {}) },
+  );
+}

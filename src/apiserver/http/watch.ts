@@ -1,0 +1,143 @@
+/**
+ * WATCH: newline-delimited JSON events from the watch cache, with label/field filtering that
+ * turns objects leaving or entering the selection into DELETED/ADDED, bookmarks, initial events
+ * (`sendInitialEvents`), and 410 as an ERROR event when the requested revision is too old.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServedVersion } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import { apiVersionOf } from '../../api/types.js';
+import type { ApiContext } from './context.js';
+import type { ResourceRequest } from './requestinfo.js';
+import type { Registry } from '../registry/registry.js';
+import { makeFilter } from '../registry/list.js';
+import { listPrefix } from '../registry/keys.js';
+import type { CacheEvent } from '../watchcache.js';
+import { negotiateObject } from './negotiate.js';
+import { includeObject, intParam, listQuery } from './query.js';
+import { partialMetadata, table, toServed } from './render.js';
+import { statusOf, toApiError } from './status.js';
+import { parseFieldSelector } from '../../api/fields.js';
+
+/** A client that stops reading gets cut off once this much is queued for it. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+type WireType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export async function serveWatch(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  sv: ServedVersion,
+  registry: Registry,
+  info: ResourceRequest,
+  q: URLSearchParams,
+): Promise<void> {
+  const format = negotiateObject(req.headers.accept);
+  const include = includeObject(q);
+  const query = listQuery(q, sv.resource.kind);
+  const named = info.name !== undefined ? { fieldSelector: parseFieldSelector(`metadata.name=${info.name}`) } : {};
+  const filter = makeFilter({ ...query, ...named }, registry.strategy);
+  const prefix = listPrefix(sv.resource, info.namespace);
+  const rv = q.get('resourceVersion') ?? '';
+  const bookmarks = q.get('allowWatchBookmarks') === 'true';
+  const initialEvents = q.get('sendInitialEvents') === 'true';
+  const timeoutSeconds = intParam(q, 'timeoutSeconds') ?? 1800 + Math.floor(Math.random() * 1800);
+
+  const encode = (type: WireType, obj: KubeObject | object): string => {
+    let object: unknown = obj;
+    if (type !== 'ERROR' && type !== 'BOOKMARK') {
+      const o = obj as KubeObject;
+      if (format.as === 'table') object = table([o], registry.strategy.printer, { resourceVersion: o.metadata.resourceVersion ?? '' }, include, sv, format.version);
+      else if (format.as === 'metadata') object = partialMetadata(o);
+      else object = toServed(o, sv);
+    }
+    return `{"type":"${type}","object":${JSON.stringify(object)}}\n`;
+  };
+
+  // Where the stream starts: "now" after the current state (rv unset or 0, or initial events
+  // asked for), or strictly after a given revision.
+  if (rv === '' && !initialEvents) await ctx.hub.sync();
+  else if (rv !== '' && rv !== '0') await ctx.hub.waitFor(Number(rv)).catch(() => undefined);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+
+  let closed = false;
+  let lastRevision = ctx.hub.currentRevision;
+  const write = (chunk: string): void => {
+    if (closed) return;
+    res.write(chunk);
+    if (res.writableLength > MAX_BUFFERED_BYTES) stop();
+  };
+
+  const deliver = (events: readonly CacheEvent[]): void => {
+    let out = '';
+    for (const e of events) {
+      if (e.revision <= lastRevision) continue;
+      lastRevision = e.revision;
+      if (!e.key.startsWith(prefix)) continue;
+      const now = filter(e.object);
+      if (e.type === 'ADDED') {
+        if (now) out += encode('ADDED', e.object);
+      } else if (e.type === 'DELETED') {
+        if (now) out += encode('DELETED', e.object);
+      } else {
+        const before = e.prevObject ? filter(e.prevObject) : false;
+        if (now && before) out += encode('MODIFIED', e.object);
+        else if (now) out += encode('ADDED', e.object);
+        else if (before) out += encode('DELETED', e.object);
+      }
+    }
+    if (out) write(out);
+  };
+
+  // Backlog and subscription happen in one synchronous step, so no event falls between them.
+  let backlog: CacheEvent[] = [];
+  let initial = '';
+  // Without a revision (or with 0) a watch begins with the current state as ADDED events, as
+  // Kubernetes' "Get State and Start at Most Recent/Any" does.
+  if (rv === '' || rv === '0' || initialEvents) {
+    lastRevision = ctx.hub.currentRevision;
+    for (const [key, obj] of registry.cache.objects) if (key.startsWith(prefix) && filter(obj)) initial += encode('ADDED', obj);
+  } else {
+    try {
+      backlog = registry.cache.eventsSince(Number(rv));
+      lastRevision = Number(rv);
+    } catch (err) {
+      res.end(encode('ERROR', statusOf(toApiError(err))));
+      return;
+    }
+  }
+  const unsubscribe = registry.cache.subscribe(deliver);
+  if (initial) write(initial);
+  if (initialEvents) {
+    write(
+      encode('BOOKMARK', {
+        kind: sv.resource.kind,
+        apiVersion: apiVersionOf(sv.group, sv.version),
+        metadata: { resourceVersion: String(lastRevision), annotations: { 'k8s.io/initial-events-end': 'true' } },
+      }),
+    );
+  }
+  deliver(backlog);
+
+  const bookmarkTimer = bookmarks
+    ? setInterval(() => {
+        write(encode('BOOKMARK', { kind: sv.resource.kind, apiVersion: apiVersionOf(sv.group, sv.version), metadata: { resourceVersion: String(Math.max(lastRevision, ctx.hub.currentRevision)) } }));
+      }, ctx.bookmarkIntervalMs)
+    : undefined;
+  const timeout = setTimeout(() => stop(), timeoutSeconds * 1000);
+
+  function stop(): void {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    if (bookmarkTimer) clearInterval(bookmarkTimer);
+    clearTimeout(timeout);
+    if (!res.writableEnded) res.end();
+  }
+  // Node 20: a client going away shows on the response, not the request.
+  res.on('close', stop);
+  await new Promise<void>((resolve) => res.on('close', () => resolve()));
+}

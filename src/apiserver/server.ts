@@ -1,0 +1,175 @@
+/** The API server: store, watch cache, registries and the HTTPS listener, started and stopped as one. */
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openStore, type Store } from '../storage/index.js';
+import { resourceTypes, namespaces, type ResourceType } from '../api/resources.js';
+import { AlreadyExistsError } from '../api/errors.js';
+import { WatchCacheHub } from './watchcache.js';
+import { Registry } from './registry/registry.js';
+import { strategyFor } from './registry/strategies.js';
+import { compileRuntimeConfig } from './runtimeconfig.js';
+import { ensurePki } from './pki.js';
+import { Authenticator, ensureTokens, type TokenEntry } from './auth.js';
+import { ApiMetrics } from './metrics.js';
+import { OpenApiDocs } from './http/openapi.js';
+import { makeHandler, type VersionInfo } from './http/router.js';
+import type { ApiContext, PodLogStreamer } from './http/context.js';
+import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
+
+export interface ApiServerOptions {
+  readonly dataDir: string;
+  /** `host:port`; port 0 picks a free one. Default 127.0.0.1:6443. */
+  readonly listen?: string;
+  /** Store URL; default `sqlite://<dataDir>/state.db`. */
+  readonly datastore?: string;
+  readonly runtimeConfig?: string;
+  readonly bookmarkIntervalMs?: number;
+  /** Write `<dataDir>/kubeconfig` once serving (default true). */
+  readonly writeKubeconfig?: boolean;
+}
+
+/** The Kubernetes version skiff's API corresponds to (kubectl picks its client by the minor). */
+export const KUBERNETES_VERSION = { major: '1', minor: '32', patch: '0' };
+
+export function versionInfo(): VersionInfo {
+  const v = `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}`;
+  return {
+    major: KUBERNETES_VERSION.major,
+    minor: KUBERNETES_VERSION.minor,
+    gitVersion: `${v}+skiff`,
+    gitCommit: 'skiff',
+    gitTreeState: 'clean',
+    buildDate: '2026-11-23T00:00:00Z',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'tsc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+/** Namespaces every cluster has from the start. */
+const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export class ApiServer {
+  private server: https.Server | undefined;
+  private store: Store | undefined;
+  private hub: WatchCacheHub | undefined;
+  private ready = false;
+  private readonly registries = new Map<ResourceType, Registry>();
+  private podLogs: PodLogStreamer | undefined;
+  /** `https://host:port` once listening. */
+  url = '';
+  caCert = '';
+  tokens: TokenEntry[] = [];
+
+  constructor(readonly options: ApiServerOptions) {}
+
+  get adminToken(): string {
+    return this.tokens.find((t) => t.role === 'admin')!.token;
+  }
+
+  get joinToken(): string {
+    return this.tokens.find((t) => t.role === 'node')!.token;
+  }
+
+  get kubeconfigPath(): string {
+    return path.join(this.options.dataDir, 'kubeconfig');
+  }
+
+  /** Lets the node side serve `pods/NAME/log`. */
+  setPodLogStreamer(fn: PodLogStreamer): void {
+    this.podLogs = fn;
+  }
+
+  async start(): Promise<void> {
+    const { dataDir } = this.options;
+    mkdirSync(dataDir, { recursive: true });
+    const runtime = compileRuntimeConfig(this.options.runtimeConfig);
+    const [host, portText] = splitHostPort(this.options.listen ?? '127.0.0.1:6443');
+    const pki = ensurePki(path.join(dataDir, 'pki'), [host]);
+    this.caCert = pki.caCert;
+    this.tokens = ensureTokens(path.join(dataDir, 'tokens.json'));
+    this.store = await openStore(this.options.datastore ?? `sqlite://${path.join(dataDir, 'state.db')}`);
+    this.hub = new WatchCacheHub(this.store, resourceTypes);
+    await this.hub.start();
+    for (const r of resourceTypes) this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub));
+    await this.bootstrap();
+
+    const self = this;
+    const ctx: ApiContext = {
+      runtime,
+      hub: this.hub,
+      registry: (r) => this.registries.get(r)!,
+      get serverAddress() {
+        return new URL(self.url).host;
+      },
+      bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 60_000,
+      get podLogs() {
+        return self.podLogs;
+      },
+    };
+    const handler = makeHandler({
+      ctx,
+      auth: new Authenticator(this.tokens),
+      metrics: new ApiMetrics(),
+      openapi: new OpenApiDocs(runtime),
+      version: versionInfo(),
+      ready: () => this.ready,
+    });
+    this.server = https.createServer({ cert: pki.cert, key: pki.key, keepAliveTimeout: 65_000 }, handler);
+    // Watches are long-lived; don't let Node's per-request timeout cut them.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(Number(portText), host, () => resolve());
+    });
+    const addr = this.server.address() as AddressInfo;
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    this.url = `https://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${addr.port}`;
+    this.ready = true;
+    if (this.options.writeKubeconfig !== false) {
+      writeKubeconfig(this.kubeconfigPath, kubeconfigYaml(this.url, this.caCert, this.adminToken));
+    }
+  }
+
+  /** The registry of a resource, for in-process components (tests, `skiff up`). */
+  registry(r: ResourceType): Registry {
+    const reg = this.registries.get(r);
+    if (!reg) throw new Error('server not started');
+    return reg;
+  }
+
+  private async bootstrap(): Promise<void> {
+    const reg = this.registries.get(namespaces)!;
+    for (const name of initialNamespaces) {
+      try {
+        await reg.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      } catch (err) {
+        if (!(err instanceof AlreadyExistsError)) throw err;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (this.server) {
+      const s = this.server;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+      this.server = undefined;
+    }
+    this.hub?.stop();
+    await this.store?.close();
+    this.store = undefined;
+  }
+}
+
+export function splitHostPort(hostPort: string): [string, string] {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(hostPort);
+  if (!m) throw new Error(`--listen must be HOST:PORT, got "${hostPort}"`);
+  return [m[1] || '0.0.0.0', m[2]!];
+}

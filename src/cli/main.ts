@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/** The skiff command line: one binary for the server, the nodes and the client. */
+import { Command, CommanderError } from 'commander';
+import { serverCommand } from './commands/server.js';
+import { versionInfo } from '../apiserver/index.js';
+
+const program = new Command('skiff')
+  .description('skiff: a Kubernetes-compatible orchestrator')
+  .version(`skiff ${versionInfo().gitVersion}`, '--version')
+  .showHelpAfterError()
+  .addCommand(serverCommand());
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
