@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// `npm run bench -- NAME [args]`: builds, then runs bench/NAME.ts (compiled) with the rest of the
+// arguments. Benchmarks print a table and, last, one `RESULT {json}` line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [name, ...rest] = process.argv.slice(2);
+if (!name) {
+  console.error('usage: npm run bench -- NAME [args]   (NAME: api)');
+  process.exit(2);
+}
+execFileSync(path.join(root, 'scripts', 'setup'), { stdio: 'inherit' });
+const entry = path.join(root, 'dist', 'bench', `${name}.js`);
+if (!existsSync(entry)) {
+  console.error(`no benchmark named ${name}`);
+  process.exit(2);
+}
+const r = spawnSync(process.execPath, ['--enable-source-maps', entry, ...rest], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
