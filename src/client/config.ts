@@ -1,0 +1,37 @@
+/** Where and how a client reaches the API server: from a kubeconfig file or given directly. */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+
+export interface ClientConfig {
+  /** `https://host:port` */
+  readonly server: string;
+  /** PEM of the CA that signed the server's certificate. */
+  readonly ca: string;
+  readonly token: string;
+  /** Namespace of the current context, if any. */
+  readonly namespace?: string;
+}
+
+interface KubeconfigFile {
+  'current-context'?: string;
+  contexts?: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
+  clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
+  users?: { name: string; user: { token?: string } }[];
+}
+
+/** Reads a kubeconfig file (the current context, or `context`). */
+export function loadKubeconfig(file: string, context?: string): ClientConfig {
+  const kc = parseYaml(readFileSync(file, 'utf8')) as KubeconfigFile;
+  const ctxName = context ?? kc['current-context'];
+  const ctx = kc.contexts?.find((c) => c.name === ctxName)?.context;
+  if (!ctx) throw new Error(`context "${ctxName ?? ''}" not found in ${file}`);
+  const cluster = kc.clusters?.find((c) => c.name === ctx.cluster)?.cluster;
+  if (!cluster) throw new Error(`cluster "${ctx.cluster}" not found in ${file}`);
+  const user = kc.users?.find((u) => u.name === ctx.user)?.user;
+  const ca = cluster['certificate-authority-data']
+    ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8')
+    : cluster['certificate-authority']
+      ? readFileSync(cluster['certificate-authority'], 'utf8')
+      : '';
+  return { server: cluster.server, ca, token: user?.token ?? '', ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
+}

@@ -1,0 +1,197 @@
+/**
+ * A typed REST client for the resources in the resource table: one keep-alive HTTPS agent, JSON
+ * in and out, errors as the API's own error classes (built from the server's Status).
+ */
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { ResourceType } from '../api/resources.js';
+import { ApiError, type StatusReason } from '../api/errors.js';
+import type { KubeList, KubeObject, Status } from '../api/types.js';
+import { apiVersionOf } from '../api/types.js';
+import type { ClientConfig } from './config.js';
+
+export interface ListOptions {
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly limit?: number;
+  readonly continue?: string;
+  readonly resourceVersion?: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  readonly allowWatchBookmarks?: boolean;
+  readonly timeoutSeconds?: number;
+}
+
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  readonly object: KubeObject;
+}
+
+export interface WatchStream {
+  /** Ends the stream; `onClose` fires. */
+  stop(): void;
+}
+
+export type PatchType = 'merge' | 'strategic' | 'json';
+
+const patchContentType: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+};
+
+export class RestClient {
+  private readonly agent: https.Agent;
+
+  constructor(readonly config: ClientConfig, maxSockets = 32) {
+    this.agent = new https.Agent({ keepAlive: true, maxSockets, ca: config.ca || undefined });
+  }
+
+  /** `/api/v1/namespaces/NS/pods[/NAME[/SUB]]` for a resource. */
+  path(r: ResourceType, namespace?: string, name?: string, subresource?: string): string {
+    const base = r.group === '' ? `/api/${r.storageVersion}` : `/apis/${r.group}/${r.storageVersion}`;
+    const ns = r.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    return `${base}${ns}/${r.plural}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}${subresource ? `/${subresource}` : ''}`;
+  }
+
+  async get<T extends KubeObject = KubeObject>(r: ResourceType, namespace: string | undefined, name: string): Promise<T> {
+    return (await this.request('GET', this.path(r, namespace, name))) as T;
+  }
+
+  async list<T extends KubeObject = KubeObject>(r: ResourceType, namespace?: string, opts: ListOptions = {}): Promise<KubeList<T>> {
+    return (await this.request('GET', this.path(r, namespace) + query(opts))) as KubeList<T>;
+  }
+
+  async create<T extends KubeObject = KubeObject>(r: ResourceType, obj: T): Promise<T> {
+    const body = { apiVersion: apiVersionOf(r.group, r.storageVersion), kind: r.kind, ...obj };
+    return (await this.request('POST', this.path(r, obj.metadata.namespace), body)) as T;
+  }
+
+  async update<T extends KubeObject = KubeObject>(r: ResourceType, obj: T, subresource?: 'status'): Promise<T> {
+    const body = { apiVersion: apiVersionOf(r.group, r.storageVersion), kind: r.kind, ...obj };
+    return (await this.request('PUT', this.path(r, obj.metadata.namespace, obj.metadata.name, subresource), body)) as T;
+  }
+
+  async patch<T extends KubeObject = KubeObject>(r: ResourceType, namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'merge', subresource?: string): Promise<T> {
+    return (await this.request('PATCH', this.path(r, namespace, name, subresource), patch, patchContentType[type])) as T;
+  }
+
+  async delete(r: ResourceType, namespace: string | undefined, name: string, opts: { gracePeriodSeconds?: number; propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string } } = {}): Promise<KubeObject> {
+    return (await this.request('DELETE', this.path(r, namespace, name), { kind: 'DeleteOptions', apiVersion: 'v1', ...opts })) as KubeObject;
+  }
+
+  /** POST to a subresource (binding, eviction). */
+  async post(r: ResourceType, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<unknown> {
+    return this.request('POST', this.path(r, namespace, name, subresource), body);
+  }
+
+  /** Any request by path; throws ApiError built from the server's Status on failure. */
+  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = https.request(new URL(path, this.config.server), {
+        method,
+        agent: this.agent,
+        headers: {
+          Accept: 'application/json',
+          ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}),
+          ...(data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {}),
+        },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const code = res.statusCode ?? 0;
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          if (code >= 200 && code < 300) resolve(parsed);
+          else reject(errorFrom(code, parsed, text));
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      if (data !== undefined) req.write(data);
+      req.end();
+    });
+  }
+
+  /** Opens a watch; events arrive in order until the stream ends (then `onClose`). */
+  watch(r: ResourceType, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): WatchStream {
+    const path = this.path(r, namespace) + query({ ...opts, watch: true });
+    let closed = false;
+    const finish = (err?: Error) => {
+      if (closed) return;
+      closed = true;
+      onClose(err);
+    };
+    const req = https.request(new URL(path, this.config.server), {
+      agent: this.agent,
+      headers: { Accept: 'application/json', ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}) },
+    }, (res: IncomingMessage) => {
+      if ((res.statusCode ?? 0) !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          finish(errorFrom(res.statusCode ?? 0, parsed, text));
+        });
+        return;
+      }
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (!line.trim() || closed) continue;
+          onEvent(JSON.parse(line) as WatchEvent);
+        }
+      });
+      res.on('end', () => finish());
+      res.on('close', () => finish());
+      res.on('error', (e) => finish(e));
+    });
+    req.on('error', (e) => finish(e));
+    req.end();
+    return {
+      stop() {
+        req.destroy();
+        finish();
+      },
+    };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function query(opts: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Rebuilds the server's error as an ApiError (same code, reason, message, details). */
+export function errorFrom(code: number, body: unknown, text: string): ApiError {
+  const s = body as Partial<Status> | undefined;
+  if (s && s.kind === 'Status') {
+    return new ApiError(code, (s.reason ?? 'InternalError') as StatusReason, s.message ?? text, s.details);
+  }
+  return new ApiError(code, 'InternalError', text || `HTTP ${code}`);
+}
