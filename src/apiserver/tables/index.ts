@@ -1,8 +1,23 @@
 /**
  * Server-side Table printing (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`): each kind's
- * real kubectl columns, computed on the server as Kubernetes' printers do.
+ * real kubectl columns, computed on the server as Kubernetes' printers do. Cells always include
+ * the wide (priority 1) columns; kubectl hides them unless `-o wide`.
  */
 import type { KubeObject } from '../../api/types.js';
+import { podPrinter } from './pods.js';
+import {
+  daemonSetPrinter, deploymentPrinter, jobPrinter, replicaSetPrinter, replicationControllerPrinter,
+} from './workloads.js';
+import {
+  configMapPrinter, endpointsPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter,
+} from './core.js';
+import { since } from './age.js';
+
+export { humanDuration, shortHumanDuration, since } from './age.js';
+export { podSummary } from './pods.js';
+export { formatEndpoints, nodeRoles, nodeStatus, serviceExternalIP, servicePorts } from './core.js';
+export { jobStatus } from './workloads.js';
+export { formatLabels, formatLabelSelector } from './format.js';
 
 export interface ColumnDefinition {
   readonly name: string;
@@ -19,16 +34,39 @@ export interface TablePrinter {
   cells(obj: KubeObject, now: Date): unknown[];
 }
 
+/** NAME and AGE, for kinds without a printer of their own (as Kubernetes' default table). */
 const defaultPrinter: TablePrinter = {
   columns: [
-    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-    { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 },
+    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace (or the cluster, for cluster-scoped kinds).', priority: 0 },
+    { name: 'Created At', type: 'date', format: '', description: 'The time the server created the object.', priority: 0 },
   ],
   cells: (obj) => [obj.metadata.name ?? '', obj.metadata.creationTimestamp ?? ''],
 };
 
+const printers: Readonly<Record<string, TablePrinter>> = {
+  Pod: podPrinter,
+  ReplicationController: replicationControllerPrinter,
+  ReplicaSet: replicaSetPrinter,
+  Deployment: deploymentPrinter,
+  DaemonSet: daemonSetPrinter,
+  Job: jobPrinter,
+  Service: servicePrinter,
+  Endpoints: endpointsPrinter,
+  Namespace: namespacePrinter,
+  Node: nodePrinter,
+  Event: eventPrinter,
+  ConfigMap: configMapPrinter,
+  Secret: secretPrinter,
+  ServiceAccount: serviceAccountPrinter,
+  Lease: leasePrinter,
+};
+
 /** The printer for a stored kind (e.g. `Pod`, `ReplicationController`). */
 export function printerFor(kind: string): TablePrinter {
-  void kind;
-  return defaultPrinter;
+  return printers[kind] ?? defaultPrinter;
+}
+
+/** The AGE cell of any object. */
+export function ageOf(obj: KubeObject, now: Date): string {
+  return since(obj.metadata.creationTimestamp, now);
 }
