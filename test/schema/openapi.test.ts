@@ -151,3 +151,9 @@ void test('openApiV3Index names every group/version', () => {
 void test('openApiV2Protobuf is a Swagger 2.0 document with only its version set', () => {
   assert.deepEqual([...openApiV2Protobuf()], [0x0a, 0x03, 0x32, 0x2e, 0x30]);
 });
+
+void test('documents are built once per group/version and resource set', () => {
+  const a = openApiV3Document('apps', 'v1', resourcesOf('apps', 'v1'));
+  assert.equal(openApiV3Document('apps', 'v1', resourcesOf('apps', 'v1')), a);
+  assert.notEqual(openApiV3Document('apps', 'v1', resourcesOf('apps', 'v1').slice(1)), a);
+});

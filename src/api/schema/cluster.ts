@@ -97,7 +97,12 @@ export const clusterDefinitions: Definitions = {
     NodeSwapStatus: obj({ capacity: int64('Swap size in bytes.') }, 'Swap memory of a node.'),
     ContainerImage: obj({ names: strList('Names of the image.'), sizeBytes: int64('Size in bytes.') }, 'An image on a node.'),
     AttachedVolume: obj({ name: str('Volume name.'), devicePath: str('Device path.') }, 'An attached volume.', ['name', 'devicePath']),
-    NodeConfigStatus: obj({ error: str('Deprecated.') }, 'Deprecated.'),
+    NodeConfigStatus: obj({
+      assigned: ref('core.NodeConfigSource', 'Deprecated.'),
+      active: ref('core.NodeConfigSource', 'Deprecated.'),
+      lastKnownGood: ref('core.NodeConfigSource', 'Deprecated.'),
+      error: str('Deprecated.'),
+    }, 'Deprecated.'),
     NodeRuntimeHandler: obj({ name: str('Handler name.'), features: ref('core.NodeRuntimeHandlerFeatures', 'Features.') }, 'A runtime handler.'),
     NodeRuntimeHandlerFeatures: obj({
       recursiveReadOnlyMounts: bool('Supports recursive read-only mounts.'),

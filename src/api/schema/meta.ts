@@ -77,14 +77,16 @@ export const metaDefinitions: Definitions = {
       message: str('What went wrong, for people.'),
       field: str('The field at fault, as a path like `spec.containers[0].name`.'),
     }, 'One cause of an error.'),
-    DeleteOptions: kindObject('Options for a delete request.', {
+    DeleteOptions: obj({
+      apiVersion: str('The versioned schema of this object, as group/version.'),
+      kind: str('`DeleteOptions`.'),
       gracePeriodSeconds: int64('Seconds before the object is removed; 0 means immediately. Defaults to the kind\'s own grace period.'),
       preconditions: ref('meta.Preconditions', 'Conditions the object must meet to be deleted.'),
       orphanDependents: bool('Deprecated: use propagationPolicy. Whether dependents are orphaned.'),
       propagationPolicy: str('What happens to dependents: `Orphan`, `Background` or `Foreground`.'),
       dryRun: strList('`All` to run every stage without persisting.'),
       ignoreStoreReadErrorWithClusterBreakingPotential: bool('Delete even when the stored object cannot be read. Dangerous.'),
-    }),
+    }, 'Options for a delete request.'),
     Preconditions: obj({
       uid: str('The object must have this UID.'),
       resourceVersion: str('The object must have this resource version.'),

@@ -187,8 +187,18 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
   }
 }
 
-/** `GET /openapi/v3/<api|apis/G>/<V>`: paths for each resource and the schemas they use. */
+const cache = new Map<string, unknown>();
+
+/** `GET /openapi/v3/<api|apis/G>/<V>`: paths for each resource and the schemas they use. Built
+ * once per group/version and resource set, then shared: callers must not modify it. */
 export function openApiV3Document(group: string, version: string, resources: readonly OpenApiResource[]): unknown {
+  const key = JSON.stringify([group, version, resources]);
+  let doc = cache.get(key);
+  if (doc === undefined) cache.set(key, (doc = buildDocument(group, version, resources)));
+  return doc;
+}
+
+function buildDocument(group: string, version: string, resources: readonly OpenApiResource[]): unknown {
   const paths: Record<string, Json> = {};
   const used = new Set<string>([
     'io.k8s.apimachinery.pkg.apis.meta.v1.Status',

@@ -1,8 +1,17 @@
 /** Pod volumes and their sources. */
-import { bool, defs, int, int64, list, obj, quantity, ref, str, strList, type Definitions, type Schema } from './dsl.js';
+import {
+  any, bool, defs, int, int64, list, obj, quantity, quantityMap, ref, str, strList, type Definitions, type Schema,
+} from './dsl.js';
 
 const atomic = { listType: 'atomic' } as const;
 const mode = (what: string): Schema => int(`Permission bits for ${what}, as a number (0644 octal is 420). Defaults to 0644.`);
+
+/** Old in-tree volume plugins: known by name so manifests that use them are accepted; their
+ * contents are not checked. */
+const legacyPlugins: Readonly<Record<string, Schema>> = Object.fromEntries(
+  ['azureDisk', 'azureFile', 'cephfs', 'cinder', 'fc', 'flexVolume', 'flocker', 'glusterfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume']
+    .map((n) => [n, any(`A volume of the in-tree \`${n}\` plugin (deprecated); its fields are passed through unchecked.`)]),
+);
 
 export const volumeDefinitions: Definitions = defs('core', {
   Volume: obj({
@@ -21,6 +30,8 @@ export const volumeDefinitions: Definitions = defs('core', {
     iscsi: ref('core.ISCSIVolumeSource', 'An iSCSI disk.'),
     awsElasticBlockStore: ref('core.AWSElasticBlockStoreVolumeSource', 'Deprecated: an AWS EBS volume.'),
     gcePersistentDisk: ref('core.GCEPersistentDiskVolumeSource', 'Deprecated: a GCE persistent disk.'),
+    ephemeral: ref('core.EphemeralVolumeSource', 'A volume from a claim created with the pod and deleted with it.'),
+    ...legacyPlugins,
   }, 'A named volume of a pod; exactly one source may be set.', ['name']),
   EmptyDirVolumeSource: obj({
     medium: str('Storage medium: empty for the node\'s default disk, `Memory` for tmpfs.'),
@@ -141,4 +152,32 @@ export const volumeDefinitions: Definitions = defs('core', {
     partition: int('Partition number.'),
     readOnly: bool('Mount read-only.'),
   }, 'A GCE persistent disk.', ['pdName']),
+  EphemeralVolumeSource: obj({
+    volumeClaimTemplate: ref('core.PersistentVolumeClaimTemplate', 'The claim to create for the pod, named `<pod>-<volume>`.'),
+  }, 'A generic ephemeral volume.'),
+  PersistentVolumeClaimTemplate: obj({
+    metadata: ref('meta.ObjectMeta', 'Labels and annotations copied to the claim.'),
+    spec: ref('core.PersistentVolumeClaimSpec', 'The spec of the claim.'),
+  }, 'A template of a persistent volume claim.', ['spec']),
+  PersistentVolumeClaimSpec: obj({
+    accessModes: strList('`ReadWriteOnce`, `ReadOnlyMany`, `ReadWriteMany` or `ReadWriteOncePod`.'),
+    selector: ref('meta.LabelSelector', 'Volumes to consider, by label.'),
+    resources: ref('core.VolumeResourceRequirements', 'The storage requested.'),
+    volumeName: str('Bind to this persistent volume.'),
+    storageClassName: str('The storage class of the volume.'),
+    volumeMode: str('`Filesystem` (default) or `Block`.'),
+    dataSource: ref('core.TypedLocalObjectReference', 'Populate the volume from a snapshot or claim.'),
+    dataSourceRef: ref('core.TypedObjectReference', 'Populate the volume from any populator object.'),
+    volumeAttributesClassName: str('The volume attributes class.'),
+  }, 'The desired storage of a claim.'),
+  VolumeResourceRequirements: obj({
+    limits: quantityMap('The most storage allowed.'),
+    requests: quantityMap('The storage requested, e.g. `storage: 1Gi`.'),
+  }, 'Storage requirements.'),
+  TypedObjectReference: obj({
+    apiGroup: str('Group of the referent; empty for core.'),
+    kind: str('Kind of the referent.'),
+    name: str('Name of the referent.'),
+    namespace: str('Namespace of the referent.'),
+  }, 'A typed reference to an object.', ['kind', 'name']),
 });
