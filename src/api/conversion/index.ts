@@ -1,5 +1,15 @@
-/** Conversions between the legacy `extensions/v1beta1` forms the seeds use and the stored forms. */
+/**
+ * Conversions between the legacy `extensions/v1beta1` forms the seeds use and the stored forms
+ * (`batch/v1` Job, `apps/v1` DaemonSet, ReplicaSet, Deployment). The field mapping is documented
+ * in `extensions.ts`.
+ */
 import type { KubeObject } from '../types.js';
+import {
+  appsFromStorage, daemonSetToStorage, deploymentToStorage, jobFromStorage, jobToStorage, replicaSetToStorage,
+} from './extensions.js';
+
+export { normalizeSelector, selectorFromTemplate } from './selector.js';
+export { LEGACY_API_VERSION } from './extensions.js';
 
 export interface Converter {
   /** The request body, as the client sent it in this version → the stored form. */
@@ -8,12 +18,10 @@ export interface Converter {
   fromStorage(obj: KubeObject): KubeObject;
 }
 
-const identity: Converter = { toStorage: (o) => o, fromStorage: (o) => o };
-
 /** By kind: Job, DaemonSet, ReplicaSet, Deployment. */
 export const extensionsConverters: Readonly<Record<string, Converter>> = {
-  Job: identity,
-  DaemonSet: identity,
-  ReplicaSet: identity,
-  Deployment: identity,
+  Job: { toStorage: jobToStorage, fromStorage: jobFromStorage },
+  DaemonSet: { toStorage: daemonSetToStorage, fromStorage: appsFromStorage },
+  ReplicaSet: { toStorage: replicaSetToStorage, fromStorage: appsFromStorage },
+  Deployment: { toStorage: deploymentToStorage, fromStorage: appsFromStorage },
 };
