@@ -55,7 +55,7 @@ export function httpsRequest(server: ApiServer, method: string, p: string, ro: R
   const token = ro.token ?? server.adminToken;
   const headers: Record<string, string> = {
     ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    ...(body !== undefined ? { 'Content-Type': ro.contentType ?? 'application/json' } : {}),
+    ...(body !== undefined ? { 'Content-Type': ro.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } : {}),
     ...(ro.headers ?? {}),
   };
   return new Promise((resolve, reject) => {
