@@ -1,0 +1,2 @@
+/** The in-memory backend (`memory://`), for tests. */
+export { MemoryStore } from './memory-store.js';

@@ -1,0 +1,2 @@
+/** The SQLite backend (`sqlite://PATH`), the embedded default. */
+export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
