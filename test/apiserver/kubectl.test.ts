@@ -65,7 +65,7 @@ for (const minor of [undefined, 27] as const) {
     before(async () => {
       s = await startTestServer();
       k = new Kubectl(s.kubeconfig, kubectlBinary(minor));
-      await k.ok(['create', 'namespace', ns]);
+      await k.ok(['create', '-f', file(`${ns}-namespace.json`, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))]);
     });
     after(async () => {
       await s.stop();
