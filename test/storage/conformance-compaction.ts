@@ -5,8 +5,8 @@ import { CompactedError, StoreUnavailableError } from '../../src/storage/index.j
 import { settle, uniqueRoot, watchFailure, watchInto, withStore, type OpenStore } from './conformance-helpers.js';
 
 export function compactionCases(open: OpenStore): void {
-  describe('compaction', () => {
-    test('reads and watches below the compacted revision fail; current values stay', () =>
+  void describe('compaction', () => {
+    void test('reads and watches below the compacted revision fail; current values stay', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('compact');
         const early = await s.create(`${root}a`, 'a1');
@@ -48,7 +48,7 @@ export function compactionCases(open: OpenStore): void {
         }
       }));
 
-    test('compacting again at or below the compacted revision changes nothing', () =>
+    void test('compacting again at or below the compacted revision changes nothing', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('recompact');
         for (let i = 0; i < 5; i++) await s.create(`${root}k${i}`, `${i}`);
@@ -60,7 +60,7 @@ export function compactionCases(open: OpenStore): void {
         assert.equal((await s.list(root)).items.length, 5);
       }));
 
-    test('revisions are never reused after compaction removed the newest history', () =>
+    void test('revisions are never reused after compaction removed the newest history', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('reuse');
         const kv = await s.create(`${root}tmp`, 'x');
@@ -72,8 +72,8 @@ export function compactionCases(open: OpenStore): void {
       }));
   });
 
-  describe('close', () => {
-    test('close ends watches quietly and later calls fail with StoreUnavailableError', async () => {
+  void describe('close', () => {
+    void test('close ends watches quietly and later calls fail with StoreUnavailableError', async () => {
       const { store, cleanup } = await open();
       try {
         const root = uniqueRoot('closing');

@@ -41,9 +41,9 @@ async function deletedKey(s: Store, key: string): Promise<number> {
 }
 
 export function crudCases(open: OpenStore): void {
-  describe('create, get, update, delete', () => {
+  void describe('create, get, update, delete', () => {
     for (const { name, value } of values) {
-      test(`create then get round-trips a value: ${name}`, () =>
+      void test(`create then get round-trips a value: ${name}`, () =>
         withStore(open, async (s) => {
           const key = `${uniqueRoot('roundtrip')}obj`;
           const created = await s.create(key, value);
@@ -55,13 +55,13 @@ export function crudCases(open: OpenStore): void {
         }));
     }
 
-    test('get of a missing key is undefined', () =>
+    void test('get of a missing key is undefined', () =>
       withStore(open, async (s) => {
         assert.equal(await s.get(`${uniqueRoot('missing')}nope`), undefined);
       }));
 
     for (const c of failures) {
-      test(`${c.name} fails with ${c.error.name} and changes nothing`, () =>
+      void test(`${c.name} fails with ${c.error.name} and changes nothing`, () =>
         withStore(open, async (s) => {
           const key = `${uniqueRoot('fail')}k`;
           const rev = await c.setup(s, key);
@@ -76,7 +76,7 @@ export function crudCases(open: OpenStore): void {
         }));
     }
 
-    test('conflict errors report the current revision', () =>
+    void test('conflict errors report the current revision', () =>
       withStore(open, async (s) => {
         const key = `${uniqueRoot('conflict')}k`;
         const v1 = await s.create(key, 'v1');
@@ -88,7 +88,7 @@ export function crudCases(open: OpenStore): void {
         });
       }));
 
-    test('update with the current revision replaces the value and keeps createRevision', () =>
+    void test('update with the current revision replaces the value and keeps createRevision', () =>
       withStore(open, async (s) => {
         const key = `${uniqueRoot('update')}cm`;
         let kv = await s.create(key, '{"n":0}');
@@ -104,7 +104,7 @@ export function crudCases(open: OpenStore): void {
       }));
 
     for (const guarded of [false, true]) {
-      test(`delete${guarded ? ' with the current revision' : ''} returns the last value at the delete's revision`, () =>
+      void test(`delete${guarded ? ' with the current revision' : ''} returns the last value at the delete's revision`, () =>
         withStore(open, async (s) => {
           const key = `${uniqueRoot('delete')}svc`;
           const a = await s.create(key, 'first');
@@ -121,7 +121,7 @@ export function crudCases(open: OpenStore): void {
         }));
     }
 
-    test('revisions strictly increase across keys', () =>
+    void test('revisions strictly increase across keys', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('revs');
         const revs: number[] = [await s.currentRevision()];
@@ -139,8 +139,8 @@ export function crudCases(open: OpenStore): void {
       }));
   });
 
-  describe('concurrent writers', () => {
-    test('20 writers racing read-modify-CAS increments on one key lose no update', () =>
+  void describe('concurrent writers', () => {
+    void test('20 writers racing read-modify-CAS increments on one key lose no update', () =>
       withStore(open, async (s) => {
         const key = `${uniqueRoot('race')}counter`;
         await s.create(key, JSON.stringify({ n: 0 }));
@@ -169,7 +169,7 @@ export function crudCases(open: OpenStore): void {
         assert.ok(conflicts >= 0);
       }));
 
-    test('of 12 racing creates of one key exactly one wins', () =>
+    void test('of 12 racing creates of one key exactly one wins', () =>
       withStore(open, async (s) => {
         const key = `${uniqueRoot('create-race')}lease`;
         const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => s.create(key, `holder-${i}`)));

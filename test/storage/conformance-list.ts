@@ -37,9 +37,9 @@ async function listAll(s: Store, prefix: string, limit: number, revision?: numbe
 }
 
 export function listCases(open: OpenStore): void {
-  describe('list and count', () => {
+  void describe('list and count', () => {
     for (const { prefix, expect } of prefixCases) {
-      test(`list '${prefix}' returns exactly its keys in byte order`, () =>
+      void test(`list '${prefix}' returns exactly its keys in byte order`, () =>
         withStore(open, async (s) => {
           const root = uniqueRoot('prefix');
           // Created in a scrambled order so that order comes from the store, not from insertion.
@@ -54,7 +54,7 @@ export function listCases(open: OpenStore): void {
     }
 
     for (const limit of [1, 7, 50, 137, 500]) {
-      test(`pages of ${limit} over 137 keys stay at one revision while writes go on`, () =>
+      void test(`pages of ${limit} over 137 keys stay at one revision while writes go on`, () =>
         withStore(open, async (s) => {
           const root = uniqueRoot('pages');
           const kvs = new Map<string, KeyValue>();
@@ -91,7 +91,7 @@ export function listCases(open: OpenStore): void {
         }));
     }
 
-    test('list at an older revision shows the values of then', () =>
+    void test('list at an older revision shows the values of then', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('past');
         const a = await s.create(`${root}a`, 'a1');
@@ -111,7 +111,7 @@ export function listCases(open: OpenStore): void {
         assert.deepEqual(now.items[2], c);
       }));
 
-    test('count follows creates and deletes under each prefix', () =>
+    void test('count follows creates and deletes under each prefix', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('count');
         const spec: Record<string, number> = { 'pods/default/': 12, 'pods/kube-system/': 3, 'services/default/': 5, 'podsx/': 2 };

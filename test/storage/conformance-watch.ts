@@ -39,8 +39,8 @@ function assertOrdered(events: readonly WatchEvent[]): void {
 }
 
 export function watchCases(open: OpenStore): void {
-  describe('watch', () => {
-    test('a watch from now gets puts and deletes in order with their values', () =>
+  void describe('watch', () => {
+    void test('a watch from now gets puts and deletes in order with their values', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('watch-now');
         const { watch, got } = watchInto(s, root, await s.currentRevision());
@@ -63,7 +63,7 @@ export function watchCases(open: OpenStore): void {
       }));
 
     for (const [keys, rounds] of [[1, 12], [5, 4], [20, 3]] as const) {
-      test(`resuming from a past revision replays exactly the missed events (${keys} keys × ${rounds} rounds)`, () =>
+      void test(`resuming from a past revision replays exactly the missed events (${keys} keys × ${rounds} rounds)`, () =>
         withStore(open, async (s) => {
           const root = uniqueRoot('resume');
           const start = await s.currentRevision();
@@ -85,7 +85,7 @@ export function watchCases(open: OpenStore): void {
         }));
     }
 
-    test('a closed watch resumed from its last revision gets the writes made while it was away, once', () =>
+    void test('a closed watch resumed from its last revision gets the writes made while it was away, once', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('reconnect');
         const w1 = watchInto(s, root, await s.currentRevision());
@@ -106,7 +106,7 @@ export function watchCases(open: OpenStore): void {
         }
       }));
 
-    test('watchers on different prefixes each see only their own keys', () =>
+    void test('watchers on different prefixes each see only their own keys', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('fanout');
         const prefixes = ['pods/default/', 'pods/kube-system/', 'pods/', 'services/', 'pods/default-2/', ''];
@@ -131,7 +131,7 @@ export function watchCases(open: OpenStore): void {
         }
       }));
 
-    test('a watch from a future revision delivers only events above it', () =>
+    void test('a watch from a future revision delivers only events above it', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('future');
         const now = await s.currentRevision();
@@ -148,7 +148,7 @@ export function watchCases(open: OpenStore): void {
         }
       }));
 
-    test('no events arrive after close, and close is idempotent', () =>
+    void test('no events arrive after close, and close is idempotent', () =>
       withStore(open, async (s) => {
         const root = uniqueRoot('close');
         const { watch, got } = watchInto(s, root, await s.currentRevision());

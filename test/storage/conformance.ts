@@ -13,7 +13,7 @@ import { watchCases } from './conformance-watch.js';
 export type { OpenedStore, OpenStore } from './conformance-helpers.js';
 
 export function runStoreConformance(name: string, open: OpenStore): void {
-  describe(`store conformance: ${name}`, () => {
+  void describe(`store conformance: ${name}`, () => {
     crudCases(open);
     listCases(open);
     watchCases(open);

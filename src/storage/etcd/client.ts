@@ -17,7 +17,8 @@ type HostPolicy = ReturnType<NonNullable<NonNullable<IOptions['faultHandling']>[
  * endpoints it is kept, since it steers calls away from a dead member.
  */
 const passThrough = {
-  execute: <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T) => Promise.resolve(fn({ signal: new AbortController().signal })),
+  // async: a function that throws must become a rejection (etcd3 chains .catch onto it).
+  execute: async <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> => fn({ signal: new AbortController().signal }),
   onSuccess: () => ({ dispose: () => undefined }),
   onFailure: () => ({ dispose: () => undefined }),
 } as unknown as HostPolicy;
