@@ -33,7 +33,9 @@ export interface ServerProcess {
 export async function startServerProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const main = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-  const child = spawn(process.execPath, [main, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // SKIFF_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
+  const nodeArgs = (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const kc = path.join(dataDir, 'kubeconfig');
