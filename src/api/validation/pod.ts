@@ -8,7 +8,7 @@ import type { FieldError } from '../errors.js';
 import { validateLabels } from '../labels.js';
 import { isRecord } from '../types.js';
 import { checkHostPortConflicts, validateContainers } from './container.js';
-import { child, forbidden, index, invalid, notSupported, required, typeInvalid } from './field.js';
+import { child, forbidden, index, invalid, invalidRendered, notSupported, required, typeInvalid } from './field.js';
 import { validateAnnotations } from './meta.js';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateVolumes } from './volumes.js';
@@ -20,6 +20,12 @@ const MAX_INT32 = 2147483647;
 export const restartPolicies = ['Always', 'OnFailure', 'Never'] as const;
 const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A toleration as Go prints it with `%#v`. */
+function renderToleration(t: Obj): string {
+  const secs = typeof t['tolerationSeconds'] === 'number' ? `(*int64)(${t['tolerationSeconds']})` : '(*int64)(nil)';
+  return `core.Toleration{Key:${JSON.stringify(str(t['key']))}, Operator:${JSON.stringify(str(t['operator']))}, Value:${JSON.stringify(str(t['value']))}, Effect:${JSON.stringify(str(t['effect']))}, TolerationSeconds:${secs}}`;
+}
 
 /** Kubernetes' ValidateTolerations. */
 export function validateTolerations(tolerations: unknown, path: string): FieldError[] {
@@ -41,7 +47,7 @@ export function validateTolerations(tolerations: unknown, path: string): FieldEr
       const msgs = isValidLabelValue(value);
       if (msgs.length) errs.push(invalid(child(ip, 'operator'), value, msgs.join(';')));
     } else if (op === 'Exists') {
-      if (value) errs.push(invalid(child(ip, 'operator'), t, "value must be empty when `operator` is 'Exists'"));
+      if (value) errs.push(invalidRendered(child(ip, 'operator'), renderToleration(t), "value must be empty when `operator` is 'Exists'"));
     } else {
       errs.push(notSupported(child(ip, 'operator'), op, ['Equal', 'Exists']));
     }
@@ -148,7 +154,15 @@ function validateContainerUpdates(next: unknown, prev: unknown, path: string): {
 function validateOnlyAddedTolerations(next: unknown, prev: unknown, path: string): FieldError[] {
   const n = Array.isArray(next) ? next : [];
   for (const old of Array.isArray(prev) ? prev : []) {
-    const found = n.some((t) => isRecord(t) && isRecord(old) && isDeepStrictEqual({ ...old, tolerationSeconds: t['tolerationSeconds'] }, t));
+    const found = n.some((t) => {
+      if (!isRecord(t) || !isRecord(old)) return false;
+      // Only tolerationSeconds may differ.
+      const { tolerationSeconds: _a, ...rest } = old;
+      const { tolerationSeconds: _b, ...restNew } = t;
+      void _a;
+      void _b;
+      return isDeepStrictEqual(rest, restNew);
+    });
     if (!found) return [forbidden(path, 'existing toleration can not be modified except its tolerationSeconds')];
   }
   return [];
