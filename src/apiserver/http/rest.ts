@@ -180,7 +180,7 @@ export async function patchObject(
     info.name!,
     (current) => {
       const served = toServed(current, sv);
-      const patched = checkObject(sv, applyPatch(type, served, patch, sv.resource.kind, info.name!));
+      const patched = checkObject(sv, applyPatch(type, served, patch, { group: sv.group, version: sv.version, kind: sv.resource.kind, name: info.name! }));
       checkFields(sv, patched, undefined, mode, res);
       return fromServed(sv, patched);
     },

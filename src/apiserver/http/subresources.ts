@@ -150,7 +150,7 @@ async function serveScale(
   const updated = await registry.guaranteedUpdate(info.namespace, name, (current) => {
     const scale = toScale(current, spec);
     let next: unknown = body;
-    if (patchType) next = applyPatch(patchType, scale, body, 'Scale', name);
+    if (patchType) next = applyPatch(patchType, scale, body, { group: 'autoscaling', version: 'v1', kind: 'Scale', name });
     if (!isRecord(next) || !isRecord(next['spec'])) throw new BadRequestError('Scale must have a spec');
     const meta = isRecord(next['metadata']) ? next['metadata'] : {};
     if (info.verb === 'update' && meta['resourceVersion'] && meta['resourceVersion'] !== current.metadata.resourceVersion) {

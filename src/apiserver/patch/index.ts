@@ -1,7 +1,27 @@
 /** Applying PATCH bodies of every type Kubernetes accepts. */
 import fastJsonPatch from 'fast-json-patch';
 import { BadRequestError, UnsupportedMediaTypeError, InvalidError } from '../../api/errors.js';
-import { applyMergePatch } from './merge.js';
+import { applyMergePatch, type ListStrategy } from './merge.js';
+import { resolve, schemaAt } from '../../api/schema/index.js';
+
+/** What is patched: the served group/version/kind (its schema gives the list merge keys). */
+export interface PatchTarget {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** The strategic-merge behaviour of the list at `path`, read from the kind's schema. */
+function listStrategyOf(t: PatchTarget): (path: readonly string[]) => ListStrategy | undefined {
+  return (path) => {
+    const s = schemaAt(t.group, t.version, t.kind, path);
+    if (!s) return undefined;
+    const r = resolve(s);
+    if (r.t !== 'array' || !r.strategy?.split(',').includes('merge')) return undefined;
+    return r.mergeKey ? { mergeKey: r.mergeKey } : {};
+  };
+}
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -24,7 +44,8 @@ export function patchTypeOf(mediaType: string): PatchType {
 }
 
 /** Returns the patched document; never mutates `doc`. */
-export function applyPatch(type: Exclude<PatchType, 'apply'>, doc: unknown, patch: unknown, kind: string, name: string): unknown {
+export function applyPatch(type: Exclude<PatchType, 'apply'>, doc: unknown, patch: unknown, target: PatchTarget): unknown {
+  const { kind, name } = target;
   if (type === 'json') {
     if (!Array.isArray(patch)) throw new BadRequestError('json patch must be a list of operations');
     try {
@@ -40,5 +61,5 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, doc: unknown, patc
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
     throw new BadRequestError('a merge patch must be a JSON object');
   }
-  return applyMergePatch(doc, patch, { strategic: type === 'strategic' });
+  return applyMergePatch(doc, patch, type === 'strategic' ? { strategic: true, listStrategy: listStrategyOf(target) } : { strategic: false });
 }

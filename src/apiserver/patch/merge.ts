@@ -11,45 +11,25 @@ import { BadRequestError } from '../../api/errors.js';
 type Json = unknown;
 type JsonMap = Record<string, Json>;
 
-/** Lists that merge by a key, by field name (the same in every kind skiff serves). */
-const mergeKeys: Readonly<Record<string, string>> = {
-  containers: 'name',
-  initContainers: 'name',
-  ephemeralContainers: 'name',
-  volumes: 'name',
-  env: 'name',
-  imagePullSecrets: 'name',
-  volumeMounts: 'mountPath',
-  volumeDevices: 'devicePath',
-  hostAliases: 'ip',
-  conditions: 'type',
-  ownerReferences: 'uid',
-  addresses: 'type',
-  topologySpreadConstraints: 'topologyKey',
-  resourceClaims: 'name',
-  ports: 'containerPort', // service ports use `port`; see keyFor
-};
-
-/** Lists of strings that merge as sets. */
-const mergedPrimitiveLists = new Set(['finalizers']);
-
-function keyFor(field: string, items: readonly Json[]): string | undefined {
-  const k = mergeKeys[field];
-  if (field === 'ports' && items.some((i) => isRecord(i) && 'port' in i && !('containerPort' in i))) return 'port';
-  return k;
+/** How a strategic merge patch treats the list at a field path: merged by a key, merged as a
+ * set of primitives, or (absent) replaced whole. */
+export interface ListStrategy {
+  readonly mergeKey?: string;
 }
 
 export interface MergeOptions {
   readonly strategic: boolean;
+  /** For strategic patches: the list strategy at a path (from the kind's schema). */
+  readonly listStrategy?: (path: readonly string[]) => ListStrategy | undefined;
 }
 
 export function applyMergePatch(original: Json, patch: Json, opts: MergeOptions): Json {
   if (!isRecord(patch)) return patch;
   const base: JsonMap = isRecord(original) ? { ...original } : {};
-  return mergeMap(base, patch, opts);
+  return mergeMap(base, patch, opts, []);
 }
 
-function mergeMap(orig: JsonMap, patch: JsonMap, opts: MergeOptions): JsonMap {
+function mergeMap(orig: JsonMap, patch: JsonMap, opts: MergeOptions, path: readonly string[]): JsonMap {
   if (opts.strategic && patch['$patch'] === 'replace') {
     const { $patch: _p, ...rest } = patch;
     void _p;
@@ -75,17 +55,17 @@ function mergeMap(orig: JsonMap, patch: JsonMap, opts: MergeOptions): JsonMap {
     if (v === null) {
       delete out[k];
     } else if (isRecord(v)) {
-      out[k] = mergeMap(isRecord(out[k]) ? (out[k] as JsonMap) : {}, v, opts);
+      out[k] = mergeMap(isRecord(out[k]) ? (out[k] as JsonMap) : {}, v, opts, [...path, k]);
       if (opts.strategic && v['$patch'] === 'delete') delete out[k];
     } else if (Array.isArray(v) && opts.strategic) {
-      out[k] = mergeList(k, out[k], v, opts);
+      out[k] = mergeList([...path, k], out[k], v, opts);
     } else {
       out[k] = v;
     }
   }
   for (const [field, order] of orders) {
     const cur = out[field];
-    if (Array.isArray(cur)) out[field] = applyOrder(field, cur, order);
+    if (Array.isArray(cur)) out[field] = applyOrder(opts.listStrategy?.([...path, field])?.mergeKey, cur, order);
   }
   if (retain) {
     for (const k of Object.keys(out)) if (!retain.includes(k)) delete out[k];
@@ -106,16 +86,19 @@ function stripDirectives(v: Json): Json {
   return out;
 }
 
-function mergeList(field: string, orig: Json, patch: Json[], opts: MergeOptions): Json[] {
+function mergeList(path: readonly string[], orig: Json, patch: Json[], opts: MergeOptions): Json[] {
   const replaceAll = patch.some((i) => isRecord(i) && i['$patch'] === 'replace');
   if (replaceAll) return stripDirectives(patch) as Json[];
+  const strategy = opts.listStrategy?.(path);
+  if (!strategy) return stripDirectives(patch) as Json[];
   const cur = Array.isArray(orig) ? orig : [];
-  if (mergedPrimitiveLists.has(field)) {
+  const key = strategy.mergeKey;
+  if (!key) {
+    // A merged list of primitives (finalizers): a set union.
     const seen = new Set(cur.map((x) => JSON.stringify(x)));
     return [...cur, ...patch.filter((x) => !seen.has(JSON.stringify(x)))];
   }
-  const key = keyFor(field, [...cur, ...patch]);
-  if (!key || !patch.every(isRecord)) return stripDirectives(patch) as Json[];
+  if (!patch.every(isRecord)) return stripDirectives(patch) as Json[];
   const out: Json[] = [...cur];
   for (const item of patch as JsonMap[]) {
     const id = item[key];
@@ -124,14 +107,13 @@ function mergeList(field: string, orig: Json, patch: Json[], opts: MergeOptions)
       if (at >= 0) out.splice(at, 1);
       continue;
     }
-    if (at >= 0) out[at] = mergeMap(out[at] as JsonMap, item, opts);
+    if (at >= 0) out[at] = mergeMap(out[at] as JsonMap, item, opts, path);
     else out.push(stripDirectives(item));
   }
   return out;
 }
 
-function applyOrder(field: string, items: Json[], order: Json[]): Json[] {
-  const key = keyFor(field, items);
+function applyOrder(key: string | undefined, items: Json[], order: Json[]): Json[] {
   const idOf = (x: Json): string => JSON.stringify(key && isRecord(x) ? x[key] : x);
   const rank = new Map(order.map((o, i) => [idOf(o), i]));
   const ranked = items.filter((x) => rank.has(idOf(x))).sort((a, b) => rank.get(idOf(a))! - rank.get(idOf(b))!);
