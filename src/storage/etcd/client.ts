@@ -12,9 +12,11 @@ const callTimeoutMs = 15_000;
 type HostPolicy = ReturnType<NonNullable<NonNullable<IOptions['faultHandling']>['host']>>;
 
 /**
- * A policy that runs every call as is. With a single endpoint etcd3's default per-host circuit
- * breaker only adds an outage of its own (5 s of refused calls after etcd is back); with several
- * endpoints it is kept, since it steers calls away from a dead member.
+ * A policy that runs every call as is. Used as etcd3's global policy, whose default retries any
+ * failed call up to 3 times: a retried write whose first attempt did commit would report a false
+ * KeyExistsError or ConflictError, so the store retries only reads itself. Used per host only
+ * with a single endpoint, where etcd3's default circuit breaker would just add an outage of its
+ * own (5 s of refused calls after etcd is back); with several it steers calls off a dead member.
  */
 const passThrough = {
   // async: a function that throws must become a rejection (etcd3 chains .catch onto it).
@@ -29,7 +31,7 @@ export function connect(hosts: readonly string[]): Etcd3 {
     // Watch replays and list pages can exceed gRPC's default 4 MiB receive limit.
     grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
-    ...(hosts.length === 1 ? { faultHandling: { host: () => passThrough } } : {}),
+    faultHandling: hosts.length === 1 ? { global: passThrough, host: () => passThrough } : { global: passThrough },
   });
 }
 

@@ -53,7 +53,7 @@ export class EtcdStore implements Store {
   }
 
   get(key: string): Promise<KeyValue | undefined> {
-    return this.call(async () => {
+    return this.read(async () => {
       const res = await this.client.kv.range({ key: toBytes(key) });
       const kv = res.kvs[0];
       return kv ? toKeyValue(kv) : undefined;
@@ -91,7 +91,7 @@ export class EtcdStore implements Store {
   }
 
   list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    return this.call(async () => {
+    return this.read(async () => {
       const end = prefixRangeEnd(prefix);
       let start = toBytes(prefix);
       if (opts.startAfter !== undefined) {
@@ -116,7 +116,7 @@ export class EtcdStore implements Store {
   }
 
   count(prefix: string): Promise<number> {
-    return this.call(async () => {
+    return this.read(async () => {
       const res = await this.client.kv.range({ key: toBytes(prefix), range_end: prefixRangeEnd(prefix), count_only: true });
       return Number(res.count);
     });
@@ -136,7 +136,7 @@ export class EtcdStore implements Store {
   }
 
   currentRevision(): Promise<number> {
-    return this.call(async () => {
+    return this.read(async () => {
       const res = await this.client.kv.range({ key: probeKey, count_only: true });
       return Number(res.header.revision);
     });
@@ -155,7 +155,7 @@ export class EtcdStore implements Store {
   }
 
   compactedRevision(): Promise<number> {
-    return this.call(async () => {
+    return this.read(async () => {
       // Smallest readable revision r in [known, current]: everything below r is compacted.
       let lo = Math.max(1, this.knownCompacted);
       let hi = Number((await this.client.kv.range({ key: probeKey, count_only: true })).header.revision);
@@ -215,6 +215,19 @@ export class EtcdStore implements Store {
     if (rev > this.knownCompacted) this.knownCompacted = rev;
   }
 
+  /** A read is safe to repeat: a call that failed for want of a connection is tried twice more
+   * (on another member, where there are several) before the failure is reported. */
+  private async read<T>(op: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.call(op);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError) || this.closed || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  /** Runs one attempt; a write is never repeated here, since its first try may have committed. */
   private async call<T>(op: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreUnavailableError('store is closed');
     try {

@@ -53,15 +53,15 @@ export function prepareStatements(db: Db) {
          AND l.id = (SELECT MAX(n.id) FROM log AS n WHERE n.name = l.name AND n.id <= :rev)
        ORDER BY l.name LIMIT :limit`,
     ),
+    /** Count of live keys: newest id per key from the covering (name, id) index, then one
+     * primary-key lookup each to drop deleted keys. */
     countBounded: db.prepare<{ lo: string; hi: string }, { n: number }>(
-      `SELECT COUNT(*) AS n FROM log AS l
-       WHERE l.name >= :lo AND l.name < :hi AND l.deleted = 0
-         AND l.id = (SELECT MAX(n.id) FROM log AS n WHERE n.name = l.name)`,
+      `SELECT COUNT(*) AS n FROM (SELECT MAX(id) AS id FROM log WHERE name >= :lo AND name < :hi GROUP BY name) AS m
+       JOIN log AS l ON l.id = m.id WHERE l.deleted = 0`,
     ),
     countUnbounded: db.prepare<{ lo: string }, { n: number }>(
-      `SELECT COUNT(*) AS n FROM log AS l
-       WHERE l.name >= :lo AND l.deleted = 0
-         AND l.id = (SELECT MAX(n.id) FROM log AS n WHERE n.name = l.name)`,
+      `SELECT COUNT(*) AS n FROM (SELECT MAX(id) AS id FROM log WHERE name >= :lo GROUP BY name) AS m
+       JOIN log AS l ON l.id = m.id WHERE l.deleted = 0`,
     ),
     /** Rows after `after` in revision order: what the poll loop and watch replays read. */
     since: db.prepare<{ after: number; upto: number; limit: number }, LogRow>(
