@@ -57,6 +57,18 @@ describe('Job', () => {
     assert.equal(spec(out)['selector'], undefined);
     assert.equal(spec(out)['manualSelector'], undefined);
   });
+  test('parallelism defaults to completions, as the legacy version did', () => {
+    const cases: [number | undefined, number | undefined, [unknown, unknown]][] = [
+      [3, undefined, [3, 3]],
+      [5, 2, [5, 2]],
+      [undefined, 4, [undefined, 4]],
+      [undefined, undefined, [undefined, undefined]],
+    ];
+    for (const [completions, parallelism, want] of cases) {
+      const out = conv('Job').toStorage(legacyJob({ x: '1' }).set('spec.completions', completions).set('spec.parallelism', parallelism).build());
+      assert.deepEqual([spec(out)['completions'], spec(out)['parallelism']], want);
+    }
+  });
   test('an explicit manualSelector wins', () => {
     const out = conv('Job').toStorage(legacyJob({ x: '1' }).matchLabels({ x: '1' }).manualSelector(false).build());
     assert.equal(spec(out)['manualSelector'], false);

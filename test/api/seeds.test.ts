@@ -78,8 +78,9 @@ describe('000 (German): jobs and daemon sets', () => {
     assert.deepEqual(job.spec.selector, { matchLabels: { image: 'ubuntu', test: 'dpkg', owner: 'Amy' } });
     assert.equal(job.spec.manualSelector, true);
     assert.equal(fromLabelSelector(job.spec.selector).toString(), 'image=ubuntu,owner=Amy,test=dpkg');
+    // As the seed's describe shows: "Parallelism: 3, Completions: 3".
     assert.equal(job.spec.completions, 3);
-    assert.equal(job.spec.parallelism, 1);
+    assert.equal(job.spec.parallelism, 3);
     assert.equal(job.spec.template.metadata?.name, 'package-check-amy');
   });
   test('daemonset-free.yaml: the plain-map selector becomes matchLabels; OnDelete', () => {

@@ -10,7 +10,7 @@
  * | kind | toStorage (extensions → stored) | fromStorage (stored → extensions) |
  * | --- | --- | --- |
  * | all | `spec.selector` as a plain label map → `{matchLabels}`; absent selector → the template's labels (Job: see below); object labels from the template's when it has none | selector as stored |
- * | Job | a given selector → `manualSelector: true`; none → template labels as selector, `manualSelector: true`; `autoSelector: true` → no selector copied, `manualSelector: false` (the generated `controller-uid` selector); `autoSelector` dropped | `autoSelector = !manualSelector` when set; batch/v1-only fields (`podReplacementPolicy`, `podFailurePolicy`, …) left out |
+ * | Job | a given selector → `manualSelector: true`; none → template labels as selector, `manualSelector: true`; `autoSelector: true` → no selector copied, `manualSelector: false` (the generated `controller-uid` selector); `autoSelector` dropped; `parallelism` defaults to `completions` (the seed's `completions: 3` job runs 3 pods at once: "Parallelism: 3") | `autoSelector = !manualSelector` when set; batch/v1-only fields (`podReplacementPolicy`, `podFailurePolicy`, …) left out |
  * | DaemonSet | `updateStrategy.type` defaults to `OnDelete`; RollingUpdate's `maxUnavailable` to 1; `templateGeneration` dropped | as stored |
  * | Deployment | strategy RollingUpdate with maxUnavailable 1 / maxSurge 1; `revisionHistoryLimit` and `progressDeadlineSeconds` default to 2147483647 (keep everything, no deadline); `rollbackTo` dropped | as stored |
  * | ReplicaSet | selector and labels only | as stored |
@@ -73,6 +73,7 @@ export function jobToStorage(input: KubeObject): KubeObject {
       if (auto === true) spec['manualSelector'] = false;
       else if (hadSelector || !absent(spec['selector'])) spec['manualSelector'] = true;
     }
+    if (absent(spec['parallelism']) && typeof spec['completions'] === 'number') spec['parallelism'] = spec['completions'];
   }
   return stored(obj, 'batch/v1');
 }
