@@ -12,6 +12,7 @@ export {
   parseSelector, fromLabelSelector, fromMap, mapMatches, selectorOf, everythingSelector, nothingSelector,
   requirementToString, validateLabels, type Selector, type Requirement, type Operator,
 } from './labels.js';
+export { parseRequirements } from './selector-grammar.js';
 export {
   parseFieldSelector, fieldSelectorOf, selectableFields, supportedFields, checkSupportedFields,
   type FieldSelector, type FieldRequirement,
