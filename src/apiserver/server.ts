@@ -1,5 +1,6 @@
 /** The API server: store, watch cache, registries and the HTTPS listener, started and stopped as one. */
-import https from 'node:https';
+import http2 from 'node:http2';
+import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -52,7 +53,9 @@ export function versionInfo(): VersionInfo {
 const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export class ApiServer {
-  private server: https.Server | undefined;
+  private server: http2.Http2SecureServer | undefined;
+  /** Open HTTP/2 sessions and HTTP/1.1 sockets, closed at stop so watches end. */
+  private readonly connections = new Set<{ destroy(): void }>();
   private store: Store | undefined;
   private hub: WatchCacheHub | undefined;
   private ready = false;
@@ -117,10 +120,21 @@ export class ApiServer {
       version: versionInfo(),
       ready: () => this.ready,
     });
-    this.server = https.createServer({ cert: pki.cert, key: pki.key, keepAliveTimeout: 65_000 }, handler);
-    // Watches are long-lived; don't let Node's per-request timeout cut them.
-    this.server.requestTimeout = 0;
-    this.server.headersTimeout = 60_000;
+    // HTTP/2 as kubectl and client-go prefer it (one connection multiplexes every request and
+    // watch), and HTTP/1.1 for everyone else, on one port.
+    this.server = http2.createSecureServer(
+      { cert: pki.cert, key: pki.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } },
+      handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+    );
+    this.server.on('session', (session: http2.ServerHttp2Session) => {
+      this.connections.add(session);
+      session.on('close', () => this.connections.delete(session));
+    });
+    this.server.on('secureConnection', (socket: Socket) => {
+      if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') return;
+      this.connections.add(socket);
+      socket.on('close', () => this.connections.delete(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(Number(portText), host, () => resolve());
@@ -158,7 +172,7 @@ export class ApiServer {
       const s = this.server;
       await new Promise<void>((resolve) => {
         s.close(() => resolve());
-        s.closeAllConnections();
+        for (const c of this.connections) c.destroy();
       });
       this.server = undefined;
     }

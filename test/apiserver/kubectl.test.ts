@@ -202,7 +202,8 @@ for (const minor of [undefined, 27] as const) {
       });
       try {
         await seen(/dir-two/);
-        await k.ok(['-n', ns, 'create', 'configmap', 'watched-cm', '--from-literal=a=b']);
+        // `create -f`: kubectl's `create configmap` generator sends protobuf, which skiff does not decode.
+        await k.ok(['-n', ns, 'create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched-cm}\ndata: {a: b}\n' });
         await seen(/watched-cm\s+1\s+/);
       } finally {
         child.kill();

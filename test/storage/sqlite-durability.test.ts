@@ -1,10 +1,11 @@
 /** SQLite durability: a writer process SIGKILLed mid-stream loses no acknowledged write. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/storage/index.js';
 import { durabilityValue } from './durability-value.js';
@@ -19,23 +20,37 @@ async function writeThenKill(url: string, prefix: string, minAcks: number): Prom
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`writer acknowledged too little in 30s: ${out.split('\n').length - 1} keys; ${err}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.split('\n').length - 1 >= minAcks) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then((how) => reject(new Error(`writer exited early (${String(how)}): ${err}`)));
-  });
-  // Kill while it is writing: it has no idea this is coming.
-  child.kill('SIGKILL');
+  try {
+    await ackedAtLeast(child, minAcks, exited, (c) => (out += c), () => out, () => err);
+  } finally {
+    // Kill while it is writing: it has no idea this is coming. (Also on failure: no orphans.)
+    child.kill('SIGKILL');
+  }
   assert.equal(await exited, 'SIGKILL');
   const lines = out.split('\n');
   lines.pop();
   return lines;
+}
+
+function ackedAtLeast(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  minAcks: number,
+  exited: Promise<unknown>,
+  append: (chunk: string) => void,
+  out: () => string,
+  err: () => string,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`writer acknowledged too little in 30s: ${out().split('\n').length - 1} keys; ${err()}`)), 30_000);
+    child.stdout.on('data', (c: Buffer) => {
+      append(c.toString());
+      if (out().split('\n').length - 1 >= minAcks) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((how) => reject(new Error(`writer exited early (${String(how)}): ${err()}`)));
+  });
 }
 
 void test('sqlite: a SIGKILLed writer loses no acknowledged write', async () => {

@@ -6,22 +6,21 @@ import {
   MethodNotAllowedError,
   NoResourceError,
   NotFoundError,
-  UnsupportedMediaTypeError,
 } from '../../api/errors.js';
 import { namespaces, type ServedVersion } from '../../api/resources.js';
 import { isRecord, type KubeObject } from '../../api/types.js';
 import type { ApiContext } from './context.js';
 import type { ResourceRequest } from './requestinfo.js';
 import { negotiateObject } from './negotiate.js';
-import { renderList, renderObject, toServed } from './render.js';
+import { renderList, renderObject } from './render.js';
 import { sendJson } from './status.js';
 import { fieldValidation, includeObject, intParam, isDryRun, listQuery } from './query.js';
-import { checkFields, checkObject, fromServed, readObject } from './decode.js';
+import { readObject } from './decode.js';
 import { decodeBody, mediaType, readBody } from './body.js';
-import { applyPatch, patchTypeOf } from '../patch/index.js';
+import { patchObject } from './patch.js';
 import { serveWatch } from './watch.js';
 import { serveSubresource } from './subresources.js';
-import type { DeleteOptions, Registry } from '../registry/registry.js';
+import type { DeleteOptions } from '../registry/registry.js';
 
 /** Namespaces that always exist and cannot be deleted. */
 const protectedNamespaces = new Set(['default', 'kube-system', 'kube-public']);
@@ -155,35 +154,4 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
     ...(pre ? { preconditions: pre } : {}),
     dryRun,
   };
-}
-
-/** PATCH on the object or its status: the patch applies to the served version of the current
- * object, and the result goes through the normal update path (with retries on conflicts). */
-export async function patchObject(
-  req: IncomingMessage,
-  res: ServerResponse,
-  sv: ServedVersion,
-  registry: Registry,
-  info: ResourceRequest,
-  q: URLSearchParams,
-  subresource?: 'status',
-): Promise<KubeObject> {
-  const type = patchTypeOf(mediaType(req));
-  if (type === 'apply') {
-    throw new UnsupportedMediaTypeError('server-side apply is not supported by this server; use client-side apply (kubectl apply without --server-side)');
-  }
-  const raw = await readBody(req);
-  const patch = decodeBody(raw, 'application/json');
-  const mode = fieldValidation(q);
-  return registry.guaranteedUpdate(
-    info.namespace,
-    info.name!,
-    (current) => {
-      const served = toServed(current, sv);
-      const patched = checkObject(sv, applyPatch(type, served, patch, { group: sv.group, version: sv.version, kind: sv.resource.kind, name: info.name! }));
-      checkFields(sv, patched, undefined, mode, res);
-      return fromServed(sv, patched);
-    },
-    { dryRun: isDryRun(q), ...(subresource ? { subresource } : {}) },
-  );
 }

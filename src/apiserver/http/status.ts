@@ -38,7 +38,10 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = toApiError(err);
   if (res.headersSent) {
-    res.destroy();
+    // Mid-stream: the only honest signal left is to cut the connection (stream, on HTTP/2).
+    const stream = (res as unknown as { stream?: { destroy(): void } }).stream;
+    if (stream) stream.destroy();
+    else res.destroy();
     return;
   }
   sendJson(res, e.code, statusOf(e));

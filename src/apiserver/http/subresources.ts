@@ -14,7 +14,7 @@ import { sendJson, successStatus } from './status.js';
 import { fieldValidation, includeObject, isDryRun } from './query.js';
 import { readObject } from './decode.js';
 import { decodeBody, mediaType, readBody } from './body.js';
-import { patchObject } from './rest.js';
+import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { nowTimestamp } from '../registry/metadata.js';
 

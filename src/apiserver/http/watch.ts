@@ -24,6 +24,12 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 type WireType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
+/** Bytes queued for a slow client, on HTTP/1.1 and on the HTTP/2 compatibility response. */
+function bufferedBytes(res: ServerResponse): number {
+  const stream = (res as unknown as { stream?: { writableLength: number } }).stream;
+  return stream ? stream.writableLength : res.writableLength;
+}
+
 export async function serveWatch(
   ctx: ApiContext,
   req: IncomingMessage,
@@ -60,15 +66,16 @@ export async function serveWatch(
   if (rv === '' && !initialEvents) await ctx.hub.sync();
   else if (rv !== '' && rv !== '0') await ctx.hub.waitFor(Number(rv)).catch(() => undefined);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
-  res.flushHeaders();
+  // No Content-Length: HTTP/1.1 streams it chunked, HTTP/2 as data frames.
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+  res.write('');
 
   let closed = false;
   let lastRevision = ctx.hub.currentRevision;
   const write = (chunk: string): void => {
     if (closed) return;
     res.write(chunk);
-    if (res.writableLength > MAX_BUFFERED_BYTES) stop();
+    if (bufferedBytes(res) > MAX_BUFFERED_BYTES) stop();
   };
 
   const deliver = (events: readonly CacheEvent[]): void => {

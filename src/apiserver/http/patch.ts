@@ -1,0 +1,43 @@
+/** PATCH on an object or its status subresource. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UnsupportedMediaTypeError } from '../../api/errors.js';
+import type { ServedVersion } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import type { ResourceRequest } from './requestinfo.js';
+import { toServed } from './render.js';
+import { fieldValidation, isDryRun } from './query.js';
+import { checkFields, checkObject, fromServed } from './decode.js';
+import { decodeBody, mediaType, readBody } from './body.js';
+import { applyPatch, patchTypeOf } from '../patch/index.js';
+import type { Registry } from '../registry/registry.js';
+
+/** PATCH on the object or its status: the patch applies to the served version of the current
+ * object, and the result goes through the normal update path (with retries on conflicts). */
+export async function patchObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sv: ServedVersion,
+  registry: Registry,
+  info: ResourceRequest,
+  q: URLSearchParams,
+  subresource?: 'status',
+): Promise<KubeObject> {
+  const type = patchTypeOf(mediaType(req));
+  if (type === 'apply') {
+    throw new UnsupportedMediaTypeError('server-side apply is not supported by this server; use client-side apply (kubectl apply without --server-side)');
+  }
+  const raw = await readBody(req);
+  const patch = decodeBody(raw, 'application/json');
+  const mode = fieldValidation(q);
+  return registry.guaranteedUpdate(
+    info.namespace,
+    info.name!,
+    (current) => {
+      const served = toServed(current, sv);
+      const patched = checkObject(sv, applyPatch(type, served, patch, { group: sv.group, version: sv.version, kind: sv.resource.kind, name: info.name! }));
+      checkFields(sv, patched, undefined, mode, res);
+      return fromServed(sv, patched);
+    },
+    { dryRun: isDryRun(q), ...(subresource ? { subresource } : {}) },
+  );
+}
