@@ -56,10 +56,20 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.synced) for (const o of this.items.values()) h.add?.(o);
   }
 
-  /** Adds an index (e.g. pods by node name); call before start. */
+  /** Adds an index (e.g. pods by node name). Adding a name twice keeps the first: components
+   * sharing an informer agree on what a named index means. */
   addIndex(name: string, fn: IndexFunc<T>): void {
+    if (this.indexers.has(name)) return;
+    const idx = new Map<string, Set<string>>();
     this.indexers.set(name, fn);
-    this.indices.set(name, new Map());
+    this.indices.set(name, idx);
+    for (const [key, obj] of this.items) {
+      for (const v of fn(obj)) {
+        let set = idx.get(v);
+        if (!set) idx.set(v, (set = new Set()));
+        set.add(key);
+      }
+    }
   }
 
   get hasSynced(): boolean {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extensionsConverters, normalizeSelector } from '../../src/api/conversion/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { AppsBuilder, JobBuilder } from './builders.js';
+import { AppsBuilder, JobBuilder } from '../helpers/builders.js';
 
 const conv = (kind: string): NonNullable<(typeof extensionsConverters)[string]> => extensionsConverters[kind]!;
 type Obj = Record<string, unknown>;

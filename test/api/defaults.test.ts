@@ -7,7 +7,7 @@ import type { KubeObject } from '../../src/api/types.js';
 import {
   containerBuilder, daemonSetBuilder, deploymentBuilder, jobBuilder, namespaceBuilder, nodeBuilder, objectBuilder,
   podBuilder, rcBuilder, replicaSetBuilder, serviceBuilder,
-} from './builders.js';
+} from '../helpers/builders.js';
 
 type Obj = Record<string, unknown>;
 const spec = (o: KubeObject): Obj => o.spec as Obj;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { BadRequestError } from '../../src/api/errors.js';
 import { checkSupportedFields, parseFieldSelector, selectableFields } from '../../src/api/fields.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { nodeBuilder, objectBuilder, podBuilder } from './builders.js';
+import { nodeBuilder, objectBuilder, podBuilder } from '../helpers/builders.js';
 
 describe('parseFieldSelector', () => {
   const cases: { name: string; text: string; reqs: [string, '=' | '!=', string][]; canonical: string }[] = [

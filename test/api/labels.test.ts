@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { BadRequestError } from '../../src/api/errors.js';
 import { fromLabelSelector, fromMap, mapMatches, parseSelector, validateLabels } from '../../src/api/labels.js';
 import type { LabelSelector } from '../../src/api/types.js';
-import { causes, msg } from './builders.js';
+import { causes, msg } from '../helpers/builders.js';
 
 describe('parseSelector: canonical strings (requirements sorted by key)', () => {
   const cases: { name: string; text: string; canonical: string }[] = [

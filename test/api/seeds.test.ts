@@ -15,7 +15,7 @@ import { unknownFields } from '../../src/api/schema/index.js';
 import { parseApiVersion, type KubeObject } from '../../src/api/types.js';
 import { validateObject } from '../../src/api/validation/index.js';
 import { fixture } from '../helpers/paths.js';
-import { causes } from './builders.js';
+import { causes } from '../helpers/builders.js';
 
 function load(file: string): KubeObject[] {
   return parseAllDocuments(readFileSync(fixture('seeds', file), 'utf8')).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);

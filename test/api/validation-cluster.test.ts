@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
-import { causes, namespaceBuilder, nodeBuilder, objectBuilder } from './builders.js';
+import { causes, namespaceBuilder, nodeBuilder, objectBuilder } from '../helpers/builders.js';
 
 describe('namespaces', () => {
   test('valid, with the default finalizer', () => assert.deepEqual(validateObject('Namespace', namespaceBuilder('new-namespace').defaulted()), []));

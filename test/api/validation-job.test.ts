@@ -8,7 +8,7 @@ import { InvalidError } from '../../src/api/errors.js';
 import type { Job } from '../../src/api/kinds.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
-import { causes, jobBuilder, msg, type JobBuilder } from './builders.js';
+import { causes, jobBuilder, msg, type JobBuilder } from '../helpers/builders.js';
 
 /** What the registry does on create: default, assign identity, generate the selector, validate. */
 function create(b: JobBuilder | KubeObject, uid = 'a1b2c3'): { job: Job; errors: string[] } {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { causes, msg, namespaceBuilder, nodeBuilder, objectBuilder, podBuilder, rcBuilder, serviceBuilder } from './builders.js';
+import { causes, msg, namespaceBuilder, nodeBuilder, objectBuilder, podBuilder, rcBuilder, serviceBuilder } from '../helpers/builders.js';
 
 function metaErrors(kind: string, o: KubeObject): string[] {
   return causes(validateObject(kind, o)).filter((c) => c.startsWith('metadata.'));

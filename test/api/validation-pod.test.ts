@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { causes, containerBuilder, fields, msg, podBuilder } from './builders.js';
+import { causes, containerBuilder, fields, msg, podBuilder } from '../helpers/builders.js';
 
 const specErrors = (pod: KubeObject): string[] => causes(validateObject('Pod', pod));
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { causes, msg, objectBuilder, serviceBuilder } from './builders.js';
+import { causes, msg, objectBuilder, serviceBuilder } from '../helpers/builders.js';
 
 const errs = (o: KubeObject): string[] => causes(validateObject('Service', o));
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { causes, daemonSetBuilder, deploymentBuilder, msg, rcBuilder, replicaSetBuilder } from './builders.js';
+import { causes, daemonSetBuilder, deploymentBuilder, msg, rcBuilder, replicaSetBuilder } from '../helpers/builders.js';
 
 const errs = (kind: string, o: KubeObject): string[] => causes(validateObject(kind, o));
 
