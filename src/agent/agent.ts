@@ -1,0 +1,145 @@
+/**
+ * The node agent: registers its Node, heartbeats by Lease, keeps posting node status, and runs
+ * a worker per pod bound to it. The same code drives a real node (process or oci runtime) and
+ * each of `skiff sim`'s simulated nodes (fake runtime); only the runtime and the feed differ.
+ */
+import type { Node, Pod } from '../api/kinds.js';
+import { nodes as nodesResource } from '../api/resources.js';
+import { ApiError } from '../api/errors.js';
+import type { RestClient } from '../client/rest.js';
+import type { Logger } from '../util/log.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { AgentEvents, AgentFeed } from './podfeed.js';
+import { nodeObject, nodeStatus, type NodeIdentity } from './node-object.js';
+import { renewNodeLease } from './lease.js';
+import { PodWorker, type WorkerHost } from './pod-worker.js';
+import { backoff } from './container-record.js';
+
+export interface NodeAgentOptions {
+  readonly client: RestClient;
+  readonly runtime: Runtime;
+  readonly feed: AgentFeed;
+  readonly identity: Omit<NodeIdentity, 'runtimeVersion'>;
+  readonly log: Logger;
+  /** Lease renewal period (kubelet: 10 s). */
+  readonly leaseRenewSeconds?: number;
+  /** Node status is re-posted this often even when nothing changed (kubelet: 5 min). */
+  readonly statusReportSeconds?: number;
+  readonly restartBackoffMs?: number;
+}
+
+export class NodeAgent implements AgentEvents {
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly identity: NodeIdentity;
+  private readonly host: WorkerHost;
+  private nodeUid: string | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private heartbeatFailing = false;
+
+  constructor(private readonly opts: NodeAgentOptions) {
+    this.identity = { ...opts.identity, runtimeVersion: `${opts.runtime.name}://${opts.runtime.version}` };
+    this.host = {
+      client: opts.client,
+      runtime: opts.runtime,
+      nodeName: opts.identity.name,
+      hostIP: opts.identity.address,
+      log: opts.log,
+      restartBackoffMs: opts.restartBackoffMs ?? backoff.initialMs,
+      workerDone: (uid) => this.workers.delete(uid),
+    };
+  }
+
+  get nodeName(): string {
+    return this.identity.name;
+  }
+
+  get podCount(): number {
+    return this.workers.size;
+  }
+
+  /** Registers the node, starts heartbeats, and takes over the pods already bound to it. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.register();
+    await renewNodeLease(this.opts.client, this.identity.name, this.nodeUid);
+    const renewMs = (this.opts.leaseRenewSeconds ?? 10) * 1000;
+    // Spread many simulated nodes' heartbeats over the period instead of all at once.
+    this.leaseTimer = setTimeout(() => this.heartbeat(renewMs), Math.random() * renewMs);
+    const reportMs = (this.opts.statusReportSeconds ?? 300) * 1000;
+    this.statusTimer = setInterval(() => void this.postStatus().catch(() => undefined), reportMs);
+    for (const pod of this.opts.feed.attach(this.identity.name, this)) this.podChanged(pod);
+  }
+
+  private heartbeat(renewMs: number): void {
+    if (this.stopped) return;
+    renewNodeLease(this.opts.client, this.identity.name, this.nodeUid)
+      .then(async () => {
+        if (this.heartbeatFailing) {
+          // Cut off for a while: the lifecycle controller may have marked us Unknown.
+          this.heartbeatFailing = false;
+          await this.postStatus();
+        }
+      })
+      .catch((err: unknown) => {
+        this.heartbeatFailing = true;
+        this.opts.log.warn({ node: this.identity.name, err: String(err) }, 'lease renewal failed');
+      })
+      .finally(() => {
+        if (!this.stopped) this.leaseTimer = setTimeout(() => this.heartbeat(renewMs), renewMs);
+      });
+  }
+
+  private async register(): Promise<void> {
+    try {
+      const created = await this.opts.client.create<Node>(nodesResource, nodeObject(this.identity));
+      this.nodeUid = created.metadata.uid;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+      // Registered before (an agent restart): refresh labels and status on the existing Node.
+      const want = nodeObject(this.identity);
+      const node = await this.opts.client.patch<Node>(nodesResource, undefined, this.identity.name, { metadata: { labels: want.metadata.labels } });
+      this.nodeUid = node.metadata.uid;
+      await this.postStatus(node);
+    }
+  }
+
+  private async postStatus(current?: Node): Promise<void> {
+    const status = nodeStatus(this.identity, current?.status?.conditions);
+    await this.opts.client.patch(nodesResource, undefined, this.identity.name, { status }, 'merge', 'status');
+  }
+
+  podChanged(pod: Pod): void {
+    if (this.stopped) return;
+    const uid = pod.metadata.uid ?? '';
+    const w = this.workers.get(uid);
+    if (w) w.update(pod);
+    else {
+      const worker = new PodWorker(this.host, pod);
+      this.workers.set(uid, worker);
+      worker.update(pod);
+    }
+  }
+
+  podDeleted(pod: Pod): void {
+    this.workers.get(pod.metadata.uid ?? '')?.podDeleted();
+  }
+
+  nodeChanged(node: Node): void {
+    if (this.stopped) return;
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+    // Someone else (the lifecycle controller) says we are not ready while we run: say otherwise.
+    if (ready && ready.status !== 'True') void this.postStatus(node).catch(() => undefined);
+  }
+
+  /** Stops heartbeats and pod workers (their containers are stopped; API objects stay). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.opts.feed.detach(this.identity.name);
+    await Promise.all([...this.workers.values()].map((w) => w.shutdown()));
+    this.workers.clear();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What the agent remembers about one container of a pod between syncs: the run in progress, how
+ * the last one ended, restarts so far, and the back-off before the next start. Kubernetes keeps
+ * this in the runtime; keeping it here lets every runtime stay small.
+ */
+import type { ContainerExit, RunningContainer } from '../runtime/runtime.js';
+
+export interface FinishedRun {
+  readonly id: string;
+  readonly startedAt: Date;
+  readonly exit: ContainerExit;
+}
+
+export interface ContainerRecord {
+  readonly name: string;
+  running: RunningContainer | undefined;
+  last: FinishedRun | undefined;
+  /** Times the container was started again after a run ended. */
+  restartCount: number;
+  /** Why it is not running now (ContainerCreating, CrashLoopBackOff, ErrImagePull, …). */
+  waiting: { reason: string; message?: string } | undefined;
+  /** No start before this time (ms since epoch). */
+  backoffUntil: number;
+  /** Consecutive failed starts or short runs, for the back-off. */
+  failures: number;
+  imageId: string | undefined;
+}
+
+export function newRecord(name: string): ContainerRecord {
+  return { name, running: undefined, last: undefined, restartCount: 0, waiting: { reason: 'ContainerCreating' }, backoffUntil: 0, failures: 0, imageId: undefined };
+}
+
+/** kubelet's crash-loop back-off: 10 s doubling to 5 min; a run of 10 minutes resets it. */
+export const backoff = { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000 } as const;
+
+export function backoffDelayMs(failures: number, initialMs: number = backoff.initialMs): number {
+  if (failures <= 0) return 0;
+  return Math.min(backoff.maxMs, initialMs * 2 ** (failures - 1));
+}
+
+/** Whether a container that ended should be started again under the pod's restart policy. */
+export function shouldRestart(policy: string | undefined, exit: ContainerExit): boolean {
+  if (policy === 'Never') return false;
+  if (policy === 'OnFailure') return exit.exitCode !== 0;
+  return true;
+}

@@ -1,0 +1,103 @@
+/**
+ * The fake runtime behind `skiff sim` (as KWOK simulates kubelets): sandboxes get an address from
+ * the node's pod range and containers "run" as timers, so thousands of nodes and a hundred
+ * thousand pods fit in one process. A container of a pod that may finish (restartPolicy Never
+ * or OnFailure) exits 0 after `runSeconds`; an Always pod runs until stopped. Annotations on the
+ * pod script other endings for tests (see `simAnnotations`).
+ */
+import type { Container, Pod } from '../../api/kinds.js';
+import { ContainerStartError, type ContainerExit, type RunningContainer, type Runtime, type Sandbox } from '../runtime.js';
+
+export const simAnnotations = {
+  /** Containers exit with this code (non-zero: reason Error) after the run time, whatever the policy. */
+  exitCode: 'sim.skiff.dev/exit-code',
+  /** Seconds a container runs before it exits (also for restartPolicy Always). */
+  runSeconds: 'sim.skiff.dev/run-seconds',
+  /** The container never starts: this is the waiting reason (e.g. ErrImagePull). */
+  startError: 'sim.skiff.dev/start-error',
+} as const;
+
+export interface FakeRuntimeOptions {
+  /** The node's pod addresses: a /24 prefix such as `10.0.7.` (hosts .2–.254 are handed out). */
+  readonly podAddressPrefix: string;
+  readonly runSeconds?: number;
+}
+
+interface FakeContainer {
+  readonly id: string;
+  timer: NodeJS.Timeout | undefined;
+  finish(exit: Omit<ContainerExit, 'finishedAt'>): void;
+}
+
+export class FakeRuntime implements Runtime {
+  readonly name = 'fake';
+  readonly version = '0.1.0';
+  private readonly sandboxes = new Map<string, Sandbox>();
+  private readonly containers = new Map<string, FakeContainer>();
+  private readonly freeHosts: number[] = [];
+  private nextId = 1;
+  private readonly runSeconds: number;
+
+  constructor(private readonly opts: FakeRuntimeOptions) {
+    this.runSeconds = opts.runSeconds ?? 1;
+    for (let h = 254; h >= 2; h--) this.freeHosts.push(h);
+  }
+
+  runSandbox(pod: Pod): Promise<Sandbox> {
+    const uid = pod.metadata.uid ?? '';
+    const existing = this.sandboxes.get(uid);
+    if (existing) return Promise.resolve(existing);
+    const host = this.freeHosts.pop();
+    if (host === undefined) return Promise.reject(new ContainerStartError('CreatePodSandboxError', `no free pod address in ${this.opts.podAddressPrefix}0/24`));
+    const sandbox = { id: `sandbox-${this.nextId++}`, podUid: uid, ip: `${this.opts.podAddressPrefix}${host}` };
+    this.sandboxes.set(uid, sandbox);
+    return Promise.resolve(sandbox);
+  }
+
+  startContainer(_sandbox: Sandbox, pod: Pod, container: Container): Promise<RunningContainer> {
+    const notes = pod.metadata.annotations ?? {};
+    const startError = notes[simAnnotations.startError];
+    if (startError) return Promise.reject(new ContainerStartError(startError, `simulated: ${startError} for ${container.image ?? container.name}`));
+    const id = `fake://${this.nextId++}`;
+    let settle!: (e: ContainerExit) => void;
+    const exited = new Promise<ContainerExit>((resolve) => (settle = resolve));
+    const fc: FakeContainer = {
+      id,
+      timer: undefined,
+      finish: (e) => {
+        if (!this.containers.delete(id)) return;
+        if (fc.timer) clearTimeout(fc.timer);
+        settle({ ...e, finishedAt: new Date() });
+      },
+    };
+    this.containers.set(id, fc);
+    const scripted = notes[simAnnotations.runSeconds];
+    const mayFinish = (pod.spec.restartPolicy ?? 'Always') !== 'Always';
+    if (scripted !== undefined || mayFinish) {
+      const code = Number(notes[simAnnotations.exitCode] ?? 0);
+      const seconds = scripted !== undefined ? Number(scripted) : this.runSeconds;
+      fc.timer = setTimeout(() => fc.finish({ exitCode: code, reason: code === 0 ? 'Completed' : 'Error' }), Math.max(0, seconds * 1000));
+    }
+    return Promise.resolve({ id, name: container.name, imageId: `fake://${container.image ?? ''}`, startedAt: new Date(), exited });
+  }
+
+  stopContainer(id: string): Promise<void> {
+    // A stopped container ends as SIGTERM would end a well-behaved program.
+    this.containers.get(id)?.finish({ exitCode: 143, signal: 15, reason: 'Error' });
+    return Promise.resolve();
+  }
+
+  removeSandbox(sandbox: Sandbox): Promise<void> {
+    if (this.sandboxes.get(sandbox.podUid) === sandbox) {
+      this.sandboxes.delete(sandbox.podUid);
+      this.freeHosts.push(Number(sandbox.ip.slice(this.opts.podAddressPrefix.length)));
+    }
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    for (const c of [...this.containers.values()]) c.finish({ exitCode: 137, signal: 9, reason: 'Error' });
+    this.sandboxes.clear();
+    return Promise.resolve();
+  }
+}

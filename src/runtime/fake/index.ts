@@ -1,0 +1,1 @@
+export { FakeRuntime, simAnnotations, type FakeRuntimeOptions } from './fake-runtime.js';

@@ -1,0 +1,57 @@
+/**
+ * The contract between the node agent and whatever runs containers (DESIGN.md: `process`, `oci`,
+ * `fake`). The agent decides *what* should run (restart policy, back-off, probes, status); a
+ * runtime only does it and reports how containers ended. Kubernetes' CRI split, made small.
+ */
+import type { Container, Pod } from '../api/kinds.js';
+
+/** A pod's sandbox: its network identity, shared by its containers. */
+export interface Sandbox {
+  readonly id: string;
+  readonly podUid: string;
+  readonly ip: string;
+}
+
+/** How a container ended. `reason` as kubelet reports it: Completed, Error, OOMKilled, … */
+export interface ContainerExit {
+  readonly exitCode: number;
+  readonly signal?: number;
+  readonly reason: string;
+  readonly message?: string;
+  readonly finishedAt: Date;
+}
+
+/** A started container. `exited` settles once, when the container stops for any reason. */
+export interface RunningContainer {
+  readonly id: string;
+  readonly name: string;
+  /** The image as resolved by the runtime (kubelet's imageID). */
+  readonly imageId: string;
+  readonly startedAt: Date;
+  readonly exited: Promise<ContainerExit>;
+}
+
+/** A container that could not be started, in kubelet's words (`ErrImagePull`, `CreateContainerError`). */
+export class ContainerStartError extends Error {
+  constructor(readonly reason: string, message: string) {
+    super(message);
+    this.name = 'ContainerStartError';
+  }
+}
+
+export interface Runtime {
+  /** `fake`, `process`, `oci`: reported as the node's containerRuntimeVersion scheme. */
+  readonly name: string;
+  readonly version: string;
+  /** Creates the pod's sandbox, or returns the existing one for this pod uid. */
+  runSandbox(pod: Pod): Promise<Sandbox>;
+  /** Starts one container of the pod in its sandbox. `attempt` counts restarts from 0. */
+  startContainer(sandbox: Sandbox, pod: Pod, container: Container, attempt: number): Promise<RunningContainer>;
+  /** Stops a container: SIGTERM (or the runtime's equivalent), SIGKILL after `graceSeconds`.
+   * Resolves once it has exited; a container already gone is not an error. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  /** Removes the sandbox and everything left in it. */
+  removeSandbox(sandbox: Sandbox): Promise<void>;
+  /** Releases what the runtime holds for the whole node (at agent exit). */
+  close(): Promise<void>;
+}
