@@ -1,0 +1,45 @@
+/**
+ * The loop every workload controller runs: handlers put `namespace/name` keys on a work queue,
+ * a few workers call `sync(key)` once the informers have listed, and a sync that throws comes back
+ * with back-off. Subclasses register informers and handlers in `register()` (synchronously, so it
+ * happens before the shared factory starts) and implement `sync`.
+ */
+import { WorkQueue } from '../../client/workqueue.js';
+import type { Controller, ControllerContext } from '../controller.js';
+
+/** Anything that lists before work starts (an informer). */
+export interface Syncable {
+  waitForSync(): Promise<void>;
+}
+
+export abstract class QueueController implements Controller {
+  abstract readonly name: string;
+  protected readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
+
+  constructor(protected readonly ctx: ControllerContext, private readonly workers = 3) {}
+
+  /** Asks the shared factory for informers and adds handlers; returns the informers to wait for. */
+  protected abstract register(): readonly Syncable[];
+
+  protected abstract sync(key: string): Promise<void>;
+
+  async start(): Promise<void> {
+    await Promise.all(this.register().map((i) => i.waitForSync()));
+    await this.queue.run(this.workers, async (key) => {
+      try {
+        await this.sync(key);
+      } catch (err) {
+        this.ctx.log.warn({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
+        throw err;
+      }
+    });
+  }
+
+  stop(): void {
+    this.queue.shutDown();
+  }
+
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+}
