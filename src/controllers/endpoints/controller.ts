@@ -1,0 +1,128 @@
+/**
+ * The endpoints controller (Kubernetes' `pkg/controller/endpoint`): keeps, for every service with
+ * a selector, an Endpoints object of the same name listing the pods the selector picks. Pod and
+ * service events only enqueue service keys; `sync` recomputes from the caches and writes only
+ * when the result differs from what is stored.
+ */
+import type { Endpoints, Pod, Service } from '../../api/kinds.js';
+import { endpoints as endpointsResource, pods as podsResource, services as servicesResource } from '../../api/resources.js';
+import { ApiError } from '../../api/errors.js';
+import { mapMatches } from '../../api/labels.js';
+import type { Informer } from '../../client/informer.js';
+import { keyOf, splitKey } from '../../client/informer.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import type { Controller, ControllerContext } from '../controller.js';
+import { endpointSubsets, endpointsLabels, endpointsUpToDate } from './subsets.js';
+
+/** Index of namespaced objects by namespace, shared by every controller that asks for it. */
+export const byNamespace = 'byNamespace';
+const namespaceIndex = (o: { metadata: { namespace?: string } }): string[] => [o.metadata.namespace ?? ''];
+
+export const lastChangeTriggerTime = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+export interface EndpointsControllerOptions {
+  readonly workers?: number;
+}
+
+function hasSelector(svc: Service): boolean {
+  return svc.spec?.selector !== undefined && Object.keys(svc.spec.selector).length > 0;
+}
+
+export class EndpointsController implements Controller {
+  readonly name = 'endpoints';
+  private readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
+  private readonly services: Informer<Service>;
+  private readonly pods: Informer<Pod>;
+  private readonly endpoints: Informer<Endpoints>;
+
+  constructor(private readonly ctx: ControllerContext, private readonly opts: EndpointsControllerOptions = {}) {
+    this.services = ctx.informers.informer<Service>(servicesResource);
+    this.pods = ctx.informers.informer<Pod>(podsResource);
+    this.endpoints = ctx.informers.informer<Endpoints>(endpointsResource);
+    this.services.addIndex(byNamespace, namespaceIndex);
+    this.pods.addIndex(byNamespace, namespaceIndex);
+    this.services.addEventHandler({
+      add: (s) => this.queue.add(keyOf(s)),
+      update: (_o, s) => this.queue.add(keyOf(s)),
+      delete: (s) => this.queue.add(keyOf(s)),
+    });
+    this.pods.addEventHandler({
+      add: (p) => this.podChanged(p),
+      update: (o, p) => {
+        this.podChanged(o);
+        this.podChanged(p);
+      },
+      delete: (p) => this.podChanged(p),
+    });
+    // Someone deleted or edited an Endpoints we own: put it back the way it should be.
+    this.endpoints.addEventHandler({
+      update: (_o, e) => this.queue.add(keyOf(e)),
+      delete: (e) => this.queue.add(keyOf(e)),
+    });
+  }
+
+  /** Every service in the pod's namespace whose selector picks it (old labels and new both
+   * count, so a pod that stops matching leaves its old service). */
+  private podChanged(pod: Pod): void {
+    for (const svc of this.services.byIndex(byNamespace, pod.metadata.namespace ?? '')) {
+      if (hasSelector(svc) && mapMatches(svc.spec.selector, pod.metadata.labels ?? {})) this.queue.add(keyOf(svc));
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.services.waitForSync(), this.pods.waitForSync(), this.endpoints.waitForSync()]);
+    await this.queue.run(this.opts.workers ?? 2, async (key) => {
+      try {
+        await this.sync(key);
+      } catch (err) {
+        // A conflict only means our cache was behind; anything else is worth a warning.
+        const level = err instanceof ApiError && err.code === 409 ? 'debug' : 'warn';
+        this.ctx.log[level]({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
+        throw err;
+      }
+    });
+  }
+
+  stop(): void {
+    this.queue.shutDown();
+  }
+
+  /** Brings the Endpoints named `key` in line with its service and pods. */
+  async sync(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const svc = this.services.get(key);
+    if (!svc) {
+      // The service is gone: its endpoints go too (Kubernetes sets no ownerReference here).
+      if (this.endpoints.get(key)) await ignoreNotFound(this.ctx.client.delete(endpointsResource, namespace, name));
+      return;
+    }
+    if (!hasSelector(svc)) return; // Endpoints of selector-less services are the user's.
+    const pods = this.pods.byIndex(byNamespace, namespace ?? '').filter((p) => mapMatches(svc.spec.selector, p.metadata.labels ?? {}));
+    const subsets = endpointSubsets(svc, pods);
+    const labels = endpointsLabels(svc);
+    const current = this.endpoints.get(key);
+    if (current && endpointsUpToDate(current, subsets, labels)) return;
+    const annotations = { ...(current?.metadata.annotations ?? {}), [lastChangeTriggerTime]: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    const next: Endpoints = {
+      metadata: {
+        name,
+        namespace,
+        labels,
+        annotations,
+        ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}),
+      },
+      subsets,
+    };
+    // A 409 (someone wrote it since our cache saw it) throws: the retry reads the newer copy.
+    if (current) await this.ctx.client.update(endpointsResource, next);
+    else await this.ctx.client.create(endpointsResource, next);
+  }
+}
+
+async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 404)) throw err;
+  }
+}
