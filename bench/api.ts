@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   console.log(row(['raw sqlite writes (WAL, sync FULL)', rawSqlite]));
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-api-sqlite-'));
-  const sqliteServer = await startServerProcess(dir);
+  const sqliteServer = await startServerProcess(dir, ['--no-controllers']);
   let sqlite: StoreFigures;
   let lw: { list10kMs: number; watchFanoutMs: number };
   try {
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   let rawEtcd: number;
   try {
     rawEtcd = await rawEtcdPutsPerS(etcd.endpoint);
-    const etcdServer = await startServerProcess(edir, ['--datastore', etcd.url]);
+    const etcdServer = await startServerProcess(edir, ['--no-controllers', '--datastore', etcd.url]);
     try {
       etcdFigures = await createsAgainst(etcdServer, 'etcd');
     } finally {

@@ -1,9 +1,13 @@
 /**
- * `sqlite://PATH`: the store contract on one append-only SQLite table, after kine. A write is one
- * IMMEDIATE transaction that reads the key's latest row (the compare of compare-and-swap) and
- * appends the new row with the next revision as its id; reads pick each key's newest row at or
- * below the revision asked for. better-sqlite3 is synchronous, so each call completes (and is
- * durable) before its promise settles.
+ * `sqlite://PATH`: the store contract on one append-only SQLite table, after kine. A write reads
+ * the key's latest row (the compare of compare-and-swap) and appends the new row with the next
+ * revision as its id; reads pick each key's newest row at or below the revision asked for.
+ *
+ * Group commit: writes issued in the same turn of the event loop share one IMMEDIATE transaction
+ * and so one fsync, each still checked against the rows the ones before it wrote. A write that
+ * fails its own check (exists, conflict, not found) fails alone; an error from SQLite itself
+ * fails the whole batch, of which nothing was written. No promise settles before the commit, so
+ * an acknowledged write is durable.
  */
 import { CompactedError, ConflictError, KeyExistsError, KeyNotFoundError, StoreError, StoreUnavailableError } from '../errors.js';
 import { compareKeys, prefixEnd } from '../keys.js';
@@ -27,6 +31,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private readonly writeTx: <T>(fn: () => T) => T;
   private readonly readTx: <T>(fn: () => T) => T;
+  private pending: PendingWrite[] = [];
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
     this.db = openDatabase(file);
@@ -138,6 +143,8 @@ export class SqliteStore implements Store {
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    // Writes already queued are committed: their callers are waiting on them.
+    this.commit();
     this.closed = true;
     this.poller.close();
     this.db.close();
@@ -152,12 +159,49 @@ export class SqliteStore implements Store {
     return prev;
   }
 
-  /** Runs a write in an IMMEDIATE transaction with the next revision; wakes the poll loop. */
+  /** Queues a write for the next group commit (see the file comment). `fn` appends exactly one
+   * row at `rev`, or throws a StoreError before writing anything. */
   private write<T>(fn: (rev: number) => T): Promise<T> {
-    return this.run(() => {
-      const out = this.writeTx(() => fn(this.stmts.currentRevision.get()!.rev + 1));
-      this.poller.wake();
-      return out;
+    if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.commit());
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  private commit(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (this.closed) {
+      for (const w of batch) w.reject(new StoreUnavailableError('store is closed'));
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: Error })[] = [];
+    try {
+      this.writeTx(() => {
+        outcomes.length = 0;
+        let rev = this.stmts.currentRevision.get()!.rev + 1;
+        for (const w of batch) {
+          try {
+            outcomes.push({ ok: true, value: w.fn(rev) });
+            rev++;
+          } catch (err) {
+            if (!(err instanceof StoreError)) throw err;
+            outcomes.push({ ok: false, err });
+          }
+        }
+      });
+    } catch (err) {
+      const e = toStoreError(err);
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    this.poller.wake();
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.err);
     });
   }
 
@@ -174,6 +218,12 @@ export class SqliteStore implements Store {
       return Promise.reject(toStoreError(err));
     }
   }
+}
+
+interface PendingWrite {
+  readonly fn: (rev: number) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: Error) => void;
 }
 
 /** Contract errors pass through; anything SQLite raised (I/O, busy, corrupt) means the backend
