@@ -32,6 +32,7 @@ export class NodeFleet {
   readonly agents: NodeAgent[] = [];
   private readonly informers: InformerFactory;
   private readonly feed: SharedAgentFeed;
+  private nextIndex = 1;
 
   constructor(private readonly opts: FleetOptions) {
     if (opts.nodes < 0 || opts.nodes > maxFleetNodes) throw new Error(`--nodes must be between 0 and ${maxFleetNodes}`);
@@ -42,8 +43,7 @@ export class NodeFleet {
   /** Starts the feed and registers every node; resolves when all are registered. */
   async start(): Promise<void> {
     await this.informers.start();
-    const prefix = this.opts.namePrefix ?? 'sim';
-    for (let i = 1; i <= this.opts.nodes; i++) await this.add(i, prefix, false);
+    for (let i = 0; i < this.opts.nodes; i++) this.create();
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < this.agents.length) await this.agents[next++]!.start();
@@ -51,7 +51,17 @@ export class NodeFleet {
     await Promise.all(Array.from({ length: Math.min(this.opts.startConcurrency ?? 64, this.agents.length) }, worker));
   }
 
-  private async add(i: number, prefix: string, start: boolean): Promise<NodeAgent> {
+  /** A node joining the running fleet (the next index). */
+  async addNode(): Promise<NodeAgent> {
+    const agent = this.create();
+    await agent.start();
+    return agent;
+  }
+
+  private create(): NodeAgent {
+    const i = this.nextIndex++;
+    if (i > maxFleetNodes) throw new Error(`a fleet holds at most ${maxFleetNodes} nodes`);
+    const prefix = this.opts.namePrefix ?? 'sim';
     const x = (i >> 8) & 255, y = i & 255;
     const agent = new NodeAgent({
       client: this.opts.client,
@@ -69,7 +79,6 @@ export class NodeFleet {
       ...(this.opts.restartBackoffMs !== undefined ? { restartBackoffMs: this.opts.restartBackoffMs } : {}),
     });
     this.agents.push(agent);
-    if (start) await agent.start();
     return agent;
   }
 

@@ -2,13 +2,15 @@
 /** The skiff command line: one binary for the server, the nodes and the client. */
 import { Command, CommanderError } from 'commander';
 import { serverCommand } from './commands/server.js';
+import { simCommand } from './commands/sim.js';
 import { versionInfo } from '../apiserver/index.js';
 
 const program = new Command('skiff')
   .description('skiff: a Kubernetes-compatible orchestrator')
   .version(`skiff ${versionInfo().gitVersion}`, '--version')
   .showHelpAfterError()
-  .addCommand(serverCommand());
+  .addCommand(serverCommand())
+  .addCommand(simCommand());
 
 program.exitOverride();
 try {

@@ -1,8 +1,9 @@
-/** `skiff server`: the control plane (API server; controllers and scheduler join it later). */
+/** `skiff server`: the control plane (API server, controllers, scheduler). */
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ApiServer } from '../../apiserver/index.js';
+import { startControlPlane } from '../controlplane.js';
+import { waitForSignal } from '../signals.js';
 
 export function serverCommand(): Command {
   return new Command('server')
@@ -11,15 +12,17 @@ export function serverCommand(): Command {
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
     .option('--datastore <url>', 'sqlite://PATH, etcd://HOST:PORT[,HOST:PORT...] or memory:// (default sqlite://DATA_DIR/state.db)')
     .option('--runtime-config <list>', 'enable or disable API group/versions and resources, e.g. extensions/v1beta1/daemonsets=true')
-    .action(async (opts: { dataDir: string; listen: string; datastore?: string; runtimeConfig?: string }) => {
+    .option('--no-controllers', 'serve the API only: no controllers, no scheduler')
+    .action(async (opts: { dataDir: string; listen: string; datastore?: string; runtimeConfig?: string; controllers: boolean }) => {
       const dataDir = path.resolve(opts.dataDir);
-      const server = new ApiServer({
+      const cp = await startControlPlane({
+        controllers: opts.controllers,
         dataDir,
         listen: opts.listen,
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });
-      await server.start();
+      const server = cp.server;
       process.stderr.write(
         `skiff server: serving the Kubernetes API at ${server.url}\n` +
           `skiff server: kubeconfig written to ${server.kubeconfigPath}\n` +
@@ -27,14 +30,6 @@ export function serverCommand(): Command {
       );
       await waitForSignal();
       process.stderr.write('skiff server: shutting down\n');
-      await server.stop();
+      await cp.stop();
     });
-}
-
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const done = (sig: NodeJS.Signals) => resolve(sig);
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
-  });
 }
