@@ -10,6 +10,10 @@ import { ControllerManager, type ControllerFactory } from '../controllers/manage
 import { logger } from '../util/log.js';
 import { ReplicaSetController, ReplicationControllerController } from '../controllers/replication/index.js';
 import { EndpointsController } from '../controllers/endpoints/index.js';
+import { JobController } from '../controllers/job/index.js';
+import { GarbageCollector } from '../controllers/gc/index.js';
+import { NamespaceController } from '../controllers/namespace/index.js';
+import { Scheduler } from '../scheduler/index.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
   /** false: the API server alone. */
@@ -39,6 +43,10 @@ export function controlLoops(_opts: ControlLoopOptions = {}): ControllerFactory[
     (ctx) => new ReplicationControllerController(ctx),
     (ctx) => new ReplicaSetController(ctx),
     (ctx) => new EndpointsController(ctx),
+    (ctx) => new JobController(ctx),
+    (ctx) => new GarbageCollector(ctx),
+    (ctx) => new NamespaceController(ctx),
+    (ctx) => new Scheduler(ctx),
   ];
 }
 

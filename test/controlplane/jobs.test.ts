@@ -28,7 +28,7 @@ describe('jobs on simulated nodes', () => {
   test('S12: the seed job (extensions/v1beta1) runs its pod to completion', async () => {
     const name = `package-check-${suffix()}`;
     const out = await c.kubectl.ok(['create', '-f', '-'], { input: seed('job-dpkg.yaml', { 'package-check': name, 'test: dpkg': `test: ${name}` }) });
-    assert.match(out, new RegExp(`job.batch/${name} created`));
+    assert.match(out, new RegExp(`job.extensions/${name} created`));
     const job = await finished(name, 'Complete');
     assert.equal(job.status?.succeeded, 1);
     assert.ok(job.status?.completionTime);

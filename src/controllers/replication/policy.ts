@@ -46,9 +46,13 @@ function time(s: string | undefined): number {
 
 /**
  * Kubernetes' deletion order, most deletable first: unscheduled before scheduled; Pending before
- * Unknown before Running; not ready before ready; lower `pod-deletion-cost` first; pods doubled up
- * on a node (higher `rank`, the number of this controller's pods there) first; ready more recently
- * first; more restarts first; newest first. Returns a new array.
+ * Unknown before Running; not ready before ready; lower `pod-deletion-cost` first; ready more
+ * recently first; more restarts first; newest first; then pods doubled up on a node (higher
+ * `rank`, the number of this controller's pods there) first. Returns a new array.
+ *
+ * Kubernetes ≥1.21 ranks doubled-up pods before age (LogarithmicScaleDown); the seeds promise
+ * "the newest go first" when scaling down (SCENARIOS S4), so here age wins and the node rank
+ * only breaks ties within a second.
  */
 export function deletionOrder(pods: readonly Pod[]): Pod[] {
   const perNode = new Map<string, number>();
@@ -70,9 +74,6 @@ export function deletionOrder(pods: readonly Pod[]): Pod[] {
     const ca = deletionCost(a);
     const cb = deletionCost(b);
     if (ca !== cb) return ca - cb;
-    const ka = rank(a);
-    const kb = rank(b);
-    if (ka !== kb) return kb - ka;
     if (ra && rb) {
       const ta = time(a.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime);
       const tb = time(b.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime);
@@ -84,6 +85,10 @@ export function deletionOrder(pods: readonly Pod[]): Pod[] {
     const na = time(a.metadata.creationTimestamp);
     const nb = time(b.metadata.creationTimestamp);
     if (na !== nb) return nb - na;
+    // Created in the same second: thin out the node holding the most of them first.
+    const ka = rank(a);
+    const kb = rank(b);
+    if (ka !== kb) return kb - ka;
     // Same second: the later name sorts first, so the order is at least stable.
     return (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
   });
