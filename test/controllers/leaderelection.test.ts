@@ -57,7 +57,7 @@ function campaign(client: RestClient, identity: string, name: string, extra: { r
 /** Asserts, while `until` runs, that no two candidates lead at once. */
 async function neverTwo(cands: readonly Candidate[], until: Promise<unknown>): Promise<void> {
   let over = false;
-  void until.finally(() => (over = true));
+  void until.then(() => (over = true), () => (over = true));
   while (!over) {
     assert.ok(cands.filter((c) => c.elector.isLeader).length <= 1, 'two leaders at once');
     await new Promise((r) => setTimeout(r, 20));
