@@ -4,13 +4,18 @@
  * separate processes would), under a leader lease so several servers on one etcd run one set of
  * control loops.
  */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { ApiServer, type ApiServerOptions } from '../apiserver/index.js';
 import { loadKubeconfig, RestClient } from '../client/index.js';
-import { ControllerManager, type ControllerFactory } from '../controllers/manager.js';
+import { ControllerManager, type ControllerFactory, type Leadership } from '../controllers/manager.js';
+import { LeaderElector } from '../client/leaderelection.js';
 import { logger } from '../util/log.js';
 import { ReplicaSetController, ReplicationControllerController } from '../controllers/replication/index.js';
 import { EndpointsController } from '../controllers/endpoints/index.js';
 import { JobController } from '../controllers/job/index.js';
+import { DaemonSetController } from '../controllers/daemonset/index.js';
+import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
 import { Scheduler } from '../scheduler/index.js';
@@ -18,8 +23,45 @@ import { Scheduler } from '../scheduler/index.js';
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
   /** false: the API server alone. */
   readonly controllers?: boolean;
-  /** This process's name in the leader lease (default: host name and pid). */
+  /** Run the loops only while holding the leader lease (`--leader-elect`, default true). */
+  readonly leaderElect?: boolean;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+  /** This process's name in the leader lease (default: host name, pid and a random suffix). */
   readonly identity?: string;
+}
+
+/** Campaigns for the lease again each time leadership ends, until stopped. */
+function leaderLease(client: RestClient, opts: ControlPlaneOptions): Leadership {
+  const identity = opts.identity ?? `${os.hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  let stopped = false;
+  let elector: LeaderElector | undefined;
+  let campaign: Promise<void> = Promise.resolve();
+  return {
+    run(callbacks) {
+      campaign = (async () => {
+        while (!stopped) {
+          elector = new LeaderElector({
+            client,
+            identity,
+            ...(opts.leaseDurationMs !== undefined ? { leaseDurationMs: opts.leaseDurationMs } : {}),
+            ...(opts.renewDeadlineMs !== undefined ? { renewDeadlineMs: opts.renewDeadlineMs } : {}),
+            ...(opts.retryPeriodMs !== undefined ? { retryPeriodMs: opts.retryPeriodMs } : {}),
+            onStartedLeading: () => callbacks.onStartedLeading(),
+            onStoppedLeading: () => callbacks.onStoppedLeading(),
+          });
+          await elector.run().catch(() => undefined);
+          if (!stopped) await new Promise((r) => setTimeout(r, 500));
+        }
+      })();
+    },
+    async stop() {
+      stopped = true;
+      elector?.stop();
+      await campaign;
+    },
+  };
 }
 
 export interface ControlPlane {
@@ -38,12 +80,17 @@ export interface ControlLoopOptions {
 }
 
 /** Every control loop, in the order they start. */
-export function controlLoops(_opts: ControlLoopOptions = {}): ControllerFactory[] {
+export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[] {
   return [
     (ctx) => new ReplicationControllerController(ctx),
     (ctx) => new ReplicaSetController(ctx),
     (ctx) => new EndpointsController(ctx),
     (ctx) => new JobController(ctx),
+    (ctx) => new DaemonSetController(ctx),
+    (ctx) => new NodeLifecycleController(ctx, {
+      ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),
+      ...(opts.podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs: opts.podEvictionTimeoutMs } : {}),
+    }),
     (ctx) => new GarbageCollector(ctx),
     (ctx) => new NamespaceController(ctx),
     (ctx) => new Scheduler(ctx),
@@ -61,6 +108,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       factories: controlLoops(opts),
       log: logger('controller-manager'),
       component: 'controller-manager',
+      ...(opts.leaderElect !== false ? { leadership: leaderLease(client, opts) } : {}),
     });
     manager.start();
   }

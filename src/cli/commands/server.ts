@@ -4,6 +4,21 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { startControlPlane } from '../controlplane.js';
 import { waitForSignal } from '../signals.js';
+import { duration } from '../durations.js';
+
+interface ServerOptions {
+  dataDir: string;
+  listen: string;
+  datastore?: string;
+  runtimeConfig?: string;
+  controllers: boolean;
+  leaderElect: boolean;
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
+  nodeMonitorGracePeriod: number;
+  podEvictionTimeout: number;
+}
 
 export function serverCommand(): Command {
   return new Command('server')
@@ -13,10 +28,22 @@ export function serverCommand(): Command {
     .option('--datastore <url>', 'sqlite://PATH, etcd://HOST:PORT[,HOST:PORT...] or memory:// (default sqlite://DATA_DIR/state.db)')
     .option('--runtime-config <list>', 'enable or disable API group/versions and resources, e.g. extensions/v1beta1/daemonsets=true')
     .option('--no-controllers', 'serve the API only: no controllers, no scheduler')
-    .action(async (opts: { dataDir: string; listen: string; datastore?: string; runtimeConfig?: string; controllers: boolean }) => {
+    .option('--no-leader-elect', 'run the control loops without taking the leader lease (only one server per store!)')
+    .option('--leader-elect-lease-duration <d>', 'how long a leader lease lasts unrenewed', duration, 15_000)
+    .option('--leader-elect-renew-deadline <d>', 'a leader that cannot renew within this gives up', duration, 10_000)
+    .option('--leader-elect-retry-period <d>', 'how often candidates try and leaders renew', duration, 2_000)
+    .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
+    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000)
+    .action(async (opts: ServerOptions) => {
       const dataDir = path.resolve(opts.dataDir);
       const cp = await startControlPlane({
         controllers: opts.controllers,
+        leaderElect: opts.leaderElect,
+        leaseDurationMs: opts.leaderElectLeaseDuration,
+        renewDeadlineMs: opts.leaderElectRenewDeadline,
+        retryPeriodMs: opts.leaderElectRetryPeriod,
+        nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
+        podEvictionTimeoutMs: opts.podEvictionTimeout,
         dataDir,
         listen: opts.listen,
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
