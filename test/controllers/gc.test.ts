@@ -140,6 +140,16 @@ test('garbage collector: background, foreground and orphan propagation; dangling
     await new Promise((r) => setTimeout(r, 200));
     for (const p of orphans) assert.equal(await gone(client, podsResource, ns, p), false, `${p} survives`);
 
+    // A chain collapses: ConfigMap → ConfigMap → pods, deleting the root in the foreground.
+    const root = await client.create(configMaps, objectBuilder('v1', 'ConfigMap', 'root').build());
+    const mid = await client.create(configMaps, objectBuilder('v1', 'ConfigMap', 'mid')
+      .set('metadata.ownerReferences', [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'root', uid: root.metadata.uid!, blockOwnerDeletion: true }]).build());
+    const leaves = await makePods(client, 'leaf', 3, [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'mid', uid: mid.metadata.uid!, blockOwnerDeletion: true }]);
+    await client.delete(configMaps, ns, 'root', { propagationPolicy: 'Foreground' });
+    await waitFor('root gone', () => gone(client, configMaps, ns, 'root'));
+    assert.equal(await gone(client, configMaps, ns, 'mid'), true, 'foreground: the middle went before the root');
+    for (const p of leaves) assert.equal(await gone(client, podsResource, ns, p), true, `foreground cascades to ${p}`);
+
     // A reference to an owner that never existed (or was recreated under a new uid) is dangling.
     await client.create(configMaps, objectBuilder('v1', 'ConfigMap', 'reborn').build());
     await makePods(client, 'dangling', 2, [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'reborn', uid: '00000000-0000-0000-0000-000000000000' }]);
