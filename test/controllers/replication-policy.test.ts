@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { claimDecision, deletionOrder, podsToDelete, replicaDiff, replicaStatus, slowStartBatches, burstReplicas, type ClaimDecision } from '../../src/controllers/replication/index.js';
 import { Expectations } from '../../src/controllers/replication/expectations.js';
+import { ReplicationControllerController } from '../../src/controllers/replication/index.js';
+import { InformerFactory } from '../../src/client/factory.js';
+import { logger } from '../../src/util/log.js';
 import { pod, podNow, ref, type PodState } from './fixtures.js';
 
 test('claim decisions', async (t) => {
@@ -93,4 +96,13 @@ test('expectations', async (t) => {
     now += 2 * 60_000;
     assert.ok(e.satisfied('ns/a'));
   });
+});
+
+test('a controller stopped before its caches filled ends instead of hanging', async () => {
+  // A factory that is never started: the informers never sync.
+  const informers = new InformerFactory({} as never);
+  const ctl = new ReplicationControllerController({ client: {} as never, informers, recorder: {} as never, log: logger('test') });
+  const done = ctl.start();
+  ctl.stop();
+  await done;
 });

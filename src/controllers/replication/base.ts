@@ -23,8 +23,15 @@ export abstract class QueueController implements Controller {
 
   protected abstract sync(key: string): Promise<void>;
 
+  private stopped = false;
+  private wakeOnStop: (() => void) | undefined;
+
   async start(): Promise<void> {
-    await Promise.all(this.register().map((i) => i.waitForSync()));
+    const synced = Promise.all(this.register().map((i) => i.waitForSync()));
+    // Stopped before the caches filled (leadership lost early): end instead of waiting forever.
+    const stopped = new Promise<void>((r) => (this.wakeOnStop = r));
+    await Promise.race([synced, stopped]);
+    if (this.stopped) return;
     await this.queue.run(this.workers, async (key) => {
       try {
         await this.sync(key);
@@ -36,6 +43,8 @@ export abstract class QueueController implements Controller {
   }
 
   stop(): void {
+    this.stopped = true;
+    this.wakeOnStop?.();
     this.queue.shutDown();
   }
 
