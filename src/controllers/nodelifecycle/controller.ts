@@ -91,6 +91,8 @@ export class NodeLifecycleController implements Controller {
     const probe = observe(this.probes.get(name), cached, lease?.spec?.renewTime, now);
     this.probes.set(name, probe);
     let node: Node = cached;
+    // The work queue keeps one timer per key: collect the next time to look, set it once.
+    let wakeAt: number | undefined;
 
     if (isStale(probe, now, this.grace)) {
       const conditions = unknownConditions(node, now);
@@ -104,7 +106,7 @@ export class NodeLifecycleController implements Controller {
       }
     } else {
       // Heard from: look again when it would turn stale.
-      this.queue.addAfter(name, probe.probeAt + this.grace - now + 10);
+      wakeAt = probe.probeAt + this.grace + 10;
     }
 
     const taints = desiredTaints(node, now);
@@ -112,7 +114,9 @@ export class NodeLifecycleController implements Controller {
 
     const onNode = this.pods.byIndex(byNodeName, name);
     if (readiness(node) !== 'True') await this.markPodsNotReady(onNode, now);
-    await this.evict(name, node, onNode, now);
+    const nextEviction = await this.evict(name, node, onNode, now);
+    if (nextEviction !== undefined) wakeAt = wakeAt === undefined ? nextEviction : Math.min(wakeAt, nextEviction);
+    if (wakeAt !== undefined) this.queue.addAfter(name, wakeAt - now);
   }
 
   /** Kubernetes' MarkPodsNotReady: a pod on a node that is not ready is not ready either, so
@@ -132,8 +136,9 @@ export class NodeLifecycleController implements Controller {
     }
   }
 
-  /** Deletes pods whose time on this node's NoExecute taints is up; looks again at the next. */
-  private async evict(name: string, node: Node, pods: readonly Pod[], now: number): Promise<void> {
+  /** Deletes pods whose time on this node's NoExecute taints is up; returns when the next one's
+   * time is (epoch ms), if any. */
+  private async evict(name: string, node: Node, pods: readonly Pod[], now: number): Promise<number | undefined> {
     const taints = node.spec?.taints ?? [];
     let next: number | undefined;
     for (const pod of pods) {
@@ -151,6 +156,6 @@ export class NodeLifecycleController implements Controller {
         if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
       }
     }
-    if (next !== undefined) this.queue.addAfter(name, next - now + 10);
+    return next === undefined ? undefined : next + 10;
   }
 }
