@@ -77,6 +77,8 @@ export interface ControlLoopOptions {
   readonly nodeMonitorGracePeriodMs?: number;
   /** `--pod-eviction-timeout`: pods of an unreachable node are deleted after this (default 5 min). */
   readonly podEvictionTimeoutMs?: number;
+  /** First delay before a Job replaces a failed pod (Kubernetes: 10 s, doubling to 6 min). */
+  readonly jobBackoffBaseMs?: number;
 }
 
 /** Every control loop, in the order they start. */
@@ -85,7 +87,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     (ctx) => new ReplicationControllerController(ctx),
     (ctx) => new ReplicaSetController(ctx),
     (ctx) => new EndpointsController(ctx),
-    (ctx) => new JobController(ctx),
+    (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {}),
     (ctx) => new DaemonSetController(ctx),
     (ctx) => new NodeLifecycleController(ctx, {
       ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),
