@@ -3,8 +3,8 @@
  * a worker per pod bound to it. The same code drives a real node (process or oci runtime) and
  * each of `skiff sim`'s simulated nodes (fake runtime); only the runtime and the feed differ.
  */
-import type { Node, Pod } from '../api/kinds.js';
-import { nodes as nodesResource } from '../api/resources.js';
+import type { ConfigMap, Node, Pod, Secret } from '../api/kinds.js';
+import { configMaps, nodes as nodesResource, secrets } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
 import type { Logger } from '../util/log.js';
@@ -26,6 +26,25 @@ export interface NodeAgentOptions {
   /** Node status is re-posted this often even when nothing changed (kubelet: 5 min). */
   readonly statusReportSeconds?: number;
   readonly restartBackoffMs?: number;
+  /** Where pods' volumes and logs live (none for simulated nodes). */
+  readonly dataDir?: string;
+}
+
+/** A ConfigMap's data, or a Secret's decoded; undefined when the object does not exist. */
+async function lookupData(client: RestClient, namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined> {
+  try {
+    if (kind === 'ConfigMap') {
+      const cm = await client.get<ConfigMap>(configMaps, namespace, name);
+      return { ...(cm.data ?? {}) };
+    }
+    const secret = await client.get<Secret>(secrets, namespace, name);
+    const decoded: Record<string, string> = {};
+    for (const [k, v] of Object.entries(secret.data ?? {})) decoded[k] = Buffer.from(v, 'base64').toString('utf8');
+    return { ...decoded, ...(secret.stringData ?? {}) };
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 404) return undefined;
+    throw err;
+  }
 }
 
 export class NodeAgent implements AgentEvents {
@@ -47,6 +66,8 @@ export class NodeAgent implements AgentEvents {
       hostIP: opts.identity.address,
       log: opts.log,
       restartBackoffMs: opts.restartBackoffMs ?? backoff.initialMs,
+      dataDir: opts.dataDir,
+      lookupData: (ns, kind, name) => lookupData(opts.client, ns, kind, name),
       workerDone: (uid) => this.workers.delete(uid),
     };
   }

@@ -4,6 +4,7 @@
  * the worker never starts a container twice. Deletion: containers get their grace period, the
  * sandbox goes, then the agent removes the pod object for good (grace 0), as kubelet does.
  */
+import path from 'node:path';
 import type { Pod } from '../api/kinds.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
@@ -12,6 +13,8 @@ import type { Logger } from '../util/log.js';
 import { ContainerStartError, type Runtime, type Sandbox } from '../runtime/runtime.js';
 import { backoff, backoffDelayMs, newRecord, shouldRestart, type ContainerRecord } from './container-record.js';
 import { podStatus, timestamp } from './pod-status.js';
+import { containerEnv, EnvError, expand } from './env.js';
+import { containerMounts, podDir, prepareVolumes, removePodDir } from './volumes.js';
 
 /** What a worker needs from its agent. */
 export interface WorkerHost {
@@ -22,13 +25,23 @@ export interface WorkerHost {
   readonly log: Logger;
   /** Back-off before the first restart of a crashed container (tests shorten it). */
   readonly restartBackoffMs: number;
+  /** Where pods' volumes and logs live; undefined on simulated nodes (nothing touches disk). */
+  readonly dataDir: string | undefined;
+  /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
+  lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
   workerDone(uid: string): void;
+}
+
+/** Where a container's log goes: `<dataDir>/pods/<uid>/logs/<container>/<restart>.log`. */
+export function containerLogPath(dataDir: string | undefined, pod: Pod, container: string, restart: number): string {
+  return path.join(dataDir ? podDir(dataDir, pod) : `/sim/pods/${pod.metadata.uid ?? ''}`, 'logs', container, `${restart}.log`);
 }
 
 export class PodWorker {
   private pod: Pod;
   private deleted = false;
   private sandbox: Sandbox | undefined;
+  private volumes: Map<string, string> | undefined;
   private readonly records = new Map<string, ContainerRecord>();
   private readonly startTime = timestamp();
   private lastReported = '';
@@ -113,6 +126,17 @@ export class PodWorker {
         return;
       }
     }
+    if (!this.volumes) {
+      try {
+        const ns = this.pod.metadata.namespace ?? 'default';
+        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, (kind, name) => this.host.lookupData(ns, kind, name));
+      } catch (err) {
+        for (const r of this.records.values()) r.waiting = { reason: 'ContainerCreating', message: err instanceof Error ? err.message : String(err) };
+        await this.report();
+        this.later(2000);
+        return;
+      }
+    }
     const policy = this.pod.spec.restartPolicy ?? 'Always';
     const now = Date.now();
     let wakeAt = Infinity;
@@ -136,7 +160,16 @@ export class PodWorker {
     const container = this.pod.spec.containers.find((c) => c.name === name)!;
     const restarting = r.last !== undefined;
     try {
-      const run = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, r.restartCount + (restarting ? 1 : 0));
+      const attempt = r.restartCount + (restarting ? 1 : 0);
+      const ns = this.pod.metadata.namespace ?? 'default';
+      const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, async (kind, name, key) => (await this.host.lookupData(ns, kind, name))?.[key]);
+      const run = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, attempt, {
+        env: Object.fromEntries(env),
+        ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
+        ...(container.args ? { args: container.args.map((a) => expand(a, env)) } : {}),
+        mounts: containerMounts(container, this.volumes ?? new Map()),
+        logPath: containerLogPath(this.host.dataDir, this.pod, name, attempt),
+      });
       if (restarting) r.restartCount++;
       r.running = run;
       r.waiting = undefined;
@@ -154,7 +187,7 @@ export class PodWorker {
     } catch (err) {
       r.failures++;
       r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
-      r.waiting = err instanceof ContainerStartError
+      r.waiting = err instanceof ContainerStartError || err instanceof EnvError
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };
     }
@@ -188,6 +221,7 @@ export class PodWorker {
       if (r.running) await this.host.runtime.stopContainer(r.running.id, grace);
     }));
     await this.releaseSandbox();
+    await this.cleanUp();
     if (!this.deleted) {
       const { namespace, name } = this.pod.metadata;
       try {
@@ -203,6 +237,12 @@ export class PodWorker {
     const sb = this.sandbox;
     this.sandbox = undefined;
     if (sb) await this.host.runtime.removeSandbox(sb);
+  }
+
+  /** The pod is gone for good: its volumes and logs go too. */
+  private async cleanUp(): Promise<void> {
+    this.volumes = undefined;
+    await removePodDir(this.host.dataDir, this.pod);
   }
 
   private finish(): void {

@@ -1,2 +1,2 @@
-export { ContainerStartError, type ContainerExit, type RunningContainer, type Runtime, type Sandbox } from './runtime.js';
+export { ContainerStartError, type ContainerExit, type ExecResult, type Mount, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from './runtime.js';
 export { FakeRuntime, type FakeRuntimeOptions, simAnnotations } from './fake/index.js';

@@ -31,6 +31,32 @@ export interface RunningContainer {
   readonly exited: Promise<ContainerExit>;
 }
 
+/** A volume as the agent prepared it on the host, to appear at `containerPath`. */
+export interface Mount {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
+/** What the agent resolved for one start of a container: the runtime does not read the pod spec
+ * for these. */
+export interface StartOptions {
+  /** The container's environment, `$(VAR)` references and the downward API already expanded. */
+  readonly env: Readonly<Record<string, string>>;
+  /** `command`/`args` with `$(VAR)` expanded (undefined: the image's own). */
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly mounts: readonly Mount[];
+  /** The file stdout and stderr go to, one CRI log line each
+   * (`2026-01-02T03:04:05.123456789Z stdout F text`); the agent rotates and reads it. */
+  readonly logPath: string;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
 /** A container that could not be started, in kubelet's words (`ErrImagePull`, `CreateContainerError`). */
 export class ContainerStartError extends Error {
   constructor(readonly reason: string, message: string) {
@@ -46,7 +72,10 @@ export interface Runtime {
   /** Creates the pod's sandbox, or returns the existing one for this pod uid. */
   runSandbox(pod: Pod): Promise<Sandbox>;
   /** Starts one container of the pod in its sandbox. `attempt` counts restarts from 0. */
-  startContainer(sandbox: Sandbox, pod: Pod, container: Container, attempt: number): Promise<RunningContainer>;
+  startContainer(sandbox: Sandbox, pod: Pod, container: Container, attempt: number, opts: StartOptions): Promise<RunningContainer>;
+  /** Runs a command inside a running container (exec probes, `kubectl exec`), killed after
+   * `timeoutMs`; output is stdout and stderr together, truncated to a few KiB. */
+  exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult>;
   /** Stops a container: SIGTERM (or the runtime's equivalent), SIGKILL after `graceSeconds`.
    * Resolves once it has exited; a container already gone is not an error. */
   stopContainer(id: string, graceSeconds: number): Promise<void>;

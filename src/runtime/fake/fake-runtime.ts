@@ -6,7 +6,7 @@
  * pod script other endings for tests (see `simAnnotations`).
  */
 import type { Container, Pod } from '../../api/kinds.js';
-import { ContainerStartError, type ContainerExit, type RunningContainer, type Runtime, type Sandbox } from '../runtime.js';
+import { ContainerStartError, type ContainerExit, type ExecResult, type RunningContainer, type Runtime, type Sandbox } from '../runtime.js';
 
 export const simAnnotations = {
   /** Containers exit with this code (non-zero: reason Error) after the run time, whatever the policy. */
@@ -79,6 +79,12 @@ export class FakeRuntime implements Runtime {
       fc.timer = setTimeout(() => fc.finish({ exitCode: code, reason: code === 0 ? 'Completed' : 'Error' }), Math.max(0, seconds * 1000));
     }
     return Promise.resolve({ id, name: container.name, imageId: `fake://${container.image ?? ''}`, startedAt: new Date(), exited });
+  }
+
+  /** Simulated containers answer every command with success (exec probes pass). */
+  exec(containerId: string): Promise<ExecResult> {
+    if (!this.containers.has(containerId)) return Promise.reject(new Error(`container ${containerId} is not running`));
+    return Promise.resolve({ exitCode: 0, output: '' });
   }
 
   stopContainer(id: string): Promise<void> {

@@ -1,0 +1,70 @@
+/**
+ * Pod volumes on the node: an emptyDir is a directory under the pod's own directory (gone with
+ * the pod), a hostPath is the host's path (created first for `DirectoryOrCreate`), ConfigMap and
+ * Secret volumes are files written from the objects. Simulated nodes (no data dir) only name the
+ * paths and touch no disk.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Container, Pod, Volume } from '../api/kinds.js';
+import type { Mount } from '../runtime/runtime.js';
+import { EnvError } from './env.js';
+
+/** Reads a ConfigMap's or Secret's data (Secret values decoded). */
+export type DataLookup = (kind: 'ConfigMap' | 'Secret', name: string) => Promise<Record<string, string> | undefined>;
+
+export function podDir(root: string, pod: Pod): string {
+  return path.join(root, 'pods', pod.metadata.uid ?? 'unknown');
+}
+
+/** Host paths of the pod's volumes by name; creates them when `root` is given. */
+export async function prepareVolumes(root: string | undefined, pod: Pod, lookup: DataLookup): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const base = root ? podDir(root, pod) : `/sim/pods/${pod.metadata.uid ?? ''}`;
+  for (const v of pod.spec.volumes ?? []) {
+    const dir = path.join(base, 'volumes', v.name);
+    if (v.hostPath) {
+      out.set(v.name, v.hostPath.path);
+      if (root && v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
+    } else if (v.configMap || v.secret) {
+      out.set(v.name, dir);
+      if (root) await writeProjected(dir, v, lookup);
+    } else {
+      out.set(v.name, dir);
+      if (root) await mkdir(dir, { recursive: true });
+    }
+  }
+  return out;
+}
+
+async function writeProjected(dir: string, v: Volume, lookup: DataLookup): Promise<void> {
+  const kind = v.configMap ? 'ConfigMap' : 'Secret';
+  const name = v.configMap ? (v.configMap.name ?? '') : (v.secret?.secretName ?? '');
+  const optional = (v.configMap ?? v.secret)?.optional ?? false;
+  const data = await lookup(kind, name);
+  await mkdir(dir, { recursive: true });
+  if (!data) {
+    if (optional) return;
+    throw new EnvError('ContainerCreating', `MountVolume.SetUp failed for volume "${v.name}" : ${kind.toLowerCase()} "${name}" not found`);
+  }
+  const items = (v.configMap ?? v.secret)?.items;
+  const files = items ? items.map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
+  for (const [file, content] of files) {
+    const target = path.join(dir, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+}
+
+/** The container's mounts, from its volumeMounts and the prepared host paths. */
+export function containerMounts(container: Container, hostPaths: ReadonlyMap<string, string>): Mount[] {
+  return (container.volumeMounts ?? []).flatMap((m) => {
+    const host = hostPaths.get(m.name);
+    if (host === undefined) return [];
+    return [{ hostPath: m.subPath ? path.join(host, m.subPath) : host, containerPath: m.mountPath, readOnly: m.readOnly ?? false }];
+  });
+}
+
+export async function removePodDir(root: string | undefined, pod: Pod): Promise<void> {
+  if (root) await rm(podDir(root, pod), { recursive: true, force: true });
+}
