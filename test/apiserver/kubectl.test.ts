@@ -202,8 +202,8 @@ for (const minor of [undefined, 27] as const) {
       });
       try {
         await seen(/dir-two/);
-        // `create -f`: kubectl's `create configmap` generator sends protobuf, which skiff does not decode.
-        await k.ok(['-n', ns, 'create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched-cm}\ndata: {a: b}\n' });
+        // The generator sends the ConfigMap as protobuf (decoded by src/apiserver/protobuf).
+        await k.ok(['-n', ns, 'create', 'configmap', 'watched-cm', '--from-literal=a=b']);
         await seen(/watched-cm\s+1\s+/);
       } finally {
         child.kill();
