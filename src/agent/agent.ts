@@ -7,6 +7,7 @@ import type { ConfigMap, Node, Pod, Secret } from '../api/kinds.js';
 import { configMaps, nodes as nodesResource, secrets } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
+import type { EventRecorder } from '../client/events.js';
 import type { Logger } from '../util/log.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { AgentEvents, AgentFeed } from './podfeed.js';
@@ -28,6 +29,8 @@ export interface NodeAgentOptions {
   readonly restartBackoffMs?: number;
   /** Where pods' volumes and logs live (none for simulated nodes). */
   readonly dataDir?: string;
+  /** kubelet's Events about pods (none for simulated nodes, whose scale they would swamp). */
+  readonly recorder?: EventRecorder;
 }
 
 /** A ConfigMap's data, or a Secret's decoded; undefined when the object does not exist. */
@@ -67,6 +70,7 @@ export class NodeAgent implements AgentEvents {
       log: opts.log,
       restartBackoffMs: opts.restartBackoffMs ?? backoff.initialMs,
       dataDir: opts.dataDir,
+      ...(opts.recorder ? { recorder: opts.recorder } : {}),
       lookupData: (ns, kind, name) => lookupData(opts.client, ns, kind, name),
       workerDone: (uid) => this.workers.delete(uid),
     };

@@ -24,10 +24,16 @@ export interface ContainerRecord {
   /** Consecutive failed starts or short runs, for the back-off. */
   failures: number;
   imageId: string | undefined;
+  /** Readiness from the readiness probe (true without one, once running). */
+  ready: boolean;
+  /** The startup probe has passed (true without one). */
+  started: boolean;
+  /** Probe loops of the current run, stopped when it ends. */
+  probes: { stop(): void }[];
 }
 
 export function newRecord(name: string): ContainerRecord {
-  return { name, running: undefined, last: undefined, restartCount: 0, waiting: { reason: 'ContainerCreating' }, backoffUntil: 0, failures: 0, imageId: undefined };
+  return { name, running: undefined, last: undefined, restartCount: 0, waiting: { reason: 'ContainerCreating' }, backoffUntil: 0, failures: 0, imageId: undefined, ready: false, started: false, probes: [] };
 }
 
 /** kubelet's crash-loop back-off: 10 s doubling to 5 min; a run of 10 minutes resets it. */

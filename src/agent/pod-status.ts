@@ -12,8 +12,6 @@ export interface PodView {
   readonly podIP: string | undefined;
   readonly hostIP: string;
   readonly startTime: string;
-  /** Readiness per container from probes; a container without a readiness probe is ready when running. */
-  readonly ready?: ReadonlyMap<string, boolean>;
   readonly now: string;
 }
 
@@ -78,12 +76,12 @@ export function podStatus(v: PodView): PodStatus {
       name: c.name,
       state,
       lastState,
-      ready: running && (v.ready?.get(c.name) ?? true),
+      ready: running && (r?.ready ?? true),
       restartCount: r?.restartCount ?? 0,
       image: c.image ?? '',
       imageID: r?.imageId ?? '',
       ...(r?.running ? { containerID: r.running.id } : r?.last ? { containerID: r.last.id } : {}),
-      started: running,
+      started: running && (r?.started ?? true),
     };
   });
   const allReady = statuses.length > 0 && statuses.every((s) => s.ready);

@@ -5,7 +5,9 @@
  * sandbox goes, then the agent removes the pod object for good (grace 0), as kubelet does.
  */
 import path from 'node:path';
-import type { Pod } from '../api/kinds.js';
+import type { Container, Pod, Probe } from '../api/kinds.js';
+import type { EventRecorder } from '../client/events.js';
+import { probeOnce, ProbeLoop, type ProbeOutcome } from './probe.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
@@ -30,6 +32,8 @@ export interface WorkerHost {
   /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
   lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
   workerDone(uid: string): void;
+  /** kubelet's Events (Started, Killing, Unhealthy, BackOff); none on simulated nodes. */
+  readonly recorder?: EventRecorder;
 }
 
 /** Where a container's log goes: `<dataDir>/pods/<uid>/logs/<container>/<restart>.log`. */
@@ -174,13 +178,17 @@ export class PodWorker {
       r.running = run;
       r.waiting = undefined;
       r.imageId = run.imageId;
+      this.event('Normal', 'Started', `Started container ${name}`);
+      this.startProbes(container, r, run.id);
       void run.exited.then((exit) => {
         if (r.running !== run) return;
+        for (const p of r.probes.splice(0)) p.stop();
         r.running = undefined;
         r.last = { id: run.id, startedAt: run.startedAt, exit };
         const ranMs = exit.finishedAt.getTime() - run.startedAt.getTime();
         r.failures = ranMs >= backoff.resetAfterMs ? 1 : r.failures + 1;
         r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
+        if (shouldRestart(this.pod.spec.restartPolicy, exit)) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})`);
         r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelayMs(r.failures, this.host.restartBackoffMs) / 1000)}s restarting failed container=${name} pod=${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})` };
         this.kick();
       });
@@ -191,6 +199,49 @@ export class PodWorker {
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /** Startup, then liveness and readiness probes for a run that just started. */
+  private startProbes(container: Container, r: ContainerRecord, id: string): void {
+    const check = (probe: Probe) => () => probeOnce(probe, container, id, this.sandbox?.ip ?? '', this.host.runtime);
+    const unhealthy = (kind: string) => (o: ProbeOutcome) => this.event('Warning', 'Unhealthy', `${kind} probe failed: ${o.message}`);
+    const kill = (why: string) => {
+      if (r.running?.id !== id) return;
+      this.event('Normal', 'Killing', `Container ${container.name} ${why}, will be restarted`);
+      const grace = this.pod.spec.terminationGracePeriodSeconds ?? 30;
+      void this.host.runtime.stopContainer(id, grace).catch(() => undefined);
+    };
+    const steady = () => {
+      if (container.livenessProbe) {
+        const live = new ProbeLoop(container.livenessProbe, check(container.livenessProbe), (ok) => { if (!ok) kill('failed liveness probe'); }, unhealthy('Liveness'));
+        r.probes.push(live);
+        live.start();
+      }
+      if (container.readinessProbe) {
+        const ready = new ProbeLoop(container.readinessProbe, check(container.readinessProbe), (ok) => {
+          r.ready = ok;
+          this.kick();
+        }, unhealthy('Readiness'));
+        r.probes.push(ready);
+        ready.start();
+      }
+    };
+    r.ready = !container.readinessProbe;
+    r.started = !container.startupProbe;
+    if (!container.startupProbe) return steady();
+    const startup: ProbeLoop = new ProbeLoop(container.startupProbe, check(container.startupProbe), (ok) => {
+      if (!ok) return kill('failed startup probe');
+      startup.stop();
+      r.started = true;
+      steady();
+      this.kick();
+    }, unhealthy('Startup'));
+    r.probes.push(startup);
+    startup.start();
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    void this.host.recorder?.event(this.pod, type, reason, message);
   }
 
   private async report(): Promise<void> {
@@ -218,7 +269,11 @@ export class PodWorker {
   private async terminate(): Promise<void> {
     const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     await Promise.all([...this.records.values()].map(async (r) => {
-      if (r.running) await this.host.runtime.stopContainer(r.running.id, grace);
+      for (const p of r.probes.splice(0)) p.stop();
+      if (r.running) {
+        this.event('Normal', 'Killing', `Stopping container ${r.name}`);
+        await this.host.runtime.stopContainer(r.running.id, grace);
+      }
     }));
     await this.releaseSandbox();
     await this.cleanUp();
@@ -255,7 +310,10 @@ export class PodWorker {
   async shutdown(): Promise<void> {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const r of this.records.values()) if (r.running) await this.host.runtime.stopContainer(r.running.id, 0);
+    for (const r of this.records.values()) {
+      for (const p of r.probes.splice(0)) p.stop();
+      if (r.running) await this.host.runtime.stopContainer(r.running.id, 0);
+    }
     await this.releaseSandbox();
   }
 }

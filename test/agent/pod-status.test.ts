@@ -20,6 +20,8 @@ function records(runs: Record<string, Run>): Map<string, ContainerRecord> {
     if (run === 'running') {
       r.running = { id: `c-${name}`, name, imageId: 'img', startedAt: t0, exited: new Promise(() => undefined) };
       r.waiting = undefined;
+      r.ready = true;
+      r.started = true;
     } else if (typeof run === 'number') {
       r.last = { id: `c-${name}`, startedAt: t0, exit: { exitCode: run, reason: run === 0 ? 'Completed' : 'Error', finishedAt: new Date('2026-01-01T00:00:05Z') } };
     }
@@ -80,6 +82,17 @@ describe('pod status', () => {
     assert.equal(cs?.state?.waiting?.reason, 'CrashLoopBackOff');
     assert.equal(cs?.lastState?.terminated?.exitCode, 1);
     assert.equal(cs?.restartCount, 4);
+  });
+
+  test('a running container whose readiness probe has not passed keeps the pod unready', () => {
+    const p = pod('Always', ['web', 'db']);
+    const recs = records({ web: 'running', db: 'running' });
+    recs.get('db')!.ready = false;
+    const s = podStatus({ pod: p, records: recs, podIP: '10.0.0.4', hostIP: 'h', startTime: 't', now: 'n' });
+    assert.deepEqual(s.containerStatuses?.map((c) => c.ready), [true, false]);
+    assert.equal(s.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
+    assert.equal(s.conditions?.find((c) => c.type === 'Ready')?.reason, 'ContainersNotReady');
+    assert.equal(s.phase, 'Running');
   });
 
   test('transition times stay put while a condition keeps its status', () => {
