@@ -19,7 +19,7 @@
  *
  * Field numbers and names are facts of the Kubernetes API: the tables were transcribed from the
  * `json:`/`protobuf:` struct tags and pointer-ness of the k8s.io/api and k8s.io/apimachinery Go types
- * (development branch after v1.36, mid-2026), so they include fields newer than any kubectl skiff
+ * (the v1.37 development branch, July 2026), so they include fields newer than any kubectl skiff
  * meets; a kubectl newer than that may send a field added later, which then fails loudly here.
  * A message lists every field the API defines, so a field number missing from the table is a
  * malformed (or newer-than-known) body and is rejected rather than silently dropped.
