@@ -158,6 +158,12 @@ export class NodeAgent implements AgentEvents {
     if (ready && ready.status !== 'True') void this.postStatus(node).catch(() => undefined);
   }
 
+  /** The log file of a container of one of this node's pods (see PodWorker.logTarget). */
+  logTarget(namespace: string, name: string, container: string | undefined, previous: boolean): { file: string; ended: Promise<unknown> } | { error: string; notFound?: boolean } {
+    for (const w of this.workers.values()) if (w.podKey === `${namespace}/${name}`) return w.logTarget(container, previous);
+    return { error: `pod "${name}" in namespace "${namespace}" is not running on node ${this.identity.name}`, notFound: true };
+  }
+
   /** Stops heartbeats and pod workers (their containers are stopped; API objects stay). */
   async stop(): Promise<void> {
     this.stopped = true;

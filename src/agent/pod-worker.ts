@@ -306,6 +306,27 @@ export class PodWorker {
     this.host.workerDone(this.uid);
   }
 
+  /** Which log file `kubectl logs` means (the current or previous run of a container), or why
+   * there is none, in kubelet's words. */
+  logTarget(container: string | undefined, previous: boolean): { file: string; ended: Promise<unknown> } | { error: string } {
+    const podName = this.pod.metadata.name ?? '';
+    const names = this.pod.spec.containers.map((c) => c.name);
+    const name = container || (names.length === 1 ? names[0] : undefined);
+    if (!name) return { error: `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]` };
+    const r = this.records.get(name);
+    if (!r || !names.includes(name)) return { error: `container ${name} is not valid for pod ${podName}` };
+    if (previous) {
+      if (r.restartCount < 1) return { error: `previous terminated container "${name}" in pod "${podName}" not found` };
+      return { file: containerLogPath(this.host.dataDir, this.pod, name, r.restartCount - 1), ended: Promise.resolve() };
+    }
+    if (!r.running && !r.last) return { error: `container "${name}" in pod "${podName}" is waiting to start: ${r.waiting?.reason ?? 'ContainerCreating'}` };
+    return { file: containerLogPath(this.host.dataDir, this.pod, name, r.restartCount), ended: r.running ? r.running.exited : Promise.resolve() };
+  }
+
+  get podKey(): string {
+    return this.key();
+  }
+
   /** At agent exit: stop containers without touching the API. */
   async shutdown(): Promise<void> {
     this.finished = true;

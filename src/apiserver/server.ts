@@ -4,8 +4,9 @@ import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { kubeletLogStreamer } from './podlogs.js';
 import { openStore, type Store } from '../storage/index.js';
-import { resourceTypes, namespaces, type ResourceType } from '../api/resources.js';
+import { resourceTypes, namespaces, nodes, type ResourceType } from '../api/resources.js';
 import { AlreadyExistsError } from '../api/errors.js';
 import { WatchCacheHub } from './watchcache.js';
 import { Registry } from './registry/registry.js';
@@ -99,6 +100,7 @@ export class ApiServer {
     for (const r of resourceTypes) this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub));
     await this.bootstrap();
 
+    this.podLogs ??= kubeletLogStreamer(() => this.registries.get(nodes)!, () => this.joinToken);
     const self = this;
     const ctx: ApiContext = {
       runtime,

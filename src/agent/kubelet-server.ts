@@ -1,0 +1,68 @@
+/**
+ * The node's own HTTP endpoint (kubelet's port 10250): the API server fetches container logs
+ * here for `GET pods/NAME/log`. Requests carry the cluster's node token. Plain HTTP on the
+ * node's own address (loopback in process mode); the oci issue moves it to TLS.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NodeAgent } from './agent.js';
+import { logQuery, streamLog } from './logs.js';
+
+export interface KubeletServerOptions {
+  readonly agent: NodeAgent;
+  readonly address: string;
+  /** 0 picks a free port (tests; the node then advertises it). */
+  readonly port: number;
+  readonly token: string;
+}
+
+function status(res: http.ServerResponse, code: number, reason: string, message: string): void {
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+}
+
+export class KubeletServer {
+  private server: http.Server | undefined;
+
+  constructor(private readonly opts: KubeletServerOptions) {}
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.opts.port;
+  }
+
+  async start(): Promise<void> {
+    const server = http.createServer((req, res) => {
+      void this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) status(res, 500, 'InternalError', String(err));
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.address, () => resolve());
+    });
+    this.server = server;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.headers.authorization !== `Bearer ${this.opts.token}`) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    const url = new URL(req.url ?? '/', 'http://kubelet');
+    const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
+    if (req.method !== 'GET' || !m) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    const [, ns, pod, container] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));
+    const target = this.opts.agent.logTarget(ns!, pod!, container || url.searchParams.get('container') || undefined, url.searchParams.get('previous') === 'true');
+    if ('error' in target) return status(res, target.notFound ? 404 : 400, target.notFound ? 'NotFound' : 'BadRequest', target.error);
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.flushHeaders();
+    await streamLog(target.file, logQuery(url.searchParams), res, target.ended);
+    res.end();
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+}
