@@ -19,6 +19,9 @@ import { OpenApiDocs } from './http/openapi.js';
 import { makeHandler, type VersionInfo } from './http/router.js';
 import type { ApiContext, PodLogStreamer } from './http/context.js';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
+import { createServiceAllocators, ServiceAllocationRepair } from './registry/allocator/index.js';
+import { serviceWriteHooks } from './registry/core/services-alloc.js';
+import { services } from '../api/resources.js';
 
 export interface ApiServerOptions {
   readonly dataDir: string;
@@ -30,6 +33,13 @@ export interface ApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Write `<dataDir>/kubeconfig` once serving (default true). */
   readonly writeKubeconfig?: boolean;
+  /** `--service-cluster-ip-range`: the IPv4 CIDR services' cluster IPs come from (default
+   * 127.10.0.0/16, on loopback so the process-mode proxy listens there without root). */
+  readonly serviceClusterIpRange?: string;
+  /** `--service-node-port-range` (default 30000-32767). */
+  readonly serviceNodePortRange?: string;
+  /** How often allocations of vanished services are freed after the pass at start (default 3 min). */
+  readonly serviceAllocationRepairIntervalMs?: number;
 }
 
 /** The Kubernetes version skiff's API corresponds to (kubectl picks its client by the minor). */
@@ -62,6 +72,7 @@ export class ApiServer {
   private ready = false;
   private readonly registries = new Map<ResourceType, Registry>();
   private podLogs: PodLogStreamer | undefined;
+  private allocationRepair: ServiceAllocationRepair | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -97,7 +108,16 @@ export class ApiServer {
     this.store = await openStore(this.options.datastore ?? `sqlite://${path.join(dataDir, 'state.db')}`);
     this.hub = new WatchCacheHub(this.store, resourceTypes);
     await this.hub.start();
-    for (const r of resourceTypes) this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub));
+    const allocators = createServiceAllocators(this.store, {
+      clusterIpRange: this.options.serviceClusterIpRange,
+      nodePortRange: this.options.serviceNodePortRange,
+    });
+    for (const r of resourceTypes) {
+      const hooks = r === services ? serviceWriteHooks(allocators) : undefined;
+      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooks));
+    }
+    this.allocationRepair = new ServiceAllocationRepair(this.store, allocators, this.options.serviceAllocationRepairIntervalMs);
+    await this.allocationRepair.start();
     await this.bootstrap();
 
     this.podLogs ??= kubeletLogStreamer(() => this.registries.get(nodes)!, () => this.joinToken);
@@ -178,6 +198,7 @@ export class ApiServer {
       });
       this.server = undefined;
     }
+    this.allocationRepair?.stop();
     this.hub?.stop();
     await this.store?.close();
     this.store = undefined;

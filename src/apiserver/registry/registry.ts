@@ -48,6 +48,20 @@ export interface DeleteResult {
   readonly deleted: boolean;
 }
 
+/** Ends what a {@link WriteHooks} began: `true` once the write is stored, `false` when it failed. */
+export type FinishWrite = (committed: boolean) => Promise<void>;
+
+/**
+ * Work a write needs beside the object itself, as Kubernetes' generic store has BeginCreate /
+ * BeginUpdate: services take cluster IPs and node ports before they are stored and give them back
+ * when the write fails, the type changes, or the service is deleted. Runs after validation.
+ */
+export interface WriteHooks {
+  beginCreate?(obj: KubeObject): Promise<FinishWrite>;
+  beginUpdate?(next: KubeObject, current: KubeObject): Promise<FinishWrite>;
+  afterDelete?(obj: KubeObject): Promise<void>;
+}
+
 /** A change to apply to the current object inside an optimistic-concurrency retry loop. */
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
 
@@ -58,6 +72,7 @@ export class Registry {
     readonly strategy: Strategy,
     private readonly store: Store,
     private readonly hub: WatchCacheHub,
+    private readonly hooks: WriteHooks = {},
   ) {
     this.cache = hub.cacheFor(strategy.resource);
   }
@@ -101,11 +116,14 @@ export class Registry {
       }
       return obj;
     }
+    const finish = await this.hooks.beginCreate?.(obj);
     try {
       const kv = await this.store.create(this.key(obj.metadata.namespace, name), encodeStored(obj));
       obj.metadata.resourceVersion = String(kv.modRevision);
+      await finish?.(true);
       return obj;
     } catch (err) {
+      await finish?.(false);
       if (err instanceof KeyExistsError) throw new AlreadyExistsError(this.resource.plural, this.resource.group, name);
       throw this.storeError(err);
     }
@@ -207,16 +225,22 @@ export class Registry {
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       if (isDeepStrictEqual(next, current)) return current; // no-op writes don't bump revisions
       if (opts.dryRun) return next;
+      const finish = !opts.trusted && opts.subresource !== 'status' && !this.finalizedForDeletion(next)
+        ? await this.hooks.beginUpdate?.(next, current)
+        : undefined;
       try {
         if (this.finalizedForDeletion(next)) {
           const kv = await this.store.delete(key, rev);
           next.metadata.resourceVersion = String(kv.modRevision);
+          await this.hooks.afterDelete?.(next);
           return next;
         }
         const kv = await this.store.update(key, encodeStored(next), rev);
         next.metadata.resourceVersion = String(kv.modRevision);
+        await finish?.(true);
         return next;
       } catch (err) {
+        await finish?.(false);
         if (err instanceof StoreConflictError) continue;
         if (err instanceof KeyNotFoundError) throw this.notFound(name);
         throw this.storeError(err);
@@ -260,6 +284,7 @@ export class Registry {
         try {
           const kv = await this.store.delete(key, Number(current.metadata.resourceVersion));
           const gone = decodeStored(kv.value, kv.modRevision);
+          await this.hooks.afterDelete?.(gone);
           return { object: gone, deleted: true };
         } catch (err) {
           if (err instanceof StoreConflictError) continue;

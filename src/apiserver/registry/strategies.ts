@@ -5,6 +5,7 @@ import { prepareJobSelector } from '../../api/defaults/index.js';
 import type { Job } from '../../api/kinds.js';
 import { makeStrategy, type Strategy } from './strategy.js';
 import { podStrategy } from './core/pods.js';
+import { serviceStrategy } from './core/services.js';
 
 const keepStatusOnCreate = { prepareForCreate: () => undefined };
 
@@ -24,11 +25,7 @@ const all: Strategy[] = [
   }),
   // Nodes are registered by their agent, status included (as the kubelet does).
   makeStrategy(r.nodes, keepStatusOnCreate),
-  makeStrategy(r.services, {
-    prepareForCreate(obj) {
-      obj.status = { loadBalancer: {} };
-    },
-  }),
+  serviceStrategy,
   makeStrategy(r.endpoints),
   makeStrategy(r.replicationControllers),
   makeStrategy(r.events),
