@@ -1,0 +1,62 @@
+/**
+ * Writes a container's stdout and stderr to one file in the CRI log format kubelet reads
+ * (`<RFC3339Nano> <stream> <P|F> <text>`), which the agent's `logs` reader parses. Output is
+ * split on newlines; a partial line waits for its end, and a partial line longer than
+ * `maxLineBytes` is written as `P` chunks (as containerd does at 16 KiB) so memory stays bounded.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+
+export type LogStream = 'stdout' | 'stderr';
+
+/** Wall-clock time with nanosecond digits (microsecond precision from the monotonic clock). */
+export function rfc3339Nano(): string {
+  const t = performance.timeOrigin + performance.now();
+  const ms = Math.floor(t);
+  const micros = Math.floor((t - ms) * 1000);
+  const iso = new Date(ms).toISOString(); // 2026-01-02T03:04:05.123Z
+  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}000Z`;
+}
+
+export class CriLogWriter {
+  private readonly out: WriteStream;
+  private readonly pending: Record<LogStream, Buffer[]> = { stdout: [], stderr: [] };
+  private readonly pendingBytes: Record<LogStream, number> = { stdout: 0, stderr: 0 };
+
+  constructor(file: string, private readonly maxLineBytes = 16 * 1024) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.out = createWriteStream(file, { flags: 'a' });
+    // A full disk must not crash the agent; the container keeps running without its log.
+    this.out.on('error', () => undefined);
+  }
+
+  write(stream: LogStream, chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      this.pending[stream].push(chunk.subarray(start, nl));
+      this.emit(stream, 'F');
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      this.pending[stream].push(chunk.subarray(start));
+      this.pendingBytes[stream] += chunk.length - start;
+      if (this.pendingBytes[stream] >= this.maxLineBytes) this.emit(stream, 'P');
+    }
+  }
+
+  private emit(stream: LogStream, tag: 'P' | 'F'): void {
+    const text = Buffer.concat(this.pending[stream]);
+    this.pending[stream] = [];
+    this.pendingBytes[stream] = 0;
+    this.out.write(Buffer.concat([Buffer.from(`${rfc3339Nano()} ${stream} ${tag} `), text, Buffer.from('\n')]));
+  }
+
+  /** Writes what is left of unfinished lines and closes the file. */
+  close(): Promise<void> {
+    for (const s of ['stdout', 'stderr'] as const) if (this.pending[s].length) this.emit(s, 'F');
+    return new Promise((resolve) => {
+      this.out.once('close', () => resolve());
+      this.out.end();
+    });
+  }
+}

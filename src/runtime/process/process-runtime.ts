@@ -1,0 +1,169 @@
+/**
+ * The `process` runtime (DESIGN.md, Runtimes): containers are host processes, images are names in
+ * the image catalog, and each pod gets its own loopback address from the node's pod range in
+ * 127.0.0.0/8, so many pods on one machine can all listen on :80 without network namespaces.
+ * Limits that follow: a program that binds 0.0.0.0 (or 127.0.0.1) collides with every other pod
+ * doing the same, `localhost` is the host's, there are no resource limits, and mounts need a
+ * private mount namespace (see isolation.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Container, Pod } from '../../api/kinds.js';
+import { ContainerStartError, type ExecResult, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { busyboxAppletDir } from './busybox-applets.js';
+import { ImageCatalog, type ResolvedImage } from './catalog.js';
+import { execIn } from './exec.js';
+import { imageGenerators } from './generators.js';
+import { defaultPath, findProgram } from './host-programs.js';
+import { enterPrefix, mountsToMake, probeIsolation, wrap } from './isolation.js';
+import { ProcessGroup } from './process-group.js';
+
+export interface ProcessRuntimeOptions {
+  /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
+  readonly podAddressPrefix: string;
+  /** Where containers' private directories (generated configs, default working dirs) live. */
+  readonly dataDir: string;
+  readonly imageCatalog?: ImageCatalog;
+  /** Told once per kind of degraded behaviour (mounts skipped). Default: process.emitWarning. */
+  readonly warn?: (message: string) => void;
+}
+
+interface Live {
+  readonly group: ProcessGroup;
+  readonly podUid: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly mountNamespace: boolean;
+}
+
+interface SandboxState {
+  readonly sandbox: Sandbox;
+  readonly containers: Set<string>;
+}
+
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process';
+  readonly version = '0.1.0';
+  private readonly catalog: ImageCatalog;
+  private readonly sandboxes = new Map<string, SandboxState>();
+  private readonly containers = new Map<string, Live>();
+  private readonly freeHosts: number[] = [];
+  private readonly warned = new Set<string>();
+  private nextSandbox = 1;
+
+  constructor(private readonly opts: ProcessRuntimeOptions) {
+    if (!/^127\.\d{1,3}\.\d{1,3}\.$/.test(opts.podAddressPrefix)) throw new Error(`process runtime: pod address prefix must look like 127.x.y. (got ${opts.podAddressPrefix})`);
+    this.catalog = opts.imageCatalog ?? ImageCatalog.load();
+    for (let h = 254; h >= 2; h--) this.freeHosts.push(h);
+  }
+
+  runSandbox(pod: Pod): Promise<Sandbox> {
+    const uid = pod.metadata.uid ?? '';
+    const existing = this.sandboxes.get(uid);
+    if (existing) return Promise.resolve(existing.sandbox);
+    const host = this.freeHosts.pop();
+    if (host === undefined) return Promise.reject(new ContainerStartError('CreatePodSandboxError', `no free pod address in ${this.opts.podAddressPrefix}0/24`));
+    const sandbox = { id: `process-sandbox-${this.nextSandbox++}`, podUid: uid, ip: `${this.opts.podAddressPrefix}${host}` };
+    this.sandboxes.set(uid, { sandbox, containers: new Set() });
+    return Promise.resolve(sandbox);
+  }
+
+  async startContainer(sandbox: Sandbox, pod: Pod, container: Container, _attempt: number, opts: StartOptions): Promise<RunningContainer> {
+    const state = this.sandboxes.get(sandbox.podUid);
+    if (state?.sandbox !== sandbox) throw new ContainerStartError('CreateContainerError', `sandbox ${sandbox.id} of pod ${pod.metadata.name ?? ''} is gone`);
+    const image = container.image ?? '';
+    const resolved = this.catalog.resolve(image);
+    const dir = path.join(this.opts.dataDir, 'containers', sandbox.podUid, container.name);
+    await mkdir(dir, { recursive: true });
+    const argv = await this.commandLine(resolved, image, container, sandbox, dir, opts);
+
+    const env: Record<string, string> = { ...opts.env };
+    env['PATH'] ??= defaultPath;
+    if (resolved?.entry.busyboxApplets) {
+      const applets = busyboxAppletDir(this.opts.dataDir);
+      if (applets) env['PATH'] = `${env['PATH']}:${applets}`;
+    }
+    env['HOSTNAME'] = pod.metadata.name ?? '';
+
+    const iso = probeIsolation();
+    const mounts = mountsToMake(opts.mounts);
+    const canMount = mounts.length > 0 && iso.mounts !== 'none';
+    if (mounts.length > 0 && !canMount) this.warnOnce('mounts', `process runtime: no private mount namespace on this host (unshare failed); volumes are not mounted at their containerPath (first: ${mounts[0]!.containerPath} in pod ${pod.metadata.name ?? ''})`);
+    const wd = container.workingDir;
+    const hostDir = (p: string | undefined): boolean => p !== undefined && existsSync(p) && statSync(p).isDirectory();
+    // A workingDir inside a volume exists only once the volume is mounted: the wrapper enters it.
+    const wdInMount = canMount && wd !== undefined && !hostDir(wd) && mounts.some((m) => wd === m.containerPath || wd.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
+    const cwd = hostDir(wd) ? wd! : dir;
+
+    const [program, ...args] = argv;
+    const found = program !== undefined ? findProgram(program, env['PATH'], cwd) ?? (canMount && program.includes('/') ? program : undefined) : undefined;
+    if (!found) throw new ContainerStartError('RunContainerError', `exec: "${program ?? ''}": executable file not found in $PATH (${env['PATH']}) for image ${image}`);
+    let group: ProcessGroup;
+    try {
+      group = await ProcessGroup.start({ argv: wrap(iso, [found, ...args], canMount ? mounts : [], wdInMount ? wd : undefined), env, cwd, logPath: opts.logPath });
+    } catch (err) {
+      throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const id = `process://${randomBytes(8).toString('hex')}`;
+    this.containers.set(id, { group, podUid: sandbox.podUid, env, cwd: wdInMount ? wd! : cwd, mountNamespace: canMount });
+    state.containers.add(id);
+    void group.exited.then(() => {
+      this.containers.delete(id);
+      state.containers.delete(id);
+    });
+    return { id, name: container.name, imageId: `process://${resolved?.key ?? found}`, startedAt: new Date(), exited: group.exited };
+  }
+
+  /** Kubernetes' rule: `command` replaces the image's entrypoint (and its cmd), `args` its cmd. */
+  private async commandLine(resolved: ResolvedImage | undefined, image: string, container: Container, sandbox: Sandbox, dir: string, opts: StartOptions): Promise<string[]> {
+    if (opts.command?.length) return [...opts.command, ...(opts.args ?? [])];
+    if (!resolved) {
+      throw new ContainerStartError('ErrImagePull', `image "${image}" has no program on this host: the process runtime runs images through its image catalog; add an entry for it to the image catalog (--image-catalog FILE) or give the container a command`);
+    }
+    const { entry } = resolved;
+    let cmd = entry.cmd ?? [];
+    if (entry.generator) {
+      const declared = (container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort);
+      const ports = [...new Set([...(entry.ports ?? []), ...declared])];
+      cmd = await imageGenerators[entry.generator]({ dir, ip: sandbox.ip, ports: ports.length ? ports : [80] });
+    }
+    const argv = [...(entry.entrypoint ?? []), ...(opts.args ?? cmd)];
+    if (!argv.length) throw new ContainerStartError('CreateContainerError', `image "${image}" has no command in the image catalog and the container gives none`);
+    return argv;
+  }
+
+  exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult> {
+    const live = this.containers.get(containerId);
+    if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
+    const prefix = live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid) : [];
+    return execIn({ command, env: live.env, cwd: existsSync(live.cwd) ? live.cwd : '/', prefix, timeoutMs });
+  }
+
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    await this.containers.get(id)?.group.stop(graceSeconds);
+  }
+
+  async removeSandbox(sandbox: Sandbox): Promise<void> {
+    const state = this.sandboxes.get(sandbox.podUid);
+    if (state?.sandbox !== sandbox) return;
+    this.sandboxes.delete(sandbox.podUid);
+    await Promise.all([...state.containers].map((id) => this.containers.get(id)?.group.stop(0)));
+    this.freeHosts.push(Number(sandbox.ip.slice(this.opts.podAddressPrefix.length)));
+    await rm(path.join(this.opts.dataDir, 'containers', sandbox.podUid), { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {
+    const groups = [...this.containers.values()].map((c) => c.group);
+    for (const g of groups) g.kill();
+    await Promise.all(groups.map((g) => g.exited));
+    this.sandboxes.clear();
+  }
+
+  private warnOnce(kind: string, message: string): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    (this.opts.warn ?? ((m: string) => process.emitWarning(m)))(message);
+  }
+}
