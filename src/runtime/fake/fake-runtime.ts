@@ -25,6 +25,7 @@ export interface FakeRuntimeOptions {
 
 interface FakeContainer {
   readonly id: string;
+  readonly podUid: string;
   timer: NodeJS.Timeout | undefined;
   finish(exit: Omit<ContainerExit, 'finishedAt'>): void;
 }
@@ -54,7 +55,7 @@ export class FakeRuntime implements Runtime {
     return Promise.resolve(sandbox);
   }
 
-  startContainer(_sandbox: Sandbox, pod: Pod, container: Container): Promise<RunningContainer> {
+  startContainer(sandbox: Sandbox, pod: Pod, container: Container): Promise<RunningContainer> {
     const notes = pod.metadata.annotations ?? {};
     const startError = notes[simAnnotations.startError];
     if (startError) return Promise.reject(new ContainerStartError(startError, `simulated: ${startError} for ${container.image ?? container.name}`));
@@ -63,6 +64,7 @@ export class FakeRuntime implements Runtime {
     const exited = new Promise<ContainerExit>((resolve) => (settle = resolve));
     const fc: FakeContainer = {
       id,
+      podUid: sandbox.podUid,
       timer: undefined,
       finish: (e) => {
         if (!this.containers.delete(id)) return;
@@ -96,6 +98,8 @@ export class FakeRuntime implements Runtime {
   removeSandbox(sandbox: Sandbox): Promise<void> {
     if (this.sandboxes.get(sandbox.podUid) === sandbox) {
       this.sandboxes.delete(sandbox.podUid);
+      // Whatever still runs in the sandbox goes with it (the contract: "everything left in it").
+      for (const c of [...this.containers.values()]) if (c.podUid === sandbox.podUid) c.finish({ exitCode: 137, signal: 9, reason: 'Error' });
       this.freeHosts.push(Number(sandbox.ip.slice(this.opts.podAddressPrefix.length)));
     }
     return Promise.resolve();

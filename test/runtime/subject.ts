@@ -1,0 +1,61 @@
+/**
+ * What the runtime conformance suite needs from a runtime under test. Runtimes differ in how a
+ * test makes a container behave (the fake is scripted by annotations, the process runtime runs
+ * real commands), so each subject translates a small vocabulary of behaviours into a pod and
+ * start options. What a runtime cannot show it declares as a missing capability; the suite then
+ * reports those cases as skipped with the reason, never silently passes them.
+ */
+import type { Container, Pod } from '../../src/api/kinds.js';
+import type { Runtime, StartOptions } from '../../src/runtime/index.js';
+
+export type Capability =
+  /** stdout/stderr reach `opts.logPath` as CRI log lines. */
+  | 'logs'
+  /** exec runs the command: real output and exit code. */
+  | 'exec-output'
+  /** A program that ignores SIGTERM runs until the grace period ends. */
+  | 'grace';
+
+export type Behaviour =
+  /** Ends by itself with `code` after `afterMs`. */
+  | { readonly kind: 'exit'; readonly code: number; readonly afterMs: number }
+  /** Runs until stopped; ends at once on SIGTERM. */
+  | { readonly kind: 'serve' }
+  /** Runs until stopped; ignores SIGTERM (needs `grace`). */
+  | { readonly kind: 'ignore-term' }
+  /** Writes these lines to stdout, then exits 0 (needs `logs`). */
+  | { readonly kind: 'print'; readonly lines: readonly string[] }
+  /** An image the runtime cannot run. */
+  | { readonly kind: 'no-image' };
+
+export interface ContainerSpec {
+  readonly pod: Pod;
+  readonly container: Container;
+  readonly opts: StartOptions;
+}
+
+export interface RuntimeSubject {
+  readonly runtime: Runtime;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The node's pod prefix (`10.0.7.`, `127.13.5.`): sandboxes' addresses must be in it. */
+  readonly podAddressPrefix: string;
+  /** A pod with one container behaving as asked; `name` keeps pods of one case apart. */
+  spec(behaviour: Behaviour, name: string): ContainerSpec;
+  /** A command that prints `text` and exits with `code`, for exec. */
+  execCommand(text: string, code: number): string[];
+  dispose(): Promise<void>;
+}
+
+export type MakeSubject = () => Promise<RuntimeSubject>;
+
+let uid = 0;
+
+/** A minimal pod with one container: enough for a runtime, which never reads the API. */
+export function testPod(name: string, container: Container, extra: { annotations?: Record<string, string>; restartPolicy?: 'Always' | 'OnFailure' | 'Never' } = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', uid: `uid-${process.pid}-${++uid}-${name}`, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: { containers: [container], restartPolicy: extra.restartPolicy ?? 'Always' },
+  };
+}
