@@ -33,13 +33,21 @@ export class CriLogWriter {
   write(stream: LogStream, chunk: Buffer): void {
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      this.pending[stream].push(chunk.subarray(start, nl));
+      this.append(stream, chunk.subarray(start, nl));
       this.emit(stream, 'F');
       start = nl + 1;
     }
-    if (start < chunk.length) {
-      this.pending[stream].push(chunk.subarray(start));
-      this.pendingBytes[stream] += chunk.length - start;
+    this.append(stream, chunk.subarray(start));
+  }
+
+  /** Adds to the unfinished line, writing a `P` chunk each time it reaches the limit. */
+  private append(stream: LogStream, part: Buffer): void {
+    let start = 0;
+    while (start < part.length) {
+      const end = Math.min(part.length, start + this.maxLineBytes - this.pendingBytes[stream]);
+      this.pending[stream].push(part.subarray(start, end));
+      this.pendingBytes[stream] += end - start;
+      start = end;
       if (this.pendingBytes[stream] >= this.maxLineBytes) this.emit(stream, 'P');
     }
   }
