@@ -1,0 +1,6 @@
+/** The service proxy (userspace mode): services' cluster IPs and node ports answered on loopback. */
+export { ServiceProxy, type ServiceProxyOptions } from './proxy.js';
+export { RoundRobinBalancer, endpointKey, type Endpoint, type AffinityPolicy } from './balancer.js';
+export { planService, endpointsFor, listenerKey, type PortPlan, type Bind, type ProxyProtocol } from './plan.js';
+export { TcpListener } from './tcp.js';
+export { UdpListener } from './udp.js';
