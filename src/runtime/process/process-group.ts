@@ -4,9 +4,17 @@
  * group is killed, as the kernel does when a container's PID 1 exits. Every live group is also
  * recorded in a process-wide set killed on Node's `exit`, a second line of defence behind the
  * parent-death signal.
+ *
+ * stdout and stderr are FIFOs, not the socket pairs Node gives a child by default: programs that
+ * open `/dev/stdout` by name (nginx's `access_log /dev/stdout`, images linking log files there)
+ * cannot open a socket, but can open a pipe, as they can under Docker.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, constants as fsConstants, openSync, unlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { constants } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { ContainerExit } from '../runtime.js';
 import { CriLogWriter } from './cri-log.js';
 
@@ -39,6 +47,23 @@ export interface GroupSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly logPath: string;
+  /** Where the stdout/stderr FIFOs are made (they are unlinked as soon as they are open). */
+  readonly pipeDir: string;
+}
+
+/** A pipe the child writes to and this process reads without blocking the thread pool. */
+async function openPipes(dir: string, names: readonly string[]): Promise<{ read: Socket; write: number }[]> {
+  const files = names.map((n) => path.join(dir, `.${n}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`));
+  await promisify(execFile)('mkfifo', files);
+  return files.map((f) => {
+    try {
+      const readFd = openSync(f, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+      const write = openSync(f, fsConstants.O_WRONLY);
+      return { read: new Socket({ fd: readFd, readable: true, writable: false }), write };
+    } finally {
+      unlinkSync(f);
+    }
+  });
 }
 
 export class ProcessGroup {
@@ -57,44 +82,52 @@ export class ProcessGroup {
   }
 
   /** Resolves once the program is running; rejects if it could not be executed at all. */
-  static start(spec: GroupSpec): Promise<ProcessGroup> {
+  static async start(spec: GroupSpec): Promise<ProcessGroup> {
     installExitHook();
     const [cmd, ...args] = spec.argv;
-    if (!cmd) return Promise.reject(new Error('empty command'));
+    if (!cmd) throw new Error('empty command');
+    const [out, err] = await openPipes(spec.pipeDir, ['stdout', 'stderr']);
     const log = new CriLogWriter(spec.logPath);
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...spec.env }, cwd: spec.cwd });
-    child.stdout.on('data', (d: Buffer) => log.write('stdout', d));
-    child.stderr.on('data', (d: Buffer) => log.write('stderr', d));
+    out!.read.on('data', (d: Buffer) => log.write('stdout', d));
+    err!.read.on('data', (d: Buffer) => log.write('stderr', d));
+    const drained = Promise.all([out!.read, err!.read].map((r) => new Promise<void>((resolve) => {
+      r.on('error', () => resolve());
+      r.on('close', () => resolve());
+    })));
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out!.write, err!.write], env: { ...spec.env }, cwd: spec.cwd });
+    closeSync(out!.write);
+    closeSync(err!.write);
     return new Promise((resolve, reject) => {
-      child.once('error', (err) => {
+      child.once('error', (e) => {
         if (child.pid === undefined) {
+          out!.read.destroy();
+          err!.read.destroy();
           void log.close();
-          reject(err);
+          reject(e);
         }
       });
       child.once('spawn', () => {
         const pid = child.pid!;
         liveGroups.add(pid);
         const exited = new Promise<ContainerExit>((settle) => {
-          let status: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-          let finishedAt = new Date();
-          let settled = false;
-          const finish = (): void => {
-            if (settled || !status) return;
-            settled = true;
-            liveGroups.delete(pid);
-            const signal = signalNumber(status.signal);
-            const exitCode = status.code ?? 128 + (signal ?? 0);
-            void log.close().then(() => settle({ exitCode, ...(signal !== undefined ? { signal } : {}), reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt }));
-          };
-          child.once('exit', (code, signal) => {
-            finishedAt = new Date();
-            status = { code, signal };
+          child.once('exit', (code, sig) => {
+            const finishedAt = new Date();
+            // The main process is gone: so is the container (as when PID 1 exits).
             killGroup(pid, 'SIGKILL');
+            liveGroups.delete(pid);
+            const signal = signalNumber(sig);
+            const exitCode = code ?? 128 + (signal ?? 0);
             // A descendant that left the group may still hold the pipes: don't wait for it long.
-            setTimeout(finish, 1000).unref();
+            let timer: NodeJS.Timeout | undefined;
+            const cap = new Promise<void>((r) => (timer = setTimeout(r, 1000)));
+            void Promise.race([drained, cap]).then(async () => {
+              clearTimeout(timer);
+              out!.read.destroy();
+              err!.read.destroy();
+              await log.close();
+              settle({ exitCode, ...(signal !== undefined ? { signal } : {}), reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt });
+            });
           });
-          child.once('close', finish);
         });
         resolve(new ProcessGroup(pid, exited));
       });
