@@ -8,8 +8,12 @@ import type { AddressInfo } from 'node:net';
 import type { NodeAgent } from './agent.js';
 import { logQuery, streamLog } from './logs.js';
 
+/** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
+ * before the agent registers the node with its port). */
+export type LogSource = Pick<NodeAgent, 'logTarget'>;
+
 export interface KubeletServerOptions {
-  readonly agent: NodeAgent;
+  readonly logs: () => LogSource | undefined;
   readonly address: string;
   /** 0 picks a free port (tests; the node then advertises it). */
   readonly port: number;
@@ -50,7 +54,9 @@ export class KubeletServer {
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const [, ns, pod, container] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));
-    const target = this.opts.agent.logTarget(ns!, pod!, container || url.searchParams.get('container') || undefined, url.searchParams.get('previous') === 'true');
+    const source = this.opts.logs();
+    if (!source) return status(res, 503, 'ServiceUnavailable', 'the node is starting');
+    const target = source.logTarget(ns!, pod!, container || url.searchParams.get('container') || undefined, url.searchParams.get('previous') === 'true');
     if ('error' in target) return status(res, target.notFound ? 404 : 400, target.notFound ? 'NotFound' : 'BadRequest', target.error);
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.flushHeaders();

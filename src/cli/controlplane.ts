@@ -13,6 +13,7 @@ import { LeaderElector } from '../client/leaderelection.js';
 import { logger } from '../util/log.js';
 import { ReplicaSetController, ReplicationControllerController } from '../controllers/replication/index.js';
 import { EndpointsController } from '../controllers/endpoints/index.js';
+import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js';
 import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
@@ -87,6 +88,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     (ctx) => new ReplicationControllerController(ctx),
     (ctx) => new ReplicaSetController(ctx),
     (ctx) => new EndpointsController(ctx),
+    (ctx) => new ServiceLoadBalancerController(ctx),
     (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {}),
     (ctx) => new DaemonSetController(ctx),
     (ctx) => new NodeLifecycleController(ctx, {

@@ -3,6 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { serverCommand } from './commands/server.js';
 import { simCommand } from './commands/sim.js';
+import { upCommand } from './commands/up.js';
+import { agentCommand } from './commands/agent.js';
+import { addClientVerbs } from './commands/verbs.js';
 import { versionInfo } from '../apiserver/index.js';
 
 const program = new Command('skiff')
@@ -10,7 +13,11 @@ const program = new Command('skiff')
   .version(`skiff ${versionInfo().gitVersion}`, '--version')
   .showHelpAfterError()
   .addCommand(serverCommand())
-  .addCommand(simCommand());
+  .addCommand(simCommand())
+  .addCommand(upCommand())
+  .addCommand(agentCommand());
+
+addClientVerbs(program);
 
 program.exitOverride();
 try {

@@ -1,0 +1,73 @@
+/** `skiff agent`: one node joining a cluster from another process or machine, by join token. */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { RestClient } from '../../client/index.js';
+import { logger } from '../../util/log.js';
+import { NodeHost, type NodeSpec } from '../nodes.js';
+import { makeRuntime, runtimeName, runtimeNames, type RuntimeName } from '../runtimes.js';
+import { waitForSignal } from '../signals.js';
+import { parseLabels } from './up.js';
+
+interface AgentOptions {
+  server: string;
+  token: string;
+  caCert: string;
+  dataDir: string;
+  nodeName?: string;
+  address: string;
+  podRange?: string;
+  nodeLabels?: string;
+  runtime: RuntimeName;
+  imageCatalog?: string;
+  kubeletPort: string;
+}
+
+/** `127.30.5.0/24` → `127.30.5.` (process mode hands out .2–.254 of a /24). */
+export function podPrefixOf(range: string): string {
+  const m = /^(\d+\.\d+\.\d+\.)0\/24$/.exec(range);
+  if (!m) throw new Error(`--pod-range must be a /24 such as 127.30.1.0/24, not "${range}"`);
+  return m[1]!;
+}
+
+export function agentCommand(): Command {
+  return new Command('agent')
+    .description('run one node that joins the cluster at --server with the join token')
+    .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
+    .requiredOption('--token <token>', 'the join token the server printed (DATA_DIR/tokens.json, role node)')
+    .requiredOption('--ca-cert <file>', "the server's CA certificate (the server's DATA_DIR/pki/ca.crt)")
+    .option('--data-dir <dir>', "where this node's pods, volumes and logs live", path.join(os.homedir(), '.skiff', 'agent'))
+    .option('--node-name <name>', 'the node name (default: the host name)')
+    .option('--address <ip>', "the node's address (its NodePorts and kubelet endpoint answer here)", '127.0.30.1')
+    .option('--pod-range <cidr>', "the node's pod addresses, a /24 (default: derived from --address: 127.X.Y.Z → 127.X.(Z+100).0/24)")
+    .option('--node-labels <k=v,...>', 'labels the node registers with')
+    .option('--runtime <name>', `container runtime: ${runtimeNames.join(', ')}`, runtimeName, 'process' as RuntimeName)
+    .option('--image-catalog <file>', 'extra image → program entries for the process runtime (YAML)')
+    .option('--kubelet-port <port>', "the node's log endpoint port", '10250')
+    .action(async (opts: AgentOptions) => {
+      const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
+      const [a, b, , d] = opts.address.split('.');
+      const spec: NodeSpec = {
+        name: opts.nodeName ?? (os.hostname().split('.')[0] ?? 'node').toLowerCase(),
+        address: opts.address,
+        podPrefix: opts.podRange ? podPrefixOf(opts.podRange) : `${a}.${b}.${Number(d) + 100}.`,
+        labels: parseLabels(opts.nodeLabels),
+      };
+      const host = new NodeHost({
+        client,
+        nodes: [spec],
+        dataDir: path.resolve(opts.dataDir),
+        makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, opts.imageCatalog),
+        kubeletToken: opts.token,
+        kubeletPort: Number(opts.kubeletPort),
+        log: logger('agent'),
+      });
+      await host.start();
+      process.stderr.write(`skiff agent: node ${spec.name} (${spec.address}) joined ${opts.server}\n`);
+      await waitForSignal();
+      process.stderr.write('skiff agent: shutting down\n');
+      await host.stop();
+      client.close();
+    });
+}

@@ -1,0 +1,91 @@
+/** `skiff up`: a whole cluster in one process — control plane, N nodes running real pods as host
+ * processes, and services that answer — on the data dir's SQLite store. */
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { logger } from '../../util/log.js';
+import { startControlPlane } from '../controlplane.js';
+import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js';
+import { makeRuntime, runtimeName, runtimeNames, type RuntimeName } from '../runtimes.js';
+import { waitForSignal } from '../signals.js';
+
+interface UpOptions {
+  dataDir: string;
+  listen: string;
+  datastore?: string;
+  runtimeConfig?: string;
+  nodes: number;
+  nodeName?: string;
+  nodeLabels?: string;
+  runtime: RuntimeName;
+  imageCatalog?: string;
+  addressBlock: number;
+}
+
+function int(min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** `a=b,c=d` → labels. */
+export function parseLabels(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InvalidArgumentError(`"${pair}" is not key=value`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
+    .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
+    .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
+    .option('--datastore <url>', 'sqlite://PATH, etcd://HOST:PORT[,...] or memory:// (default sqlite://DATA_DIR/state.db)')
+    .option('--runtime-config <list>', 'enable or disable API group/versions and resources')
+    .option('--nodes <n>', 'nodes to run', int(1, maxNodesPerBlock), 1)
+    .option('--node-name <name>', 'name of the node (with --nodes N: NAME-1 … NAME-N); default the host name')
+    .option('--node-labels <k=v,...>', 'labels every node registers with')
+    .option('--runtime <name>', `container runtime: ${runtimeNames.join(', ')}`, runtimeName, 'process' as RuntimeName)
+    .option('--image-catalog <file>', 'extra image → program entries for the process runtime (YAML)')
+    .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
+    .action(async (opts: UpOptions) => {
+      const t0 = Date.now();
+      const dataDir = path.resolve(opts.dataDir);
+      const block = addressBlock(opts.addressBlock);
+      const specs = nodeSpecs(opts.nodes, block, opts.nodeName, parseLabels(opts.nodeLabels));
+      const cp = await startControlPlane({
+        dataDir,
+        listen: opts.listen,
+        serviceClusterIpRange: block.serviceRange,
+        ...(opts.datastore ? { datastore: opts.datastore } : {}),
+        ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
+      });
+      const host = new NodeHost({
+        client: cp.client,
+        nodes: specs,
+        dataDir,
+        makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, opts.imageCatalog),
+        kubeletToken: cp.server.joinToken,
+        log: logger('node'),
+      });
+      await host.start();
+      process.stderr.write(
+        `skiff up: cluster ready in ${Date.now() - t0} ms — API at ${cp.server.url}, nodes ${specs.map((s) => `${s.name} (${s.address})`).join(', ')}\n` +
+          `  export KUBECONFIG=${cp.server.kubeconfigPath}\n` +
+          `  kubectl get nodes\n` +
+          `  kubectl create -f my-app.yaml\n` +
+          `join another machine or process as a node:\n` +
+          `  skiff agent --server ${cp.server.url} --token ${cp.server.joinToken} --ca-cert ${path.join(dataDir, 'pki', 'ca.crt')} --data-dir DIR\n`,
+      );
+      await waitForSignal();
+      process.stderr.write('skiff up: shutting down\n');
+      await host.stop();
+      await cp.stop();
+    });
+}

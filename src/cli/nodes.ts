@@ -1,0 +1,140 @@
+/**
+ * Real nodes in this process, as `skiff up` and `skiff agent` run them: for each node a runtime,
+ * a node agent and its kubelet endpoint (logs), all sharing one client and one pod/node feed,
+ * and one service proxy for every node address here.
+ *
+ * Addresses (process mode, DESIGN.md): an address block B gives node i the address 127.B.0.i,
+ * its pods 127.B.i.2–254, and services 127.B.128.0/17 — so several clusters (tests) on one
+ * machine never collide.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { RestClient } from '../client/rest.js';
+import { InformerFactory } from '../client/factory.js';
+import { EventRecorder } from '../client/events.js';
+import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
+import { KubeletServer } from '../agent/kubelet-server.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { ServiceProxy } from '../proxy/index.js';
+import type { Logger } from '../util/log.js';
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly address: string;
+  /** The node's pods get `<podPrefix>2` … `<podPrefix>254`. */
+  readonly podPrefix: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface AddressBlock {
+  nodeAddress(i: number): string;
+  podPrefix(i: number): string;
+  readonly serviceRange: string;
+}
+
+export const maxNodesPerBlock = 127;
+
+export function addressBlock(b: number): AddressBlock {
+  if (!Number.isInteger(b) || b < 1 || b > 254) throw new Error(`address block must be 1–254, not ${b}`);
+  return {
+    nodeAddress: (i) => `127.${b}.0.${i}`,
+    podPrefix: (i) => `127.${b}.${i}.`,
+    serviceRange: `127.${b}.128.0/17`,
+  };
+}
+
+/** Node names as `skiff up` gives them: the host's name, or `<host>-1`… for several. */
+export function nodeSpecs(count: number, block: AddressBlock, name?: string, labels: Readonly<Record<string, string>> = {}): NodeSpec[] {
+  if (count < 1 || count > maxNodesPerBlock) throw new Error(`--nodes must be 1–${maxNodesPerBlock}`);
+  const base = (name ?? os.hostname().split('.')[0] ?? 'node').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return Array.from({ length: count }, (_, k) => {
+    const i = k + 1;
+    return { name: count === 1 ? base : `${base}-${i}`, address: block.nodeAddress(i), podPrefix: block.podPrefix(i), labels };
+  });
+}
+
+export interface NodeHostOptions {
+  readonly client: RestClient;
+  readonly nodes: readonly NodeSpec[];
+  readonly dataDir: string;
+  readonly makeRuntime: (spec: NodeSpec, dataDir: string) => Runtime;
+  /** The node token the API server presents to kubelet endpoints. */
+  readonly kubeletToken: string;
+  /** 10250 as kubelet; 0 for any free port (tests). */
+  readonly kubeletPort?: number;
+  readonly log: Logger;
+  readonly restartBackoffMs?: number;
+  /** Run the service proxy for these nodes' addresses (default true). */
+  readonly proxy?: boolean;
+}
+
+export class NodeHost {
+  readonly agents: NodeAgent[] = [];
+  private readonly servers: KubeletServer[] = [];
+  private readonly runtimes: Runtime[] = [];
+  private readonly informers: InformerFactory;
+  private proxy: ServiceProxy | undefined;
+
+  constructor(private readonly opts: NodeHostOptions) {
+    this.informers = new InformerFactory(opts.client);
+  }
+
+  /** The shared informers (the service proxy uses them too). */
+  get informerFactory(): InformerFactory {
+    return this.informers;
+  }
+
+  async start(): Promise<void> {
+    const feed = new SharedAgentFeed(this.informers);
+    if (this.opts.proxy !== false) {
+      this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses: this.opts.nodes.map((n) => n.address), log: this.opts.log });
+    }
+    await this.informers.start();
+    const cpu = String(os.cpus().length);
+    const memory = `${Math.floor(os.totalmem() / 1024)}Ki`;
+    for (const spec of this.opts.nodes) {
+      const dir = path.join(this.opts.dataDir, 'nodes', spec.name);
+      const runtime = this.opts.makeRuntime(spec, dir);
+      this.runtimes.push(runtime);
+      const recorder = new EventRecorder(this.opts.client, { component: 'kubelet', host: spec.name });
+      // The kubelet endpoint first: the node advertises its port when it registers.
+      let agent: NodeAgent | undefined;
+      const server = new KubeletServer({
+        logs: () => agent,
+        address: spec.address,
+        port: this.opts.kubeletPort ?? 10250,
+        token: this.opts.kubeletToken,
+      });
+      await server.start();
+      this.servers.push(server);
+      agent = new NodeAgent({
+        client: this.opts.client,
+        runtime,
+        feed,
+        log: this.opts.log,
+        recorder,
+        dataDir: dir,
+        identity: {
+          name: spec.name,
+          address: spec.address,
+          podCIDR: `${spec.podPrefix}0/24`,
+          labels: spec.labels ?? {},
+          capacity: { cpu, memory, pods: '110', 'ephemeral-storage': '100Gi' },
+          kubeletPort: server.port,
+        },
+        ...(this.opts.restartBackoffMs !== undefined ? { restartBackoffMs: this.opts.restartBackoffMs } : {}),
+      });
+      this.agents.push(agent);
+      await agent.start();
+    }
+    await this.proxy?.start();
+  }
+
+  async stop(): Promise<void> {
+    this.proxy?.stop();
+    await Promise.all(this.agents.map((a) => a.stop()));
+    await Promise.all(this.servers.map((s) => s.stop()));
+    await Promise.all(this.runtimes.map((r) => r.close()));
+    this.informers.stop();
+  }
+}
