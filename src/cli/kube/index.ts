@@ -21,3 +21,4 @@ export { CliError, AggregateCliError, formatError, withSource, isNotFound, isAlr
 export { resourcePath, getObject, listObjects, scopeNamespace, manifestNamespace, type ListSelectors } from './objects.js';
 export { resolveTargets, resourceForObject, noResourcesMessage, type Target, type TargetOptions } from './targets.js';
 export { parseDryRun, dryRunQuery, operationLine, deletedLine, type DryRun } from './output.js';
+export { waitForGone, waitForDependentsGone, sleep } from './wait.js';

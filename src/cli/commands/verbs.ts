@@ -1,0 +1,23 @@
+/** The client verbs that write (create, apply, delete, stop, scale, label, annotate, expose, edit)
+ * and the informational ones (version, api-resources, completion), for main.ts to register. */
+import type { Command } from 'commander';
+import { annotateCommand } from './annotate.js';
+import { apiResourcesCommand } from './apiresources.js';
+import { applyCommand } from './apply.js';
+import { completionCommand } from './completion.js';
+import { createCommand } from './create.js';
+import { deleteCommand } from './delete.js';
+import { editCommand } from './edit.js';
+import { exposeCommand } from './expose.js';
+import { labelCommand } from './label.js';
+import { scaleCommand } from './scale.js';
+import { stopCommand } from './stop.js';
+import { versionCommand } from './version.js';
+
+export function addClientVerbs(program: Command): Command {
+  for (const c of [createCommand(), applyCommand(), deleteCommand(), stopCommand(), scaleCommand(), labelCommand(), annotateCommand(), exposeCommand(), editCommand(), versionCommand(), apiResourcesCommand()]) {
+    program.addCommand(c);
+  }
+  program.addCommand(completionCommand(() => program.commands.map((c) => c.name())));
+  return program;
+}
