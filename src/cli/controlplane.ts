@@ -84,20 +84,21 @@ export interface ControlLoopOptions {
 
 /** Every control loop, in the order they start. */
 export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[] {
+  const loop = (component: string, create: ControllerFactory['create']): ControllerFactory => ({ component, create });
   return [
-    (ctx) => new ReplicationControllerController(ctx),
-    (ctx) => new ReplicaSetController(ctx),
-    (ctx) => new EndpointsController(ctx),
-    (ctx) => new ServiceLoadBalancerController(ctx),
-    (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {}),
-    (ctx) => new DaemonSetController(ctx),
-    (ctx) => new NodeLifecycleController(ctx, {
+    loop('replication-controller', (ctx) => new ReplicationControllerController(ctx)),
+    loop('replicaset-controller', (ctx) => new ReplicaSetController(ctx)),
+    loop('endpoint-controller', (ctx) => new EndpointsController(ctx)),
+    loop('service-lb-controller', (ctx) => new ServiceLoadBalancerController(ctx)),
+    loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
+    loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),
+    loop('node-controller', (ctx) => new NodeLifecycleController(ctx, {
       ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),
       ...(opts.podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs: opts.podEvictionTimeoutMs } : {}),
-    }),
-    (ctx) => new GarbageCollector(ctx),
-    (ctx) => new NamespaceController(ctx),
-    (ctx) => new Scheduler(ctx),
+    })),
+    loop('garbage-collector-controller', (ctx) => new GarbageCollector(ctx)),
+    loop('namespace-controller', (ctx) => new NamespaceController(ctx)),
+    loop('default-scheduler', (ctx) => new Scheduler(ctx)),
   ];
 }
 
@@ -111,7 +112,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       client,
       factories: controlLoops(opts),
       log: logger('controller-manager'),
-      component: 'controller-manager',
       ...(opts.leaderElect !== false ? { leadership: leaderLease(client, opts) } : {}),
     });
     manager.start();

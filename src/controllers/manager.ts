@@ -10,7 +10,12 @@ import type { RestClient } from '../client/rest.js';
 import type { Logger } from '../util/log.js';
 import type { Controller, ControllerContext } from './controller.js';
 
-export type ControllerFactory = (ctx: ControllerContext) => Controller;
+/** A control loop to build: `component` names it in the Events it records (`From` in kubectl's
+ * describe: replication-controller, job-controller, default-scheduler, …). */
+export interface ControllerFactory {
+  readonly component: string;
+  create(ctx: ControllerContext): Controller;
+}
 
 /** The part of a leader elector the manager uses. */
 export interface Leadership {
@@ -22,8 +27,6 @@ export interface ControllerManagerOptions {
   readonly client: RestClient;
   readonly factories: readonly ControllerFactory[];
   readonly log: Logger;
-  /** Events' `source.component`. */
-  readonly component?: string;
   /** Without one, the loops run at once and for as long as the manager does. */
   readonly leadership?: Leadership;
 }
@@ -59,8 +62,9 @@ export class ControllerManager {
     this.leadingCount++;
     const { client, log } = this.opts;
     const informers = new InformerFactory(client);
-    const ctx: ControllerContext = { client, informers, recorder: new EventRecorder(client, { component: this.opts.component ?? 'controller-manager' }), log };
-    const controllers = this.opts.factories.map((f) => f(ctx));
+    const controllers = this.opts.factories.map((f) =>
+      f.create({ client, informers, recorder: new EventRecorder(client, { component: f.component }), log: log.child({ controller: f.component }) }),
+    );
     // Each controller registers its informers synchronously at the start of start().
     for (const c of controllers) {
       c.start().catch((err: unknown) => log.error({ controller: c.name, err: String(err) }, 'controller stopped with an error'));

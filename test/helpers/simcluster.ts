@@ -31,7 +31,7 @@ export interface SimClusterOptions {
 export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
   const server = await startTestServer(opts.server ?? {});
   const client = new RestClient(loadKubeconfig(server.kubeconfig), 64);
-  const manager = new ControllerManager({ client, factories: controlLoops({ jobBackoffBaseMs: 100, ...(opts.loops ?? {}) }), log: logger('controller-manager'), component: 'controller-manager' });
+  const manager = new ControllerManager({ client, factories: controlLoops({ jobBackoffBaseMs: 100, ...(opts.loops ?? {}) }), log: logger('controller-manager') });
   manager.start();
   const fleet = new NodeFleet({ client, log: logger('sim'), nodes: opts.nodes, runSeconds: 0.3, restartBackoffMs: 200, ...(opts.fleet ?? {}) });
   await fleet.start();
