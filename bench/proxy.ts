@@ -1,0 +1,190 @@
+/**
+ * `npm run bench -- proxy`: HTTP through the service proxy against the same backend direct and
+ * through HAProxy (tcp mode, one thread, as the proxy is one event loop). A tiny node HTTP server
+ * is the backend; wrk is the load (both Debian: `wrk`, `haproxy`). Each of backend, HAProxy and
+ * skiff's proxy runs in its own process; skiff's proxy follows a real API server through informers
+ * and is measured on a node address's NodePort and on the ClusterIP. Loopback addresses only.
+ *
+ * `SKIFF_BENCH_SECONDS` (default 3 per run), `SKIFF_BENCH_ROUNDS` (default 3) and
+ * `SKIFF_BENCH_CONNECTIONS` (default 50) tune the load.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { result, row } from './lib.js';
+
+const seconds = Number(process.env['SKIFF_BENCH_SECONDS'] ?? 3);
+/** Rounds over all four paths, interleaved; each figure is the median of its rounds (the machine
+ * is shared, and a burst of someone else's work should not decide the comparison). */
+const rounds = Number(process.env['SKIFF_BENCH_ROUNDS'] ?? 3);
+const connections = Number(process.env['SKIFF_BENCH_CONNECTIONS'] ?? 50);
+const backendIP = '127.0.95.1';
+const haproxyIP = '127.0.96.1';
+const nodeIP = '127.0.97.1';
+const self = fileURLToPath(import.meta.url);
+
+const backendScript = `
+const http = require('node:http');
+const body = Buffer.from('hello from the backend\\n');
+const s = http.createServer((q, r) => { r.setHeader('content-type', 'text/plain'); r.end(body); });
+s.keepAliveTimeout = 60000;
+s.listen(0, process.argv[1], () => console.log(s.address().port));
+`;
+
+function child(cmd: string, args: string[]): { proc: ChildProcess; firstLine: Promise<string>; stop(): Promise<void> } {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl).trim());
+    });
+    proc.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${err}`)));
+  });
+  firstLine.catch(() => undefined);
+  return {
+    proc,
+    firstLine,
+    stop: () => new Promise<void>((r) => {
+      if (proc.exitCode !== null) return r();
+      proc.once('exit', () => r());
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+async function waitForPort(ip: string, port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, ip);
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${ip}:${port} never answered`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface WrkFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+function toMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+function wrk(ip: string, port: number): WrkFigures {
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `http://${ip}:${port}/`], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
+  const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+  if (/Non-2xx|Socket errors/.test(out)) console.log(out);
+  return { rps, p50, p99 };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+/** Child mode: run skiff's ServiceProxy for one node address against the API in the kubeconfig. */
+async function proxyChild(kubeconfig: string, node: string): Promise<void> {
+  const { loadKubeconfig, RestClient } = await import('../src/client/index.js');
+  const { InformerFactory } = await import('../src/client/factory.js');
+  const { ServiceProxy } = await import('../src/proxy/index.js');
+  const { logger } = await import('../src/util/log.js');
+  const informers = new InformerFactory(new RestClient(loadKubeconfig(kubeconfig)));
+  const proxy = new ServiceProxy({ informers, nodeAddresses: [node], log: logger('proxy') });
+  await informers.start();
+  await proxy.start();
+  console.log('ready');
+}
+
+async function main(): Promise<void> {
+  process.env['SKIFF_LOG_LEVEL'] ??= 'warn';
+  const { startTestServer } = await import('../test/helpers/apiserver.js');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-proxy-'));
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const backend = child(process.execPath, ['-e', backendScript, backendIP]);
+    stops.push(backend.stop);
+    const port = Number(await backend.firstLine);
+
+    const hport = 18080;
+    const cfg = path.join(tmp, 'haproxy.cfg');
+    writeFileSync(cfg, [
+      'global', '  maxconn 4096', '  nbthread 1',
+      'defaults', '  mode tcp', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s',
+      'frontend f', `  bind ${haproxyIP}:${hport}`, '  default_backend b',
+      'backend b', '  balance roundrobin', `  server s1 ${backendIP}:${port}`, '',
+    ].join('\n'));
+    const haproxy = child('haproxy', ['-db', '-f', cfg]);
+    stops.push(haproxy.stop);
+
+    const api = await startTestServer({ dataDir: path.join(tmp, 'api') });
+    stops.push(() => api.stop());
+    const svc = await api.request('POST', '/api/v1/namespaces/default/services', {
+      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bench' }, spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: port }] } },
+    });
+    if (svc.status !== 201) throw new Error(svc.text);
+    const eps = await api.request('POST', '/api/v1/namespaces/default/endpoints', {
+      body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'bench' }, subsets: [{ addresses: [{ ip: backendIP }], ports: [{ port }] }] },
+    });
+    if (eps.status !== 201) throw new Error(eps.text);
+    const proxy = child(process.execPath, [self, '--proxy-child', api.kubeconfig, nodeIP]);
+    stops.push(proxy.stop);
+    await proxy.firstLine;
+    const clusterIP = svc.json.spec.clusterIP as string;
+    const nodePort = svc.json.spec.ports[0].nodePort as number;
+    await Promise.all([waitForPort(backendIP, port), waitForPort(haproxyIP, hport), waitForPort(nodeIP, nodePort), waitForPort(clusterIP, 8080)]);
+
+    console.log(`wrk -t1 -c${connections} -d${seconds}s, keep-alive HTTP GETs of a ${23}-byte body`);
+    console.log(row(['path', 'req/s', 'p50 ms', 'p99 ms']));
+    const paths = [['direct', backendIP, port], ['haproxy', haproxyIP, hport], ['nodeport', nodeIP, nodePort], ['clusterip', clusterIP, 8080]] as const;
+    for (const [, ip, p] of paths) wrk(ip, p); // warm-up runs, discarded
+    const runs = new Map<string, WrkFigures[]>();
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, ip, p] of paths) {
+        const f = wrk(ip, p);
+        runs.set(name, [...(runs.get(name) ?? []), f]);
+        console.log(row([`${name} (round ${r + 1})`, f.rps, f.p50, f.p99]));
+      }
+    }
+    const figures: Record<string, WrkFigures> = {};
+    for (const [name, fs] of runs) {
+      figures[name] = { rps: median(fs.map((f) => f.rps)), p50: median(fs.map((f) => f.p50)), p99: median(fs.map((f) => f.p99)) };
+      console.log(row([`${name} (median)`, figures[name].rps, figures[name].p50, figures[name].p99]));
+    }
+    const skiffP99 = Math.max(figures['nodeport']!.p99, figures['clusterip']!.p99);
+    result({
+      direct_rps: Math.round(figures['direct']!.rps),
+      haproxy_rps: Math.round(figures['haproxy']!.rps),
+      nodeport_rps: Math.round(figures['nodeport']!.rps),
+      clusterip_rps: Math.round(figures['clusterip']!.rps),
+      added_p99_ms: Number((skiffP99 - figures['direct']!.p99).toFixed(2)),
+      haproxy_added_p99_ms: Number((figures['haproxy']!.p99 - figures['direct']!.p99).toFixed(2)),
+    });
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--proxy-child') await proxyChild(process.argv[3]!, process.argv[4]!);
+else await main();
