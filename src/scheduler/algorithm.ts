@@ -27,6 +27,7 @@ export class Algorithm {
   private total = new Float64Array(128);
   private readonly buffers: Float64Array[];
   private readonly reasons = new Map<string, number>();
+  private readonly active: FilterPlugin[] = [];
   private readonly random: () => number;
   private readonly minFeasible: number;
 
@@ -54,6 +55,9 @@ export class Algorithm {
     const want = this.numFeasibleNodesToFind(n);
     const reasons = this.reasons;
     reasons.clear();
+    const active = this.active;
+    active.length = 0;
+    for (const f of this.filters) if (!f.applies || f.applies(pod)) active.push(f);
     let found = 0;
     let k = 0;
     const start = n > 0 ? this.nextStart % n : 0;
@@ -62,8 +66,8 @@ export class Algorithm {
       if (i >= n) i -= n;
       const ni = nodes[i]!;
       let fits = true;
-      for (const f of this.filters) {
-        const st = f.filter(pod, ni);
+      for (let j = 0; j < active.length; j++) {
+        const st = active[j]!.filter(pod, ni);
         if (st === undefined) continue;
         fits = false;
         if (typeof st === 'string') reasons.set(st, (reasons.get(st) ?? 0) + 1);

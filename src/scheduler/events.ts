@@ -1,6 +1,6 @@
 /**
- * Events the scheduler emits, written in the background with a few writes in flight and a bounded
- * backlog. Under a burst (thousands of pods bound per second) the Scheduled events must not take
+ * Events the scheduler emits, written in the background one at a time (as client-go's broadcaster
+ * writes them) from a bounded backlog. Under a burst (thousands of pods bound per second) the Scheduled events must not take
  * the API server's write capacity from the bindings themselves; like client-go's broadcaster,
  * which drops events when its queue is full, the surplus is dropped and counted, never awaited.
  */
@@ -22,28 +22,44 @@ export interface EventSinkOptions {
 export class EventSink {
   private readonly backlog: Pending[] = [];
   private head = 0;
+  /** Normal events wait here while the owner is busy (see `busy`). */
+  private readonly deferred: Pending[] = [];
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   dropped = 0;
   private readonly maxInFlight: number;
   private readonly maxQueued: number;
 
-  constructor(private readonly recorder: EventRecorder, opts: EventSinkOptions = {}) {
-    this.maxInFlight = opts.maxInFlight ?? 4;
+  /** `busy()`: the owner has work waiting (pods to schedule); Normal events wait until it has
+   * none and `resume()` is called, so they never take write capacity from the work itself. */
+  constructor(private readonly recorder: EventRecorder, opts: EventSinkOptions = {}, private readonly busy: () => boolean = () => false) {
+    this.maxInFlight = opts.maxInFlight ?? 1;
     this.maxQueued = opts.maxQueued ?? 1000;
   }
 
+  /** Queues an event; Normal events are dropped first (at half the backlog), so warnings such as
+   * FailedScheduling still get through a burst of Scheduled events. */
   emit(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    if (this.backlog.length - this.head >= this.maxQueued) {
+    const queued = this.backlog.length - this.head + this.deferred.length;
+    if (queued >= this.maxQueued || (type === 'Normal' && queued >= this.maxQueued / 2)) {
       this.dropped++;
       return;
     }
-    this.backlog.push({ obj, type, reason, message });
+    if (type === 'Normal' && (this.busy() || this.deferred.length > 0)) this.deferred.push({ obj, type, reason, message });
+    else this.backlog.push({ obj, type, reason, message });
+    this.pump();
+  }
+
+  /** The owner is idle: write the deferred Normal events. */
+  resume(): void {
+    if (this.deferred.length === 0) return;
+    for (const p of this.deferred.splice(0)) this.backlog.push(p);
     this.pump();
   }
 
   /** Resolves once everything queued so far is written (tests, shutdown). */
   idle(): Promise<void> {
+    this.resume();
     if (this.inFlight === 0 && this.head >= this.backlog.length) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }

@@ -14,6 +14,9 @@ export type FilterStatus = string | readonly string[] | undefined;
 
 export interface FilterPlugin {
   readonly name: string;
+  /** False when the pod asks nothing of this plugin (no host ports, no selector…), so it is not
+   * called for every node (kube-scheduler's PreFilter "Skip"). */
+  applies?(pod: PodInfo): boolean;
   filter(pod: PodInfo, node: NodeInfo): FilterStatus;
 }
 

@@ -46,8 +46,8 @@ export class NodeInfo {
   nonZeroMemory = 0;
   /** `PROTOCOL/port` → host IPs bound (one entry per pod port, so removal is exact). */
   readonly usedPorts = new Map<string, string[]>();
-  /** Spread key → number of pods here. */
-  readonly spreadCounts = new Map<string, number>();
+  /** Spread key (interned, see PodInfo) → number of pods here. */
+  readonly spreadCounts = new Map<number, number>();
   readonly pods = new Map<string, PodInfo>();
 
   constructor(readonly name: string) {}

@@ -40,8 +40,9 @@ export interface PodInfo {
   /** spec.nodeSelector and required node affinity, ANDed; undefined when neither is set. */
   readonly nodeMatcher: NodeMatcher | undefined;
   readonly preferred: readonly PreferredTerm[];
-  /** Pods with the same key spread over nodes: the controller's uid, else namespace + labels. */
-  readonly spreadKey: string | undefined;
+  /** Pods with the same key spread over nodes: the controller's uid, else namespace + labels,
+   * interned to a small integer (NodeInfo counts by it on every node for every pod). */
+  readonly spreadKey: number | undefined;
 }
 
 const noPorts: readonly HostPort[] = [];
@@ -132,6 +133,16 @@ export function spreadKeyOf(pod: Pod): string | undefined {
   return `${pod.metadata.namespace ?? ''}/${keys.map((k) => `${k}=${labels[k]}`).join(',')}`;
 }
 
+const spreadIds = new Map<string, number>();
+
+/** A small integer per distinct spread group (integer Map keys are the cheapest to look up). */
+function internSpreadKey(key: string | undefined): number | undefined {
+  if (key === undefined) return undefined;
+  let id = spreadIds.get(key);
+  if (id === undefined) spreadIds.set(key, (id = spreadIds.size));
+  return id;
+}
+
 const cache = new WeakMap<Pod, PodInfo>();
 
 /** The PodInfo of a pod object (memoised per object: informer objects are never mutated). */
@@ -153,7 +164,7 @@ export function podInfoOf(pod: Pod): PodInfo {
     tolerations: pod.spec.tolerations ?? noTolerations,
     nodeMatcher: nodeMatcher(pod),
     preferred: preferredTerms(pod),
-    spreadKey: spreadKeyOf(pod),
+    spreadKey: internSpreadKey(spreadKeyOf(pod)),
   };
   cache.set(pod, info);
   return info;

@@ -78,6 +78,11 @@ export class SchedulingQueue {
     return this.entries.size;
   }
 
+  /** Pods ready to be scheduled now. */
+  get activeLength(): number {
+    return this.active.length;
+  }
+
   where(key: string): Where | undefined {
     return this.entries.get(key)?.where;
   }

@@ -67,7 +67,7 @@ export class Scheduler implements Controller {
     this.schedulerName = opts.schedulerName ?? defaultSchedulerName;
     this.maxBinds = opts.maxBindsInFlight ?? 32;
     this.queue = new SchedulingQueue(opts.queue);
-    this.events = new EventSink(ctx.recorder);
+    this.events = new EventSink(ctx.recorder, {}, () => this.queue.activeLength > 0 || this.binds > 0);
     this.algorithm = new Algorithm(opts.filters ?? defaultFilterPlugins, opts.scorers ?? defaultScorePlugins, opts);
   }
 
@@ -119,6 +119,7 @@ export class Scheduler implements Controller {
     while (!this.stopped) {
       let e = this.queue.tryPop();
       if (!e) {
+        if (this.binds === 0) this.events.resume();
         e = await this.queue.pop();
         if (!e) break;
         lastYield = performance.now();
@@ -159,6 +160,7 @@ export class Scheduler implements Controller {
     this.binds++;
     void this.bind(e, info, node).finally(() => {
       this.binds--;
+      if (this.binds === 0 && this.queue.activeLength === 0) this.events.resume();
       const w = this.bindWaiter;
       this.bindWaiter = undefined;
       w?.();

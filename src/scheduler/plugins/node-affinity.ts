@@ -9,6 +9,7 @@ export const reasonNodeAffinity = "node(s) didn't match Pod's node affinity/sele
 
 export const nodeAffinityFilter: FilterPlugin = {
   name: 'NodeAffinity',
+  applies: (pod) => pod.nodeMatcher !== undefined,
   filter(pod, node) {
     return !pod.nodeMatcher || pod.nodeMatcher(node) ? undefined : reasonNodeAffinity;
   },

@@ -6,6 +6,7 @@ export const reasonNodeName = "node(s) didn't match the requested node name";
 
 export const nodeName: FilterPlugin = {
   name: 'NodeName',
+  applies: (pod) => !!pod.pod.spec.nodeName,
   filter(pod, node) {
     const want = pod.pod.spec.nodeName;
     return !want || want === node.name ? undefined : reasonNodeName;

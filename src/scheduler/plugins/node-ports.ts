@@ -6,6 +6,7 @@ export const reasonNodePorts = "node(s) didn't have free ports for the requested
 
 export const nodePorts: FilterPlugin = {
   name: 'NodePorts',
+  applies: (pod) => pod.hostPorts.length > 0,
   filter(pod, node) {
     if (pod.hostPorts.length === 0 || node.usedPorts.size === 0) return undefined;
     for (const p of pod.hostPorts) if (node.portInUse(p)) return reasonNodePorts;

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench -- scheduler`: the scheduler's throughput against the API server's own binding
+ * rate. The server runs as a child process (SQLite in a temp dir); the scheduler runs in this
+ * process, as `skiff server` would run it beside — not inside — the API's event loop.
+ *
+ *  1. create SKIFF_BENCH_NODES (5,000) Node objects through the API, concurrently;
+ *  2. raw binding rate: create N pods, then POST their bindings directly (no scheduler), at
+ *     several concurrencies — the ceiling any scheduler can reach (`binding_writes_per_s`);
+ *  3. create SKIFF_BENCH_PODS (10,000) pending pods, start the Scheduler and time until every
+ *     one has spec.nodeName as the API reports it (`scheduled_per_s`, from start: its initial
+ *     list of pods and nodes included).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pod } from '../src/api/kinds.js';
+import { pods as podsResource } from '../src/api/resources.js';
+import { EventRecorder } from '../src/client/events.js';
+import { InformerFactory } from '../src/client/factory.js';
+import { RestClient } from '../src/client/rest.js';
+import { Scheduler } from '../src/scheduler/index.js';
+import { logger } from '../src/util/log.js';
+import { Client, load, percentile, result, row, startServerProcess } from './lib.js';
+
+const numNodes = Number(process.env['SKIFF_BENCH_NODES'] ?? 5000);
+const numPods = Number(process.env['SKIFF_BENCH_PODS'] ?? 10_000);
+const numRaw = Number(process.env['SKIFF_BENCH_BIND_PODS'] ?? Math.min(numPods, 5000));
+const bindsInFlight = Number(process.env['SKIFF_BENCH_BINDS'] ?? 64);
+const rawConcurrencies = [16, 32, 64];
+
+function node(i: number) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: `node-${i}`, labels: { 'kubernetes.io/hostname': `node-${i}`, zone: `z${i % 3}` } },
+    status: {
+      capacity: { cpu: '32', memory: '128Gi', pods: '110' },
+      allocatable: { cpu: '32', memory: '128Gi', pods: '110' },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+    },
+  };
+}
+
+function pod(name: string, owner?: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      labels: { app: 'bench' },
+      ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'bench', uid: owner, controller: true }] } : {}),
+    },
+    spec: { containers: [{ name: 'c', image: 'nginx:1.25', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+  };
+}
+
+async function createAll(client: Client, what: string, count: number, body: (i: number) => unknown, p: string): Promise<number> {
+  const r = await load(count, 64, async (i) => {
+    const res = await client.request('POST', p, body(i));
+    if (res.status !== 201) throw new Error(`${what} create failed ${res.status}: ${res.text}`);
+  });
+  console.log(row([`create ${count} ${what}`, r.perSecond, percentile(r.latencies, 50), percentile(r.latencies, 99)]));
+  return r.perSecond;
+}
+
+async function rawBindings(client: Client): Promise<number> {
+  let best = 0;
+  let offset = 0;
+  const per = Math.floor(numRaw / rawConcurrencies.length);
+  await createAll(client, 'pods (raw)', per * rawConcurrencies.length, (i) => pod(`raw-${i}`), '/api/v1/namespaces/default/pods');
+  for (const c of rawConcurrencies) {
+    const base = offset;
+    const r = await load(per, c, async (i) => {
+      const name = `raw-${base + i}`;
+      const res = await client.request('POST', `/api/v1/namespaces/default/pods/${name}/binding`, {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace: 'default' },
+        target: { apiVersion: 'v1', kind: 'Node', name: `node-${(base + i) % numNodes}` },
+      });
+      if (res.status !== 201) throw new Error(`binding failed ${res.status}: ${res.text}`);
+    });
+    offset += per;
+    best = Math.max(best, r.perSecond);
+    console.log(row([`raw bindings, concurrency ${c}`, r.perSecond, percentile(r.latencies, 50), percentile(r.latencies, 99)]));
+  }
+  return best;
+}
+
+async function schedule(server: { url: string; token: string; ca: string }): Promise<{ perS: number; perSAfterSync: number; syncMs: number; totalMs: number; stats: Scheduler['stats']; dropped: number }> {
+  const rest = new RestClient({ server: server.url, token: server.token, ca: server.ca }, 128);
+  const informers = new InformerFactory(rest);
+  const ctx = { client: rest, informers, recorder: new EventRecorder(rest, { component: 'default-scheduler' }), log: logger('scheduler') };
+  const sched = new Scheduler(ctx, { maxBindsInFlight: bindsInFlight });
+  let bound = 0;
+  let allBound: () => void = () => undefined;
+  const done = new Promise<void>((r) => (allBound = r));
+  const seen = new Set<string>();
+  const count = (p: Pod) => {
+    const name = p.metadata.name ?? '';
+    if (!p.spec.nodeName || !name.startsWith('sched-') || seen.has(name)) return;
+    seen.add(name);
+    if (++bound === numPods) allBound();
+  };
+  const t0 = performance.now();
+  const podInf = informers.informer<Pod>(podsResource);
+  podInf.addEventHandler({ add: count, update: (_o, p) => count(p) });
+  const running = sched.start();
+  await informers.start();
+  const tSync = performance.now();
+  await done;
+  const t1 = performance.now();
+  sched.stop();
+  await running;
+  // Let the backlog of Scheduled events finish before closing the client (kept-alive sockets
+  // would hold the server's shutdown).
+  await sched.events.idle();
+  informers.stop();
+  rest.close();
+  return {
+    perS: numPods / ((t1 - t0) / 1000),
+    perSAfterSync: numPods / ((t1 - tSync) / 1000),
+    syncMs: tSync - t0,
+    totalMs: t1 - t0,
+    stats: sched.stats,
+    dropped: sched.events.dropped,
+  };
+}
+
+async function main(): Promise<void> {
+  process.env['SKIFF_LOG_LEVEL'] ??= 'warn';
+  console.log(row(['measurement', 'ops/s', 'p50 ms', 'p99 ms']));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-scheduler-'));
+  // --no-controllers: the API only; the scheduler under test is the one in this process.
+  const server = await startServerProcess(dir, ['--no-controllers']);
+  try {
+    const client = new Client(server, 128);
+    await createAll(client, 'nodes', numNodes, node, '/api/v1/nodes');
+    const bindingRate = await rawBindings(client);
+    await createAll(client, 'pods (to schedule)', numPods, (i) => pod(`sched-${i}`, i % 2 === 0 ? '0b8a4b7e-6f0e-4c1e-9d7a-5a2f3c4d5e6f' : undefined), '/api/v1/namespaces/default/pods');
+    client.close();
+    const s = await schedule(server);
+    console.log(row([`schedule ${numPods} pods on ${numNodes} nodes`, s.perS, '', '']));
+    console.log(row(['  of which informer sync, ms', s.syncMs]));
+    console.log(row(['  after sync, pods/s', s.perSAfterSync]));
+    console.log(row(['  bind errors / unschedulable', `${s.stats.bindErrors} / ${s.stats.unschedulable}`]));
+    console.log(row(['  Scheduled events dropped', s.dropped]));
+    result({
+      nodes: numNodes,
+      pods: numPods,
+      scheduled_per_s: Math.round(s.perS),
+      scheduled_per_s_after_sync: Math.round(s.perSAfterSync),
+      binding_writes_per_s: Math.round(bindingRate),
+      ratio: Number((s.perS / bindingRate).toFixed(3)),
+      schedule_total_ms: Math.round(s.totalMs),
+      informer_sync_ms: Math.round(s.syncMs),
+      binds_in_flight: bindsInFlight,
+      events_dropped: s.dropped,
+    });
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
