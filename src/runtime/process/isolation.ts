@@ -58,7 +58,8 @@ export function mountsToMake(mounts: readonly Mount[]): Mount[] {
 }
 
 /* Arguments: workdir, count, then (source target ro|rw) per mount, then the command. The tools'
- * PATH is set for the script only; the program gets the container's own. Mount points missing on
+ * PATH is set for the script only; the program gets the container's own. Fd 3 tells the runtime
+ * the mounts are in place, so a start returns only then (an exec right after must see them). Mount points missing on
  * the host are created there (as Docker does for hostPath), files for file sources. */
 const mountScript = `p=$PATH; PATH=${defaultPath}
 wd=$1; n=$2; shift 2
@@ -69,6 +70,7 @@ while [ "$n" -gt 0 ]; do
   if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst" || exit 127; fi
 done
 PATH=$p
+printf x >&3; exec 3>&-
 if [ -n "$wd" ]; then cd "$wd" || exit 127; fi
 exec "$@"`;
 
@@ -82,8 +84,8 @@ export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly M
 }
 
 /** The prefix that runs an exec'd command in a container's mount namespace. */
-export function enterPrefix(iso: Isolation, pid: number): string[] {
+export function enterPrefix(iso: Isolation, pid: number, workDir: string): string[] {
   if (!iso.nsenter) return [];
   const userns = iso.mounts === 'userns' ? ['--user', '--preserve-credentials'] : [];
-  return [iso.nsenter, `--target=${pid}`, ...userns, '--mount', '--'];
+  return [iso.nsenter, `--target=${pid}`, ...userns, '--mount', `--wd=${workDir}`, '--'];
 }

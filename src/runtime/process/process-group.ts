@@ -49,6 +49,8 @@ export interface GroupSpec {
   readonly logPath: string;
   /** Where the stdout/stderr FIFOs are made (they are unlinked as soon as they are open). */
   readonly pipeDir: string;
+  /** The program's wrapper writes to fd 3 when the container is set up: start waits for it. */
+  readonly readyPipe?: boolean;
 }
 
 /** A pipe the child writes to and this process reads without blocking the thread pool. */
@@ -94,7 +96,7 @@ export class ProcessGroup {
       r.on('error', () => resolve());
       r.on('close', () => resolve());
     })));
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out!.write, err!.write], env: { ...spec.env }, cwd: spec.cwd });
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out!.write, err!.write, ...(spec.readyPipe ? ['pipe' as const] : [])], env: { ...spec.env }, cwd: spec.cwd });
     closeSync(out!.write);
     closeSync(err!.write);
     return new Promise((resolve, reject) => {
@@ -129,7 +131,16 @@ export class ProcessGroup {
             });
           });
         });
-        resolve(new ProcessGroup(pid, exited));
+        const ready = child.stdio[3];
+        if (!ready) return resolve(new ProcessGroup(pid, exited));
+        // Set up (or failed, and `exited` will say so): either way the start is done.
+        const done = (): void => {
+          ready.destroy();
+          resolve(new ProcessGroup(pid, exited));
+        };
+        ready.once('data', done);
+        ready.once('close', done);
+        ready.once('error', done);
       });
     });
   }

@@ -93,16 +93,16 @@ export class ProcessRuntime implements Runtime {
     if (mounts.length > 0 && !canMount) this.warnOnce('mounts', `process runtime: no private mount namespace on this host (unshare failed); volumes are not mounted at their containerPath (first: ${mounts[0]!.containerPath} in pod ${pod.metadata.name ?? ''})`);
     const wd = container.workingDir;
     const hostDir = (p: string | undefined): boolean => p !== undefined && existsSync(p) && statSync(p).isDirectory();
-    // A workingDir inside a volume exists only once the volume is mounted: the wrapper enters it.
-    const wdInMount = canMount && wd !== undefined && !hostDir(wd) && mounts.some((m) => wd === m.containerPath || wd.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
-    const cwd = hostDir(wd) ? wd! : dir;
+    // A workingDir inside a volume is the volume only once mounted: the wrapper enters it then.
+    const wdInMount = canMount && wd !== undefined && mounts.some((m) => wd === m.containerPath || wd.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
+    const cwd = !wdInMount && hostDir(wd) ? wd! : dir;
 
     const [program, ...args] = argv;
     const found = program !== undefined ? findProgram(program, env['PATH'], cwd) ?? (canMount && program.includes('/') ? program : undefined) : undefined;
     if (!found) throw new ContainerStartError('RunContainerError', `exec: "${program ?? ''}": executable file not found in $PATH (${env['PATH']}) for image ${image}`);
     let group: ProcessGroup;
     try {
-      group = await ProcessGroup.start({ argv: wrap(iso, [found, ...args], canMount ? mounts : [], wdInMount ? wd : undefined), env, cwd, logPath: opts.logPath, pipeDir: dir });
+      group = await ProcessGroup.start({ argv: wrap(iso, [found, ...args], canMount ? mounts : [], wdInMount ? wd : undefined), env, cwd, logPath: opts.logPath, pipeDir: dir, readyPipe: canMount });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -137,8 +137,9 @@ export class ProcessRuntime implements Runtime {
   exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult> {
     const live = this.containers.get(containerId);
     if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
-    const prefix = live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid) : [];
-    return execIn({ command, env: live.env, cwd: existsSync(live.cwd) ? live.cwd : '/', prefix, timeoutMs });
+    // In a mount namespace the working dir may be a volume: nsenter enters it there.
+    const prefix = live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid, live.cwd) : [];
+    return execIn({ command, env: live.env, cwd: live.mountNamespace || !existsSync(live.cwd) ? '/' : live.cwd, prefix, timeoutMs });
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
