@@ -1,0 +1,84 @@
+/** A `skiff up` cluster in the test process: the control plane (memory store) and N real nodes
+ * on the process runtime with the service proxy, on a random loopback address block so test
+ * files running side by side never share an address; the real kubectl points at it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startControlPlane, type ControlPlane, type ControlLoopOptions } from '../../src/cli/controlplane.js';
+import { addressBlock, NodeHost, nodeSpecs, type AddressBlock } from '../../src/cli/nodes.js';
+import { makeRuntime, type RuntimeName } from '../../src/cli/runtimes.js';
+import { logger } from '../../src/util/log.js';
+import { Kubectl } from './kubectl.js';
+
+process.env['SKIFF_LOG_LEVEL'] ??= 'warn';
+
+export interface UpCluster {
+  readonly cp: ControlPlane;
+  readonly host: NodeHost;
+  readonly block: AddressBlock;
+  readonly kubectl: Kubectl;
+  readonly dataDir: string;
+  readonly nodeNames: readonly string[];
+  readonly nodeAddresses: readonly string[];
+  stop(): Promise<void>;
+}
+
+export interface UpClusterOptions {
+  readonly nodes: number;
+  readonly runtime?: RuntimeName;
+  readonly runtimeConfig?: string;
+  readonly loops?: ControlLoopOptions;
+  readonly restartBackoffMs?: number;
+}
+
+/** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
+function randomBlock(): number {
+  return 30 + Math.floor(Math.random() * 220);
+}
+
+export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-up-'));
+  const b = randomBlock();
+  const block = addressBlock(b);
+  const specs = nodeSpecs(opts.nodes, block, `node${b}`);
+  const cp = await startControlPlane({
+    dataDir,
+    listen: '127.0.0.1:0',
+    datastore: 'memory://',
+    serviceClusterIpRange: block.serviceRange,
+    jobBackoffBaseMs: 200,
+    ...(opts.loops ?? {}),
+    ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
+  });
+  const host = new NodeHost({
+    client: cp.client,
+    nodes: specs,
+    dataDir,
+    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir),
+    kubeletToken: cp.server.joinToken,
+    kubeletPort: 0,
+    log: logger('node'),
+    restartBackoffMs: opts.restartBackoffMs ?? 500,
+  });
+  await host.start();
+  return {
+    cp,
+    host,
+    block,
+    kubectl: new Kubectl(cp.server.kubeconfigPath),
+    dataDir,
+    nodeNames: specs.map((s) => s.name),
+    nodeAddresses: specs.map((s) => s.address),
+    async stop() {
+      await host.stop();
+      await cp.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An HTTP GET on loopback: status and body, or the error's code. */
+export async function httpGet(url: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, body: await res.text() };
+}
