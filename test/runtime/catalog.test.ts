@@ -1,7 +1,7 @@
 /** The image catalog: image names in every spelling find their entry; a user file extends it. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ImageCatalog, ImageCatalogError } from '../../src/runtime/index.js';
@@ -50,6 +50,7 @@ describe('image catalog', () => {
     assert.equal(cat.resolve('redis:7')?.key, 'redis:7');
     assert.equal(cat.resolve('redis:6'), undefined);
     assert.equal(cat.resolve('nginx')?.entry.generator, 'nginx', 'built-ins stay');
+    await rm(dir, { recursive: true, force: true });
   });
 
   const bad: [string, string, RegExp][] = [

@@ -78,7 +78,7 @@ describe('process runtime: containers', () => {
   });
 
   void test('working dir: the container\'s if it exists on the host, else its own dir under the data dir', async () => {
-    const existing = await realpath(await mkdtemp(path.join(os.tmpdir(), 'skiff-wd-')));
+    const existing = await realpath(await mkdtemp(path.join(s.dataDir, 'wd-')));
     assert.deepEqual(text(await logOf('wd', { name: 'main', image: 'busybox', workingDir: existing }, { command: ['pwd'] })), [`stdout F ${existing}`]);
     const [line] = text(await logOf('wd-missing', { name: 'main', image: 'busybox', workingDir: '/no/such/dir' }, { command: ['pwd'] }));
     assert.ok(line?.startsWith(`stdout F ${s.dataDir}/containers/`), line);
