@@ -4,7 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, realpath } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Container } from '../../src/api/kinds.js';
 import { ContainerStartError, type RunningContainer, type StartOptions } from '../../src/runtime/index.js';
