@@ -12,6 +12,8 @@ interface ServerOptions {
   datastore?: string;
   runtimeConfig?: string;
   controllers: boolean;
+  serviceClusterIpRange: string;
+  serviceNodePortRange: string;
   leaderElect: boolean;
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
@@ -27,6 +29,8 @@ export function serverCommand(): Command {
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
     .option('--datastore <url>', 'sqlite://PATH, etcd://HOST:PORT[,HOST:PORT...] or memory:// (default sqlite://DATA_DIR/state.db)')
     .option('--runtime-config <list>', 'enable or disable API group/versions and resources, e.g. extensions/v1beta1/daemonsets=true')
+    .option('--service-cluster-ip-range <cidr>', 'the range services get cluster IPs from', '127.10.0.0/16')
+    .option('--service-node-port-range <range>', 'the range services get node ports from', '30000-32767')
     .option('--no-controllers', 'serve the API only: no controllers, no scheduler')
     .option('--no-leader-elect', 'run the control loops without taking the leader lease (only one server per store!)')
     .option('--leader-elect-lease-duration <d>', 'how long a leader lease lasts unrenewed', duration, 15_000)
@@ -38,6 +42,8 @@ export function serverCommand(): Command {
       const dataDir = path.resolve(opts.dataDir);
       const cp = await startControlPlane({
         controllers: opts.controllers,
+        serviceClusterIpRange: opts.serviceClusterIpRange,
+        serviceNodePortRange: opts.serviceNodePortRange,
         leaderElect: opts.leaderElect,
         leaseDurationMs: opts.leaderElectLeaseDuration,
         renewDeadlineMs: opts.leaderElectRenewDeadline,

@@ -20,6 +20,7 @@ interface UpOptions {
   runtime: RuntimeName;
   imageCatalog?: string;
   addressBlock: number;
+  serviceNodePortRange: string;
 }
 
 function int(min: number, max: number) {
@@ -53,6 +54,7 @@ export function upCommand(): Command {
     .option('--node-labels <k=v,...>', 'labels every node registers with')
     .option('--runtime <name>', `container runtime: ${runtimeNames.join(', ')}`, runtimeName, 'process' as RuntimeName)
     .option('--image-catalog <file>', 'extra image → program entries for the process runtime (YAML)')
+    .option('--service-node-port-range <range>', 'the range services get node ports from', '30000-32767')
     .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
     .action(async (opts: UpOptions) => {
       const t0 = Date.now();
@@ -63,6 +65,7 @@ export function upCommand(): Command {
         dataDir,
         listen: opts.listen,
         serviceClusterIpRange: block.serviceRange,
+        serviceNodePortRange: opts.serviceNodePortRange,
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });
