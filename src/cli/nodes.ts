@@ -15,7 +15,7 @@ import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { ServiceProxy } from '../proxy/index.js';
+import { HostPortForwarder, ServiceProxy } from '../proxy/index.js';
 import type { Logger } from '../util/log.js';
 
 export interface NodeSpec {
@@ -74,6 +74,7 @@ export class NodeHost {
   private readonly runtimes: Runtime[] = [];
   private readonly informers: InformerFactory;
   private proxy: ServiceProxy | undefined;
+  private hostPorts: HostPortForwarder | undefined;
 
   constructor(private readonly opts: NodeHostOptions) {
     this.informers = new InformerFactory(opts.client);
@@ -88,6 +89,7 @@ export class NodeHost {
     const feed = new SharedAgentFeed(this.informers);
     if (this.opts.proxy !== false) {
       this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses: this.opts.nodes.map((n) => n.address), log: this.opts.log });
+      this.hostPorts = new HostPortForwarder({ informers: this.informers, nodes: new Map(this.opts.nodes.map((n) => [n.name, n.address])), log: this.opts.log });
     }
     await this.informers.start();
     const cpu = String(os.cpus().length);
@@ -132,6 +134,7 @@ export class NodeHost {
 
   async stop(): Promise<void> {
     this.proxy?.stop();
+    this.hostPorts?.stop();
     await Promise.all(this.agents.map((a) => a.stop()));
     await Promise.all(this.servers.map((s) => s.stop()));
     await Promise.all(this.runtimes.map((r) => r.close()));

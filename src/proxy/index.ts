@@ -4,3 +4,4 @@ export { RoundRobinBalancer, endpointKey, type Endpoint, type AffinityPolicy } f
 export { planService, endpointsFor, listenerKey, type PortPlan, type Bind, type ProxyProtocol } from './plan.js';
 export { TcpListener } from './tcp.js';
 export { UdpListener } from './udp.js';
+export { HostPortForwarder, hostPortsOf, type HostPortOptions } from './hostports.js';
