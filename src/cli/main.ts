@@ -6,7 +6,6 @@ import { simCommand } from './commands/sim.js';
 import { upCommand } from './commands/up.js';
 import { agentCommand } from './commands/agent.js';
 import { addClientVerbs } from './commands/verbs.js';
-import { addClientVerbs } from './commands/verbs.js';
 import { versionInfo } from '../apiserver/index.js';
 
 const program = new Command('skiff')
@@ -17,8 +16,6 @@ const program = new Command('skiff')
   .addCommand(simCommand())
   .addCommand(upCommand())
   .addCommand(agentCommand());
-
-addClientVerbs(program);
 
 addClientVerbs(program);
 
