@@ -6,6 +6,10 @@ import { simCommand } from './commands/sim.js';
 import { upCommand } from './commands/up.js';
 import { agentCommand } from './commands/agent.js';
 import { addClientVerbs } from './commands/verbs.js';
+import { getCommand } from './commands/get.js';
+import { describeCommand } from './commands/describe.js';
+import { logsCommand } from './commands/logs.js';
+import { rollingUpdateCommand } from './commands/rollingupdate.js';
 import { versionInfo } from '../apiserver/index.js';
 
 const program = new Command('skiff')
@@ -15,7 +19,11 @@ const program = new Command('skiff')
   .addCommand(serverCommand())
   .addCommand(simCommand())
   .addCommand(upCommand())
-  .addCommand(agentCommand());
+  .addCommand(agentCommand())
+  .addCommand(getCommand())
+  .addCommand(describeCommand())
+  .addCommand(logsCommand())
+  .addCommand(rollingUpdateCommand());
 
 addClientVerbs(program);
 
