@@ -89,6 +89,12 @@ export class SchedulerCache {
       }
       return false;
     }
+    if (prior?.assumed && prior.node === nodeName && prior.info.uid === (pod.metadata.uid ?? '')) {
+      // The binding we assumed, confirmed: binding sets only spec.nodeName (and a condition), so
+      // what the pod takes on its node is unchanged and the assumed PodInfo stays.
+      prior.assumed = false;
+      return false;
+    }
     const info = podInfoOf(pod);
     if (prior) {
       if (prior.info === info && !prior.assumed) return false;

@@ -9,9 +9,11 @@ import { info, nodeInfo, podRequesting, schedNode } from './helpers.js';
 
 const nodes = (n: number, cpu = '4'): NodeInfo[] => Array.from({ length: n }, (_, i) => nodeInfo(schedNode(`n${i}`).allocatable({ cpu }).build()));
 
-test('numFeasibleNodesToFind: all below 100 nodes, adaptive percentage above', () => {
+test('numFeasibleNodesToFind: all below 100 nodes, 5% (at least 100) above, or adaptive', () => {
   const a = new Algorithm([], []);
-  assert.deepEqual([50, 99, 100, 1000, 5000, 10_000].map((n) => a.numFeasibleNodesToFind(n)), [50, 99, 100, 420, 500, 500]);
+  assert.deepEqual([50, 99, 100, 1000, 5000, 10_000].map((n) => a.numFeasibleNodesToFind(n)), [50, 99, 100, 100, 250, 500]);
+  const adaptive = new Algorithm([], [], { percentageOfNodesToScore: 0 });
+  assert.deepEqual([50, 99, 100, 1000, 5000, 10_000].map((n) => adaptive.numFeasibleNodesToFind(n)), [50, 99, 100, 420, 500, 500]);
   assert.equal(new Algorithm([], [], { percentageOfNodesToScore: 100 }).numFeasibleNodesToFind(5000), 5000);
   assert.equal(new Algorithm([], [], { percentageOfNodesToScore: 1 }).numFeasibleNodesToFind(5000), 100);
 });
@@ -33,14 +35,14 @@ test('ties are broken at random', () => {
 });
 
 test('big clusters: stop after enough feasible nodes and start the next pod where this one stopped', () => {
-  const ns = nodes(1000);
+  const ns = nodes(4000);
   const a = new Algorithm(defaultFilterPlugins, defaultScorePlugins);
   const first = a.schedule(info(podRequesting('p', { cpu: '1' })), ns);
   assert.ok(first.node);
-  assert.equal(first.evaluated, 420);
-  assert.ok(Number(first.node.name.slice(1)) < 420);
+  assert.equal(first.evaluated, 200);
+  assert.ok(Number(first.node.name.slice(1)) < 200);
   const second = a.schedule(info(podRequesting('q', { cpu: '1' })), ns);
-  assert.ok(Number(second.node!.name.slice(1)) >= 420 && Number(second.node!.name.slice(1)) < 840);
+  assert.ok(Number(second.node!.name.slice(1)) >= 200 && Number(second.node!.name.slice(1)) < 400);
 });
 
 test('nothing fits: every node evaluated, reasons counted', () => {
