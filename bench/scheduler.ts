@@ -169,6 +169,7 @@ async function main(): Promise<void> {
     console.log(row(['  of which informer sync, ms', s.syncMs]));
     console.log(row(['  after sync, pods/s', s.perSAfterSync]));
     console.log(row(['  scheduler process cpu, cores', s.cores]));
+    console.log(row(['  deciding, ms (share of the run)', `${Math.round(s.stats.decisionMs)} (${Math.round((100 * s.stats.decisionMs) / s.totalMs)}%)`]));
     console.log(row(['  bind errors / unschedulable', `${s.stats.bindErrors} / ${s.stats.unschedulable}`]));
     console.log(row(['  Scheduled events dropped', s.dropped]));
     result({
@@ -183,6 +184,7 @@ async function main(): Promise<void> {
       schedule_total_ms: Math.round(s.totalMs),
       informer_sync_ms: Math.round(s.syncMs),
       scheduler_cpu_cores: Number(s.cores.toFixed(2)),
+      decision_ms: Math.round(s.stats.decisionMs),
       binds_in_flight: bindsInFlight,
       events_dropped: s.dropped,
     });

@@ -36,6 +36,8 @@ export interface SchedulerStats {
   scheduled: number;
   unschedulable: number;
   bindErrors: number;
+  /** Time spent deciding (filter, score, assume), in ms: what the binding pipeline waits on. */
+  decisionMs: number;
 }
 
 /** Node changes that can make a parked pod fit; heartbeats (every node, every few seconds)
@@ -54,7 +56,7 @@ export class Scheduler implements Controller {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
   readonly events: EventSink;
-  readonly stats: SchedulerStats = { scheduled: 0, unschedulable: 0, bindErrors: 0 };
+  readonly stats: SchedulerStats = { scheduled: 0, unschedulable: 0, bindErrors: 0, decisionMs: 0 };
   private readonly algorithm: Algorithm;
   private readonly schedulerName: string;
   private readonly maxBinds: number;
@@ -124,7 +126,9 @@ export class Scheduler implements Controller {
         if (!e) break;
         lastYield = performance.now();
       }
+      const t = performance.now();
       this.scheduleOne(e);
+      this.stats.decisionMs += performance.now() - t;
       if (this.binds >= this.maxBinds) {
         await new Promise<void>((r) => (this.bindWaiter = r));
         lastYield = performance.now();
