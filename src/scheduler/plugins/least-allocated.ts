@@ -5,6 +5,7 @@
  * best-effort pods spread instead of piling onto one node.
  */
 import { maxNodeScore, type ScorePlugin } from '../framework.js';
+import { Slot } from '../nodeinfo.js';
 
 function leastRequested(requested: number, capacity: number): number {
   if (capacity <= 0 || requested > capacity) return 0;
@@ -15,8 +16,9 @@ export const leastAllocated: ScorePlugin = {
   name: 'NodeResourcesLeastAllocated',
   weight: 1,
   score(pod, node) {
-    const cpu = leastRequested(node.nonZeroMilliCpu + pod.nonZeroMilliCpu, node.allocatable.milliCpu);
-    const mem = leastRequested(node.nonZeroMemory + pod.nonZeroMemory, node.allocatable.memory);
+    const a = node.amounts;
+    const cpu = leastRequested(a[Slot.NonZeroMilliCpu]! + pod.nonZeroMilliCpu, a[Slot.AllocMilliCpu]!);
+    const mem = leastRequested(a[Slot.NonZeroMemory]! + pod.nonZeroMemory, a[Slot.AllocMemory]!);
     return (cpu + mem) / 2;
   },
 };

@@ -5,6 +5,7 @@
  * so "Insufficient cpu" and "Insufficient memory" are both counted for one node.
  */
 import type { FilterPlugin } from '../framework.js';
+import { Slot } from '../nodeinfo.js';
 
 export const reasonTooManyPods = 'Too many pods';
 
@@ -18,17 +19,16 @@ const insufficientMemory = reasonInsufficient('memory');
 export const nodeResourcesFit: FilterPlugin = {
   name: 'NodeResourcesFit',
   filter(pod, node) {
-    const alloc = node.allocatable;
-    const used = node.requested;
+    const a = node.amounts;
     const req = pod.requests;
     let reasons: string[] | undefined;
-    if (used.pods + 1 > alloc.pods) (reasons ??= []).push(reasonTooManyPods);
-    if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) (reasons ??= []).push(insufficientCpu);
-    if (req.memory > 0 && req.memory > alloc.memory - used.memory) (reasons ??= []).push(insufficientMemory);
+    if (a[Slot.ReqPods]! + 1 > a[Slot.AllocPods]!) (reasons ??= []).push(reasonTooManyPods);
+    if (req.milliCpu > 0 && req.milliCpu > a[Slot.AllocMilliCpu]! - a[Slot.ReqMilliCpu]!) (reasons ??= []).push(insufficientCpu);
+    if (req.memory > 0 && req.memory > a[Slot.AllocMemory]! - a[Slot.ReqMemory]!) (reasons ??= []).push(insufficientMemory);
     if (req.scalar) {
       for (const [name, want] of req.scalar) {
         if (want <= 0) continue;
-        const free = (alloc.scalar?.get(name) ?? 0) - (used.scalar?.get(name) ?? 0);
+        const free = (node.allocScalar?.get(name) ?? 0) - (node.reqScalar?.get(name) ?? 0);
         if (want > free) (reasons ??= []).push(reasonInsufficient(name));
       }
     }

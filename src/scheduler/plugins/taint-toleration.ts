@@ -14,6 +14,7 @@ export function reasonUntoleratedTaint(t: Taint): string {
 export const taintTolerationFilter: FilterPlugin = {
   name: 'TaintToleration',
   filter(pod, node) {
+    if (!node.tainted) return undefined;
     for (const taint of node.taints) {
       if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
       let ok = false;
@@ -28,6 +29,7 @@ export const taintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   weight: 3,
   score(pod, node) {
+    if (!node.tainted) return 0;
     let n = 0;
     for (const taint of node.taints) {
       if (taint.effect !== 'PreferNoSchedule') continue;
