@@ -6,7 +6,7 @@
  * one; a failed binding forgets it. Terminated pods hold nothing.
  */
 import type { Node, Pod } from '../api/kinds.js';
-import { NodeInfo } from './nodeinfo.js';
+import { NodeInfo, SpreadIndex } from './nodeinfo.js';
 import { podInfoOf, podKey, type PodInfo } from './podinfo.js';
 
 interface PodState {
@@ -27,6 +27,7 @@ export class SchedulerCache {
   /** Nodes that have a Node object, in a stable order for sampled iteration. */
   readonly nodeList: NodeInfo[] = [];
   private readonly podStates = new Map<string, PodState>();
+  private readonly spread = new SpreadIndex();
 
   get nodeCount(): number {
     return this.nodeList.length;
@@ -40,7 +41,7 @@ export class SchedulerCache {
   upsertNode(node: Node): NodeInfo {
     const name = node.metadata.name ?? '';
     let ni = this.nodes.get(name);
-    if (!ni) this.nodes.set(name, (ni = new NodeInfo(name)));
+    if (!ni) this.nodes.set(name, (ni = new NodeInfo(name, this.spread)));
     if (!ni.node) this.nodeList.push(ni);
     ni.setNode(node);
     return ni;
@@ -58,7 +59,7 @@ export class SchedulerCache {
 
   private place(info: PodInfo, node: string, assumed: boolean): void {
     let ni = this.nodes.get(node);
-    if (!ni) this.nodes.set(node, (ni = new NodeInfo(node)));
+    if (!ni) this.nodes.set(node, (ni = new NodeInfo(node, this.spread)));
     ni.addPod(info);
     this.podStates.set(info.key, { info, node, assumed });
   }

@@ -33,6 +33,39 @@ function portKey(p: HostPort): string {
   return `${p.protocol}/${p.port}`;
 }
 
+/**
+ * Pods per spreading group per node, kept by group: scoring a pod reads its one group's map for
+ * every candidate node, so the lookups hit one small, cache-warm table instead of a map on each
+ * node. Nodes sharing an index (one per SchedulerCache) have distinct ids.
+ */
+export class SpreadIndex {
+  private readonly groups = new Map<number, Map<number, number>>();
+  private nextId = 0;
+
+  newNodeId(): number {
+    return this.nextId++;
+  }
+
+  /** The counts of one group by node id (undefined when no pod of it is placed). */
+  group(key: number): ReadonlyMap<number, number> | undefined {
+    return this.groups.get(key);
+  }
+
+  add(key: number, node: number, delta: 1 | -1): void {
+    let g = this.groups.get(key);
+    if (!g) {
+      if (delta < 0) return;
+      this.groups.set(key, (g = new Map()));
+    }
+    const n = (g.get(node) ?? 0) + delta;
+    if (n > 0) g.set(node, n);
+    else {
+      g.delete(node);
+      if (g.size === 0) this.groups.delete(key);
+    }
+  }
+}
+
 /** Slots of {@link NodeInfo.amounts}. */
 export const enum Slot {
   AllocMilliCpu = 0,
@@ -63,11 +96,19 @@ export class NodeInfo {
   reqScalar: Map<string, number> | undefined;
   /** `PROTOCOL/port` → host IPs bound (one entry per pod port, so removal is exact). */
   readonly usedPorts = new Map<string, string[]>();
-  /** Spread key (interned, see PodInfo) → number of pods here. */
-  readonly spreadCounts = new Map<number, number>();
   readonly pods = new Map<string, PodInfo>();
 
-  constructor(readonly name: string) {}
+  /** This node's id in `spread`. */
+  readonly id: number;
+
+  constructor(readonly name: string, readonly spread: SpreadIndex = new SpreadIndex()) {
+    this.id = spread.newNodeId();
+  }
+
+  /** Pods of spreading group `key` (see PodInfo.spreadKey) on this node. */
+  spreadCount(key: number): number {
+    return this.spread.group(key)?.get(this.id) ?? 0;
+  }
 
   setNode(node: Node): void {
     this.node = node;
@@ -119,7 +160,7 @@ export class NodeInfo {
       if (ips) ips.push(hp.hostIP);
       else this.usedPorts.set(k, [hp.hostIP]);
     }
-    if (p.spreadKey !== undefined) this.spreadCounts.set(p.spreadKey, (this.spreadCounts.get(p.spreadKey) ?? 0) + 1);
+    if (p.spreadKey !== undefined) this.spread.add(p.spreadKey, this.id, 1);
   }
 
   removePod(p: PodInfo): boolean {
@@ -135,11 +176,7 @@ export class NodeInfo {
       if (i >= 0) ips.splice(i, 1);
       if (ips.length === 0) this.usedPorts.delete(k);
     }
-    if (had.spreadKey !== undefined) {
-      const n = (this.spreadCounts.get(had.spreadKey) ?? 1) - 1;
-      if (n <= 0) this.spreadCounts.delete(had.spreadKey);
-      else this.spreadCounts.set(had.spreadKey, n);
-    }
+    if (had.spreadKey !== undefined) this.spread.add(had.spreadKey, this.id, -1);
     return true;
   }
 

@@ -10,7 +10,7 @@ export const selectorSpread: ScorePlugin = {
   weight: 2,
   applies: (pod) => pod.spreadKey !== undefined,
   score(pod, node) {
-    return node.spreadCounts.get(pod.spreadKey!) ?? 0;
+    return node.spreadCount(pod.spreadKey!);
   },
   normalize(scores, count) {
     let max = 0;
