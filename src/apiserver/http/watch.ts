@@ -30,6 +30,18 @@ function bufferedBytes(res: ServerResponse): number {
   return stream ? stream.writableLength : res.writableLength;
 }
 
+/** Cached objects never change, so each is serialized once however many watchers get it. */
+const serialized = new WeakMap<object, string>();
+
+function storedJson(o: KubeObject): string {
+  let text = serialized.get(o);
+  if (text === undefined) {
+    text = JSON.stringify(o);
+    serialized.set(o, text);
+  }
+  return text;
+}
+
 export async function serveWatch(
   ctx: ApiContext,
   req: IncomingMessage,
@@ -56,6 +68,7 @@ export async function serveWatch(
       const o = obj as KubeObject;
       if (format.as === 'table') object = table([o], registry.strategy.printer, { resourceVersion: o.metadata.resourceVersion ?? '' }, include, sv, format.version);
       else if (format.as === 'metadata') object = partialMetadata(o);
+      else if (!sv.converter) return `{"type":"${type}","object":${storedJson(o)}}\n`;
       else object = toServed(o, sv);
     }
     return `{"type":"${type}","object":${JSON.stringify(object)}}\n`;

@@ -102,7 +102,7 @@ export class ProcessRuntime implements Runtime {
     if (!found) throw new ContainerStartError('RunContainerError', `exec: "${program ?? ''}": executable file not found in $PATH (${env['PATH']}) for image ${image}`);
     let group: ProcessGroup;
     try {
-      group = await ProcessGroup.start({ argv: wrap(iso, [found, ...args], canMount ? mounts : [], wdInMount ? wd : undefined), env, cwd, logPath: opts.logPath, pipeDir: dir, readyPipe: canMount });
+      group = await ProcessGroup.start({ argv: wrap(iso, [found, ...args], canMount ? mounts : [], wdInMount ? wd : undefined), env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), readyPipe: canMount });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
     }
