@@ -22,6 +22,7 @@ import { InformerFactory } from '../src/client/factory.js';
 import { RestClient } from '../src/client/rest.js';
 import { Scheduler } from '../src/scheduler/index.js';
 import { logger } from '../src/util/log.js';
+import { simScale } from './sim-scale.js';
 import { Client, load, percentile, result, row, startServerProcess } from './lib.js';
 
 const numNodes = Number(process.env['SKIFF_BENCH_NODES'] ?? 5000);
@@ -172,7 +173,12 @@ async function main(): Promise<void> {
     console.log(row(['  deciding, ms (share of the run)', `${Math.round(s.stats.decisionMs)} (${Math.round((100 * s.stats.decisionMs) / s.totalMs)}%)`]));
     console.log(row(['  bind errors / unschedulable', `${s.stats.bindErrors} / ${s.stats.unschedulable}`]));
     console.log(row(['  Scheduled events dropped', s.dropped]));
+    // Part two: the largest cluster Kubernetes supports, on `skiff sim` (SKIFF_BENCH_SIM=0 skips).
+    const sim = process.env['SKIFF_BENCH_SIM'] === '0'
+      ? {}
+      : await simScale({ nodes: numNodes, pods: Number(process.env['SKIFF_BENCH_SIM_PODS'] ?? 150_000), holdSeconds: Number(process.env['SKIFF_BENCH_HOLD_S'] ?? 60) });
     result({
+      ...sim,
       nodes: numNodes,
       pods: numPods,
       scheduled_per_s: Math.round(s.perS),
