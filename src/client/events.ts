@@ -1,8 +1,10 @@
 /**
  * Kubernetes Events for what a component did (`SuccessfulCreate`, `FailedScheduling`, …). The same
  * reason and message about the same object within ten minutes bump `count` on one Event instead of
- * writing a new one, as client-go's event correlator does. Recording never throws: an Event that
- * cannot be written is lost, the work it describes is not.
+ * writing a new one, as client-go's event correlator does; and, as its spam filter does, one
+ * object gets at most 25 Events in a burst, then one per five minutes — so a controller creating a
+ * thousand pods records a few dozen Events, not a thousand. Recording never throws: an Event
+ * that cannot be written is lost, the work it describes is not.
  */
 import { randomBytes } from 'node:crypto';
 import { events as eventsResource } from '../api/resources.js';
@@ -12,6 +14,9 @@ import type { RestClient } from './rest.js';
 
 const aggregateWindowMs = 10 * 60_000;
 const maxRemembered = 4096;
+/** client-go's EventSourceObjectSpamFilter defaults: burst 25, one more per 300 s. */
+const spamBurst = 25;
+const spamRefillMs = 300_000;
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -29,6 +34,7 @@ interface Seen {
 
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(private readonly client: RestClient, readonly source: EventSource) {}
 
@@ -37,6 +43,7 @@ export class EventRecorder {
     const namespace = obj.metadata.namespace || 'default';
     const key = `${obj.kind ?? ''}/${namespace}/${obj.metadata.name ?? ''}/${obj.metadata.uid ?? ''}/${type}/${reason}/${message}`;
     const now = Date.now();
+    if (!this.admit(`${obj.kind ?? ''}/${namespace}/${obj.metadata.name ?? ''}/${obj.metadata.uid ?? ''}`, now)) return;
     const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const prior = this.seen.get(key);
     try {
@@ -73,6 +80,24 @@ export class EventRecorder {
       // The Event is gone (deleted, or its namespace is); the next occurrence starts a new one.
       this.seen.delete(key);
     }
+  }
+
+  /** The spam filter's token bucket for one object. */
+  private admit(objectKey: string, now: number): boolean {
+    let b = this.buckets.get(objectKey);
+    if (!b) {
+      if (this.buckets.size >= maxRemembered) {
+        const oldest = this.buckets.keys().next().value;
+        if (oldest !== undefined) this.buckets.delete(oldest);
+      }
+      b = { tokens: spamBurst, at: now };
+      this.buckets.set(objectKey, b);
+    }
+    b.tokens = Math.min(spamBurst, b.tokens + (now - b.at) / spamRefillMs);
+    b.at = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   private remember(key: string, s: Seen): void {
