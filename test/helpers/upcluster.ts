@@ -2,6 +2,7 @@
  * on the process runtime with the service proxy, on a random loopback address block so test
  * files running side by side never share an address; the real kubectl points at it. */
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlLoopOptions } from '../../src/cli/controlplane.js';
@@ -81,4 +82,20 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
 export async function httpGet(url: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.text() };
+}
+
+/** A GET on a new connection each time, as `curl` in a loop does (no keep-alive to race with a
+ * server closing an idle connection). */
+export function httpGetOnce(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
 }

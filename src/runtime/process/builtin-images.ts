@@ -14,10 +14,12 @@ images:
   nginx:
     generator: nginx
     ports: [80]
+    stopSignal: SIGQUIT
   # The seed's second nginx in one pod (S8): stock nginx listening on 8800.
   msfuko/nginx_8800:
     generator: nginx
     ports: [8800]
+    stopSignal: SIGQUIT
   httpd:
     generator: httpd
     ports: [80]

@@ -17,6 +17,8 @@ export interface CatalogEntry {
   readonly generator?: GeneratorName;
   readonly ports?: readonly number[];
   readonly busyboxApplets?: boolean;
+  /** The image's STOPSIGNAL (nginx's is SIGQUIT: finish the requests in flight, then exit). */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export interface ResolvedImage {
@@ -27,6 +29,14 @@ export interface ResolvedImage {
 
 export class ImageCatalogError extends Error {
   override readonly name = 'ImageCatalogError';
+}
+
+const stopSignals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGQUIT', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+function stopSignalOf(v: string, where: string): NodeJS.Signals {
+  const sig = (v.startsWith('SIG') ? v : `SIG${v}`) as NodeJS.Signals;
+  if (!stopSignals.includes(sig)) throw new ImageCatalogError(`${where}: ${v} is not a stop signal (one of ${stopSignals.join(', ')})`);
+  return sig;
 }
 
 /** `gcr.io/x/y:1.2@sha256:…` → `{ repository: 'x/y', tag: '1.2' }`; Docker Hub's `library/` goes. */
@@ -61,7 +71,7 @@ function toEntry(key: string, raw: unknown, source: string): CatalogEntry {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ImageCatalogError(`${where}: must be a mapping`);
   const r = raw as Record<string, unknown>;
   for (const field of Object.keys(r)) {
-    if (!['entrypoint', 'cmd', 'generator', 'ports', 'busyboxApplets'].includes(field)) throw new ImageCatalogError(`${where}: unknown field ${field}`);
+    if (!['entrypoint', 'cmd', 'generator', 'ports', 'busyboxApplets', 'stopSignal'].includes(field)) throw new ImageCatalogError(`${where}: unknown field ${field}`);
   }
   const g = r['generator'];
   if (g !== undefined && !generators.includes(g as GeneratorName)) throw new ImageCatalogError(`${where}.generator: must be one of ${generators.join(', ')}`);
@@ -76,6 +86,7 @@ function toEntry(key: string, raw: unknown, source: string): CatalogEntry {
     ...(g ? { generator: g as GeneratorName } : {}),
     ...(ports ? { ports: ports as number[] } : {}),
     ...(r['busyboxApplets'] === true ? { busyboxApplets: true } : {}),
+    ...(typeof r['stopSignal'] === 'string' ? { stopSignal: stopSignalOf(r['stopSignal'], `${where}.stopSignal`) } : {}),
   };
 }
 

@@ -186,13 +186,14 @@ export class ProcessGroup {
     });
   }
 
-  /** SIGTERM to the group, SIGKILL after `graceSeconds`; resolves when the program has ended. */
-  async stop(graceSeconds: number): Promise<void> {
+  /** The stop signal (SIGTERM unless the image says otherwise) to the group, SIGKILL after
+   * `graceSeconds`; resolves when the program has ended. */
+  async stop(graceSeconds: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.done) return;
     if (graceSeconds <= 0) {
       killGroup(this.pid, 'SIGKILL');
     } else {
-      killGroup(this.pid, 'SIGTERM');
+      killGroup(this.pid, signal);
       this.killTimer ??= setTimeout(() => killGroup(this.pid, 'SIGKILL'), graceSeconds * 1000);
     }
     await this.exited;

@@ -36,6 +36,7 @@ interface Live {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly mountNamespace: boolean;
+  readonly stopSignal: NodeJS.Signals | undefined;
 }
 
 interface SandboxState {
@@ -107,7 +108,7 @@ export class ProcessRuntime implements Runtime {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const id = `process://${randomBytes(8).toString('hex')}`;
-    this.containers.set(id, { group, podUid: sandbox.podUid, env, cwd: wdInMount ? wd! : cwd, mountNamespace: canMount });
+    this.containers.set(id, { group, podUid: sandbox.podUid, env, cwd: wdInMount ? wd! : cwd, mountNamespace: canMount, stopSignal: resolved?.entry.stopSignal });
     state.containers.add(id);
     void group.exited.then(() => {
       this.containers.delete(id);
@@ -143,7 +144,8 @@ export class ProcessRuntime implements Runtime {
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
-    await this.containers.get(id)?.group.stop(graceSeconds);
+    const live = this.containers.get(id);
+    await live?.group.stop(graceSeconds, live.stopSignal);
   }
 
   async removeSandbox(sandbox: Sandbox): Promise<void> {
