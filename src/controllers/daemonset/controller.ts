@@ -12,7 +12,7 @@ import { fromLabelSelector, type Selector } from '../../api/labels.js';
 import type { Informer } from '../../client/informer.js';
 import type { ControllerContext } from '../controller.js';
 import {
-  OwnedPodsController, claimPods, isConflict, isNotFound, objectKey, ownerRefFor, podFromTemplate, podIndexes, podKey, slowStart, type Syncable,
+  OwnedPodsController, claimPods, isConflict, isNotFound, objectKey, ownerRefFor, podFromTemplate, podKey, slowStart, type Syncable,
 } from '../replication/index.js';
 import { revisionHashLabel, templateGenerationLabel, templateHash } from './hash.js';
 import { planDaemonSet, type DaemonPlan, type DaemonStatus } from './plan.js';
@@ -60,7 +60,7 @@ export class DaemonSetController extends OwnedPodsController<DaemonSet> {
     const selector = this.selectorOf(ds);
     if (!selector) return;
     const satisfied = this.expectations.satisfied(key);
-    const candidates = this.pods.byIndex(podIndexes.byNamespace, ds.metadata.namespace ?? '');
+    const candidates = this.claimCandidates(ds);
     const owned = await claimPods(this.ctx, this.control, this.claimOwner(ds), selector, candidates);
     const now = Date.now();
     const hash = templateHash(ds.spec.template);

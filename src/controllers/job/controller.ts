@@ -11,7 +11,7 @@ import type { LabelSelector } from '../../api/types.js';
 import { fromLabelSelector, type Selector } from '../../api/labels.js';
 import type { ControllerContext } from '../controller.js';
 import {
-  OwnedPodsController, claimPods, isConflict, isNotFound, ownerRefFor, podFromTemplate, podIndexes, podKey, slowStart, burstReplicas,
+  OwnedPodsController, claimPods, isConflict, isNotFound, ownerRefFor, podFromTemplate, podKey, slowStart, burstReplicas,
 } from '../replication/index.js';
 import { isFinished, planJob, type JobPlan } from './policy.js';
 import { nextJobStatus, sameStatus } from './status.js';
@@ -49,7 +49,7 @@ export class JobController extends OwnedPodsController<Job> {
     const selector = this.selectorOf(job);
     if (!selector) return;
     const satisfied = this.expectations.satisfied(key);
-    const candidates = this.pods.byIndex(podIndexes.byNamespace, job.metadata.namespace ?? '');
+    const candidates = this.claimCandidates(job);
     const owned = await claimPods(this.ctx, this.control, this.claimOwner(job), selector, candidates);
     const now = Date.now();
     const plan = planJob(job, owned, { now, backoffBaseMs: this.backoffBaseMs });

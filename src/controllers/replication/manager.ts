@@ -11,7 +11,7 @@ import type { ControllerContext } from '../controller.js';
 import { isConflict, isNotFound, slowStart } from './podcontrol.js';
 import { claimPods } from './claim.js';
 import { OwnedPodsController, objectKey, type OwnerKind } from './owned.js';
-import { isActive, ownerRefFor, podFromTemplate, podIndexes, podKey } from './pods.js';
+import { isActive, ownerRefFor, podFromTemplate, podKey } from './pods.js';
 import { podsToDelete, replicaDiff, replicaStatus, type ReplicaStatus } from './policy.js';
 
 /** What differs between the kinds the engine serves. */
@@ -48,7 +48,7 @@ export class ReplicaManager extends OwnedPodsController<ReplicaOwner> {
     }
     // Read expectations before the pods: a pod seen after this point is at most newer.
     const satisfied = this.expectations.satisfied(key);
-    const active = this.pods.byIndex(podIndexes.byNamespace, owner.metadata.namespace ?? '').filter(isActive);
+    const active = this.claimCandidates(owner).filter(isActive);
     const owned = await claimPods(this.ctx, this.control, this.claimOwner(owner), selector, active);
     let manageError: unknown;
     if (satisfied && !owner.metadata.deletionTimestamp) {

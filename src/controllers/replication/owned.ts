@@ -13,7 +13,7 @@ import type { ControllerContext } from '../controller.js';
 import { QueueController, type Syncable } from './base.js';
 import { Expectations } from './expectations.js';
 import { PodControl } from './podcontrol.js';
-import { controllerRef, namespaceIndex, podIndexes, podKey } from './pods.js';
+import { claimIndex, controllerRef, namespaceIndex, podIndexes, podKey } from './pods.js';
 import type { ClaimOwner } from './claim.js';
 
 export interface OwnerKind {
@@ -53,6 +53,7 @@ export abstract class OwnedPodsController<T extends KubeObject> extends QueueCon
     this.pods = this.ctx.informers.informer<Pod>(podsResource);
     this.owners.addIndex(podIndexes.byNamespace, namespaceIndex);
     this.pods.addIndex(podIndexes.byNamespace, namespaceIndex);
+    this.pods.addIndex(podIndexes.byClaim, claimIndex);
     this.owners.addEventHandler({
       add: (o) => this.enqueue(objectKey(o)),
       update: (_, o) => this.enqueue(objectKey(o)),
@@ -67,6 +68,14 @@ export abstract class OwnedPodsController<T extends KubeObject> extends QueueCon
       delete: (p) => this.podDeleted(p),
     });
     return [this.owners, this.pods, ...this.registerMore()];
+  }
+
+  /** The pods `owner` may claim: its own and the orphans of its namespace (claiming ignores pods
+   * of other controllers anyway). */
+  protected claimCandidates(owner: T): Pod[] {
+    const own = this.pods.byIndex(podIndexes.byClaim, `owner:${owner.metadata.uid ?? ''}`);
+    const orphans = this.pods.byIndex(podIndexes.byClaim, `orphan:${owner.metadata.namespace ?? ''}`);
+    return orphans.length === 0 ? own : own.concat(orphans);
   }
 
   /** The owner as this kind's API object (informer items may lack kind and apiVersion). */

@@ -89,8 +89,16 @@ export function restartCount(pod: Pod): number {
  * every component that asks for them means the same thing. */
 export const podIndexes = {
   byNamespace: 'byNamespace',
+  /** `owner:<uid>` for a pod with a controller, `orphan:<namespace>` for one without: the only
+   * pods a controller can claim, without scanning its whole namespace. */
+  byClaim: 'byClaim',
   byNodeName: 'byNodeName',
 } as const;
+
+export function claimIndex(obj: KubeObject): readonly string[] {
+  const ref = controllerRef(obj);
+  return [ref ? `owner:${ref.uid}` : `orphan:${obj.metadata.namespace ?? ''}`];
+}
 
 export function namespaceIndex(obj: KubeObject): readonly string[] {
   return [obj.metadata.namespace ?? ''];
