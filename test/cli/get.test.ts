@@ -95,8 +95,11 @@ describe('skiff get / describe beside kubectl', () => {
         return l.length >= 3 && l.slice(2).some((x) => new RegExp(`^${name}\\s+${replicas + 1}\\s`).test(x)) ? l : undefined;
       }, 15_000);
       assert.match(lines[0]!, /^NAME\s+DESIRED/);
-      // Later rows keep the columns of the header.
-      assert.equal(lines[2]!.indexOf(String(replicas + 1)), lines[0]!.indexOf('DESIRED'));
+      // Later rows keep the columns of the header (any streamed row: status updates stream too).
+      const scaled = lines.slice(2).find((x) => new RegExp(`^${name}\\s+${replicas + 1}\\s`).test(x))!;
+      const column = lines[0]!.indexOf('DESIRED');
+      assert.equal(scaled.slice(column).split(/\s+/)[0], String(replicas + 1));
+      assert.equal(scaled[column - 1], ' ');
     } finally {
       child.kill('SIGINT');
     }

@@ -11,7 +11,7 @@ import { mapMatches } from '../../api/labels.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf, splitKey } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { endpointSubsets, endpointsLabels, endpointsUpToDate } from './subsets.js';
 
 /** Index of namespaced objects by namespace, shared by every controller that asks for it. */
@@ -71,16 +71,7 @@ export class EndpointsController implements Controller {
 
   async start(): Promise<void> {
     await Promise.all([this.services.waitForSync(), this.pods.waitForSync(), this.endpoints.waitForSync()]);
-    await this.queue.run(this.opts.workers ?? 2, async (key) => {
-      try {
-        await this.sync(key);
-      } catch (err) {
-        // A conflict only means our cache was behind; anything else is worth a warning.
-        const level = err instanceof ApiError && err.code === 409 ? 'debug' : 'warn';
-        this.ctx.log[level]({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
-        throw err;
-      }
-    });
+    await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 2, (key) => this.sync(key));
   }
 
   stop(): void {

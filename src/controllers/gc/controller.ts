@@ -13,12 +13,11 @@
  */
 import type { ResourceType } from '../../api/resources.js';
 import { resourceTypes } from '../../api/resources.js';
-import { ApiError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { decideDependent, decideOwner, type OwnerCheck, type OwnerState } from './policy.js';
 import {
   byOwnerUid, byUid, foregroundFinalizer, hasGcFinalizer, objectKey, orphanFinalizer, ownerUidIndex,
@@ -83,15 +82,7 @@ export class GarbageCollector implements Controller {
 
   async start(): Promise<void> {
     await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
-    await this.queue.run(this.opts.workers ?? 4, async (key) => {
-      try {
-        await this.sync(key);
-      } catch (err) {
-        const level = err instanceof ApiError && err.code === 409 ? 'debug' : 'warn';
-        this.ctx.log[level]({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
-        throw err;
-      }
-    });
+    await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 4, (key) => this.sync(key));
   }
 
   stop(): void {

@@ -10,7 +10,7 @@ import { namespaces } from '../../api/resources.js';
 import { ApiError } from '../../api/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { deleteContent, type ContentReport } from './content.js';
 
 export const kubernetesFinalizer = 'kubernetes';
@@ -36,15 +36,7 @@ export class NamespaceController implements Controller {
 
   async start(): Promise<void> {
     await this.namespaces.waitForSync();
-    await this.queue.run(this.opts.workers ?? 2, async (key) => {
-      try {
-        await this.sync(key);
-      } catch (err) {
-        const level = err instanceof ApiError && err.code === 409 ? 'debug' : 'warn';
-        this.ctx.log[level]({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
-        throw err;
-      }
-    });
+    await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 2, (key) => this.sync(key));
   }
 
   stop(): void {

@@ -10,7 +10,7 @@ import { leases, nodes, pods as podsResource } from '../../api/resources.js';
 import { ApiError } from '../../api/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { evictionTime } from './eviction.js';
 import { desiredTaints, isStale, observe, readiness, timestamp, unknownConditions, type Probe } from './health.js';
 
@@ -64,15 +64,7 @@ export class NodeLifecycleController implements Controller {
     this.timer = setInterval(() => {
       for (const n of this.nodes.list()) this.queue.add(n.metadata.name ?? '');
     }, period);
-    await this.queue.run(this.opts.workers ?? 2, async (key) => {
-      try {
-        await this.sync(key);
-      } catch (err) {
-        const level = err instanceof ApiError && err.code === 409 ? 'debug' : 'warn';
-        this.ctx.log[level]({ controller: this.name, node: key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
-        throw err;
-      }
-    });
+    await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 2, (key) => this.sync(key));
   }
 
   stop(): void {

@@ -5,7 +5,7 @@
  * happens before the shared factory starts) and implement `sync`.
  */
 import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 
 /** Anything that lists before work starts (an informer). */
 export interface Syncable {
@@ -32,14 +32,7 @@ export abstract class QueueController implements Controller {
     const stopped = new Promise<void>((r) => (this.wakeOnStop = r));
     await Promise.race([synced, stopped]);
     if (this.stopped) return;
-    await this.queue.run(this.workers, async (key) => {
-      try {
-        await this.sync(key);
-      } catch (err) {
-        this.ctx.log.warn({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
-        throw err;
-      }
-    });
+    await runWorkers(this.ctx, this.name, this.queue, this.workers, (key) => this.sync(key));
   }
 
   stop(): void {

@@ -8,11 +8,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Node, Service } from '../../api/kinds.js';
 import { nodes as nodesResource, services as servicesResource } from '../../api/resources.js';
-import { ApiError } from '../../api/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { nodeIngress, wantedIngress } from './ingress.js';
 
 export class ServiceLoadBalancerController implements Controller {
@@ -45,16 +44,7 @@ export class ServiceLoadBalancerController implements Controller {
 
   async start(): Promise<void> {
     await Promise.all([this.services.waitForSync(), this.nodes.waitForSync()]);
-    await this.queue.run(1, async (key) => {
-      try {
-        await this.sync(key);
-      } catch (err) {
-        const level = err instanceof ApiError && (err.code === 409 || err.code === 404) ? 'debug' : 'warn';
-        this.ctx.log[level]({ controller: this.name, key, err: err instanceof Error ? err.message : String(err) }, 'sync failed; will retry');
-        if (err instanceof ApiError && err.code === 404) return;
-        throw err;
-      }
-    });
+    await runWorkers(this.ctx, this.name, this.queue, 1, (key) => this.sync(key), { quiet: [404], done: [404] });
   }
 
   stop(): void {
