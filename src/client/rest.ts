@@ -1,14 +1,21 @@
 /**
- * A typed REST client for the resources in the resource table: one keep-alive HTTPS agent, JSON
- * in and out, errors as the API's own error classes (built from the server's Status).
+ * A typed REST client for the resources in the resource table: JSON in and out over HTTP/2 (one
+ * connection for every request and watch) or HTTP/1.1 keep-alive, errors as the API's own error
+ * classes (built from the server's Status).
  */
-import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
 import type { ResourceType } from '../api/resources.js';
 import { ApiError, type StatusReason } from '../api/errors.js';
 import type { KubeList, KubeObject, Status } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
 import type { ClientConfig } from './config.js';
+import { Http1Transport, Http2Transport, type Transport } from './transport.js';
+
+export interface RestClientOptions {
+  /** HTTP/2 (default) or HTTP/1.1. */
+  readonly http2?: boolean;
+  /** HTTP/1.1 only: sockets per client. */
+  readonly maxSockets?: number;
+}
 
 export interface ListOptions {
   readonly labelSelector?: string;
@@ -42,10 +49,11 @@ const patchContentType: Record<PatchType, string> = {
 };
 
 export class RestClient {
-  private readonly agent: https.Agent;
+  private readonly transport: Transport;
 
-  constructor(readonly config: ClientConfig, maxSockets = 32) {
-    this.agent = new https.Agent({ keepAlive: true, maxSockets, ca: config.ca || undefined });
+  constructor(readonly config: ClientConfig, options: RestClientOptions | number = {}) {
+    const o = typeof options === 'number' ? { maxSockets: options } : options;
+    this.transport = o.http2 === false ? new Http1Transport(config, o.maxSockets ?? 32) : new Http2Transport(config);
   }
 
   /** `/api/v1/namespaces/NS/pods[/NAME[/SUB]]` for a resource. */
@@ -87,72 +95,35 @@ export class RestClient {
   }
 
   /** Any request by path; throws ApiError built from the server's Status on failure. */
-  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
+  async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = https.request(new URL(path, this.config.server), {
-        method,
-        agent: this.agent,
-        headers: {
-          Accept: 'application/json',
-          ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}),
-          ...(data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {}),
-        },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          let parsed: unknown;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = undefined;
-          }
-          if (code >= 200 && code < 300) resolve(parsed);
-          else reject(errorFrom(code, parsed, text));
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      if (data !== undefined) req.write(data);
-      req.end();
-    });
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}),
+      ...(data !== undefined ? { 'Content-Type': contentType } : {}),
+    };
+    const { status, text } = await this.transport.request(method, path, headers, data);
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (status >= 200 && status < 300) return parsed;
+    throw errorFrom(status, parsed, text);
   }
 
   /** Opens a watch; events arrive in order until the stream ends (then `onClose`). */
   watch(r: ResourceType, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): WatchStream {
     const path = this.path(r, namespace) + query({ ...opts, watch: true });
     let closed = false;
-    const finish = (err?: Error) => {
-      if (closed) return;
-      closed = true;
-      onClose(err);
-    };
-    const req = https.request(new URL(path, this.config.server), {
-      agent: this.agent,
-      headers: { Accept: 'application/json', ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}) },
-    }, (res: IncomingMessage) => {
-      if ((res.statusCode ?? 0) !== 200) {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-          finish(errorFrom(res.statusCode ?? 0, parsed, text));
-        });
-        return;
-      }
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
+    let status = 0;
+    let buf = '';
+    const stream = this.transport.stream(path, { Accept: 'application/json', ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}) }, {
+      onStatus: (s) => (status = s),
+      onData: (chunk) => {
         buf += chunk;
+        if (status !== 200) return;
         let nl;
         while ((nl = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, nl);
@@ -160,23 +131,32 @@ export class RestClient {
           if (!line.trim() || closed) continue;
           onEvent(JSON.parse(line) as WatchEvent);
         }
-      });
-      res.on('end', () => finish());
-      res.on('close', () => finish());
-      res.on('error', (e) => finish(e));
+      },
+      onEnd: (err) => {
+        if (closed) return;
+        closed = true;
+        if (!err && status !== 200 && status !== 0) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(buf);
+          } catch {
+            parsed = undefined;
+          }
+          onClose(errorFrom(status, parsed, buf));
+          return;
+        }
+        onClose(err);
+      },
     });
-    req.on('error', (e) => finish(e));
-    req.end();
     return {
       stop() {
-        req.destroy();
-        finish();
+        stream.stop();
       },
     };
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport.close();
   }
 }
 

@@ -117,8 +117,12 @@ describe('skiff get / describe beside kubectl', () => {
     assert.match(text, new RegExp(`Controlled By:\\s+ReplicationController/${name}`));
     assert.match(text.trimEnd().split('\n').pop()!, /^Events:/.test(text.trimEnd().split('\n').pop()!) ? /^Events:/ : /\S/);
     // kubectl 1.32 reads EndpointSlices, which skiff does not serve: it prints `<none>` there.
-    const svc = await same(['describe', 'svc', `${name}-svc`], /^Endpoints:/);
-    assert.match(svc, /Endpoints:\s+\S+:80,\S+:80,\S+:80 \+ \d+ more\.\.\.\n/);
+    // The endpoints controller catches up with the scale-up a moment after the pods run.
+    const svc = await waitFor('every pod an endpoint', async () => {
+      const t = await same(['describe', 'svc', `${name}-svc`], /^Endpoints:/);
+      return /Endpoints:\s+\S+:80,\S+:80,\S+:80 \+ \d+ more\.\.\.\n/.test(t) ? t : undefined;
+    }, 10_000);
+    assert.match(svc, /Session Affinity:\s+None\n/);
     const node = (await c.client.list(nodes)).items[0]!.metadata.name!;
     const ntext = await skiffOk(kc, ['describe', 'node', node]);
     assert.match(ntext, new RegExp(`^Name:\\s+${node}\\n`));

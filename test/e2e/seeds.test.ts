@@ -45,7 +45,7 @@ describe('the seeds on skiff up', () => {
     assert.equal(wide.trim().split('\n').length, 5);
     assert.match(await run(['get', 'services', '-o', 'wide']), /nginx-service\s+NodePort\s+\S+\s+<none>\s+80:30088\/TCP\s+\S+\s+hello=world/);
     // The same listing from kubectl agrees (ages aside).
-    const strip = (s: string) => s.split('\n').map((l) => l.replace(/\s+\d+[smhd](\d+[smh])?\s+/, ' AGE '));
+    const strip = (s: string) => s.split('\n').map((l) => l.replace(/(\s)\d+[smhd](\d+[smh])?(?=\s|$)/, '$1AGE'));
     assert.deepEqual(strip(await run(['get', 'rc', '-l', 'hello=world'])), strip(await c.kubectl.ok(['get', 'rc', '-l', 'hello=world'])));
     for (const a of c.nodeAddresses) assert.match((await httpGet(`http://${a}:30088/`)).body, /Welcome to nginx!/);
 

@@ -5,6 +5,7 @@
 import type { ClientConfig } from '../../client/index.js';
 import { RestClient } from '../../client/index.js';
 import { CliError } from './errors.js';
+import { parseDuration } from '../durations.js';
 
 export class CliRestClient extends RestClient {
   constructor(config: ClientConfig, private readonly timeoutMs = 0) {
@@ -26,10 +27,9 @@ export class CliRestClient extends RestClient {
 export function parseRequestTimeout(text: string | undefined): number {
   if (text === undefined || text === '' || text === '0') return 0;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+  try {
+    return parseDuration(text);
+  } catch {
     throw new CliError(`invalid argument "${text}" for "--request-timeout" flag: time: invalid duration "${text}"`);
   }
-  return parts.reduce((ms, p) => ms + Number(p[1]) * (units[p[2] ?? 's'] ?? 1000), 0);
 }
