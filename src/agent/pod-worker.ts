@@ -5,9 +5,9 @@
  * sandbox goes, then the agent removes the pod object for good (grace 0), as kubelet does.
  */
 import path from 'node:path';
-import type { Container, Pod, Probe } from '../api/kinds.js';
+import type { Pod } from '../api/kinds.js';
 import type { EventRecorder } from '../client/events.js';
-import { probeOnce, ProbeLoop, type ProbeOutcome } from './probe.js';
+import { startProbes } from './probing.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
@@ -179,7 +179,13 @@ export class PodWorker {
       r.waiting = undefined;
       r.imageId = run.imageId;
       this.event('Normal', 'Started', `Started container ${name}`);
-      this.startProbes(container, r, run.id);
+      startProbes(container, r, run.id, {
+        runtime: this.host.runtime,
+        podIP: () => this.sandbox?.ip ?? '',
+        graceSeconds: () => this.pod.spec.terminationGracePeriodSeconds ?? 30,
+        event: (type, reason, message) => this.event(type, reason, message),
+        changed: () => this.kick(),
+      });
       void run.exited.then((exit) => {
         if (r.running !== run) return;
         for (const p of r.probes.splice(0)) p.stop();
@@ -199,45 +205,6 @@ export class PodWorker {
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };
     }
-  }
-
-  /** Startup, then liveness and readiness probes for a run that just started. */
-  private startProbes(container: Container, r: ContainerRecord, id: string): void {
-    const check = (probe: Probe) => () => probeOnce(probe, container, id, this.sandbox?.ip ?? '', this.host.runtime);
-    const unhealthy = (kind: string) => (o: ProbeOutcome) => this.event('Warning', 'Unhealthy', `${kind} probe failed: ${o.message}`);
-    const kill = (why: string) => {
-      if (r.running?.id !== id) return;
-      this.event('Normal', 'Killing', `Container ${container.name} ${why}, will be restarted`);
-      const grace = this.pod.spec.terminationGracePeriodSeconds ?? 30;
-      void this.host.runtime.stopContainer(id, grace).catch(() => undefined);
-    };
-    const steady = () => {
-      if (container.livenessProbe) {
-        const live = new ProbeLoop(container.livenessProbe, check(container.livenessProbe), (ok) => { if (!ok) kill('failed liveness probe'); }, unhealthy('Liveness'));
-        r.probes.push(live);
-        live.start();
-      }
-      if (container.readinessProbe) {
-        const ready = new ProbeLoop(container.readinessProbe, check(container.readinessProbe), (ok) => {
-          r.ready = ok;
-          this.kick();
-        }, unhealthy('Readiness'));
-        r.probes.push(ready);
-        ready.start();
-      }
-    };
-    r.ready = !container.readinessProbe;
-    r.started = !container.startupProbe;
-    if (!container.startupProbe) return steady();
-    const startup: ProbeLoop = new ProbeLoop(container.startupProbe, check(container.startupProbe), (ok) => {
-      if (!ok) return kill('failed startup probe');
-      startup.stop();
-      r.started = true;
-      steady();
-      this.kick();
-    }, unhealthy('Startup'));
-    r.probes.push(startup);
-    startup.start();
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
