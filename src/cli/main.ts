@@ -27,6 +27,14 @@ const program = new Command('skiff')
 
 addClientVerbs(program);
 
+// Output piped into a reader that stops early (`| head`): stop quietly, as kubectl does.
+for (const out of [process.stdout, process.stderr]) {
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);
