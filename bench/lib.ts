@@ -126,3 +126,9 @@ export function row(cells: readonly (string | number)[]): string {
 export function result(fields: Record<string, number | string>): void {
   console.log(`RESULT ${JSON.stringify(fields)}`);
 }
+
+/** Resident memory of a process, from /proc, in MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}

@@ -5,14 +5,14 @@
  * read from /proc. Used by `npm run bench -- scheduler` (bench/scheduler.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadKubeconfig, RestClient } from '../src/client/index.js';
 import type { DaemonSet, Pod } from '../src/api/kinds.js';
 import { daemonSets, pods as podsResource, replicationControllers } from '../src/api/resources.js';
 import { repoRoot } from '../test/helpers/paths.js';
-import { row } from './lib.js';
+import { row, rssMb } from './lib.js';
 
 export interface SimScaleOptions {
   readonly nodes: number;
@@ -30,11 +30,6 @@ export interface SimScaleResult {
   readonly pods_150k_held_s: number;
   readonly pods_lost_while_held: number;
   readonly daemonset_5000_nodes_s: number;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : 0;
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<void> {
@@ -105,7 +100,7 @@ export async function simScale(opts: SimScaleOptions): Promise<SimScaleResult> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     holding = false;
-    console.log(row([`held ${opts.holdSeconds} s: peak rss mb`, peak]));
+    console.log(row([`held ${opts.holdSeconds} s: peak rss mb`, Math.round(peak)]));
     console.log(row(['pods that stopped running while held', lost]));
     watch.stop();
 
@@ -126,7 +121,7 @@ export async function simScale(opts: SimScaleOptions): Promise<SimScaleResult> {
       sim_pods: opts.pods,
       sim_nodes_ready_s: Number(nodesReadyS.toFixed(1)),
       pods_150k_running_s: Number(runningS.toFixed(1)),
-      pods_150k_rss_mb: peak,
+      pods_150k_rss_mb: Math.round(peak),
       pods_150k_held_s: opts.holdSeconds,
       pods_lost_while_held: lost,
       daemonset_5000_nodes_s: Number(dsS.toFixed(1)),

@@ -5,13 +5,13 @@
  * same run, the raw fork/exec latency of this machine (spawning `true`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadKubeconfig, RestClient } from '../src/client/index.js';
 import type { Pod } from '../src/api/kinds.js';
 import { pods as podsResource } from '../src/api/resources.js';
-import { percentile, result, row } from './lib.js';
+import { percentile, result, row, rssMb } from './lib.js';
 import { repoRoot } from '../test/helpers/paths.js';
 
 const podCount = Number(process.env['SKIFF_BENCH_PODS'] ?? 100);
@@ -28,11 +28,6 @@ async function rawSpawnMs(n = 200): Promise<number[]> {
     out.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return out.sort((a, b) => a - b);
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
 }
 
 async function main(): Promise<void> {
