@@ -1,67 +1,15 @@
 /** Shared pieces of the benchmarks: a server in its own process, an HTTPS load generator,
  * percentiles and the RESULT line. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { startServerProcess as startChildServer, type ServerProcess } from '../test/helpers/serverprocess.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { freePort, type ServerProcess } from '../test/helpers/serverprocess.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export interface ServerProcess {
-  readonly url: string;
-  readonly token: string;
-  readonly ca: string;
-  readonly child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** `skiff server` as a child process (so the load generator doesn't share its event loop). */
-export async function startServerProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
-  const port = await freePort();
-  const main = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-  // SKIFF_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
-  const nodeArgs = (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const kc = path.join(dataDir, 'kubeconfig');
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (existsSync(kc) && err.includes('serving the Kubernetes API')) break;
-    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
-    if (Date.now() > deadline) throw new Error(`server did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const cfg = parseYaml(readFileSync(kc, 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
-    users: { user: { token: string } }[];
-  };
-  return {
-    url: cfg.clusters[0]!.cluster.server,
-    token: cfg.users[0]!.user.token,
-    ca: Buffer.from(cfg.clusters[0]!.cluster['certificate-authority-data'], 'base64').toString(),
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+/** `skiff server` as a child process (so the load generator doesn't share its event loop).
+ * SKIFF_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles it. */
+export function startServerProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
+  return startChildServer(dataDir, args, { nodeArgs: (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean) });
 }
 
 export class Client {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { loadKubeconfig, RestClient } from '../src/client/index.js';
 import type { DaemonSet, Pod } from '../src/api/kinds.js';
 import { daemonSets, pods as podsResource, replicationControllers } from '../src/api/resources.js';
-import { repoRoot } from '../test/helpers/paths.js';
+import { skiffMain } from '../test/helpers/paths.js';
 import { row, rssMb } from './lib.js';
 
 export interface SimScaleOptions {
@@ -44,7 +44,7 @@ export async function simScale(opts: SimScaleOptions): Promise<SimScaleResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-sim-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--max-old-space-size=12288', path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'sim', '--data-dir', dir, '--listen', `127.0.0.1:${port}`, '--nodes', String(opts.nodes)], {
+  const child = spawn(process.execPath, ['--max-old-space-size=12288', skiffMain, 'sim', '--data-dir', dir, '--listen', `127.0.0.1:${port}`, '--nodes', String(opts.nodes)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, SKIFF_LOG_LEVEL: 'error' },
   });

@@ -12,7 +12,7 @@ import { loadKubeconfig, RestClient } from '../src/client/index.js';
 import type { Pod } from '../src/api/kinds.js';
 import { pods as podsResource } from '../src/api/resources.js';
 import { percentile, result, row, rssMb } from './lib.js';
-import { repoRoot } from '../test/helpers/paths.js';
+import { skiffMain } from '../test/helpers/paths.js';
 
 const podCount = Number(process.env['SKIFF_BENCH_PODS'] ?? 100);
 
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = Date.now();
   const nodeArgs = (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'up', '--data-dir', dir, '--listen', `127.0.0.1:${port}`, '--address-block', '21'], {
+  const child = spawn(process.execPath, [...nodeArgs, skiffMain, 'up', '--data-dir', dir, '--listen', `127.0.0.1:${port}`, '--address-block', '21'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' },
   });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startTestServer, type TestServer } from '../helpers/apiserver.js';
 import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
+import { fixture } from '../helpers/paths.js';
 
 function rcYaml(name: string, replicas: number, app: string, image = 'nginx'): string {
   return `apiVersion: v1
@@ -225,29 +226,8 @@ for (const minor of [undefined, 27] as const) {
 }
 
 describe('the seeds\' daemon set and --runtime-config', () => {
-  const daemonset = `apiVersion: extensions/v1beta1
-kind: DaemonSet
-metadata:
-  name: ram-check
-spec:
-  selector:
-    app: checkRam
-    version: v1
-  template:
-    metadata:
-      labels:
-        app: checkRam
-        owner: Amy
-        version: v1
-    spec:
-      containers:
-      - name: ubuntu-free
-        image: ubuntu
-        command: ["/bin/bash","-c","while true; do free; sleep 30; done"]
-      restartPolicy: Always
-`;
   test('refused by default, served once switched on', async () => {
-    const f = file('daemonset-free.yaml', daemonset);
+    const f = fixture('seeds', 'daemonset-free.yaml');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-rc-'));
     const off = await startTestServer({ dataDir: dir, datastore: `sqlite://${dir}/state.db` });
     try {

@@ -4,9 +4,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const cliMain = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+import { skiffMain } from '../helpers/paths.js';
+
+export const cliMain = skiffMain;
 
 export interface CliResult {
   readonly code: number;

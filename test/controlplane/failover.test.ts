@@ -2,54 +2,34 @@
  * them; SIGKILL the leader and the other takes the lease over and keeps the cluster converging. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lease, Pod } from '../../src/api/kinds.js';
 import { leases, pods, replicationControllers } from '../../src/api/resources.js';
 import { loadKubeconfig, RestClient } from '../../src/client/index.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
-import { repoRoot } from '../helpers/paths.js';
+import { startServerProcess, type ServerProcess } from '../helpers/serverprocess.js';
 import { waitFor } from '../helpers/cluster.js';
 import { rcBuilder } from '../helpers/builders.js';
 import { suffix } from './fixtures.js';
 
-interface ServerProcess {
-  readonly child: ChildProcess;
+interface Server {
+  readonly proc: ServerProcess;
   readonly dir: string;
-  client: RestClient;
+  readonly client: RestClient;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(etcdUrl: string): Promise<ServerProcess> {
+async function startServer(etcdUrl: string): Promise<Server> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-failover-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, [
-    path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'server', '--data-dir', dir, '--listen', `127.0.0.1:${port}`, '--datastore', etcdUrl,
-    '--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '500ms',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' } });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await waitFor('server up', () => existsSync(path.join(dir, 'kubeconfig')) && err.includes('serving the Kubernetes API'), 20_000).catch((e: Error) => {
-    throw new Error(`${e.message}: ${err}`);
-  });
-  return { child, dir, client: new RestClient(loadKubeconfig(path.join(dir, 'kubeconfig'))) };
+  const proc = await startServerProcess(dir, [
+    '--datastore', etcdUrl, '--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '500ms',
+  ], { env: { SKIFF_LOG_LEVEL: 'warn' } });
+  return { proc, dir, client: new RestClient(loadKubeconfig(proc.kubeconfig)) };
 }
 
 let etcd: EtcdServer;
-const servers: ServerProcess[] = [];
+const servers: Server[] = [];
 before(async () => {
   etcd = await startEtcd();
   servers.push(await startServer(etcd.url), await startServer(etcd.url));
@@ -57,11 +37,7 @@ before(async () => {
 after(async () => {
   for (const s of servers) {
     s.client.close();
-    if (s.child.exitCode === null && s.child.signalCode === null) {
-      const gone = new Promise((r) => s.child.once('exit', r));
-      s.child.kill('SIGTERM');
-      await gone;
-    }
+    await s.proc.stop();
     rmSync(s.dir, { recursive: true, force: true });
   }
   await etcd.stop();
@@ -76,21 +52,21 @@ async function replicasRunBy(client: RestClient, name: string, replicas: number)
 }
 
 test('one leader; SIGKILL it and the other server takes over the control loops', async () => {
-  const [a, b] = servers as [ServerProcess, ServerProcess];
+  const [a, b] = servers as [Server, Server];
   const first = await waitFor('a leader', async () => (await holder(a.client)) || undefined, 20_000);
-  const leader = servers.find((s) => s.child.pid === pidOf(first));
+  const leader = servers.find((s) => s.proc.child.pid === pidOf(first));
   assert.ok(leader, `lease holder ${first} is one of the two servers`);
   const survivor = leader === a ? b : a;
   // Both servers answer the API and see the same lease.
   assert.equal(await holder(survivor.client), first);
   await replicasRunBy(survivor.client, `before-${suffix()}`, 2);
 
-  leader.child.kill('SIGKILL');
+  leader.proc.child.kill('SIGKILL');
   const second = await waitFor('a new leader', async () => {
     const h = await holder(survivor.client);
     return h && h !== first ? h : undefined;
   }, 20_000);
-  assert.equal(pidOf(second), survivor.child.pid);
+  assert.equal(pidOf(second), survivor.proc.child.pid);
   const lease = await survivor.client.get<Lease>(leases, 'kube-system', 'skiff-controller-manager');
   assert.ok((lease.spec?.leaseTransitions ?? 0) >= 1);
   // The new leader's loops work: a new RC gets its pods.

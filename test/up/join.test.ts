@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Node, Pod } from '../../src/api/kinds.js';
 import { nodes, pods } from '../../src/api/resources.js';
-import { repoRoot } from '../helpers/paths.js';
+import { skiffMain } from '../helpers/paths.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
@@ -36,7 +36,7 @@ test('skiff agent joins by token, runs pods, serves their logs, and stops cleanl
   const address = c.block.nodeAddress(9);
   const podRange = `${c.block.podPrefix(9)}0/24`;
   agent = spawn(process.execPath, [
-    path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'agent',
+    skiffMain, 'agent',
     '--server', c.cp.server.url, '--token', c.cp.server.joinToken, '--ca-cert', path.join(c.dataDir, 'pki', 'ca.crt'),
     '--data-dir', agentDir, '--node-name', name, '--address', address, '--pod-range', podRange, '--node-labels', `joined=${name}`,
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' } });
