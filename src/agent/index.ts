@@ -2,6 +2,6 @@ export { NodeAgent, type NodeAgentOptions } from './agent.js';
 export { NodeFleet, maxFleetNodes, type FleetOptions } from './fleet.js';
 export { SharedAgentFeed, type AgentFeed, type AgentEvents } from './podfeed.js';
 export { nodeObject, nodeStatus, kubeletVersion, type NodeIdentity } from './node-object.js';
-export { renewNodeLease, microTime, nodeLeaseNamespace, leaseDurationSeconds } from './lease.js';
-export { podStatus, podPhase, timestamp } from './pod-status.js';
+export { renewNodeLease, nodeLeaseNamespace, leaseDurationSeconds } from './lease.js';
+export { podStatus, podPhase } from './pod-status.js';
 export { backoffDelayMs, shouldRestart } from './container-record.js';

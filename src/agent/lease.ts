@@ -7,14 +7,11 @@ import type { Lease } from '../api/kinds.js';
 import { leases } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
+import { microTime } from '../api/time.js';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
 export const leaseDurationSeconds = 40;
 
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-export function microTime(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 export async function renewNodeLease(client: RestClient, nodeName: string, nodeUid: string | undefined): Promise<void> {
   const now = microTime();

@@ -1,6 +1,6 @@
 /** The Node object an agent registers and the status it keeps posting, as kubelet builds them. */
 import type { Condition, Node } from '../api/kinds.js';
-import { timestamp } from './pod-status.js';
+import { kubeTime } from '../api/time.js';
 
 export interface NodeIdentity {
   readonly name: string;
@@ -38,7 +38,7 @@ export function nodeStatus(id: NodeIdentity, prior?: readonly Condition[]): NonN
   return {
     capacity: { ...id.capacity },
     allocatable: { ...id.capacity },
-    conditions: nodeConditions(timestamp(), prior),
+    conditions: nodeConditions(kubeTime(), prior),
     addresses: [
       { type: 'InternalIP', address: id.address },
       { type: 'Hostname', address: id.name },

@@ -5,6 +5,7 @@
  */
 import type { Condition, ContainerState, ContainerStatus, Pod, PodStatus } from '../api/kinds.js';
 import { shouldRestart, type ContainerRecord } from './container-record.js';
+import { kubeTime } from '../api/time.js';
 
 export interface PodView {
   readonly pod: Pod;
@@ -15,15 +16,12 @@ export interface PodView {
   readonly now: string;
 }
 
-export function timestamp(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function stateOf(r: ContainerRecord, policy: string | undefined): { state: ContainerState; lastState: ContainerState } {
   const last: ContainerState = r.last
-    ? { terminated: { exitCode: r.last.exit.exitCode, ...(r.last.exit.signal !== undefined ? { signal: r.last.exit.signal } : {}), reason: r.last.exit.reason, ...(r.last.exit.message ? { message: r.last.exit.message } : {}), startedAt: timestamp(r.last.startedAt), finishedAt: timestamp(r.last.exit.finishedAt), containerID: r.last.id } }
+    ? { terminated: { exitCode: r.last.exit.exitCode, ...(r.last.exit.signal !== undefined ? { signal: r.last.exit.signal } : {}), reason: r.last.exit.reason, ...(r.last.exit.message ? { message: r.last.exit.message } : {}), startedAt: kubeTime(r.last.startedAt), finishedAt: kubeTime(r.last.exit.finishedAt), containerID: r.last.id } }
     : {};
-  if (r.running) return { state: { running: { startedAt: timestamp(r.running.startedAt) } }, lastState: last };
+  if (r.running) return { state: { running: { startedAt: kubeTime(r.running.startedAt) } }, lastState: last };
   if (r.last && !shouldRestart(policy, r.last.exit)) return { state: last, lastState: {} };
   if (r.waiting) return { state: { waiting: { reason: r.waiting.reason, ...(r.waiting.message ? { message: r.waiting.message } : {}) } }, lastState: last };
   return { state: { waiting: { reason: 'ContainerCreating' } }, lastState: last };

@@ -14,7 +14,8 @@ import type { RestClient } from '../client/rest.js';
 import type { Logger } from '../util/log.js';
 import { ContainerStartError, type Runtime, type Sandbox } from '../runtime/runtime.js';
 import { backoff, backoffDelayMs, newRecord, shouldRestart, type ContainerRecord } from './container-record.js';
-import { podStatus, timestamp } from './pod-status.js';
+import { podStatus } from './pod-status.js';
+import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
 import { containerMounts, podDir, prepareVolumes, removePodDir } from './volumes.js';
 
@@ -47,7 +48,7 @@ export class PodWorker {
   private sandbox: Sandbox | undefined;
   private volumes: Map<string, string> | undefined;
   private readonly records = new Map<string, ContainerRecord>();
-  private readonly startTime = timestamp();
+  private readonly startTime = kubeTime();
   private lastReported = '';
   private running = false;
   private again = false;
@@ -218,7 +219,7 @@ export class PodWorker {
       podIP: this.sandbox?.ip,
       hostIP: this.host.hostIP,
       startTime: this.pod.status?.startTime ?? this.startTime,
-      now: timestamp(),
+      now: kubeTime(),
     });
     const text = JSON.stringify(status);
     if (text === this.lastReported) return;

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './resources.js';
 export * from './kinds.js';
 export * from './quantity.js';
+export { kubeTime, microTime } from './time.js';
 export {
   parseSelector, fromLabelSelector, fromMap, mapMatches, selectorOf, everythingSelector, nothingSelector,
   requirementToString, validateLabels, type Selector, type Requirement, type Operator,

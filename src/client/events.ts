@@ -11,6 +11,7 @@ import { events as eventsResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Event } from '../api/kinds.js';
 import type { RestClient } from './rest.js';
+import { kubeTime } from '../api/time.js';
 
 const aggregateWindowMs = 10 * 60_000;
 const maxRemembered = 4096;
@@ -44,7 +45,7 @@ export class EventRecorder {
     const key = `${obj.kind ?? ''}/${namespace}/${obj.metadata.name ?? ''}/${obj.metadata.uid ?? ''}/${type}/${reason}/${message}`;
     const now = Date.now();
     if (!this.admit(`${obj.kind ?? ''}/${namespace}/${obj.metadata.name ?? ''}/${obj.metadata.uid ?? ''}`, now)) return;
-    const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const stamp = kubeTime(now);
     const prior = this.seen.get(key);
     try {
       if (prior && now - prior.last < aggregateWindowMs) {

@@ -13,6 +13,7 @@ import type { Lease } from '../api/kinds.js';
 import { leases } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from './rest.js';
+import { microTime } from '../api/time.js';
 
 export interface LeaderElectorOptions {
   readonly client: RestClient;
@@ -51,10 +52,6 @@ export function decideLease(lease: Lease | undefined, identity: string, now: num
   return { action: 'wait', holder, expiresAt };
 }
 
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 export class LeaderElector {
   private readonly namespace: string;

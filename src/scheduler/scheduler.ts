@@ -20,6 +20,7 @@ import { podInfoOf, podKey, type PodInfo } from './podinfo.js';
 import { defaultFilterPlugins, defaultScorePlugins } from './plugins/index.js';
 import { SchedulingQueue, type QueuedPod, type QueueOptions } from './queue.js';
 import { fitErrorMessage } from './reasons.js';
+import { kubeTime } from '../api/time.js';
 
 export const defaultSchedulerName = 'default-scheduler';
 
@@ -208,7 +209,7 @@ export class Scheduler implements Controller {
       reason: 'Unschedulable',
       message,
       lastProbeTime: null,
-      lastTransitionTime: prior?.status === 'False' && prior.lastTransitionTime ? prior.lastTransitionTime : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      lastTransitionTime: prior?.status === 'False' && prior.lastTransitionTime ? prior.lastTransitionTime : kubeTime(),
     };
     try {
       await this.ctx.client.patch(podsResource, pod.metadata.namespace, pod.metadata.name ?? '', { status: { conditions: [condition] } }, 'strategic', 'status');

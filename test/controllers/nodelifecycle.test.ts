@@ -10,9 +10,10 @@ import {
 import type { RestClient } from '../../src/client/index.js';
 import { nodeBuilder, objectBuilder, podBuilder } from '../helpers/builders.js';
 import { startTestCluster, waitFor } from '../helpers/cluster.js';
+import { kubeTime, microTime } from '../../src/api/time.js';
 
 const t0 = Date.parse('2024-05-01T12:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const iso = kubeTime;
 
 function node(ready: Condition['status'] | undefined, taints: Taint[] = [], extraConditions: Condition[] = []): Node {
   const n = nodeBuilder('n1').build() as Node;
@@ -94,9 +95,6 @@ for (const c of evictionCases) {
   });
 }
 
-function microTime(): string {
-  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 async function registerNode(client: RestClient, name: string): Promise<void> {
   const now = iso(Date.now());

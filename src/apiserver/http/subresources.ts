@@ -16,7 +16,7 @@ import { readObject } from './decode.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
-import { nowTimestamp } from '../registry/metadata.js';
+import { kubeTime } from '../../api/time.js';
 
 export async function serveSubresource(
   ctx: ApiContext,
@@ -183,7 +183,7 @@ async function bindPod(req: IncomingMessage, res: ServerResponse, info: Resource
     spec.nodeName = node;
     const status = (pod.status ??= {}) as { conditions?: { type: string }[] };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() } as never);
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: kubeTime() } as never);
     status.conditions = conditions;
     return pod;
   }, { trusted: true });

@@ -1,6 +1,7 @@
 /** Server-set object metadata: names from generateName, uid, timestamps. */
 import { randomUUID, randomInt } from 'node:crypto';
 import type { KubeObject } from '../../api/types.js';
+import { kubeTime } from '../../api/time.js';
 
 // Kubernetes' generateName alphabet: no vowels (no accidental words) and no look-alike characters.
 const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
@@ -11,10 +12,6 @@ export function randomSuffix(n = 5): string {
   return s;
 }
 
-/** RFC 3339 at seconds precision, as Kubernetes serialises metav1.Time. */
-export function nowTimestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Fill what the server owns on create. `name` is generated here when only generateName is set
  * (the 63-character limit leaves room for the 5-character suffix, as Kubernetes does). */
@@ -25,7 +22,7 @@ export function fillCreateMetadata(obj: KubeObject): void {
     m.name = base + randomSuffix();
   }
   m.uid = randomUUID();
-  m.creationTimestamp = nowTimestamp();
+  m.creationTimestamp = kubeTime();
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;
   delete m.managedFields;

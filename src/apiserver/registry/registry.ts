@@ -27,7 +27,8 @@ import {
 import type { Strategy } from './strategy.js';
 import { listPrefix, objectKey } from './keys.js';
 import { decodeStored, encodeStored } from './codec.js';
-import { fillCreateMetadata, keepImmutableMetadata, nowTimestamp } from './metadata.js';
+import { fillCreateMetadata, keepImmutableMetadata } from './metadata.js';
+import { kubeTime } from '../../api/time.js';
 import type { WatchCacheHub, ResourceCache } from '../watchcache.js';
 import { GoneError } from '../../api/errors.js';
 import { paginate, type ListQuery } from './list.js';
@@ -295,7 +296,7 @@ export class Registry {
       // Graceful: mark, and let the owner of the object (kubelet, controllers) finish it.
       const deadline = new Date(Date.now() + grace * 1000);
       if (!already || grace < (current.metadata.deletionGracePeriodSeconds ?? Infinity)) {
-        m.deletionTimestamp = nowTimestamp(deadline);
+        m.deletionTimestamp = kubeTime(deadline);
         m.deletionGracePeriodSeconds = grace;
       }
       this.strategy.markDeleting(next);

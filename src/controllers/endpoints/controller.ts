@@ -13,6 +13,7 @@ import { keyOf, splitKey } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { endpointSubsets, endpointsLabels, endpointsUpToDate } from './subsets.js';
+import { kubeTime } from '../../api/time.js';
 
 /** Index of namespaced objects by namespace, shared by every controller that asks for it. */
 export const byNamespace = 'byNamespace';
@@ -93,7 +94,7 @@ export class EndpointsController implements Controller {
     const labels = endpointsLabels(svc);
     const current = this.endpoints.get(key);
     if (current && endpointsUpToDate(current, subsets, labels)) return;
-    const annotations = { ...(current?.metadata.annotations ?? {}), [lastChangeTriggerTime]: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    const annotations = { ...(current?.metadata.annotations ?? {}), [lastChangeTriggerTime]: kubeTime() };
     const next: Endpoints = {
       metadata: {
         name,

@@ -6,6 +6,7 @@
 import type { Condition, Job, Pod } from '../../api/kinds.js';
 import { isActive, isReady, restartCount } from '../replication/pods.js';
 import { deletionOrder } from '../replication/policy.js';
+import { kubeTime } from '../../api/time.js';
 
 export interface JobFinish {
   readonly type: 'Complete' | 'Failed';
@@ -98,7 +99,7 @@ export function planJob(job: Job, pods: readonly Pod[], opts: PlanOptions): JobP
   const suspended = job.spec.suspend === true;
   // A resumed job's deadline counts from when it resumed, as in Kubernetes.
   const resumed = !suspended && Boolean(trueCondition(job, 'Suspended'));
-  const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const stamp = kubeTime(now);
   const startTime = suspended ? job.status?.startTime : resumed ? stamp : (job.status?.startTime ?? stamp);
   const base = { suspended, succeeded, failed, ...(startTime ? { startTime } : {}) };
   const ended = (finish: JobFinish | undefined, remove: readonly Pod[]): JobPlan => ({

@@ -4,6 +4,7 @@
  */
 import type { Condition, Job } from '../../api/kinds.js';
 import type { JobPlan } from './policy.js';
+import { kubeTime } from '../../api/time.js';
 
 export type JobStatus = NonNullable<Job['status']>;
 
@@ -26,7 +27,7 @@ function setCondition(conditions: Condition[], c: Condition): Condition[] {
 /** The new status after `plan` ran, with `created` pods actually created; and the Events for
  * what changed (Completed, BackoffLimitExceeded, DeadlineExceeded, Suspended, Resumed). */
 export function nextJobStatus(job: Job, plan: JobPlan, created: number, now: number): { status: JobStatus; events: JobEvent[] } {
-  const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const stamp = kubeTime(now);
   const prev = job.status ?? {};
   let conditions = [...(prev.conditions ?? [])];
   const events: JobEvent[] = [];

@@ -12,6 +12,7 @@ import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { deleteContent, type ContentReport } from './content.js';
+import { kubeTime } from '../../api/time.js';
 
 export const kubernetesFinalizer = 'kubernetes';
 
@@ -82,7 +83,7 @@ export class NamespaceController implements Controller {
   /** Kubernetes' deletion conditions: what content and which finalizers are still there. Best
    * effort: a failed status write does not hold up the deletion. */
   private async reportStatus(name: string, report: ContentReport): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = kubeTime();
     const cond = (type: string, on: boolean, reason: string, message: string): Condition =>
       ({ type, status: on ? 'True' : 'False', lastTransitionTime: now, reason, message });
     const remaining = Object.entries(report.remaining).map(([r, n]) => `${r} has ${n} resource instances`).join(', ');

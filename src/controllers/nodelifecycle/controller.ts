@@ -12,7 +12,8 @@ import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
 import { evictionTime } from './eviction.js';
-import { desiredTaints, isStale, observe, readiness, timestamp, unknownConditions, type Probe } from './health.js';
+import { desiredTaints, isStale, observe, readiness, unknownConditions, type Probe } from './health.js';
+import { kubeTime } from '../../api/time.js';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
 /** Index of pods by `spec.nodeName`. */
@@ -118,7 +119,7 @@ export class NodeLifecycleController implements Controller {
       const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
       if (pod.metadata.deletionTimestamp || !ready || ready.status !== 'True') continue;
       const conditions = (pod.status?.conditions ?? []).map((c) =>
-        c.type === 'Ready' ? { ...c, status: 'False' as const, reason: 'NodeNotReady', lastTransitionTime: timestamp(now) } : c);
+        c.type === 'Ready' ? { ...c, status: 'False' as const, reason: 'NodeNotReady', lastTransitionTime: kubeTime(now) } : c);
       try {
         await this.ctx.client.update(podsResource, { ...structuredClone(pod), status: { ...(pod.status ?? {}), conditions } }, 'status');
       } catch (err) {

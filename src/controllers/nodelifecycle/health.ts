@@ -6,6 +6,7 @@
  * matter (as in Kubernetes).
  */
 import type { Condition, Node, Taint } from '../../api/kinds.js';
+import { kubeTime } from '../../api/time.js';
 
 export const taintUnreachable = 'node.kubernetes.io/unreachable';
 export const taintNotReady = 'node.kubernetes.io/not-ready';
@@ -40,10 +41,6 @@ export function isStale(probe: Probe, now: number, gracePeriodMs: number): boole
   return now - probe.probeAt > gracePeriodMs;
 }
 
-/** RFC 3339 at seconds precision (metav1.Time). */
-export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * The conditions of a node whose kubelet went silent: every watched condition Unknown
@@ -52,7 +49,7 @@ export function timestamp(ms: number): string {
  */
 export function unknownConditions(node: Node, now: number): Condition[] | undefined {
   const old = node.status?.conditions ?? [];
-  const stamp = timestamp(now);
+  const stamp = kubeTime(now);
   let changed = false;
   const next = old.map((c) => ({ ...c }));
   for (const type of watchedConditions) {
@@ -87,7 +84,7 @@ export function desiredTaints(node: Node, now: number): Taint[] | undefined {
   const next = old.filter((t) => !ourTaintKeys.has(t.key) || t.key === key);
   if (key) {
     if (!next.some((t) => t.key === key && t.effect === 'NoSchedule')) next.push({ key, effect: 'NoSchedule' });
-    if (!next.some((t) => t.key === key && t.effect === 'NoExecute')) next.push({ key, effect: 'NoExecute', timeAdded: timestamp(now) });
+    if (!next.some((t) => t.key === key && t.effect === 'NoExecute')) next.push({ key, effect: 'NoExecute', timeAdded: kubeTime(now) });
   }
   const same = next.length === old.length && next.every((t, i) => t === old[i]);
   return same ? undefined : next;
