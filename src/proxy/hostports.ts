@@ -19,6 +19,9 @@ export interface HostPortOptions {
   readonly log: Logger;
 }
 
+/** The pod index the node agent's feed keeps too (same name, same function). */
+const byNodeName = 'byNodeName';
+
 interface Wanted {
   readonly ip: string;
   readonly port: number;
@@ -44,14 +47,20 @@ export class HostPortForwarder {
 
   constructor(private readonly opts: HostPortOptions) {
     const informer = opts.informers.informer<Pod>(podsResource);
-    const sync = () => void this.sync(informer.list()).catch((err: unknown) => opts.log.warn({ err: String(err) }, 'host ports'));
-    informer.addEventHandler({ add: sync, update: sync, delete: sync });
+    // Only this process's nodes' pods matter: read them by node, never the whole cluster's.
+    informer.addIndex(byNodeName, (p) => (p.spec.nodeName ? [p.spec.nodeName] : []));
+    const local = () => [...opts.nodes.keys()].flatMap((n) => informer.byIndex(byNodeName, n));
+    const sync = (p: Pod) => {
+      if (!opts.nodes.has(p.spec.nodeName ?? '')) return;
+      void this.sync(local()).catch((err: unknown) => opts.log.warn({ err: String(err) }, 'host ports'));
+    };
+    informer.addEventHandler({ add: sync, update: (_old, p) => sync(p), delete: sync });
   }
 
-  private async sync(all: readonly Pod[]): Promise<void> {
+  private async sync(pods: readonly Pod[]): Promise<void> {
     if (this.stopped) return;
     const wanted = new Map<string, Wanted>();
-    for (const p of all) for (const w of hostPortsOf(p, this.opts.nodes)) wanted.set(`${w.ip}:${w.port}`, w);
+    for (const p of pods) for (const w of hostPortsOf(p, this.opts.nodes)) wanted.set(`${w.ip}:${w.port}`, w);
     for (const [key, l] of this.listeners) {
       const w = wanted.get(key);
       if (!w || `${w.target.ip}:${w.target.port}` !== l.target) {
