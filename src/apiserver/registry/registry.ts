@@ -28,10 +28,10 @@ import type { Strategy } from './strategy.js';
 import { listPrefix, objectKey } from './keys.js';
 import { decodeStored, encodeStored } from './codec.js';
 import { fillCreateMetadata, keepImmutableMetadata } from './metadata.js';
-import { kubeTime } from '../../api/time.js';
 import type { WatchCacheHub, ResourceCache } from '../watchcache.js';
 import { GoneError } from '../../api/errors.js';
 import { paginate, type ListQuery } from './list.js';
+import { checkPreconditions, planDeletion } from './deletion.js';
 
 export interface WriteOptions {
   readonly dryRun?: boolean;
@@ -262,25 +262,9 @@ export class Registry {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.get(namespace, name);
-      const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== current.metadata.uid) {
-        throw new ConflictError(this.resource.plural, this.resource.group, name,
-          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-        throw new ConflictError(this.resource.plural, this.resource.group, name,
-          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`);
-      }
-      const next = structuredClone(current);
-      const m = next.metadata;
-      const finalizers = new Set(m.finalizers ?? []);
-      if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
-      if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
-      if (finalizers.size > 0) m.finalizers = [...finalizers];
-      const grace = this.strategy.gracePeriod(current, opts.gracePeriodSeconds);
-      const already = current.metadata.deletionTimestamp !== undefined;
-      const pending = this.strategy.finalizersOf(next).length > 0;
-      if (!pending && (grace === 0 || (already && (current.metadata.deletionGracePeriodSeconds ?? 0) === 0))) {
+      checkPreconditions(current, opts, this.resource.plural, this.resource.group, name);
+      const plan = planDeletion(current, opts, this.strategy, Date.now());
+      if (plan.kind === 'remove') {
         if (opts.dryRun) return { object: current, deleted: true };
         try {
           const kv = await this.store.delete(key, Number(current.metadata.resourceVersion));
@@ -293,14 +277,8 @@ export class Registry {
           throw this.storeError(err);
         }
       }
-      // Graceful: mark, and let the owner of the object (kubelet, controllers) finish it.
-      const deadline = new Date(Date.now() + grace * 1000);
-      if (!already || grace < (current.metadata.deletionGracePeriodSeconds ?? Infinity)) {
-        m.deletionTimestamp = kubeTime(deadline);
-        m.deletionGracePeriodSeconds = grace;
-      }
-      this.strategy.markDeleting(next);
-      if (isDeepStrictEqual(next, current)) return { object: current, deleted: false };
+      const next = plan.next;
+      if (!next) return { object: current, deleted: false };
       if (opts.dryRun) return { object: next, deleted: false };
       try {
         const kv = await this.store.update(key, encodeStored(next), Number(current.metadata.resourceVersion));
