@@ -12,18 +12,9 @@ if (!name) {
   console.error('usage: npm run bench -- NAME [args]   (NAME: api, scheduler, startup, proxy)');
   process.exit(2);
 }
-// System programs a benchmark needs, from Debian, installed when missing.
-const needs = { api: ['etcd:etcd-server'], proxy: ['wrk:wrk', 'haproxy:haproxy'], startup: ['nginx:nginx', 'busybox:busybox'] };
-const missing = (needs[name] ?? [])
-  .map((e) => e.split(':'))
-  .filter(([cmd]) => spawnSync('bash', ['-c', `command -v ${cmd} || [ -x /usr/sbin/${cmd} ]`], { stdio: 'ignore' }).status !== 0)
-  .map(([, pkg]) => pkg);
-if (missing.length > 0) {
-  console.error(`skiff bench: installing ${missing.join(' ')} from Debian`);
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'], { stdio: 'inherit' });
-  execFileSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-}
+// System programs a benchmark needs, from Debian (COMMAND:PACKAGE), installed when missing.
+const needs = { api: ['etcd:etcd-server'], scheduler: [], proxy: ['wrk:wrk', 'haproxy:haproxy'], startup: ['nginx:nginx', 'busybox:busybox'] };
+execFileSync(path.join(root, 'scripts', 'debian-install'), needs[name] ?? [], { stdio: 'inherit' });
 execFileSync(path.join(root, 'scripts', 'setup'), { stdio: 'inherit' });
 const entry = path.join(root, 'dist', 'bench', `${name}.js`);
 if (!existsSync(entry)) {
