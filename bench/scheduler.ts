@@ -92,7 +92,8 @@ async function rawBindings(client: Client, tag: string, levels: readonly number[
 }
 
 async function schedule(server: { url: string; token: string; ca: string }): Promise<{ perS: number; perSAfterSync: number; syncMs: number; totalMs: number; cores: number; stats: Scheduler['stats']; dropped: number }> {
-  const rest = new RestClient({ server: server.url, token: server.token, ca: server.ca }, 128);
+  // SKIFF_BENCH_HTTP2=1: the scheduler talks HTTP/2 (one connection) instead of HTTP/1.1.
+  const rest = new RestClient({ server: server.url, token: server.token, ca: server.ca }, { http2: process.env['SKIFF_BENCH_HTTP2'] === '1', maxSockets: 128 });
   const informers = new InformerFactory(rest);
   const ctx = { client: rest, informers, recorder: new EventRecorder(rest, { component: 'default-scheduler' }), log: logger('scheduler') };
   const sched = new Scheduler(ctx, { maxBindsInFlight: bindsInFlight });

@@ -12,6 +12,7 @@ import { loadKubeconfig, RestClient } from '../src/client/index.js';
 import type { Pod } from '../src/api/kinds.js';
 import { pods as podsResource } from '../src/api/resources.js';
 import { percentile, result, row, rssMb } from './lib.js';
+import { ImageCatalog, ProcessRuntime } from '../src/runtime/process/index.js';
 import { skiffMain } from '../test/helpers/paths.js';
 
 const podCount = Number(process.env['SKIFF_BENCH_PODS'] ?? 100);
@@ -30,10 +31,31 @@ async function rawSpawnMs(n = 200): Promise<number[]> {
   return out.sort((a, b) => a - b);
 }
 
+/** The process runtime alone: `podCount` containers started at once, without the cluster around
+ * them (how much of create→Running is the runtime's). */
+async function runtimeStartsMs(): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-runtime-'));
+  const rt = new ProcessRuntime({ podAddressPrefix: '127.21.250.', dataDir: dir, imageCatalog: ImageCatalog.load() });
+  try {
+    const pods = Array.from({ length: Math.min(podCount, 250) }, (_, i) => ({ metadata: { name: `r${i}`, namespace: 'default', uid: `runtime-${i}` }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '60'] }] } }) as Pod);
+    const t = process.hrtime.bigint();
+    await Promise.all(pods.map(async (p) => {
+      const sandbox = await rt.runSandbox(p);
+      await rt.startContainer(sandbox, p, p.spec.containers[0]!, 0, { env: {}, mounts: [], logPath: path.join(dir, 'logs', p.metadata.uid!, '0.log') });
+    }));
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  } finally {
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(row(['measurement', 'value']));
   const raw = await rawSpawnMs();
   console.log(row(['raw spawn p50 ms', percentile(raw, 50)]));
+  const runtimeMs = await runtimeStartsMs();
+  console.log(row([`process runtime alone: ${podCount} starts, ms`, runtimeMs]));
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-up-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -100,6 +122,7 @@ async function main(): Promise<void> {
       startup_p50_ms: Math.round(percentile(lat, 50)),
       startup_p99_ms: Math.round(percentile(lat, 99)),
       raw_spawn_p50_ms: Number(percentile(raw, 50).toFixed(2)),
+      runtime_starts_ms: Math.round(runtimeMs),
       up_ready_ms: readyMs,
       rss_mb_idle: Math.round(idle),
     });
