@@ -19,6 +19,7 @@ import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
+import { CidrSet, defaultClusterCidr, defaultNodeCidrMaskSize, NodeIpamController } from '../controllers/nodeipam/index.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
@@ -80,6 +81,10 @@ export interface ControlLoopOptions {
   readonly podEvictionTimeoutMs?: number;
   /** First delay before a Job replaces a failed pod (Kubernetes: 10 s, doubling to 6 min). */
   readonly jobBackoffBaseMs?: number;
+  /** `--cluster-cidr`: the range node pod subnets come from (default 10.42.0.0/16). */
+  readonly clusterCidr?: string;
+  /** `--node-cidr-mask-size`: prefix length of each node's pod subnet (default 24). */
+  readonly nodeCidrMaskSize?: number;
 }
 
 /** Every control loop, in the order they start. */
@@ -96,6 +101,10 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
       ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),
       ...(opts.podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs: opts.podEvictionTimeoutMs } : {}),
     })),
+    loop('node-ipam-controller', (ctx) => new NodeIpamController(ctx, {
+      ...(opts.clusterCidr !== undefined ? { clusterCidr: opts.clusterCidr } : {}),
+      ...(opts.nodeCidrMaskSize !== undefined ? { nodeCidrMaskSize: opts.nodeCidrMaskSize } : {}),
+    })),
     loop('garbage-collector-controller', (ctx) => new GarbageCollector(ctx)),
     loop('namespace-controller', (ctx) => new NamespaceController(ctx)),
     loop('default-scheduler', (ctx) => new Scheduler(ctx)),
@@ -103,6 +112,8 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  // A bad --cluster-cidr must stop the server now, not each time it wins the lease.
+  new CidrSet(opts.clusterCidr ?? defaultClusterCidr, opts.nodeCidrMaskSize ?? defaultNodeCidrMaskSize);
   const server = new ApiServer(opts);
   await server.start();
   const client = new RestClient(loadKubeconfig(server.kubeconfigPath), 64);

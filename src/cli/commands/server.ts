@@ -20,6 +20,8 @@ interface ServerOptions {
   leaderElectRetryPeriod: number;
   nodeMonitorGracePeriod: number;
   podEvictionTimeout: number;
+  clusterCidr: string;
+  nodeCidrMaskSize: number;
 }
 
 export function serverCommand(): Command {
@@ -31,6 +33,8 @@ export function serverCommand(): Command {
     .option('--runtime-config <list>', 'enable or disable API group/versions and resources, e.g. extensions/v1beta1/daemonsets=true')
     .option('--service-cluster-ip-range <cidr>', 'the range services get cluster IPs from', '127.10.0.0/16')
     .option('--service-node-port-range <range>', 'the range services get node ports from', '30000-32767')
+    .option('--cluster-cidr <cidr>', 'the range each node gets its pod subnet (spec.podCIDR) from', '10.42.0.0/16')
+    .option('--node-cidr-mask-size <bits>', 'prefix length of each node\'s pod subnet', Number, 24)
     .option('--no-controllers', 'serve the API only: no controllers, no scheduler')
     .option('--no-leader-elect', 'run the control loops without taking the leader lease (only one server per store!)')
     .option('--leader-elect-lease-duration <d>', 'how long a leader lease lasts unrenewed', duration, 15_000)
@@ -50,6 +54,8 @@ export function serverCommand(): Command {
         retryPeriodMs: opts.leaderElectRetryPeriod,
         nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
         podEvictionTimeoutMs: opts.podEvictionTimeout,
+        clusterCidr: opts.clusterCidr,
+        nodeCidrMaskSize: opts.nodeCidrMaskSize,
         dataDir,
         listen: opts.listen,
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
