@@ -9,7 +9,7 @@ import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
 import type { EventRecorder } from '../client/events.js';
 import type { Logger } from '../util/log.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { RecoveredSandbox, Runtime } from '../runtime/runtime.js';
 import type { AgentEvents, AgentFeed } from './podfeed.js';
 import { nodeObject, nodeStatus, type NodeIdentity } from './node-object.js';
 import { renewNodeLease } from './lease.js';
@@ -59,6 +59,8 @@ export class NodeAgent implements AgentEvents {
   private statusTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private heartbeatFailing = false;
+  /** Sandboxes an earlier agent left, by pod uid, until their pod's worker takes them. */
+  private recovered = new Map<string, RecoveredSandbox>();
 
   constructor(private readonly opts: NodeAgentOptions) {
     this.identity = { ...opts.identity, runtimeVersion: `${opts.runtime.name}://${opts.runtime.version}` };
@@ -94,7 +96,20 @@ export class NodeAgent implements AgentEvents {
     this.leaseTimer = setTimeout(() => this.heartbeat(renewMs), Math.random() * renewMs);
     const reportMs = (this.opts.statusReportSeconds ?? 300) * 1000;
     this.statusTimer = setInterval(() => void this.postStatus().catch(() => undefined), reportMs);
+    const left = (await this.opts.runtime.recover?.()) ?? [];
+    this.recovered = new Map(left.map((r) => [r.sandbox.podUid, r]));
     for (const pod of this.opts.feed.attach(this.identity.name, this)) this.podChanged(pod);
+    // What is left belongs to pods deleted while no agent ran: it goes.
+    const orphans = [...this.recovered.values()];
+    this.recovered.clear();
+    if (orphans.length) this.opts.log.info({ node: this.identity.name, pods: orphans.length }, 'removing containers of pods deleted while the agent was away');
+    await Promise.all(orphans.map((o) => this.removeOrphan(o)));
+  }
+
+  /** kubelet's minimum grace (2 s) for containers whose pod is gone from the API. */
+  private async removeOrphan(orphan: RecoveredSandbox): Promise<void> {
+    await Promise.all(orphan.containers.map((c) => this.opts.runtime.stopContainer(c.run.id, 2)));
+    await this.opts.runtime.removeSandbox(orphan.sandbox);
   }
 
   private heartbeat(renewMs: number): void {
@@ -141,7 +156,9 @@ export class NodeAgent implements AgentEvents {
     const w = this.workers.get(uid);
     if (w) w.update(pod);
     else {
-      const worker = new PodWorker(this.host, pod);
+      const recovered = this.recovered.get(uid);
+      this.recovered.delete(uid);
+      const worker = new PodWorker(this.host, pod, recovered);
       this.workers.set(uid, worker);
       worker.update(pod);
     }

@@ -5,14 +5,14 @@
  * sandbox goes, then the agent removes the pod object for good (grace 0), as kubelet does.
  */
 import path from 'node:path';
-import type { Pod } from '../api/kinds.js';
+import type { Container, Pod } from '../api/kinds.js';
 import type { EventRecorder } from '../client/events.js';
 import { startProbes } from './probing.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
 import type { Logger } from '../util/log.js';
-import { ContainerStartError, type Runtime, type Sandbox } from '../runtime/runtime.js';
+import { ContainerStartError, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox } from '../runtime/runtime.js';
 import { backoff, backoffDelayMs, newRecord, shouldRestart, type ContainerRecord } from './container-record.js';
 import { podStatus } from './pod-status.js';
 import { kubeTime } from '../api/time.js';
@@ -55,9 +55,29 @@ export class PodWorker {
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
 
-  constructor(private readonly host: WorkerHost, pod: Pod) {
+  /** `recovered`: what an earlier agent left running for this pod, taken over instead of
+   * started again. */
+  constructor(private readonly host: WorkerHost, pod: Pod, recovered?: RecoveredSandbox) {
     this.pod = pod;
     for (const c of pod.spec.containers) this.records.set(c.name, newRecord(c.name));
+    if (recovered) this.adopt(recovered);
+  }
+
+  private adopt(recovered: RecoveredSandbox): void {
+    this.sandbox = recovered.sandbox;
+    const statuses = this.pod.status?.containerStatuses ?? [];
+    for (const { name, attempt, run } of recovered.containers) {
+      const r = this.records.get(name);
+      const container = this.pod.spec.containers.find((c) => c.name === name);
+      if (!r || !container) continue;
+      r.restartCount = attempt;
+      // The run before this one, as the API last heard of it (describe's "Last State").
+      const last = statuses.find((c) => c.name === name)?.lastState?.terminated;
+      if (last?.containerID && last.startedAt && last.finishedAt) {
+        r.last = { id: last.containerID, startedAt: new Date(last.startedAt), exit: { exitCode: last.exitCode, reason: last.reason ?? 'Error', finishedAt: new Date(last.finishedAt), ...(last.message ? { message: last.message } : {}) } };
+      }
+      this.watch(container, r, run);
+    }
   }
 
   get uid(): string {
@@ -176,29 +196,8 @@ export class PodWorker {
         logPath: containerLogPath(this.host.dataDir, this.pod, name, attempt),
       });
       if (restarting) r.restartCount++;
-      r.running = run;
-      r.waiting = undefined;
-      r.imageId = run.imageId;
       this.event('Normal', 'Started', `Started container ${name}`);
-      startProbes(container, r, run.id, {
-        runtime: this.host.runtime,
-        podIP: () => this.sandbox?.ip ?? '',
-        graceSeconds: () => this.pod.spec.terminationGracePeriodSeconds ?? 30,
-        event: (type, reason, message) => this.event(type, reason, message),
-        changed: () => this.kick(),
-      });
-      void run.exited.then((exit) => {
-        if (r.running !== run) return;
-        for (const p of r.probes.splice(0)) p.stop();
-        r.running = undefined;
-        r.last = { id: run.id, startedAt: run.startedAt, exit };
-        const ranMs = exit.finishedAt.getTime() - run.startedAt.getTime();
-        r.failures = ranMs >= backoff.resetAfterMs ? 1 : r.failures + 1;
-        r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
-        if (shouldRestart(this.pod.spec.restartPolicy, exit)) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})`);
-        r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelayMs(r.failures, this.host.restartBackoffMs) / 1000)}s restarting failed container=${name} pod=${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})` };
-        this.kick();
-      });
+      this.watch(container, r, run);
     } catch (err) {
       r.failures++;
       r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
@@ -206,6 +205,33 @@ export class PodWorker {
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /** From now on `run` is the container's current run: probes, and what happens when it ends. */
+  private watch(container: Container, r: ContainerRecord, run: RunningContainer): void {
+    const { name } = container;
+    r.running = run;
+    r.waiting = undefined;
+    r.imageId = run.imageId;
+    startProbes(container, r, run.id, {
+      runtime: this.host.runtime,
+      podIP: () => this.sandbox?.ip ?? '',
+      graceSeconds: () => this.pod.spec.terminationGracePeriodSeconds ?? 30,
+      event: (type, reason, message) => this.event(type, reason, message),
+      changed: () => this.kick(),
+    });
+    void run.exited.then((exit) => {
+      if (r.running !== run) return;
+      for (const p of r.probes.splice(0)) p.stop();
+      r.running = undefined;
+      r.last = { id: run.id, startedAt: run.startedAt, exit };
+      const ranMs = exit.finishedAt.getTime() - run.startedAt.getTime();
+      r.failures = ranMs >= backoff.resetAfterMs ? 1 : r.failures + 1;
+      r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
+      if (shouldRestart(this.pod.spec.restartPolicy, exit)) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})`);
+      r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelayMs(r.failures, this.host.restartBackoffMs) / 1000)}s restarting failed container=${name} pod=${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})` };
+      this.kick();
+    });
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {

@@ -65,6 +65,20 @@ export class ContainerStartError extends Error {
   }
 }
 
+/** A container an earlier agent started, found again by `recover`. */
+export interface RecoveredContainer {
+  readonly name: string;
+  /** The restart count it was started with. */
+  readonly attempt: number;
+  /** Running still, or with `exited` already settled: how it ended while no agent watched. */
+  readonly run: RunningContainer;
+}
+
+export interface RecoveredSandbox {
+  readonly sandbox: Sandbox;
+  readonly containers: readonly RecoveredContainer[];
+}
+
 export interface Runtime {
   /** `fake`, `process`, `oci`: reported as the node's containerRuntimeVersion scheme. */
   readonly name: string;
@@ -81,6 +95,10 @@ export interface Runtime {
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   /** Removes the sandbox and everything left in it. */
   removeSandbox(sandbox: Sandbox): Promise<void>;
+  /** Takes over what an earlier agent on this node left: its sandboxes and their containers'
+   * latest runs (kubelet finds its pods in the CRI runtime the same way). Called once, before
+   * any other call; runtimes that keep nothing across agent restarts (fake) leave it out. */
+  recover?(): Promise<RecoveredSandbox[]>;
   /** Releases what the runtime holds for the whole node (at agent exit). */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /** A `skiff up` cluster in the test process: the control plane (memory store) and N real nodes
  * on the process runtime with the service proxy, on a random loopback address block so test
  * files running side by side never share an address; the real kubectl points at it. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,4 +98,27 @@ export function httpGetOnce(url: string, timeoutMs = 5000): Promise<{ status: nu
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.on('error', reject);
   });
+}
+
+/** Kills every container a process-runtime node recorded under `dataDir` (run.json files): what
+ * an agent killed with SIGKILL leaves behind when a test fails before a new agent adopts it. */
+export function killLeftoverContainers(dataDir: string): void {
+  for (const file of findFiles(dataDir, 'run.json')) {
+    try {
+      const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+function findFiles(dir: string, name: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? findFiles(path.join(dir, e.name), name) : e.name === name ? [path.join(dir, e.name)] : []));
 }

@@ -8,9 +8,9 @@
  *   otherwise an unprivileged user namespace (`--map-root-user`) is tried. bwrap was measured
  *   and rejected: its monitor process dies on SIGTERM before the program does, which breaks
  *   graceful stops (see the report in the runtime's tests).
- * - **Parent death.** `setpriv --pdeathsig KILL` makes the kernel kill a container's main
- *   process if the agent dies without cleaning up (SIGKILL, crash), so containers never outlive
- *   their agent by accident.
+ *
+ * Containers deliberately outlive a crashed agent (no parent-death signal): the next agent
+ * adopts them (process-group.ts).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -22,7 +22,6 @@ export interface Isolation {
   readonly mounts: 'root' | 'userns' | 'none';
   readonly unshare: string | undefined;
   readonly nsenter: string | undefined;
-  readonly setpriv: string | undefined;
 }
 
 let probed: Isolation | undefined;
@@ -38,7 +37,6 @@ export function probeIsolation(): Isolation {
   if (probed) return probed;
   const find = (p: string): string | undefined => findProgram(p, defaultPath, '/');
   const unshare = find('unshare');
-  const setpriv = find('setpriv');
   const mountTest = ['/bin/sh', '-c', 'mount --bind /tmp /tmp'];
   let mounts: Isolation['mounts'] = 'none';
   if (unshare && works([unshare, '--mount', '--propagation', 'private', ...mountTest])) mounts = 'root';
@@ -47,7 +45,6 @@ export function probeIsolation(): Isolation {
     mounts,
     unshare,
     nsenter: find('nsenter'),
-    setpriv: setpriv && works([setpriv, '--pdeathsig', 'KILL', '--', '/bin/true']) ? setpriv : undefined,
   };
   return probed;
 }
@@ -66,17 +63,18 @@ wd=$1; n=$2; shift 2
 while [ "$n" -gt 0 ]; do
   src=$1; dst=$2; mode=$3; shift 3; n=$((n - 1))
   if [ -d "$src" ]; then mkdir -p "$dst"; else mkdir -p "$(dirname "$dst")"; [ -e "$dst" ] || : > "$dst"; fi
-  mount --bind "$src" "$dst" || exit 127
-  if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst" || exit 127; fi
+  mount --bind "$src" "$dst" 2>&4 || exit 127
+  if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst" 2>&4 || exit 127; fi
 done
 PATH=$p
 printf x >&3; exec 3>&-
-if [ -n "$wd" ]; then cd "$wd" || exit 127; fi
+if [ -n "$wd" ]; then cd "$wd" 2>&4 || exit 127; fi
 exec "$@"`;
 
-/** The argv that runs `argv` with `mounts` in place (and with the parent-death signal set). */
+/** The argv that runs `argv` with `mounts` in place. The script's errors go to fd 4, the
+ * container's stderr (see process-group.ts). */
 export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined): string[] {
-  const inner = iso.setpriv ? [iso.setpriv, '--pdeathsig', 'KILL', '--', ...argv] : [...argv];
+  const inner = [...argv];
   if (mounts.length === 0 || iso.mounts === 'none' || !iso.unshare) return inner;
   const ns = iso.mounts === 'userns' ? ['--user', '--map-root-user'] : [];
   const spec = mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']);

@@ -1,22 +1,21 @@
 /**
  * One container as a host process group: spawned detached (its own session and group), so a stop
  * reaches everything the program started. When the main process ends, whatever it left in the
- * group is killed, as the kernel does when a container's PID 1 exits. Every live group is also
- * recorded in a process-wide set killed on Node's `exit`, a second line of defence behind the
- * parent-death signal.
+ * group is killed, as the kernel does when a container's PID 1 exits.
  *
- * stdout and stderr are FIFOs, not the socket pairs Node gives a child by default: programs that
- * open `/dev/stdout` by name (nginx's `access_log /dev/stdout`, images linking log files there)
- * cannot open a socket, but can open a pipe, as they can under Docker.
+ * Containers outlive the agent that started them (kubelet's containers outlive kubelet too): the
+ * group leader is a small sh that waits for the program and writes its exit code to a file, so
+ * an agent started again (see `adopt`) learns how a container it did not start ended. Every live
+ * group is still killed when this process exits normally (`exit` event); only a crash or a
+ * SIGKILL leaves containers for the next agent to adopt.
  */
-import { execFile, spawn } from 'node:child_process';
-import { closeSync, constants as fsConstants, mkdirSync, openSync, unlinkSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { ContainerExit } from '../runtime.js';
 import { CriLogWriter } from './cri-log.js';
+import { makePipes, openReader } from './fifos.js';
 
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -42,71 +41,88 @@ export function signalNumber(signal: NodeJS.Signals | null): number | undefined 
   return signal ? constants.signals[signal] : undefined;
 }
 
+/* The group leader. Stop signals go to the whole group, so it ignores them by handler (a
+ * handler, unlike an ignored signal, is reset for the program it starts) and outlives the
+ * program to record its code. The program runs through a second sh that moves stderr from fd 4
+ * to fd 2: dash prints "Terminated" for a killed job to the job's own stderr, which must stay
+ * out of the container's log; the leader's fd 2 is /dev/null. */
+const leaderScript = 'f=$1; shift; trap : TERM INT QUIT HUP USR1 USR2 WINCH; /bin/sh -c \'exec 2>&4 4>&-; exec "$@"\' - "$@"; c=$?; echo "$c" > "$f"; exit "$c"';
+
+/** The argv that runs `argv` under the leader, which writes its exit code to `exitPath`. Put
+ * it innermost but for wrappers that `exec` (the mount namespace's), so the leader is the
+ * group's first process and lives in the container's namespaces. */
+export function recordingExit(exitPath: string, argv: readonly string[]): string[] {
+  return ['/bin/sh', '-c', leaderScript, 'skiff-container', exitPath, ...argv];
+}
+
 export interface GroupSpec {
+  /** The whole command, `recordingExit` included. */
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly logPath: string;
-  /** Where the stdout/stderr FIFOs are made (they are unlinked as soon as they are open). */
+  /** Where spare FIFOs are made ahead. */
   readonly pipeDir: string;
+  /** The container's stdout/stderr FIFOs and exit-code file (kept for an agent started again). */
+  readonly stdoutPath: string;
+  readonly stderrPath: string;
   /** The program's wrapper writes to fd 3 when the container is set up: start waits for it. */
   readonly readyPipe?: boolean;
 }
 
-/**
- * FIFOs made ahead, a batch per `mkfifo` run: Node cannot make a FIFO itself, and one extra
- * process per container start doubled the cost of starting a hundred pods at once.
- */
-class FifoPool {
-  private readonly free: string[] = [];
-  private refill: Promise<void> | undefined;
-  private serial = 0;
-
-  constructor(private readonly dir: string, private readonly batch = 64) {
-    // FIFOs made but never used go with the process.
-    process.once('exit', () => {
-      for (const f of this.free.splice(0)) {
-        try {
-          unlinkSync(f);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-
-  async take(n: number): Promise<string[]> {
-    while (this.free.length < n) {
-      this.refill ??= this.make().finally(() => (this.refill = undefined));
-      await this.refill;
-    }
-    return this.free.splice(0, n);
-  }
-
-  private async make(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true });
-    const files = Array.from({ length: this.batch }, () => path.join(this.dir, `.fifo-${process.pid}-${this.serial++}-${Math.random().toString(36).slice(2, 8)}`));
-    await promisify(execFile)('mkfifo', files);
-    this.free.push(...files);
-  }
+/** Where an adopted container's output and exit code are. */
+export interface AdoptSpec {
+  readonly pid: number;
+  readonly logPath: string;
+  readonly stdoutPath: string;
+  readonly stderrPath: string;
+  readonly exitPath: string;
 }
 
-const pools = new Map<string, FifoPool>();
+/** Copies a container's output into its CRI log until both pipes close. */
+function collect(readers: readonly (Socket | undefined)[], logPath: string): { drained: Promise<void>; close(): Promise<void> } {
+  const log = new CriLogWriter(logPath);
+  const streams = ['stdout', 'stderr'] as const;
+  const open = readers.filter((r): r is Socket => r !== undefined);
+  readers.forEach((r, i) => r?.on('data', (d: Buffer) => log.write(streams[i]!, d)));
+  const drained = Promise.all(open.map((r) => new Promise<void>((resolve) => {
+    r.on('error', () => resolve());
+    r.on('close', () => resolve());
+  }))).then(() => undefined);
+  return {
+    drained,
+    close: async () => {
+      for (const r of open) r.destroy();
+      await log.close();
+    },
+  };
+}
 
-/** A pipe the child writes to and this process reads without blocking the thread pool. */
-async function openPipes(dir: string, names: readonly string[]): Promise<{ read: Socket; write: number }[]> {
-  let pool = pools.get(dir);
-  if (!pool) pools.set(dir, (pool = new FifoPool(dir)));
-  const files = await pool.take(names.length);
-  return files.map((f) => {
-    try {
-      const readFd = openSync(f, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-      const write = openSync(f, fsConstants.O_WRONLY);
-      return { read: new Socket({ fd: readFd, readable: true, writable: false }), write };
-    } finally {
-      unlinkSync(f);
-    }
-  });
+/** After the leader ended: what is left in the group goes, output is flushed (not waiting
+ * long for a descendant that left the group but holds the pipes), then the exit is known. */
+async function finish(pgid: number, out: ReturnType<typeof collect>, exit: () => ContainerExit): Promise<ContainerExit> {
+  killGroup(pgid, 'SIGKILL');
+  liveGroups.delete(pgid);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([out.drained, new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+  clearTimeout(timer);
+  await out.close();
+  return exit();
+}
+
+function exitOf(exitCode: number, finishedAt: Date, signal?: number, message?: string): ContainerExit {
+  return { exitCode, ...(signal !== undefined ? { signal } : {}), reason: exitCode === 0 ? 'Completed' : 'Error', ...(message ? { message } : {}), finishedAt };
+}
+
+/** The state letter of /proc/PID/stat (R, S, Z…), or undefined when there is no such process. */
+export function processState(pid: number): { state: string; startTicks: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '?', startTicks: fields[19] ?? '' };
+  } catch {
+    return undefined;
+  }
 }
 
 export class ProcessGroup {
@@ -118,6 +134,7 @@ export class ProcessGroup {
   private constructor(pid: number, exited: Promise<ContainerExit>) {
     this.pid = pid;
     this.exited = exited;
+    liveGroups.add(pid);
     void exited.then(() => {
       this.done = true;
       if (this.killTimer) clearTimeout(this.killTimer);
@@ -129,61 +146,75 @@ export class ProcessGroup {
     installExitHook();
     const [cmd, ...args] = spec.argv;
     if (!cmd) throw new Error('empty command');
-    const [out, err] = await openPipes(spec.pipeDir, ['stdout', 'stderr']);
-    const log = new CriLogWriter(spec.logPath);
-    out!.read.on('data', (d: Buffer) => log.write('stdout', d));
-    err!.read.on('data', (d: Buffer) => log.write('stderr', d));
-    const drained = Promise.all([out!.read, err!.read].map((r) => new Promise<void>((resolve) => {
-      r.on('error', () => resolve());
-      r.on('close', () => resolve());
-    })));
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out!.write, err!.write, ...(spec.readyPipe ? ['pipe' as const] : [])], env: { ...spec.env }, cwd: spec.cwd });
-    closeSync(out!.write);
-    closeSync(err!.write);
+    const [out, err] = await makePipes(spec.pipeDir, [spec.stdoutPath, spec.stderrPath]);
+    const output = collect([out!.read, err!.read], spec.logPath);
+    const ready = spec.readyPipe ? ['pipe' as const] : ['ignore' as const];
+    // fd 2 of the leader is /dev/null; the program's stderr arrives as fd 4 (see leaderScript).
+    const child = spawn(cmd, args, {
+      detached: true,
+      stdio: ['ignore', out!.containerFd, 'ignore', ready[0], err!.containerFd],
+      env: { ...spec.env },
+      cwd: spec.cwd,
+    });
+    closeSync(out!.containerFd);
+    closeSync(err!.containerFd);
     return new Promise((resolve, reject) => {
       child.once('error', (e) => {
         if (child.pid === undefined) {
-          out!.read.destroy();
-          err!.read.destroy();
-          void log.close();
+          void output.close();
           reject(e);
         }
       });
       child.once('spawn', () => {
         const pid = child.pid!;
-        liveGroups.add(pid);
         const exited = new Promise<ContainerExit>((settle) => {
           child.once('exit', (code, sig) => {
             const finishedAt = new Date();
-            // The main process is gone: so is the container (as when PID 1 exits).
-            killGroup(pid, 'SIGKILL');
-            liveGroups.delete(pid);
             const signal = signalNumber(sig);
-            const exitCode = code ?? 128 + (signal ?? 0);
-            // A descendant that left the group may still hold the pipes: don't wait for it long.
-            let timer: NodeJS.Timeout | undefined;
-            const cap = new Promise<void>((r) => (timer = setTimeout(r, 1000)));
-            void Promise.race([drained, cap]).then(async () => {
-              clearTimeout(timer);
-              out!.read.destroy();
-              err!.read.destroy();
-              await log.close();
-              settle({ exitCode, ...(signal !== undefined ? { signal } : {}), reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt });
-            });
+            void finish(pid, output, () => exitOf(code ?? 128 + (signal ?? 0), finishedAt, signal)).then(settle);
           });
         });
-        const ready = child.stdio[3];
-        if (!ready) return resolve(new ProcessGroup(pid, exited));
+        const group = new ProcessGroup(pid, exited);
+        const readyPipe = child.stdio[3];
+        if (!readyPipe) return resolve(group);
         // Set up (or failed, and `exited` will say so): either way the start is done.
         const done = (): void => {
-          ready.destroy();
-          resolve(new ProcessGroup(pid, exited));
+          readyPipe.destroy();
+          resolve(group);
         };
-        ready.once('data', done);
-        ready.once('close', done);
-        ready.once('error', done);
+        readyPipe.once('data', done);
+        readyPipe.once('close', done);
+        readyPipe.once('error', done);
       });
     });
+  }
+
+  /**
+   * A container started by an earlier agent: its output is read on from its FIFOs, and its end
+   * is noticed by polling (it is not this process's child, so no exit event comes). The exit
+   * code is the one its leader recorded; a leader killed outright recorded none, which is what
+   * SIGKILL does, so 137 then.
+   */
+  static adopt(spec: AdoptSpec, pollMs = 250): ProcessGroup {
+    installExitHook();
+    const reader = (p: string): Socket | undefined => {
+      try {
+        return existsSync(p) ? openReader(p) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const output = collect([reader(spec.stdoutPath), reader(spec.stderrPath)], spec.logPath);
+    const exited = new Promise<ContainerExit>((settle) => {
+      const timer = setInterval(() => {
+        const s = processState(spec.pid);
+        if (s && s.state !== 'Z' && s.state !== 'X') return;
+        clearInterval(timer);
+        void finish(spec.pid, output, () => recordedExit(spec.exitPath)).then(settle);
+      }, pollMs);
+      timer.unref();
+    });
+    return new ProcessGroup(spec.pid, exited);
   }
 
   /** The stop signal (SIGTERM unless the image says otherwise) to the group, SIGKILL after
@@ -202,4 +233,15 @@ export class ProcessGroup {
   kill(): void {
     if (!this.done) killGroup(this.pid, 'SIGKILL');
   }
+}
+
+/** How a container that ended without this process watching ended, from its exit-code file. */
+export function recordedExit(exitPath: string): ContainerExit {
+  try {
+    const code = Number(readFileSync(exitPath, 'utf8').trim());
+    if (Number.isInteger(code)) return exitOf(code, statSync(exitPath).mtime);
+  } catch {
+    // no record: killed outright
+  }
+  return exitOf(137, new Date(), 9, 'the container ended while no agent watched it and left no exit code (killed)');
 }

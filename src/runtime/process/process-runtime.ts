@@ -11,14 +11,15 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
-import { ContainerStartError, type ExecResult, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { ContainerStartError, type ExecResult, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { busyboxAppletDir } from './busybox-applets.js';
 import { ImageCatalog, type ResolvedImage } from './catalog.js';
 import { execIn } from './exec.js';
 import { imageGenerators } from './generators.js';
 import { defaultPath, findProgram } from './host-programs.js';
 import { enterPrefix, mountsToMake, probeIsolation, wrap } from './isolation.js';
-import { ProcessGroup } from './process-group.js';
+import { processState, ProcessGroup, recordedExit, recordingExit } from './process-group.js';
+import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -68,15 +69,22 @@ export class ProcessRuntime implements Runtime {
     if (host === undefined) return Promise.reject(new ContainerStartError('CreatePodSandboxError', `no free pod address in ${this.opts.podAddressPrefix}0/24`));
     const sandbox = { id: `process-sandbox-${this.nextSandbox++}`, podUid: uid, ip: `${this.opts.podAddressPrefix}${host}` };
     this.sandboxes.set(uid, { sandbox, containers: new Set() });
+    try {
+      saveSandbox(this.podDir(uid), sandbox);
+    } catch (err) {
+      this.sandboxes.delete(uid);
+      this.freeHosts.push(host);
+      return Promise.reject(new ContainerStartError('CreatePodSandboxError', `recording the sandbox: ${err instanceof Error ? err.message : String(err)}`));
+    }
     return Promise.resolve(sandbox);
   }
 
-  async startContainer(sandbox: Sandbox, pod: Pod, container: Container, _attempt: number, opts: StartOptions): Promise<RunningContainer> {
+  async startContainer(sandbox: Sandbox, pod: Pod, container: Container, attempt: number, opts: StartOptions): Promise<RunningContainer> {
     const state = this.sandboxes.get(sandbox.podUid);
     if (state?.sandbox !== sandbox) throw new ContainerStartError('CreateContainerError', `sandbox ${sandbox.id} of pod ${pod.metadata.name ?? ''} is gone`);
     const image = container.image ?? '';
     const resolved = this.catalog.resolve(image);
-    const dir = path.join(this.opts.dataDir, 'containers', sandbox.podUid, container.name);
+    const dir = path.join(this.podDir(sandbox.podUid), container.name);
     await mkdir(dir, { recursive: true });
     const argv = await this.commandLine(resolved, image, container, sandbox, dir, opts);
 
@@ -101,20 +109,78 @@ export class ProcessRuntime implements Runtime {
     const [program, ...args] = argv;
     const found = program !== undefined ? findProgram(program, env['PATH'], cwd) ?? (canMount && program.includes('/') ? program : undefined) : undefined;
     if (!found) throw new ContainerStartError('RunContainerError', `exec: "${program ?? ''}": executable file not found in $PATH (${env['PATH']}) for image ${image}`);
+    const files = containerFiles(dir);
+    await rm(files.exitPath, { force: true });
     let group: ProcessGroup;
     try {
-      group = await ProcessGroup.start({ argv: wrap(iso, [found, ...args], canMount ? mounts : [], wdInMount ? wd : undefined), env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), readyPipe: canMount });
+      const argv = wrap(iso, recordingExit(files.exitPath, [found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined);
+      group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, readyPipe: canMount });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const id = `process://${randomBytes(8).toString('hex')}`;
-    this.containers.set(id, { group, podUid: sandbox.podUid, env, cwd: wdInMount ? wd! : cwd, mountNamespace: canMount, stopSignal: resolved?.entry.stopSignal });
+    const run: RunRecord = {
+      id: `process://${randomBytes(8).toString('hex')}`,
+      name: container.name,
+      pid: group.pid,
+      pidStart: processState(group.pid)?.startTicks ?? '',
+      imageId: `process://${resolved?.key ?? found}`,
+      startedAt: new Date().toISOString(),
+      attempt,
+      logPath: opts.logPath,
+      env,
+      cwd: wdInMount ? wd! : cwd,
+      mountNamespace: canMount,
+      ...(resolved?.entry.stopSignal ? { stopSignal: resolved.entry.stopSignal } : {}),
+    };
+    try {
+      saveRun(dir, run);
+    } catch (err) {
+      await group.stop(0);
+      throw new ContainerStartError('RunContainerError', `recording the container: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return this.track(state, run, group);
+  }
+
+  /** Registers a live (started or adopted) container and forgets it when it ends. */
+  private track(state: SandboxState, run: RunRecord, group: ProcessGroup): RunningContainer {
+    const { id } = run;
+    this.containers.set(id, { group, podUid: state.sandbox.podUid, env: run.env, cwd: run.cwd, mountNamespace: run.mountNamespace, stopSignal: run.stopSignal });
     state.containers.add(id);
     void group.exited.then(() => {
       this.containers.delete(id);
       state.containers.delete(id);
     });
-    return { id, name: container.name, imageId: `process://${resolved?.key ?? found}`, startedAt: new Date(), exited: group.exited };
+    return { id, name: run.name, imageId: run.imageId, startedAt: new Date(run.startedAt), exited: group.exited };
+  }
+
+  /**
+   * Sandboxes and containers an earlier agent left in the data dir: addresses are taken back,
+   * live containers adopted (output read on, their end noticed), and ended ones reported with
+   * the exit code their leader recorded.
+   */
+  recover(): Promise<RecoveredSandbox[]> {
+    const found: RecoveredSandbox[] = [];
+    for (const { sandbox, runs } of loadSandboxes(path.join(this.opts.dataDir, 'containers'))) {
+      const host = Number(sandbox.ip.slice(this.opts.podAddressPrefix.length));
+      const free = this.freeHosts.indexOf(host);
+      // A sandbox from a different pod range (the node's range changed) cannot be kept.
+      if (!sandbox.ip.startsWith(this.opts.podAddressPrefix) || free < 0 || this.sandboxes.has(sandbox.podUid)) continue;
+      this.freeHosts.splice(free, 1);
+      const state: SandboxState = { sandbox, containers: new Set() };
+      this.sandboxes.set(sandbox.podUid, state);
+      this.nextSandbox = Math.max(this.nextSandbox, Number(/(\d+)$/.exec(sandbox.id)?.[1] ?? 0) + 1);
+      const containers = runs.map((run) => {
+        const files = containerFiles(path.join(this.podDir(sandbox.podUid), run.name));
+        const proc = processState(run.pid);
+        const alive = proc !== undefined && proc.startTicks === run.pidStart && proc.state !== 'Z' && proc.state !== 'X';
+        const running: RunningContainer = alive
+          ? this.track(state, run, ProcessGroup.adopt({ pid: run.pid, logPath: run.logPath, ...files }))
+          : { id: run.id, name: run.name, imageId: run.imageId, startedAt: new Date(run.startedAt), exited: Promise.resolve(recordedExit(files.exitPath)) };
+        return { name: run.name, attempt: run.attempt, run: running };
+      });
+      found.push({ sandbox, containers });
+    }
+    return Promise.resolve(found);
   }
 
   /** Kubernetes' rule: `command` replaces the image's entrypoint (and its cmd), `args` its cmd. */
@@ -154,7 +220,11 @@ export class ProcessRuntime implements Runtime {
     this.sandboxes.delete(sandbox.podUid);
     await Promise.all([...state.containers].map((id) => this.containers.get(id)?.group.stop(0)));
     this.freeHosts.push(Number(sandbox.ip.slice(this.opts.podAddressPrefix.length)));
-    await rm(path.join(this.opts.dataDir, 'containers', sandbox.podUid), { recursive: true, force: true });
+    await rm(this.podDir(sandbox.podUid), { recursive: true, force: true });
+  }
+
+  private podDir(uid: string): string {
+    return path.join(this.opts.dataDir, 'containers', uid);
   }
 
   async close(): Promise<void> {
