@@ -1,0 +1,222 @@
+/**
+ * The image store: the contract's ImageService (ensure, use) plus what the CLI needs (pull,
+ * import, list, remove, gc), over a content store of verified blobs, a durable index of names and
+ * built root filesystems, all under `<dataDir>/images`.
+ */
+import path from 'node:path';
+import { ImagePullError, type ImageService, type PreparedImage, type PullPolicy } from './contract.js';
+import { ContentStore } from './content.js';
+import { ArchiveError, BadManifestError, ImageNotFoundError } from './errors.js';
+import { readArchive, type ImportOptions } from './archive.js';
+import { RwLock } from './lock.js';
+import { hostPlatform, parseConfig, parseManifest, pickPlatform, type ImageManifest, type Platform } from './manifest.js';
+import { checkLayers, pullImage } from './pull.js';
+import { parseReference, type ImageReference } from './reference.js';
+import { RefIndex, type ImageRecord } from './refindex.js';
+import { RegistryClient, type RegistryOptions } from './registry.js';
+import { RootfsStore } from './rootfs.js';
+import { collectGarbage, type GcResult } from './gc.js';
+
+export interface ImageStoreOptions {
+  /** The images folder itself (usually `imagesDir(dataDir)`). */
+  readonly dir: string;
+  readonly registry?: RegistryOptions;
+  /** The platform picked from manifest lists; default this host's (`linux/amd64` on x86-64). */
+  readonly platform?: Platform;
+  /** GC spares files younger than this (another process may be pulling them); default 10 min. */
+  readonly gcGraceMs?: number;
+}
+
+/** Where a node's images live: `<dataDir>/images`. */
+export function imagesDir(dataDir: string): string {
+  return path.join(dataDir, 'images');
+}
+
+export interface ImageSummary {
+  readonly ref: string;
+  readonly imageId: string;
+  readonly digest: string;
+  readonly config: string;
+  readonly size: number;
+  readonly created: string;
+  readonly source: 'pull' | 'import';
+}
+
+export function imageIdOf(repository: string, digest: string): string {
+  return `${repository}@${digest}`;
+}
+
+export class ImageStore implements ImageService {
+  readonly content: ContentStore;
+  readonly rootfs: RootfsStore;
+  readonly index: RefIndex;
+  readonly registry: RegistryClient;
+  readonly platform: Platform;
+  readonly #lock = new RwLock();
+  readonly #pulls = new Map<string, Promise<ImageRecord>>();
+  readonly #inUse = new Map<number, { ref: string; record: ImageRecord | undefined }>();
+  readonly #prepared = new Map<string, ImageRecord>();
+  #useSeq = 0;
+
+  constructor(readonly opts: ImageStoreOptions) {
+    this.content = new ContentStore(opts.dir);
+    this.rootfs = new RootfsStore(opts.dir, this.content);
+    this.index = new RefIndex(opts.dir);
+    this.registry = new RegistryClient(opts.registry);
+    this.platform = opts.platform ?? hostPlatform();
+  }
+
+  async ensure(image: string, policy: PullPolicy): Promise<PreparedImage> {
+    let ref: ImageReference;
+    try {
+      ref = parseReference(image);
+    } catch (err) {
+      throw new ImagePullError('InvalidImageName', `Failed to apply default image tag "${image}": ${(err as Error).message}`);
+    }
+    try {
+      let record = policy === 'Always' ? undefined : await this.#local(ref);
+      if (!record && policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+      record ??= await this.#pullOnce(ref);
+      return await this.#prepare(ref, record);
+    } catch (err) {
+      if (err instanceof ImagePullError) throw err;
+      throw new ImagePullError('ErrImagePull', `Failed to pull image "${image}": ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  use(ref: string): () => void {
+    let name = ref;
+    try {
+      name = parseReference(ref).name;
+    } catch {
+      // an unparsable name holds nothing: GC keys by record
+    }
+    const id = ++this.#useSeq;
+    this.#inUse.set(id, { ref: name, record: this.#prepared.get(name) });
+    return () => void this.#inUse.delete(id);
+  }
+
+  /** Fetches `image` from its registry (whether or not it is here) and records it. */
+  async pull(image: string): Promise<ImageSummary> {
+    const ref = parseReference(image);
+    return this.#summary(await this.#pullOnce(ref));
+  }
+
+  /** Imports a `docker save` or OCI layout archive; the images it held, as recorded. */
+  async import(file: string, opts: ImportOptions = {}): Promise<ImageSummary[]> {
+    return this.#lock.shared(async () => {
+      const found = await readArchive(path.resolve(file), this.content, opts);
+      const out: ImageSummary[] = [];
+      for (const { ref, digest } of found) {
+        const top = parseManifest(await this.content.read(digest));
+        let manifestDigest = digest;
+        if (top.kind === 'index') {
+          const chosen = pickPlatform(top, this.platform);
+          if (!(await this.content.has(chosen.digest))) throw new ArchiveError(`${file}: ${ref.name} lacks the ${chosen.digest} manifest for this platform`);
+          manifestDigest = chosen.digest;
+        }
+        const manifest = parseManifest(await this.content.read(manifestDigest));
+        if (manifest.kind !== 'manifest') throw new BadManifestError(`${ref.name}: ${manifestDigest} is not an image manifest`);
+        for (const d of [manifest.config, ...manifest.layers]) {
+          if (!(await this.content.has(d.digest))) throw new ArchiveError(`${file}: ${ref.name} needs blob ${d.digest}, which the archive lacks`);
+        }
+        out.push(this.#summary(await this.#commit(ref, digest, manifestDigest, manifest, 'import')));
+      }
+      return out;
+    });
+  }
+
+  async list(): Promise<ImageSummary[]> {
+    return [...(await this.index.all()).values()].map((r) => this.#summary(r)).sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
+  /** Forgets the name (its content stays until gc(), and while a container uses it). */
+  async remove(image: string): Promise<void> {
+    const name = parseReference(image).name;
+    await this.#lock.exclusive(() =>
+      this.index.update((images) => {
+        if (!images.delete(name)) throw new ImageNotFoundError(name);
+      }),
+    );
+  }
+
+  /** Deletes blobs and root filesystems that no name and no running container needs. */
+  async gc(): Promise<GcResult> {
+    return this.#lock.exclusive(() =>
+      this.index.update(async (images) => {
+        const keep = [...images.values()];
+        for (const u of this.#inUse.values()) {
+          const r = u.record ?? images.get(u.ref);
+          if (r) keep.push(r);
+        }
+        return collectGarbage(this.content, this.rootfs, keep, this.opts.gcGraceMs ?? 10 * 60_000);
+      }),
+    );
+  }
+
+  async #local(ref: ImageReference): Promise<ImageRecord | undefined> {
+    const record = await this.index.get(ref.name);
+    if (!record) return undefined;
+    if (await this.rootfs.exists(record.config)) return record;
+    // The rootfs can be rebuilt if the blobs are all here; otherwise it is as good as absent.
+    for (const d of [record.config, ...record.layers]) if (!(await this.content.has(d))) return undefined;
+    return record;
+  }
+
+  #pullOnce(ref: ImageReference): Promise<ImageRecord> {
+    let p = this.#pulls.get(ref.name);
+    if (!p) {
+      p = this.#lock
+        .shared(async () => {
+          const got = await pullImage(this.registry, this.content, ref, this.platform);
+          return this.#commit(ref, got.digest, got.manifestDigest, got.manifest, 'pull');
+        })
+        .finally(() => this.#pulls.delete(ref.name));
+      this.#pulls.set(ref.name, p);
+    }
+    return p;
+  }
+
+  /** Builds the rootfs, then records the name: a recorded image is always ready to run. */
+  async #commit(ref: ImageReference, digest: string, manifestDigest: string, manifest: ImageManifest, source: 'pull' | 'import'): Promise<ImageRecord> {
+    const config = parseConfig(await this.content.read(manifest.config.digest));
+    checkLayers(ref.name, manifest, config);
+    const layers = manifest.layers.map((l) => l.digest);
+    await this.rootfs.ensure(manifest.config.digest, layers, config.diffIds);
+    const record: ImageRecord = {
+      ref: ref.name,
+      digest,
+      manifest: manifestDigest,
+      config: manifest.config.digest,
+      layers,
+      size: manifest.layers.reduce((n, l) => n + l.size, 0),
+      created: new Date().toISOString(),
+      source,
+    };
+    return this.index.update((images) => {
+      // A re-pull of the same content keeps the record (and its date) as it was.
+      const before = images.get(ref.name);
+      if (before && before.digest === record.digest && before.manifest === record.manifest) return before;
+      images.set(ref.name, record);
+      return record;
+    });
+  }
+
+  async #prepare(ref: ImageReference, record: ImageRecord): Promise<PreparedImage> {
+    const config = parseConfig(await this.content.read(record.config));
+    const rootfs = await this.#lock.shared(() => this.rootfs.ensure(record.config, record.layers, config.diffIds));
+    this.#prepared.set(ref.name, record);
+    return { ref: ref.name, imageId: imageIdOf(ref.repository, record.digest), rootfs, config: config.run };
+  }
+
+  #summary(r: ImageRecord): ImageSummary {
+    let repository = r.ref;
+    try {
+      repository = parseReference(r.ref).repository;
+    } catch {
+      // recorded names were parsed once; keep whatever is there
+    }
+    return { ref: r.ref, imageId: imageIdOf(repository, r.digest), digest: r.digest, config: r.config, size: r.size, created: r.created, source: r.source };
+  }
+}
+
