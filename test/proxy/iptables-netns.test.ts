@@ -1,0 +1,170 @@
+/**
+ * The iptables proxy against the kernel: a real API server, the proxy following it through shared
+ * informers and programming the iptables of a "node" network namespace, backends in namespaces
+ * behind the node's bridge and a client in its own namespace (see iptables-netns.ts). Needs root
+ * and Debian's iptables, iproute2 and conntrack (installed here when missing).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Endpoints, Service } from '../../src/api/kinds.js';
+import { endpoints as endpointsResource, namespaces, services as servicesResource } from '../../src/api/resources.js';
+import type { InformerFactory } from '../../src/client/factory.js';
+import { IptablesProxy } from '../../src/proxy/index.js';
+import { logger } from '../../src/util/log.js';
+import { startTestCluster, waitFor, type TestCluster } from '../helpers/cluster.js';
+import { repoRoot } from '../helpers/paths.js';
+import { backendAddress, httpPort, NetnsLab, nodeAddress, podCidr, tally, udpPort } from './iptables-netns.js';
+
+const ns = 'ipt';
+const backends = [0, 1, 2].map(backendAddress);
+
+describe('IptablesProxy in network namespaces', () => {
+  const lab = new NetnsLab({ prefix: 'sk77', backends: 3 });
+  let c: TestCluster | undefined;
+  let informers: InformerFactory;
+  let proxy: IptablesProxy | undefined;
+
+  const save = (): string => lab.exec(lab.node, 'iptables-save');
+
+  before(async () => {
+    execFileSync(path.join(repoRoot, 'scripts', 'debian-install'), ['iptables:iptables', 'ip:iproute2', 'conntrack:conntrack'], { stdio: 'inherit' });
+    await lab.create();
+    // Someone else's rules in the node, which the proxy must leave alone.
+    lab.exec(lab.node, 'iptables', '-t', 'nat', '-N', 'SK77-OTHER');
+    lab.exec(lab.node, 'iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '9', '-j', 'SK77-OTHER');
+    lab.exec(lab.node, 'iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '9', '-j', 'ACCEPT');
+    // A chain a crashed earlier run left behind, which the first sync must delete.
+    lab.exec(lab.node, 'iptables', '-t', 'nat', '-N', 'SKIFF-SVC-0000000000DEAD77');
+    c = await startTestCluster({ serviceClusterIpRange: '10.77.200.0/24' });
+    await c.client.create(namespaces, { metadata: { name: ns } });
+    const ctx = c.context('iptables-proxy');
+    informers = ctx.informers;
+    proxy = new IptablesProxy({
+      informers, nodeAddresses: [nodeAddress], log: logger('proxy'), commandPrefix: ['ip', 'netns', 'exec', lab.node], clusterCidr: podCidr,
+    });
+    await informers.start();
+    await proxy.start();
+  });
+
+  after(async () => {
+    try {
+      await proxy?.stop();
+    } finally {
+      lab.destroy();
+      await c?.stop();
+    }
+  });
+
+  /** Writes the Endpoints (the test plays the endpoints controller) and waits until the proxy has
+   * put them in the kernel. */
+  async function setEndpoints(name: string, ips: readonly string[], ports: { port: number; protocol: 'TCP' | 'UDP' }[] = [{ port: httpPort, protocol: 'TCP' }]): Promise<void> {
+    const body: Endpoints = { metadata: { name, namespace: ns }, subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports }] : [] };
+    let written: Endpoints;
+    try {
+      const old = await c!.client.get<Endpoints>(endpointsResource, ns, name);
+      written = await c!.client.update(endpointsResource, { ...body, metadata: { ...body.metadata, resourceVersion: old.metadata.resourceVersion } });
+    } catch {
+      written = await c!.client.create(endpointsResource, body);
+    }
+    const inf = informers.informer<Endpoints>(endpointsResource);
+    await waitFor(`the proxy to see endpoints of ${name}`, () => inf.get(`${ns}/${name}`)?.metadata.resourceVersion === written.metadata.resourceVersion);
+    await proxy!.settled();
+  }
+
+  async function service(name: string, spec: Partial<Service['spec']>): Promise<Service> {
+    const svc = await c!.client.create<Service>(servicesResource, { metadata: { name, namespace: ns }, spec: { ports: [{ port: 80, targetPort: httpPort }], ...spec } });
+    const inf = informers.informer<Service>(servicesResource);
+    await waitFor(`the proxy to see service ${name}`, () => inf.get(`${ns}/${name}`) !== undefined);
+    await proxy!.settled();
+    return svc;
+  }
+
+  const assertFair = (counts: Record<string, number>, total: number, among: readonly string[]): void => {
+    const fair = total / among.length;
+    assert.deepEqual(Object.keys(counts).sort(), [...among].sort(), `only and all of ${among.join(', ')}: ${JSON.stringify(counts)}`);
+    // Binomial spread: ± half the fair share is more than 3 standard deviations at these sizes.
+    for (const ip of among) assert.ok(Math.abs(counts[ip]! - fair) <= fair / 2, `${ip} got ${counts[ip]} of ${total}: ${JSON.stringify(counts)}`);
+  };
+
+  test('start: the jumps are in place and chains of an earlier run are gone', () => {
+    const text = save();
+    assert.doesNotMatch(text, /SKIFF-SVC-0000000000DEAD77/);
+    for (const jump of ['-A PREROUTING -m comment --comment "skiff service portals" -j SKIFF-SERVICES', '-A POSTROUTING -m comment --comment "skiff postrouting rules" -j SKIFF-POSTROUTING']) {
+      assert.ok(text.includes(jump), jump);
+    }
+  });
+
+  test('ClusterIP: connections spread evenly over the ready endpoints', async () => {
+    const svc = await service('spread', {});
+    await setEndpoints('spread', backends);
+    const out = await lab.ask(svc.spec.clusterIP!, 80, 90);
+    assertFair(tally(out), 90, backends);
+  });
+
+  test('NodePort: the node address answers and spreads too (masqueraded through the node)', async () => {
+    await service('nodeport', { type: 'NodePort', ports: [{ port: 80, targetPort: httpPort, nodePort: 30777 }] });
+    await setEndpoints('nodeport', backends);
+    const out = await lab.ask(nodeAddress, 30777, 90);
+    assertFair(tally(out), 90, backends);
+  });
+
+  test('a removed endpoint gets no new connection once the change is applied, in one restore', async () => {
+    const svc = await service('shrink', {});
+    await setEndpoints('shrink', backends);
+    assertFair(tally(await lab.ask(svc.spec.clusterIP!, 80, 60)), 60, backends);
+    const before = proxy!.restoreCount;
+    const t0 = Date.now();
+    await setEndpoints('shrink', backends.slice(0, 2));
+    const appliedMs = Date.now() - t0;
+    assert.equal(proxy!.restoreCount, before + 1, 'one restore for one change');
+    const out = await lab.ask(svc.spec.clusterIP!, 80, 60);
+    assertFair(tally(out), 60, backends.slice(0, 2));
+    assert.ok(appliedMs < 2000, `applied in ${appliedMs} ms`);
+  });
+
+  test('a service without endpoints is refused at once (REJECT, not a timeout)', async () => {
+    const svc = await service('nobody', { type: 'NodePort', ports: [{ port: 80, targetPort: httpPort, nodePort: 30778 }] });
+    await setEndpoints('nobody', []);
+    const t0 = Date.now();
+    assert.deepEqual(await lab.ask(svc.spec.clusterIP!, 80, 3), ['ERR:ECONNREFUSED', 'ERR:ECONNREFUSED', 'ERR:ECONNREFUSED']);
+    assert.deepEqual(await lab.ask(nodeAddress, 30778, 1), ['ERR:ECONNREFUSED']);
+    assert.ok(Date.now() - t0 < 1500, 'refused, not timed out');
+    await setEndpoints('nobody', [backends[1]!]);
+    assert.deepEqual(await lab.ask(svc.spec.clusterIP!, 80, 2), [backends[1], backends[1]]);
+  });
+
+  test('ClientIP affinity: every connection from the client goes to one backend', async () => {
+    const svc = await service('sticky', { sessionAffinity: 'ClientIP' });
+    await setEndpoints('sticky', backends);
+    const out = await lab.ask(svc.spec.clusterIP!, 80, 30);
+    assert.equal(Object.keys(tally(out)).length, 1, JSON.stringify(tally(out)));
+    assert.ok(backends.includes(out[0]!));
+  });
+
+  test('UDP: datagrams to the cluster IP reach every endpoint; a removed one gets no more', async () => {
+    const ports = [{ port: udpPort, protocol: 'UDP' as const }];
+    const svc = await service('echo', { ports: [{ port: 53, protocol: 'UDP', targetPort: udpPort }] });
+    await setEndpoints('echo', backends, ports);
+    assertFair(tally(await lab.ask(svc.spec.clusterIP!, 53, 60, true)), 60, backends);
+    await setEndpoints('echo', [backends[0]!], ports);
+    assert.deepEqual(tally(await lab.ask(svc.spec.clusterIP!, 53, 10, true)), { [backends[0]!]: 10 });
+  });
+
+  test('hairpin: a backend reaching its own service is masqueraded and answered', async () => {
+    const svc = await service('self', {});
+    await setEndpoints('self', [backends[2]!]);
+    assert.equal(lab.getFrom(lab.backendNs[2]!, svc.spec.clusterIP!, 80), backends[2]);
+  });
+
+  test('stop() removes every skiff rule and chain, and only those', async () => {
+    assert.match(save(), /SKIFF-SERVICES/);
+    await proxy!.stop();
+    const after = save();
+    assert.doesNotMatch(after, /SKIFF/);
+    assert.match(after, /-A PREROUTING -p tcp -m tcp --dport 9 -j SK77-OTHER/);
+    assert.match(after, /-A INPUT -p tcp -m tcp --dport 9 -j ACCEPT/);
+    proxy = undefined;
+  });
+});
