@@ -1,0 +1,106 @@
+/**
+ * The cgroup side runc does not cover: telling an OOM kill from any other SIGKILL after the
+ * container is gone. runc deletes a container's cgroup as it ends, and with it the counters that
+ * would say so, so each container gets a directory of skiff's own (`<parent>/<pod>/<name>-<n>`)
+ * with runc's cgroup (`…/c`) inside it.
+ *
+ * - cgroup v1: the memory limit is set on skiff's directory, not by runc on the leaf: the limit
+ *   is then hit in a memory cgroup that outlives the container, whose `failcnt` and
+ *   `max_usage_in_bytes` show it was reached (the v1 `oom_kill` count sits on the victim's own
+ *   cgroup, the leaf, and goes with it).
+ * - cgroup v2: runc sets `memory.max` on the leaf and the kernel counts `oom_kill` up the tree,
+ *   so skiff's directory's `memory.events` keeps it.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export type CgroupVersion = 1 | 2;
+
+export class Cgroups {
+  readonly version: CgroupVersion;
+
+  constructor(private readonly root = '/sys/fs/cgroup') {
+    this.version = existsSync(path.join(root, 'cgroup.controllers')) ? 2 : 1;
+  }
+
+  /** Whether runc should set the memory limit itself (else `prepare` did). */
+  get limitInLeaf(): boolean {
+    return this.version === 2;
+  }
+
+  /** The cgroupsPath to give runc for a container whose own directory is `dir`. */
+  leaf(dir: string): string {
+    return `${dir}/c`;
+  }
+
+  /** Makes the container's directory, with the memory limit on v1. */
+  async prepare(dir: string, memoryLimit: number | undefined): Promise<void> {
+    if (this.version === 2) return;
+    const mem = path.join(this.root, 'memory', dir);
+    await mkdir(mem, { recursive: true });
+    if (memoryLimit !== undefined) await writeFile(path.join(mem, 'memory.limit_in_bytes'), String(memoryLimit));
+  }
+
+  /** Whether the container in `dir` ran into its memory limit and was killed for it. Call once
+   * it has ended with SIGKILL, before `remove`. */
+  oomKilled(dir: string, memoryLimit: number | undefined): boolean {
+    if (this.version === 2) {
+      const events = read(path.join(this.root, dir, 'memory.events'));
+      return Number(/^oom_kill (\d+)$/m.exec(events)?.[1] ?? 0) > 0;
+    }
+    if (memoryLimit === undefined) return false;
+    const mem = path.join(this.root, 'memory', dir);
+    const failcnt = Number(read(path.join(mem, 'memory.failcnt')) || 0);
+    const maxUsage = Number(read(path.join(mem, 'memory.max_usage_in_bytes')) || 0);
+    // The usage peak is rounded to pages and can sit a little under the limit.
+    return failcnt > 0 || maxUsage >= memoryLimit - 64 * 1024;
+  }
+
+  /** Removes `dir` (deepest first) in every hierarchy; what is gone or busy is left alone. */
+  async remove(dir: string): Promise<void> {
+    for (const base of this.hierarchies()) {
+      for (const sub of [this.leaf(dir), dir]) {
+        try {
+          await rmdir(path.join(base, sub));
+        } catch {
+          // not there, or still in use
+        }
+      }
+    }
+  }
+
+  /** Removes an emptied parent directory (a pod's) in every hierarchy. */
+  async removeEmpty(dir: string): Promise<void> {
+    for (const base of this.hierarchies()) {
+      try {
+        await rmdir(path.join(base, dir));
+      } catch {
+        // not there, or still holding containers
+      }
+    }
+  }
+
+  private hierarchies(): string[] {
+    if (this.version === 2) return [this.root];
+    try {
+      return readdirSync(this.root).map((n) => path.join(this.root, n)).filter((p) => {
+        try {
+          return statSync(p).isDirectory() && existsSync(path.join(p, 'cgroup.procs'));
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return [];
+    }
+  }
+}
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}

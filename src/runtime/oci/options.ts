@@ -1,0 +1,66 @@
+/** The oci runtime's options, and the complete config they compile to once. */
+import path from 'node:path';
+import type { ImageService } from '../../images/contract.js';
+
+export interface OciRuntimeOptions {
+  /** Where bundles, sandboxes, runc's state and host-local's records live (`<dataDir>/oci`, …). */
+  readonly dataDir: string;
+  /** The node's pod CIDR (`spec.podCIDR`), e.g. `10.88.3.0/24`: host-local hands out its addresses. */
+  readonly podCIDR: string;
+  /** Where containers' images come from. */
+  readonly images: ImageService;
+  /** The OCI runtime binary: `runc` (default) or `crun`, or a path to one. */
+  readonly ociRuntime?: string;
+  /** The node's pod bridge (default `skiff0`). */
+  readonly bridge?: string;
+  /** The CNI network name (default `skiff`): it names the bridge plugin's iptables chains. */
+  readonly networkName?: string;
+  /** Where the CNI plugin binaries are (default `/usr/lib/cni`, Debian's, then `/opt/cni/bin`). */
+  readonly cniPluginDirs?: readonly string[];
+  /** The cgroup all containers are placed under (default `skiff`). */
+  readonly cgroupParent?: string;
+}
+
+export interface OciConfig {
+  readonly dataDir: string;
+  readonly podCIDR: string;
+  readonly images: ImageService;
+  readonly ociRuntime: string;
+  readonly bridge: string;
+  readonly networkName: string;
+  readonly cniPluginDirs: readonly string[];
+  readonly cgroupParent: string;
+  readonly runcRoot: string;
+  readonly podsDir: string;
+  readonly ipamDir: string;
+}
+
+export class OciOptionsError extends Error {
+  constructor(message: string) {
+    super(`oci runtime: ${message}`);
+    this.name = 'OciOptionsError';
+  }
+}
+
+export function compileOptions(o: OciRuntimeOptions): OciConfig {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(o.podCIDR)) throw new OciOptionsError(`pod CIDR must look like 10.88.3.0/24 (got ${o.podCIDR})`);
+  const bridge = o.bridge ?? 'skiff0';
+  // Linux interface names: at most 15 bytes.
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(bridge)) throw new OciOptionsError(`bridge name ${bridge} is not a valid interface name`);
+  const cgroupParent = (o.cgroupParent ?? 'skiff').replace(/^\/+|\/+$/g, '');
+  if (!cgroupParent || cgroupParent.split('/').some((p) => p === '..' || p === '.')) throw new OciOptionsError(`cgroup parent ${o.cgroupParent ?? ''} is not a relative cgroup path`);
+  const dataDir = path.resolve(o.dataDir);
+  return {
+    dataDir,
+    podCIDR: o.podCIDR,
+    images: o.images,
+    ociRuntime: o.ociRuntime ?? 'runc',
+    bridge,
+    networkName: o.networkName ?? 'skiff',
+    cniPluginDirs: o.cniPluginDirs ?? ['/usr/lib/cni', '/opt/cni/bin'],
+    cgroupParent,
+    runcRoot: path.join(dataDir, 'runc'),
+    podsDir: path.join(dataDir, 'oci'),
+    ipamDir: path.join(dataDir, 'cni', 'host-local'),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds oci runtimes for tests: each in its own data dir, on a bridge and pod CIDR the test
+ * file chooses (so test files running in parallel never share one), with images from a real
+ * busybox root filesystem (test/helpers/rootfs-image.ts).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Container } from '../../src/api/kinds.js';
+import type { StartOptions } from '../../src/runtime/index.js';
+import { OciRuntime, type OciRuntimeOptions } from '../../src/runtime/oci/index.js';
+import { runCommand } from '../../src/runtime/oci/command.js';
+import type { RootfsImages } from '../helpers/rootfs-image.js';
+import { testPod, type Behaviour, type ContainerSpec, type RuntimeSubject } from './subject.js';
+
+export const busybox = 'skiff.test/busybox:1';
+
+export interface OciSubject extends RuntimeSubject {
+  readonly runtime: OciRuntime;
+  readonly dataDir: string;
+  /** Start options with a log path in the data dir. */
+  options(name: string, extra?: Partial<StartOptions>): StartOptions;
+}
+
+export interface OciNet {
+  /** A /24 such as `10.201.1.0/24`. */
+  readonly podCIDR: string;
+  readonly bridge: string;
+}
+
+function commandFor(b: Behaviour): Partial<Container> {
+  switch (b.kind) {
+    case 'exit': return { image: busybox, command: ['sh', '-c', `sleep ${b.afterMs / 1000}; exit ${b.code}`] };
+    // PID 1 of a pid namespace ignores signals it has no handler for: the shell handles TERM.
+    case 'serve': return { image: busybox, command: ['sh', '-c', 'trap "exit 143" TERM; sleep 1000 & wait'] };
+    case 'ignore-term': return { image: busybox, command: ['sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'] };
+    case 'print': return { image: busybox, command: ['sh', '-c', 'for l in "$@"; do echo "$l"; done', 'sh', ...b.lines] };
+    case 'no-image': return { image: 'gcr.io/google-containers/fluentd-elasticsearch:1.20' };
+  }
+}
+
+export async function ociSubject(net: OciNet, images: RootfsImages, extra: Partial<OciRuntimeOptions> = {}): Promise<OciSubject> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'skiff-oci-'));
+  const runtime = new OciRuntime({ dataDir, podCIDR: net.podCIDR, bridge: net.bridge, images, cgroupParent: `skiff-test-${process.pid}`, ...extra });
+  const options = (name: string, more: Partial<StartOptions> = {}): StartOptions => ({ env: {}, mounts: [], logPath: path.join(dataDir, 'logs', name, '0.log'), ...more });
+  const podAddressPrefix = net.podCIDR.replace(/0\/24$/, '');
+  return {
+    runtime,
+    dataDir,
+    capabilities: new Set(['logs', 'exec-output', 'grace']),
+    podAddressPrefix,
+    options,
+    spec(b, name): ContainerSpec {
+      const { command, ...rest } = commandFor(b);
+      const container: Container = { name: 'main', ...rest };
+      return { pod: testPod(name, container, { restartPolicy: b.kind === 'exit' || b.kind === 'print' ? 'Never' : 'Always' }), container, opts: options(name, command ? { command } : {}) };
+    },
+    execCommand: (text, code) => ['sh', '-c', `echo '${text}'; exit ${code}`],
+    async dispose() {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Removes a test's bridge (CNI DEL leaves the bridge itself in place). */
+export async function removeBridge(bridge: string): Promise<void> {
+  await runCommand('ip', ['link', 'del', bridge]);
+}
