@@ -10,6 +10,7 @@ import { getCommand } from './commands/get.js';
 import { describeCommand } from './commands/describe.js';
 import { logsCommand } from './commands/logs.js';
 import { rollingUpdateCommand } from './commands/rollingupdate.js';
+import { imageCommand } from './commands/image.js';
 import { versionInfo } from '../apiserver/index.js';
 
 const program = new Command('skiff')
@@ -23,7 +24,8 @@ const program = new Command('skiff')
   .addCommand(getCommand())
   .addCommand(describeCommand())
   .addCommand(logsCommand())
-  .addCommand(rollingUpdateCommand());
+  .addCommand(rollingUpdateCommand())
+  .addCommand(imageCommand());
 
 addClientVerbs(program);
 
