@@ -8,100 +8,26 @@
  * `SKIFF_BENCH_SECONDS` (default 3 per run), `SKIFF_BENCH_ROUNDS` (default 3) and
  * `SKIFF_BENCH_CONNECTIONS` (default 50) tune the load.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { result, row } from './lib.js';
+import { backendScript, child, median, waitForPort, wrk, type WrkFigures } from './proxy-lib.js';
+import { iptablesBench } from './proxy-iptables.js';
 
 const seconds = Number(process.env['SKIFF_BENCH_SECONDS'] ?? 3);
 /** Rounds over all four paths, interleaved; each figure is the median of its rounds (the machine
  * is shared, and a burst of someone else's work should not decide the comparison). */
 const rounds = Number(process.env['SKIFF_BENCH_ROUNDS'] ?? 3);
 const connections = Number(process.env['SKIFF_BENCH_CONNECTIONS'] ?? 50);
+/** `--proxy-mode iptables`: the kernel's DNAT in network namespaces instead (proxy-iptables.ts). */
+const modeAt = process.argv.indexOf('--proxy-mode');
+const proxyMode = modeAt > 0 ? process.argv[modeAt + 1] : 'userspace';
 const backendIP = '127.0.95.1';
 const haproxyIP = '127.0.96.1';
 const nodeIP = '127.0.97.1';
 const self = fileURLToPath(import.meta.url);
-
-const backendScript = `
-const http = require('node:http');
-const body = Buffer.from('hello from the backend\\n');
-const s = http.createServer((q, r) => { r.setHeader('content-type', 'text/plain'); r.end(body); });
-s.keepAliveTimeout = 60000;
-s.listen(0, process.argv[1], () => console.log(s.address().port));
-`;
-
-function child(cmd: string, args: string[]): { proc: ChildProcess; firstLine: Promise<string>; stop(): Promise<void> } {
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl).trim());
-    });
-    proc.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${err}`)));
-  });
-  firstLine.catch(() => undefined);
-  return {
-    proc,
-    firstLine,
-    stop: () => new Promise<void>((r) => {
-      if (proc.exitCode !== null) return r();
-      proc.once('exit', () => r());
-      proc.kill('SIGTERM');
-    }),
-  };
-}
-
-async function waitForPort(ip: string, port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, ip);
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${ip}:${port} never answered`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-interface WrkFigures {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-function toMs(text: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(text);
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-}
-
-function wrk(ip: string, port: number): WrkFigures {
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `http://${ip}:${port}/`], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
-  if (/Non-2xx|Socket errors/.test(out)) console.log(out);
-  return { rps, p50, p99 };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
 
 /** Child mode: run skiff's ServiceProxy for one node address against the API in the kubeconfig. */
 async function proxyChild(kubeconfig: string, node: string): Promise<void> {
@@ -157,11 +83,11 @@ async function main(): Promise<void> {
     console.log(`wrk -t1 -c${connections} -d${seconds}s, keep-alive HTTP GETs of a ${23}-byte body`);
     console.log(row(['path', 'req/s', 'p50 ms', 'p99 ms']));
     const paths = [['direct', backendIP, port], ['haproxy', haproxyIP, hport], ['nodeport', nodeIP, nodePort], ['clusterip', clusterIP, 8080]] as const;
-    for (const [, ip, p] of paths) wrk(ip, p); // warm-up runs, discarded
+    for (const [, ip, p] of paths) wrk(ip, p, { connections, seconds }); // warm-up runs, discarded
     const runs = new Map<string, WrkFigures[]>();
     for (let r = 0; r < rounds; r++) {
       for (const [name, ip, p] of paths) {
-        const f = wrk(ip, p);
+        const f = wrk(ip, p, { connections, seconds });
         runs.set(name, [...(runs.get(name) ?? []), f]);
         console.log(row([`${name} (round ${r + 1})`, f.rps, f.p50, f.p99]));
       }
@@ -187,4 +113,6 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--proxy-child') await proxyChild(process.argv[3]!, process.argv[4]!);
-else await main();
+else if (proxyMode === 'iptables') await iptablesBench({ seconds, rounds, connections });
+else if (proxyMode === 'userspace') await main();
+else throw new Error(`--proxy-mode ${proxyMode}: want userspace or iptables`);
