@@ -2,17 +2,16 @@
  * The cgroup side runc does not cover: telling an OOM kill from any other SIGKILL after the
  * container is gone. runc deletes a container's cgroup as it ends, and with it the counters that
  * would say so, so each container gets a directory of skiff's own (`<parent>/<pod>/<name>-<n>`)
- * with runc's cgroup (`…/c`) inside it.
+ * with runc's cgroup (`…/c`, where runc sets the limits) inside it; skiff's directory outlives
+ * the container and keeps the evidence:
  *
- * - cgroup v1: the memory limit is set on skiff's directory, not by runc on the leaf: the limit
- *   is then hit in a memory cgroup that outlives the container, whose `failcnt` and
- *   `max_usage_in_bytes` show it was reached (the v1 `oom_kill` count sits on the victim's own
- *   cgroup, the leaf, and goes with it).
- * - cgroup v2: runc sets `memory.max` on the leaf and the kernel counts `oom_kill` up the tree,
- *   so skiff's directory's `memory.events` keeps it.
+ * - cgroup v2: the kernel counts `oom_kill` up the tree in `memory.events`.
+ * - cgroup v1: `oom_kill` is counted only on the victim's own cgroup (the leaf, gone), but the
+ *   parent's `memory.max_usage_in_bytes` is hierarchical: a peak at the leaf's limit, with a
+ *   death by SIGKILL nobody here sent, is the OOM killer's work.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export type CgroupVersion = 1 | 2;
@@ -24,9 +23,10 @@ export class Cgroups {
     this.version = existsSync(path.join(root, 'cgroup.controllers')) ? 2 : 1;
   }
 
-  /** Whether runc should set the memory limit itself (else `prepare` did). */
-  get limitInLeaf(): boolean {
-    return this.version === 2;
+  /** Whether a memory limit can also bound swap (v1 with swap accounting): Kubernetes gives
+   * containers no swap beyond their limit. */
+  get swapAccounting(): boolean {
+    return this.version === 1 && existsSync(path.join(this.root, 'memory', 'memory.memsw.limit_in_bytes'));
   }
 
   /** The cgroupsPath to give runc for a container whose own directory is `dir`. */
@@ -34,12 +34,9 @@ export class Cgroups {
     return `${dir}/c`;
   }
 
-  /** Makes the container's directory, with the memory limit on v1. */
-  async prepare(dir: string, memoryLimit: number | undefined): Promise<void> {
-    if (this.version === 2) return;
-    const mem = path.join(this.root, 'memory', dir);
-    await mkdir(mem, { recursive: true });
-    if (memoryLimit !== undefined) await writeFile(path.join(mem, 'memory.limit_in_bytes'), String(memoryLimit));
+  /** Makes the container's directory in the memory hierarchy (runc makes the rest). */
+  async prepare(dir: string): Promise<void> {
+    await mkdir(this.version === 2 ? path.join(this.root, dir) : path.join(this.root, 'memory', dir), { recursive: true });
   }
 
   /** Whether the container in `dir` ran into its memory limit and was killed for it. Call once

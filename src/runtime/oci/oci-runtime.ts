@@ -114,11 +114,11 @@ export class OciRuntime implements Runtime {
       if (security.runAsNonRoot && user.uid === 0) throw new BundleError('container has runAsNonRoot and image will run as root');
       await rm(bundle, { recursive: true, force: true });
       await mkdir(bundle, { recursive: true });
-      await this.cgroups.prepare(cgroupDir, memoryLimit);
+      await this.cgroups.prepare(cgroupDir);
       rootfs = await prepareRootfs(bundle, image.rootfs);
       const config = ociConfig({
         pod, container, image: image.config, opts, rootfs: rootfs.path, user, security,
-        sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, memoryLimitInLeaf: this.cgroups.limitInLeaf,
+        sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, noSwap: this.cgroups.swapAccounting,
       });
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1));
     } catch (err) {

@@ -97,8 +97,8 @@ export interface BundleInput {
   readonly sandbox: SandboxFiles;
   readonly cgroupsPath: string;
   readonly resources: CgroupResources;
-  /** Whether runc sets the memory limit (cgroup v2) or skiff did on the parent (v1). */
-  readonly memoryLimitInLeaf: boolean;
+  /** Whether the memory limit also bounds swap (Cgroups.swapAccounting). */
+  readonly noSwap: boolean;
 }
 
 const maskedPaths = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
@@ -154,7 +154,7 @@ export function ociConfig(b: BundleInput): Record<string, unknown> {
       resources: {
         devices: b.security.privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }],
         cpu: { shares: r.cpuShares, ...(r.cpuQuota !== undefined ? { quota: r.cpuQuota, period: r.cpuPeriod } : {}) },
-        ...(b.memoryLimitInLeaf && r.memoryLimit !== undefined ? { memory: { limit: r.memoryLimit } } : {}),
+        ...(r.memoryLimit !== undefined ? { memory: { limit: r.memoryLimit, ...(b.noSwap ? { swap: r.memoryLimit } : {}) } } : {}),
       },
       ...(b.security.privileged ? {} : { maskedPaths, readonlyPaths }),
     },
