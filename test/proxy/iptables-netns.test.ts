@@ -152,6 +152,19 @@ describe('IptablesProxy in network namespaces', () => {
     assert.deepEqual(tally(await lab.ask(svc.spec.clusterIP!, 53, 10, true)), { [backends[0]!]: 10 });
   });
 
+  test('UDP: a flow to a removed endpoint is cleared from conntrack, its next datagram goes elsewhere', async () => {
+    const ports = [{ port: udpPort, protocol: 'UDP' as const }];
+    const svc = await service('flow', { ports: [{ port: 53, protocol: 'UDP', targetPort: udpPort }] });
+    await setEndpoints('flow', backends, ports);
+    // One source port: every datagram belongs to one conntrack entry, pinned to one backend.
+    const first = await lab.ask(svc.spec.clusterIP!, 53, 5, true, 40077);
+    assert.equal(Object.keys(tally(first)).length, 1, JSON.stringify(first));
+    const pinned = first[0]!;
+    await setEndpoints('flow', backends.filter((b) => b !== pinned), ports);
+    const next = await lab.ask(svc.spec.clusterIP!, 53, 5, true, 40077);
+    assert.ok(next.every((o) => o !== pinned && backends.includes(o)), `after removing ${pinned}: ${JSON.stringify(next)}`);
+  });
+
   test('hairpin: a backend reaching its own service is masqueraded and answered', async () => {
     const svc = await service('self', {});
     await setEndpoints('self', [backends[2]!]);

@@ -35,7 +35,7 @@ u.on('message', (m, from) => u.send(ip, from.port, from.address));
 s.listen(${httpPort}, ip, () => u.bind(${udpPort}, ip, () => console.log('ready')));
 `;
 
-/** Answers JSON lines {id, ip, port, count, udp?} with {id, out: [body or "ERR:CODE", …]}. */
+/** Answers JSON lines {id, ip, port, count, udp?, srcPort?} with {id, out: [body or "ERR:CODE", …]}. */
 const clientScript = `
 const http = require('node:http'), dgram = require('node:dgram');
 const get = (ip, port) => new Promise((res) => {
@@ -45,18 +45,18 @@ const get = (ip, port) => new Promise((res) => {
   req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
   req.on('error', (e) => res('ERR:' + (e.code || e.message)));
 });
-const udp = (ip, port) => new Promise((res) => {
-  const s = dgram.createSocket('udp4');
+const udp = (ip, port, srcPort) => new Promise((res) => {
+  const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
   const done = (v) => { clearTimeout(t); s.close(); res(v); };
   const t = setTimeout(() => done('ERR:ETIMEDOUT'), 2000);
   s.on('message', (m) => done(m.toString()));
   s.on('error', (e) => done('ERR:' + (e.code || e.message)));
-  s.send('ping', port, ip);
+  s.bind(srcPort || 0, () => s.send('ping', port, ip));
 });
 require('node:readline').createInterface({ input: process.stdin }).on('line', async (line) => {
   const q = JSON.parse(line);
   const out = [];
-  for (let i = 0; i < q.count; i++) out.push(await (q.udp ? udp : get)(q.ip, q.port));
+  for (let i = 0; i < q.count; i++) out.push(await (q.udp ? udp : get)(q.ip, q.port, q.srcPort));
   process.stdout.write(JSON.stringify({ id: q.id, out }) + '\\n');
 });
 console.log('ready');
@@ -162,12 +162,13 @@ export class NetnsLab {
     });
   }
 
-  /** `count` requests from the client namespace, each on a fresh connection (or socket). */
-  ask(ip: string, port: number, count: number, udp = false): Promise<string[]> {
+  /** `count` requests from the client namespace, each on a fresh connection (or socket; UDP
+   * from `srcPort` when given, so every datagram is one conntrack flow). */
+  ask(ip: string, port: number, count: number, udp = false, srcPort?: number): Promise<string[]> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.clientProc!.stdin!.write(`${JSON.stringify({ id, ip, port, count, udp })}\n`);
+      this.clientProc!.stdin!.write(`${JSON.stringify({ id, ip, port, count, udp, srcPort })}\n`);
     });
   }
 

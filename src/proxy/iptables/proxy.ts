@@ -40,8 +40,10 @@ export class IptablesProxy {
   private readonly services: Informer<Service>;
   private readonly endpoints: Informer<Endpoints>;
   private readonly run: Runner;
-  /** What the kernel holds, as we last wrote it; undefined forces a full rewrite. */
+  /** What the kernel holds, as we last wrote it. */
   private applied: RuleSet | undefined;
+  /** The next pass rewrites everything (first pass, periodic repair, after a failure). */
+  private fullPending = true;
   private running: Promise<void> = Promise.resolve();
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
@@ -97,6 +99,7 @@ export class IptablesProxy {
     await this.running.catch(() => undefined);
     await this.cleanup();
     this.applied = undefined;
+    this.fullPending = true;
   }
 
   /** Removes skiff's jumps from the built-in chains, then all SKIFF-* chains in the kernel,
@@ -125,7 +128,7 @@ export class IptablesProxy {
   /** Coalesces changes: one pass at most every `minSyncPeriodMs`; passes never overlap. */
   private schedule(full = false): void {
     if (this.stopped) return;
-    if (full) this.applied = undefined;
+    if (full) this.fullPending = true;
     if (this.pending) return;
     this.pending = true;
     const wait = Math.max(0, this.lastSyncAt + (this.opts.minSyncPeriodMs ?? 100) - Date.now());
@@ -140,7 +143,7 @@ export class IptablesProxy {
         await this.sync();
       } catch (err) {
         this.opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'iptables sync failed; will rewrite everything');
-        this.applied = undefined;
+        this.fullPending = true;
         setTimeout(() => this.schedule(), 1000).unref();
       }
     });
@@ -150,7 +153,8 @@ export class IptablesProxy {
     const next = buildRuleSet(this.services.list(), (svc) => this.endpoints.get(keyOf(svc)), {
       ...(this.opts.clusterCidr ? { clusterCidr: this.opts.clusterCidr } : {}),
     });
-    const prev = this.applied;
+    const prev = this.fullPending ? undefined : this.applied;
+    this.fullPending = false;
     // A full pass also deletes chains an earlier run left and puts the jumps back in place.
     const present = prev ? undefined : await this.presentChains();
     const text = restoreText(prev, next, present);
@@ -159,8 +163,9 @@ export class IptablesProxy {
       this.restores++;
     }
     if (!prev) await this.ensureJumps();
+    const before = prev ?? this.applied;
     this.applied = next;
-    if (prev && this.opts.conntrack !== false) await this.clearUdpFlows(prev, next);
+    if (before && this.opts.conntrack !== false) await this.clearUdpFlows(before, next);
   }
 
   private async ensureJumps(): Promise<void> {
@@ -196,7 +201,7 @@ export class IptablesProxy {
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         // Exit 1 with "0 flow entries" just means there was nothing to delete.
-        if (/ENOENT|not found/i.test(msg)) {
+        if (/ENOENT|not found|No such file/i.test(msg)) {
           this.conntrackMissing = true;
           this.opts.log.warn('conntrack not installed: stale UDP flows to removed endpoints are not cleared');
         }
