@@ -10,6 +10,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RestClient } from '../client/rest.js';
+import { pods as podsResource } from '../api/resources.js';
 import { InformerFactory } from '../client/factory.js';
 import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
@@ -77,7 +78,10 @@ export class NodeHost {
   private hostPorts: HostPortForwarder | undefined;
 
   constructor(private readonly opts: NodeHostOptions) {
-    this.informers = new InformerFactory(opts.client);
+    // A process with one node (a joined `skiff agent`) lists and watches only that node's pods,
+    // as kubelet does; `skiff up` shares one pod watch among all its nodes.
+    const only = opts.nodes.length === 1 ? opts.nodes[0]!.name : undefined;
+    this.informers = new InformerFactory(opts.client, {}, (r) => (only && r === podsResource ? { fieldSelector: `spec.nodeName=${only}` } : undefined));
   }
 
   /** The shared informers (the service proxy uses them too). */

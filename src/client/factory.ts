@@ -12,7 +12,9 @@ export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
   private started = false;
 
-  constructor(readonly client: RestClient, private readonly options: InformerOptions = {}) {}
+  /** `narrow` gives a resource's informer its own selectors (client-go's tweakListOptions): a
+   * remote node agent watches only the pods bound to it. */
+  constructor(readonly client: RestClient, private readonly options: InformerOptions = {}, private readonly narrow?: (resource: ResourceType) => InformerOptions | undefined) {}
 
   /** The one informer for `resource` (created on first use; started with the factory, or at
    * once when the factory already runs). */
@@ -20,7 +22,7 @@ export class InformerFactory {
     const key = `${resource.group}/${resource.plural}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer(this.client, resource, this.options);
+      inf = new Informer(this.client, resource, { ...this.options, ...this.narrow?.(resource) });
       this.informers.set(key, inf);
       if (this.started) void inf.start();
     }
