@@ -173,6 +173,11 @@ describe('IptablesProxy in network namespaces', () => {
 
   test('stop() removes every skiff rule and chain, and only those', async () => {
     assert.match(save(), /SKIFF-SERVICES/);
+    // A change still on its way while stopping must not leave anything behind either.
+    const inf = informers.informer<Endpoints>(endpointsResource);
+    const old = inf.get(`${ns}/spread`)!;
+    await c!.client.update(endpointsResource, { ...old, subsets: [{ addresses: [{ ip: backends[0]! }], ports: [{ port: httpPort }] }] });
+    await waitFor('the change to reach the proxy', () => inf.get(`${ns}/spread`)?.metadata.resourceVersion !== old.metadata.resourceVersion);
     await proxy!.stop();
     const after = save();
     assert.doesNotMatch(after, /SKIFF/);

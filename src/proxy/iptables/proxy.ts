@@ -46,7 +46,6 @@ export class IptablesProxy {
   private fullPending = true;
   private running: Promise<void> = Promise.resolve();
   private pending = false;
-  private timer: NodeJS.Timeout | undefined;
   private fullTimer: NodeJS.Timeout | undefined;
   private lastSyncAt = 0;
   private stopped = true;
@@ -93,9 +92,8 @@ export class IptablesProxy {
   /** Stops following changes and removes every skiff rule and chain from the kernel. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     if (this.fullTimer) clearInterval(this.fullTimer);
-    this.pending = false;
+    // A pass waiting for its turn sees `stopped` and does nothing.
     await this.running.catch(() => undefined);
     await this.cleanup();
     this.applied = undefined;
@@ -132,9 +130,7 @@ export class IptablesProxy {
     if (this.pending) return;
     this.pending = true;
     const wait = Math.max(0, this.lastSyncAt + (this.opts.minSyncPeriodMs ?? 100) - Date.now());
-    const go = new Promise<void>((r) => {
-      this.timer = setTimeout(r, wait);
-    });
+    const go = new Promise<void>((r) => setTimeout(r, wait));
     this.running = this.running.then(() => go).then(async () => {
       this.pending = false;
       if (this.stopped) return;
