@@ -1,8 +1,10 @@
 /**
  * Linux capabilities of a container: Docker's (and containerd's) default set, then the
  * securityContext's `drop` and `add` (names with or without `CAP_`, `ALL` for every one), or
- * every capability for a privileged container.
+ * every capability for a privileged container — every one this process may hand on, that is (as
+ * containerd does): a runtime running with a reduced bounding set cannot grant the rest.
  */
+import { readFileSync } from 'node:fs';
 
 export const allCapabilities = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
@@ -29,12 +31,26 @@ export interface CapabilityRequest {
   readonly privileged?: boolean;
 }
 
+/** The capabilities in this process's bounding set (all known ones if it cannot be read). */
+export function currentCapabilities(): string[] {
+  try {
+    const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (hex) {
+      const mask = BigInt(`0x${hex}`);
+      return allCapabilities.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+    }
+  } catch {
+    // not Linux, or no /proc: assume everything
+  }
+  return [...allCapabilities];
+}
+
 export function capabilitySet(req: CapabilityRequest): string[] {
-  if (req.privileged) return [...allCapabilities];
+  if (req.privileged) return currentCapabilities();
   const add = (req.add ?? []).map(normalize);
   const drop = (req.drop ?? []).map(normalize);
   let caps: string[] = drop.includes('ALL') ? [] : defaultCapabilities.filter((c) => !drop.includes(c));
-  if (add.includes('ALL')) caps = [...allCapabilities];
+  if (add.includes('ALL')) caps = currentCapabilities();
   for (const c of add) if (c !== 'ALL' && !caps.includes(c)) caps.push(c);
   return caps;
 }
