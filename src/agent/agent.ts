@@ -96,6 +96,7 @@ export class NodeAgent implements AgentEvents {
     this.leaseTimer = setTimeout(() => this.heartbeat(renewMs), Math.random() * renewMs);
     const reportMs = (this.opts.statusReportSeconds ?? 300) * 1000;
     this.statusTimer = setInterval(() => void this.postStatus().catch(() => undefined), reportMs);
+    if (this.opts.runtime.setPodCIDR) this.opts.runtime.setPodCIDR(await this.podCIDR());
     const left = (await this.opts.runtime.recover?.()) ?? [];
     this.recovered = new Map(left.map((r) => [r.sandbox.podUid, r]));
     for (const pod of this.opts.feed.attach(this.identity.name, this)) this.podChanged(pod);
@@ -104,6 +105,18 @@ export class NodeAgent implements AgentEvents {
     this.recovered.clear();
     if (orphans.length) this.opts.log.info({ node: this.identity.name, pods: orphans.length }, 'removing containers of pods deleted while the agent was away');
     await Promise.all(orphans.map((o) => this.removeOrphan(o)));
+  }
+
+  /** The node's pod CIDR once the server's node IPAM has allocated it (kubelet waits the same). */
+  private async podCIDR(): Promise<string> {
+    for (let waited = 0; ; waited += 250) {
+      const node = await this.opts.client.get<Node>(nodesResource, undefined, this.identity.name);
+      const cidr = node.spec?.podCIDR;
+      if (cidr) return cidr;
+      if (waited === 10_000) this.opts.log.warn({ node: this.identity.name }, 'still waiting for the server to allocate a pod CIDR (is --cluster-cidr set and the controller manager running?)');
+      if (this.stopped) throw new Error('agent stopped while waiting for a pod CIDR');
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   /** kubelet's minimum grace (2 s) for containers whose pod is gone from the API. */

@@ -95,6 +95,10 @@ export interface Runtime {
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   /** Removes the sandbox and everything left in it. */
   removeSandbox(sandbox: Sandbox): Promise<void>;
+  /** Runtimes whose pod addresses come from the node's `spec.podCIDR` (allocated by the server)
+   * are told it here, before any sandbox is made (CRI's UpdateRuntimeConfig); the agent waits
+   * for the allocation when this is present. */
+  setPodCIDR?(cidr: string): void;
   /** Takes over what an earlier agent on this node left: its sandboxes and their containers'
    * latest runs (kubelet finds its pods in the CRI runtime the same way). Called once, before
    * any other call; runtimes that keep nothing across agent restarts (fake) leave it out. */
