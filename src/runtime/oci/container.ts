@@ -1,13 +1,23 @@
 /**
- * One running container: a foreground `runc run` child (runc.ts says why), its output written
- * to the CRI log file as it comes, and its end turned into a ContainerExit — `OOMKilled` when it
- * died of SIGKILL at its memory limit (cgroups.ts), `Completed` or `Error` otherwise. Cleanup
- * (root filesystem, cgroup directories, runc state left by a runc that was itself killed) runs
- * before `exited` settles, so a settled container has left nothing behind but its log.
+ * One container: a foreground `runc run` (runc.ts says why) under a small sh leader that writes
+ * runc's exit status — the container's — to a file, its output copied from FIFOs into the CRI
+ * log, its end turned into a ContainerExit: `OOMKilled` when it died of SIGKILL at its memory
+ * limit (cgroups.ts), `Completed` or `Error` otherwise.
+ *
+ * The container outlives a crashed agent, as kubelet's do: runc holds its stdout/stderr FIFOs
+ * open for reading and writing (no SIGPIPE when the reader dies), and the leader records the
+ * exit, so an agent started again adopts it (`adopt`) or learns how it ended. Cleanup (root
+ * filesystem, cgroups, runc state left by a runc that was itself killed) runs before `exited`
+ * settles, so a settled container has left nothing behind but its log.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { constants } from 'node:os';
+import path from 'node:path';
 import { CriLogWriter } from '../process/cri-log.js';
+import { makePipes, openReader } from '../process/fifos.js';
+import { processState } from '../process/process-group.js';
 import { ContainerStartError, type ContainerExit } from '../runtime.js';
 import type { Runc } from './runc.js';
 
@@ -16,19 +26,34 @@ export interface ContainerParams {
   readonly id: string;
   readonly bundle: string;
   readonly logPath: string;
+  /** Where spare FIFOs are made ahead. */
+  readonly fifoDir: string;
   /** Whether the process ran into its memory limit; asked once it died of SIGKILL. */
   readonly oomKilled: () => boolean;
   /** Releases what the start made (rootfs, cgroups, bundle, image use); runs once, at the end. */
   readonly cleanup: () => Promise<void>;
 }
 
+/** Files of a container's bundle beyond config.json. */
+export function bundleFiles(bundle: string): { pid: string; exit: string; stdout: string; stderr: string; runcLog: string } {
+  const f = (n: string): string => path.join(bundle, n);
+  return { pid: f('pid'), exit: f('exit'), stdout: f('stdout'), stderr: f('stderr'), runcLog: f('runc.log') };
+}
+
 const sigkill = constants.signals.SIGKILL;
+/** Runs runc, then records its status; stop signals go to the container through `runc kill`,
+ * never to this group, but a stray one must not end the leader before it records. */
+const leaderScript = 'f=$1; shift; trap : TERM INT QUIT HUP USR1 USR2; "$@"; c=$?; echo "$c" > "$f"; exit "$c"';
+
+/** Host pids of running containers' PID 1s: killed when this process exits normally (only a
+ * crash leaves containers for the next agent), as the process runtime does with its groups. */
+const livePids = new Set<number>();
+let exitHook = false;
 
 function runcError(logFile: string, stderr: string): string {
   // runc's json log ends with the error that stopped it; its stderr says the same more tersely.
   try {
-    const lines = readFileSync(logFile, 'utf8').trim().split('\n').reverse();
-    for (const line of lines) {
+    for (const line of readFileSync(logFile, 'utf8').trim().split('\n').reverse()) {
       const entry = JSON.parse(line) as { level?: string; msg?: string };
       if (entry.level === 'error' || entry.level === 'fatal') return entry.msg ?? line;
     }
@@ -38,16 +63,45 @@ function runcError(logFile: string, stderr: string): string {
   return stderr.trim() || 'runc run failed';
 }
 
+function recordedCode(file: string): { code: number; at: Date } | undefined {
+  try {
+    const code = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(code) ? { code, at: statSync(file).mtime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the leader reads back, to know a pid is still the same process after a restart. */
+export interface LeaderRecord {
+  readonly leaderPid: number;
+  readonly leaderStart: string;
+  readonly containerPid: number;
+}
+
 export class OciContainer {
-  readonly startedAt = new Date();
   readonly exited: Promise<ContainerExit>;
   private done = false;
   private killedByUs = false;
   private killTimer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly p: ContainerParams, readonly pid: number, exited: Promise<ContainerExit>) {
-    this.exited = exited.finally(() => {
+  private constructor(private readonly p: ContainerParams, readonly pid: number, readonly startedAt: Date, readonly leader: LeaderRecord, ended: Promise<number>, readers: readonly Socket[], log: CriLogWriter) {
+    livePids.add(pid);
+    if (!exitHook) {
+      exitHook = true;
+      process.on('exit', () => {
+        for (const pid of livePids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+      });
+    }
+    this.exited = this.watch(ended, readers, log).finally(() => {
       this.done = true;
+      livePids.delete(pid);
       clearTimeout(this.killTimer);
     });
   }
@@ -59,51 +113,85 @@ export class OciContainer {
   /** Runs the container; resolves once its process is running, rejects (ContainerStartError,
    * after cleanup) when runc could not start it. */
   static async start(p: ContainerParams): Promise<OciContainer> {
-    const pidFile = `${p.bundle}/pid`;
-    const logFile = `${p.bundle}/runc.log`;
+    const files = bundleFiles(p.bundle);
+    const [out, err] = await makePipes(p.fifoDir, [files.stdout, files.stderr]);
     const log = new CriLogWriter(p.logPath);
-    const child = p.runc.run(p.id, p.bundle, pidFile, logFile);
+    const child = spawn('/bin/sh', ['-c', leaderScript, 'skiff-runc', files.exit, p.runc.binary, ...p.runc.runArgs(p.id, p.bundle, files.pid, files.runcLog)], {
+      // Its own process group: a Ctrl-C meant for the agent is not forwarded into containers.
+      detached: true,
+      stdio: ['ignore', out!.containerFd, err!.containerFd],
+    });
+    closeSync(out!.containerFd);
+    closeSync(err!.containerFd);
     // Until the process runs, what runc prints is its own complaint, not the container's output.
     let started = false;
     const early: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => log.write('stdout', d));
-    child.stderr!.on('data', (d: Buffer) => (started ? log.write('stderr', d) : early.push(d)));
-    const drained = Promise.all([child.stdout!, child.stderr!].map((s) => new Promise<void>((r) => s.once('close', () => r()))));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.once('error', () => resolve({ code: null, signal: null }));
-      child.once('exit', (code, signal) => resolve({ code, signal }));
+    out!.read.on('data', (d: Buffer) => log.write('stdout', d));
+    err!.read.on('data', (d: Buffer) => (started ? log.write('stderr', d) : early.push(d)));
+    const ended = new Promise<number>((resolve) => {
+      child.once('error', () => resolve(127));
+      child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : sigkill)));
     });
-    let container: OciContainer | undefined;
-    const pid = await waitForPid(pidFile, ended);
+    const pid = await waitForPid(files.pid, ended);
     if (pid === undefined) {
-      await drained;
+      await ended;
+      // Let the last of runc's complaint arrive (runc held the FIFO; it is closed now).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise((r) => err!.read.once('close', r)), new Promise((r) => (timer = setTimeout(r, 500)))]);
+      clearTimeout(timer);
+      out!.read.destroy();
+      err!.read.destroy();
       await log.close();
-      const message = runcError(logFile, Buffer.concat(early).toString('utf8'));
+      const message = runcError(files.runcLog, Buffer.concat(early).toString('utf8'));
       await p.cleanup();
       throw new ContainerStartError('RunContainerError', `runc run ${p.id}: ${message}`);
     }
     started = true;
     for (const d of early) log.write('stderr', d);
-    const exited = ended.then(async ({ code, signal }) => {
-      const finishedAt = new Date();
-      // runc itself killed by a signal: the container may still be running; make sure it is not.
-      if (p.runc.known(p.id)) await p.runc.delete(p.id);
-      const exitCode = code ?? 128 + (signal ? constants.signals[signal] : sigkill);
-      const sig = exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : undefined;
-      const oom = sig === sigkill && !container?.killedByUs && p.oomKilled();
-      // A process that left the container's pid namespace may hold the pipes: don't wait long.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
-      clearTimeout(timer);
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-      await log.close();
-      await p.cleanup().catch(() => undefined);
-      const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
-      return { exitCode, ...(sig !== undefined ? { signal: sig } : {}), reason, finishedAt } satisfies ContainerExit;
+    const leader = { leaderPid: child.pid!, leaderStart: processState(child.pid!)?.startTicks ?? '', containerPid: pid };
+    return new OciContainer(p, pid, new Date(), leader, ended, [out!.read, err!.read], log);
+  }
+
+  /** A container an earlier agent started, still running: output read on from its FIFOs, its end
+   * noticed by polling its leader (not this process's child) and read from the exit file. */
+  static adopt(p: ContainerParams, leader: LeaderRecord, startedAt: Date): OciContainer {
+    const files = bundleFiles(p.bundle);
+    const readers = [openReader(files.stdout), openReader(files.stderr)];
+    const log = new CriLogWriter(p.logPath);
+    readers[0]!.on('data', (d: Buffer) => log.write('stdout', d));
+    readers[1]!.on('data', (d: Buffer) => log.write('stderr', d));
+    const ended = new Promise<number>((resolve) => {
+      const poll = setInterval(() => {
+        const st = processState(leader.leaderPid);
+        if (st && st.startTicks === leader.leaderStart && st.state !== 'Z' && st.state !== 'X') return;
+        clearInterval(poll);
+        resolve(recordedCode(files.exit)?.code ?? 128 + sigkill);
+      }, 200);
     });
-    container = new OciContainer(p, pid, exited);
-    return container;
+    return new OciContainer(p, leader.containerPid, startedAt, leader, ended, readers, log);
+  }
+
+  private async watch(ended: Promise<number>, readers: readonly Socket[], log: CriLogWriter): Promise<ContainerExit> {
+    const exitCode = await ended;
+    const finishedAt = new Date();
+    const p = this.p;
+    // runc itself killed by a signal: the container may still be running; make sure it is not.
+    if (p.runc.known(p.id)) await p.runc.delete(p.id);
+    const sig = exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : undefined;
+    const oom = sig === sigkill && !this.killedByUs && p.oomKilled();
+    // A process that escaped the container may hold the pipes: don't wait for it long.
+    const drained = Promise.all(readers.map((r) => new Promise<void>((resolve) => {
+      r.once('close', () => resolve());
+      r.once('error', () => resolve());
+    })));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
+    for (const r of readers) r.destroy();
+    await log.close();
+    await p.cleanup().catch(() => undefined);
+    const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+    return { exitCode, ...(sig !== undefined ? { signal: sig } : {}), reason, finishedAt };
   }
 
   /** The stop signal to the container's process, SIGKILL to all of it after `graceSeconds`;
@@ -124,6 +212,13 @@ export class OciContainer {
     this.killedByUs = true;
     await this.p.runc.kill(this.p.id, 'SIGKILL', true);
   }
+}
+
+/** A container that ended while no agent watched: its recorded exit (or a kill, if none). */
+export function recordedExit(bundle: string): ContainerExit {
+  const r = recordedCode(bundleFiles(bundle).exit);
+  if (r) return { exitCode: r.code, ...(r.code > 128 && r.code <= 192 ? { signal: r.code - 128 } : {}), reason: r.code === 0 ? 'Completed' : 'Error', finishedAt: r.at };
+  return { exitCode: 137, signal: 9, reason: 'Error', message: 'the container ended while no agent watched it and left no exit code (killed)', finishedAt: new Date() };
 }
 
 /** The container's pid once runc has written it, or undefined if runc ended first. */

@@ -9,21 +9,24 @@
  *   cni/host-local/                     address allocations in the pod CIDR
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
 import { ImagePullError, type PreparedImage } from '../../images/contract.js';
-import { ContainerStartError, type ExecResult, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { processState } from '../process/process-group.js';
+import { ContainerStartError, type ContainerExit, type ExecResult, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
-import { OciContainer } from './container.js';
+import { OciContainer, recordedExit, type ContainerParams } from './container.js';
 import { BundleError } from './errors.js';
 import { runcExec } from './exec.js';
 import { podNetworks, type PodNetworks } from './network.js';
 import { compileOptions, type OciConfig, type OciRuntimeOptions } from './options.js';
 import { cgroupResources } from './resources.js';
-import { prepareRootfs, releaseRootfs, type PreparedRootfs } from './rootfs.js';
+import { prepareRootfs, releaseRootfs, type PreparedRootfs, type RootfsKind } from './rootfs.js';
+import { loadRun, saveRun, type RunRecord } from './run-record.js';
 import { Runc } from './runc.js';
-import { createSandbox, destroySandbox, sandboxFiles, type SandboxRecord } from './sandbox.js';
+import { createSandbox, destroySandbox, readSandbox, sandboxFiles, type SandboxRecord } from './sandbox.js';
 import { ociConfig, securitySettings } from './spec.js';
 import { resolveUser } from './user.js';
 
@@ -99,12 +102,7 @@ export class OciRuntime implements Runtime {
     const cgroupDir = `/${this.cfg.cgroupParent}/${sandbox.podUid}/${container.name}-${attempt}`;
     const id = `skiff-${randomBytes(8).toString('hex')}`;
     let rootfs: PreparedRootfs | undefined;
-    const cleanup = async (): Promise<void> => {
-      if (rootfs) await releaseRootfs(bundle, rootfs.kind);
-      await this.cgroups.remove(cgroupDir);
-      await rm(bundle, { recursive: true, force: true });
-      releaseImage();
-    };
+    const cleanup = (): Promise<void> => this.cleanup(bundle, rootfs?.kind, cgroupDir, releaseImage);
     let memoryLimit: number | undefined;
     try {
       const security = securitySettings(pod, container);
@@ -125,16 +123,89 @@ export class OciRuntime implements Runtime {
       await cleanup().catch(() => undefined);
       throw new ContainerStartError(err instanceof BundleError ? 'CreateContainerConfigError' : 'CreateContainerError', `${container.name}: ${message(err)}`);
     }
-    const limit = memoryLimit;
-    const running = await OciContainer.start({ runc: this.runc, id, bundle, logPath: opts.logPath, oomKilled: () => this.cgroups.oomKilled(cgroupDir, limit), cleanup });
-    const rid = `oci://${id}`;
-    this.containers.set(rid, { container: running, podUid: sandbox.podUid, stopSignal: image.config.stopSignal });
+    const running = await OciContainer.start(this.params(id, bundle, opts.logPath, cgroupDir, memoryLimit, cleanup));
+    const run: RunRecord = {
+      runcId: id, name: container.name, attempt, imageRef: image.ref, imageId: image.imageId, startedAt: running.startedAt.toISOString(), logPath: opts.logPath,
+      cgroupDir, ...(memoryLimit !== undefined ? { memoryLimit } : {}), rootfsKind: rootfs.kind, ...(image.config.stopSignal ? { stopSignal: image.config.stopSignal } : {}), ...running.leader,
+    };
+    saveRun(bundle, run);
+    return this.track(state, run, running);
+  }
+
+  private params(id: string, bundle: string, logPath: string, cgroupDir: string, memoryLimit: number | undefined, cleanup: () => Promise<void>): ContainerParams {
+    return { runc: this.runc, id, bundle, logPath, fifoDir: path.join(this.cfg.dataDir, 'fifos'), oomKilled: () => this.cgroups.oomKilled(cgroupDir, memoryLimit), cleanup };
+  }
+
+  /** What a container's start made, undone once it has ended. */
+  private async cleanup(bundle: string, rootfs: RootfsKind | undefined, cgroupDir: string, releaseImage: () => void): Promise<void> {
+    if (rootfs) await releaseRootfs(bundle, rootfs);
+    await this.cgroups.remove(cgroupDir);
+    await rm(bundle, { recursive: true, force: true });
+    releaseImage();
+  }
+
+  /** Registers a live (started or adopted) container and forgets it when it ends. */
+  private track(state: SandboxState, run: RunRecord, c: OciContainer): RunningContainer {
+    const rid = `oci://${run.runcId}`;
+    this.containers.set(rid, { container: c, podUid: state.sandbox.podUid, stopSignal: run.stopSignal });
     state.containers.add(rid);
-    void running.exited.then(() => {
+    void c.exited.then(() => {
       this.containers.delete(rid);
       state.containers.delete(rid);
     });
-    return { id: rid, name: container.name, imageId: image.imageId, startedAt: running.startedAt, exited: running.exited };
+    return { id: rid, name: run.name, imageId: run.imageId, startedAt: c.startedAt, exited: c.exited };
+  }
+
+  /**
+   * Sandboxes and containers an earlier agent left: sandboxes whose namespaces are still there
+   * are taken back (their addresses stay reserved in host-local's records), running containers
+   * adopted, ended ones reported with the exit their leader recorded and cleaned up. A sandbox
+   * whose namespaces are gone (a reboot) is torn down.
+   */
+  async recover(): Promise<RecoveredSandbox[]> {
+    const found: RecoveredSandbox[] = [];
+    const pods = existsSync(this.cfg.podsDir) ? readdirSync(this.cfg.podsDir) : [];
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+    for (const entry of pods) {
+      const dir = path.join(this.cfg.podsDir, entry);
+      const record = await readSandbox(path.join(dir, 'sandbox'));
+      const bundles = readdirSync(dir).filter((n) => n !== 'sandbox').map((n) => path.join(dir, n));
+      if (!record || this.sandboxes.has(record.podUid) || !mounts.includes(` ${sandboxFiles(record.dir).namespaces.net} `)) {
+        for (const b of bundles) await this.cleanup(b, loadRun(b)?.rootfsKind ?? 'overlay', loadRun(b)?.cgroupDir ?? '/nonexistent', () => undefined);
+        if (record) await destroySandbox(this.networks, record).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      const state: SandboxState = { sandbox: { id: record.id, podUid: record.podUid, ip: record.ip }, record, containers: new Set() };
+      this.sandboxes.set(record.podUid, state);
+      const latest = new Map<string, { run: RunRecord; bundle: string }>();
+      for (const bundle of bundles) {
+        const run = loadRun(bundle);
+        const prev = run ? latest.get(run.name) : undefined;
+        if (run && (!prev || prev.run.attempt < run.attempt)) latest.set(run.name, { run, bundle });
+      }
+      const containers: RecoveredContainer[] = [];
+      for (const { run, bundle } of latest.values()) containers.push({ name: run.name, attempt: run.attempt, run: await this.takeBack(state, run, bundle) });
+      // Bundles of earlier attempts (or half-made ones) are of no use to anyone now.
+      const kept = new Set([...latest.values()].map((l) => l.bundle));
+      for (const b of bundles) if (!kept.has(b)) await this.cleanup(b, loadRun(b)?.rootfsKind ?? 'overlay', loadRun(b)?.cgroupDir ?? '/nonexistent', () => undefined);
+      found.push({ sandbox: state.sandbox, containers });
+    }
+    return found;
+  }
+
+  private async takeBack(state: SandboxState, run: RunRecord, bundle: string): Promise<RunningContainer> {
+    const releaseImage = this.cfg.images.use(run.imageRef);
+    const cleanup = (): Promise<void> => this.cleanup(bundle, run.rootfsKind, run.cgroupDir, releaseImage);
+    const leader = processState(run.leaderPid);
+    if (leader && leader.startTicks === run.leaderStart && leader.state !== 'Z' && leader.state !== 'X') {
+      return this.track(state, run, OciContainer.adopt(this.params(run.runcId, bundle, run.logPath, run.cgroupDir, run.memoryLimit, cleanup), run, new Date(run.startedAt)));
+    }
+    let exit: ContainerExit = recordedExit(bundle);
+    if (exit.signal === 9 && this.cgroups.oomKilled(run.cgroupDir, run.memoryLimit)) exit = { ...exit, reason: 'OOMKilled' };
+    if (this.runc.known(run.runcId)) await this.runc.delete(run.runcId);
+    await cleanup().catch(() => undefined);
+    return { id: `oci://${run.runcId}`, name: run.name, imageId: run.imageId, startedAt: new Date(run.startedAt), exited: Promise.resolve(exit) };
   }
 
   private async image(container: Container): Promise<PreparedImage> {

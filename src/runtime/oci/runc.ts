@@ -15,17 +15,13 @@ export class Runc {
   }
 
   /**
-   * `runc run` in the foreground: it stays the container's parent, copies the container's
-   * stdout/stderr to its own, removes the container when it ends, and exits with the
-   * container's status (128+n for a signal) — so the exit code is this child's exit code.
+   * The arguments of `runc run` in the foreground: it stays the container's parent, copies the
+   * container's stdout/stderr to its own, removes the container when it ends, and exits with
+   * the container's status (128+n for a signal) — so runc's exit code is the container's.
    * The pid file appears once the container's process is running.
    */
-  run(id: string, bundle: string, pidFile: string, logFile: string): ChildProcess {
-    return spawn(this.binary, [...this.global(logFile), 'run', '--bundle', bundle, '--pid-file', pidFile, id], {
-      // Its own process group: a Ctrl-C meant for the agent is not forwarded into containers.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  runArgs(id: string, bundle: string, pidFile: string, logFile: string): string[] {
+    return [...this.global(logFile), 'run', '--bundle', bundle, '--pid-file', pidFile, id];
   }
 
   /** Signals the container's process; false when the container is not running (any more). */
