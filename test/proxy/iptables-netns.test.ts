@@ -124,6 +124,25 @@ describe('IptablesProxy in network namespaces', () => {
     assert.ok(appliedMs < 2000, `applied in ${appliedMs} ms`);
   });
 
+  test('a burst of endpoint changes is coalesced into one or two restores, ending in the last state', async () => {
+    const svc = await service('burst', {});
+    await setEndpoints('burst', backends);
+    const before = proxy!.restoreCount;
+    const inf = informers.informer<Endpoints>(endpointsResource);
+    const states = [[0], [0, 1], [1], [1, 2], [2], [0, 2]];
+    let last = '';
+    for (const pick of states) {
+      const cur = await c!.client.get<Endpoints>(endpointsResource, ns, 'burst');
+      const written = await c!.client.update(endpointsResource, { ...cur, subsets: [{ addresses: pick.map((i) => ({ ip: backends[i]! })), ports: [{ port: httpPort }] }] });
+      last = written.metadata.resourceVersion!;
+    }
+    await waitFor('the last change to reach the proxy', () => inf.get(`${ns}/burst`)?.metadata.resourceVersion === last);
+    await proxy!.settled();
+    const restores = proxy!.restoreCount - before;
+    assert.ok(restores >= 1 && restores <= 3, `${restores} restores for ${states.length} changes`);
+    assertFair(tally(await lab.ask(svc.spec.clusterIP!, 80, 40)), 40, [backends[0]!, backends[2]!]);
+  });
+
   test('a service without endpoints is refused at once (REJECT, not a timeout)', async () => {
     const svc = await service('nobody', { type: 'NodePort', ports: [{ port: 80, targetPort: httpPort, nodePort: 30778 }] });
     await setEndpoints('nobody', []);
@@ -147,7 +166,10 @@ describe('IptablesProxy in network namespaces', () => {
     const ports = [{ port: udpPort, protocol: 'UDP' as const }];
     const svc = await service('echo', { ports: [{ port: 53, protocol: 'UDP', targetPort: udpPort }] });
     await setEndpoints('echo', backends, ports);
-    assertFair(tally(await lab.ask(svc.spec.clusterIP!, 53, 60, true)), 60, backends);
+    // Each datagram from a source port of its own: the kernel reuses ephemeral UDP ports, and a
+    // reused port is the same conntrack flow, pinned to the backend it first went to.
+    const out = (await Promise.all(Array.from({ length: 60 }, (_, i) => lab.ask(svc.spec.clusterIP!, 53, 1, true, 41000 + i)))).flat();
+    assertFair(tally(out), 60, backends);
     await setEndpoints('echo', [backends[0]!], ports);
     assert.deepEqual(tally(await lab.ask(svc.spec.clusterIP!, 53, 10, true)), { [backends[0]!]: 10 });
   });

@@ -39,7 +39,7 @@ s.listen(${httpPort}, ip, () => u.bind(${udpPort}, ip, () => console.log('ready'
 const clientScript = `
 const http = require('node:http'), dgram = require('node:dgram');
 const get = (ip, port) => new Promise((res) => {
-  const req = http.get({ host: ip, port, path: '/', agent: false, timeout: 2000 }, (r) => {
+  const req = http.get({ host: ip, port, path: '/', agent: false, timeout: 5000 }, (r) => {
     let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => res(b));
   });
   req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
@@ -48,7 +48,7 @@ const get = (ip, port) => new Promise((res) => {
 const udp = (ip, port, srcPort) => new Promise((res) => {
   const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
   const done = (v) => { clearTimeout(t); s.close(); res(v); };
-  const t = setTimeout(() => done('ERR:ETIMEDOUT'), 2000);
+  const t = setTimeout(() => done('ERR:ETIMEDOUT'), 5000);
   s.on('message', (m) => done(m.toString()));
   s.on('error', (e) => done('ERR:' + (e.code || e.message)));
   s.bind(srcPort || 0, () => s.send('ping', port, ip));
