@@ -12,7 +12,8 @@ import { busybox, eventually, ociSubject, removeBridge, removeIdlePortmapChains,
 
 const net = { podCIDR: '10.201.2.0/24', bridge: 'skiff-net0' };
 const gateway = '10.201.2.1';
-const hostPort = 30000 + (process.pid % 2000);
+// Below the NodePort range (30000–32767): portmap DNATs the port on every local address.
+const hostPort = 21000 + (process.pid % 1000);
 
 function get(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {

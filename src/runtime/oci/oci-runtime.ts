@@ -18,10 +18,10 @@ import { processState } from '../process/process-group.js';
 import { ContainerStartError, type ContainerExit, type ExecResult, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
 import { OciContainer, recordedExit, type ContainerParams } from './container.js';
-import { BundleError } from './errors.js';
+import { BundleError, OciRuntimeError } from './errors.js';
 import { runcExec } from './exec.js';
 import { podNetworks, type PodNetworks } from './network.js';
-import { compileOptions, type OciConfig, type OciRuntimeOptions } from './options.js';
+import { checkPodCIDR, compileOptions, type OciConfig, type OciRuntimeOptions } from './options.js';
 import { cgroupResources } from './resources.js';
 import { prepareRootfs, releaseRootfs, type PreparedRootfs, type RootfsKind } from './rootfs.js';
 import { loadRun, saveRun, type RunRecord } from './run-record.js';
@@ -51,7 +51,7 @@ export class OciRuntime implements Runtime {
   readonly version = '0.1.0';
   private readonly cfg: OciConfig;
   private readonly runc: Runc;
-  private readonly networks: PodNetworks;
+  private podNetworks: PodNetworks | undefined;
   private readonly cgroups = new Cgroups();
   private readonly sandboxes = new Map<string, SandboxState>();
   /** Sandboxes being made: a second runSandbox for the same pod waits for the first. */
@@ -61,7 +61,16 @@ export class OciRuntime implements Runtime {
   constructor(opts: OciRuntimeOptions) {
     this.cfg = compileOptions(opts);
     this.runc = new Runc(this.cfg.ociRuntime, this.cfg.runcRoot);
-    this.networks = podNetworks({ podCIDR: this.cfg.podCIDR, bridge: this.cfg.bridge, networkName: this.cfg.networkName, pluginDirs: this.cfg.cniPluginDirs, ipamDir: this.cfg.ipamDir });
+    if (this.cfg.podCIDR) this.setPodCIDR(this.cfg.podCIDR);
+  }
+
+  setPodCIDR(cidr: string): void {
+    this.podNetworks = podNetworks({ podCIDR: checkPodCIDR(cidr), bridge: this.cfg.bridge, networkName: this.cfg.networkName, pluginDirs: this.cfg.cniPluginDirs, ipamDir: this.cfg.ipamDir });
+  }
+
+  private get networks(): PodNetworks {
+    if (!this.podNetworks) throw new OciRuntimeError('NoPodCIDR', 'the node has no pod CIDR yet');
+    return this.podNetworks;
   }
 
   private podDir(podUid: string): string {

@@ -5,8 +5,9 @@ import type { ImageService } from '../../images/contract.js';
 export interface OciRuntimeOptions {
   /** Where bundles, sandboxes, runc's state and host-local's records live (`<dataDir>/oci`, …). */
   readonly dataDir: string;
-  /** The node's pod CIDR (`spec.podCIDR`), e.g. `10.88.3.0/24`: host-local hands out its addresses. */
-  readonly podCIDR: string;
+  /** The node's pod CIDR (`spec.podCIDR`), e.g. `10.88.3.0/24`: host-local hands out its
+   * addresses. Left out, it comes later through `setPodCIDR` (the server allocates it). */
+  readonly podCIDR?: string;
   /** Where containers' images come from. */
   readonly images: ImageService;
   /** The OCI runtime binary: `runc` (default) or `crun`, or a path to one. */
@@ -23,7 +24,7 @@ export interface OciRuntimeOptions {
 
 export interface OciConfig {
   readonly dataDir: string;
-  readonly podCIDR: string;
+  readonly podCIDR: string | undefined;
   readonly images: ImageService;
   readonly ociRuntime: string;
   readonly bridge: string;
@@ -42,8 +43,13 @@ export class OciOptionsError extends Error {
   }
 }
 
+export function checkPodCIDR(cidr: string): string {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) throw new OciOptionsError(`pod CIDR must look like 10.88.3.0/24 (got ${cidr})`);
+  return cidr;
+}
+
 export function compileOptions(o: OciRuntimeOptions): OciConfig {
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(o.podCIDR)) throw new OciOptionsError(`pod CIDR must look like 10.88.3.0/24 (got ${o.podCIDR})`);
+  if (o.podCIDR !== undefined) checkPodCIDR(o.podCIDR);
   const bridge = o.bridge ?? 'skiff0';
   // Linux interface names: at most 15 bytes.
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(bridge)) throw new OciOptionsError(`bridge name ${bridge} is not a valid interface name`);
