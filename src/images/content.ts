@@ -6,8 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { syncDir } from './atomic.js';
 import { BadManifestError, DigestMismatchError } from './errors.js';
 import { validDigest } from './reference.js';
@@ -54,16 +53,15 @@ export class ContentStore {
     const tmp = path.join(this.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const hash = createHash(alg);
     let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    // Written chunk by chunk through the handle (not a stream over it: a FileHandle with a stream
+    // still attached never finishes closing).
     const fd = await fs.open(tmp, 'w', 0o644);
     try {
-      await pipeline(source, tap, fd.createWriteStream({ autoClose: false }));
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        size += chunk.length;
+        await fd.write(chunk);
+      }
       await fd.sync();
     } catch (err) {
       await fd.close();
