@@ -16,7 +16,9 @@ import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { HostPortForwarder, ServiceProxy } from '../proxy/index.js';
+import { HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
+import { HostGatewayRoutes } from '../network/index.js';
+import type { ProxyMode } from './runtimes.js';
 import type { Logger } from '../util/log.js';
 
 export interface NodeSpec {
@@ -67,6 +69,13 @@ export interface NodeHostOptions {
   readonly restartBackoffMs?: number;
   /** Run the service proxy for these nodes' addresses (default true). */
   readonly proxy?: boolean;
+  /** userspace (default; listens on loopback addresses) or iptables (DNAT in the kernel). */
+  readonly proxyMode?: ProxyMode;
+  /** The cluster's pod range, for the iptables proxy's masquerade rule. */
+  readonly clusterCidr?: string;
+  /** Keep routes to other nodes' pod CIDRs via their addresses (host-gw; runtimes with pod
+   * networks, when nodes are on separate hosts). */
+  readonly hostGatewayRoutes?: boolean;
 }
 
 export class NodeHost {
@@ -74,7 +83,8 @@ export class NodeHost {
   private readonly servers: KubeletServer[] = [];
   private readonly runtimes: Runtime[] = [];
   private readonly informers: InformerFactory;
-  private proxy: ServiceProxy | undefined;
+  private proxy: ServiceProxy | IptablesProxy | undefined;
+  private routes: HostGatewayRoutes[] = [];
   private hostPorts: HostPortForwarder | undefined;
 
   constructor(private readonly opts: NodeHostOptions) {
@@ -91,10 +101,15 @@ export class NodeHost {
 
   async start(): Promise<void> {
     const feed = new SharedAgentFeed(this.informers);
-    if (this.opts.proxy !== false) {
-      this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses: this.opts.nodes.map((n) => n.address), log: this.opts.log });
+    const nodeAddresses = this.opts.nodes.map((n) => n.address);
+    if (this.opts.proxy !== false && this.opts.proxyMode === 'iptables') {
+      // Host ports are the runtime's (CNI portmap) in this mode.
+      this.proxy = new IptablesProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, ...(this.opts.clusterCidr ? { clusterCidr: this.opts.clusterCidr } : {}) });
+    } else if (this.opts.proxy !== false) {
+      this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses, log: this.opts.log });
       this.hostPorts = new HostPortForwarder({ informers: this.informers, nodes: new Map(this.opts.nodes.map((n) => [n.name, n.address])), log: this.opts.log });
     }
+    if (this.opts.hostGatewayRoutes) this.routes = this.opts.nodes.map((n) => new HostGatewayRoutes({ informers: this.informers, nodeName: n.name, log: this.opts.log }));
     await this.informers.start();
     const cpu = String(os.cpus().length);
     const memory = `${Math.floor(os.totalmem() / 1024)}Ki`;
@@ -123,7 +138,8 @@ export class NodeHost {
         identity: {
           name: spec.name,
           address: spec.address,
-          podCIDR: `${spec.podPrefix}0/24`,
+          // A runtime that takes its range from the server (oci) gets it allocated instead.
+          ...(runtime.setPodCIDR ? {} : { podCIDR: `${spec.podPrefix}0/24` }),
           labels: spec.labels ?? {},
           capacity: { cpu, memory, pods: '110', 'ephemeral-storage': '100Gi' },
           kubeletPort: server.port,
@@ -134,11 +150,13 @@ export class NodeHost {
       await agent.start();
     }
     await this.proxy?.start();
+    await Promise.all(this.routes.map((r) => r.start()));
   }
 
   async stop(): Promise<void> {
-    this.proxy?.stop();
+    await this.proxy?.stop();
     this.hostPorts?.stop();
+    await Promise.all(this.routes.map((r) => r.stop()));
     await Promise.all(this.agents.map((a) => a.stop()));
     await Promise.all(this.servers.map((s) => s.stop()));
     await Promise.all(this.runtimes.map((r) => r.close()));

@@ -2,12 +2,14 @@
  * on the process runtime with the service proxy, on a random loopback address block so test
  * files running side by side never share an address; the real kubectl points at it. */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlLoopOptions } from '../../src/cli/controlplane.js';
 import { addressBlock, NodeHost, nodeSpecs, type AddressBlock } from '../../src/cli/nodes.js';
 import { makeRuntime, type RuntimeName } from '../../src/cli/runtimes.js';
+import type { ImageService } from '../../src/images/index.js';
 import { logger } from '../../src/util/log.js';
 import { Kubectl } from './kubectl.js';
 
@@ -30,6 +32,8 @@ export interface UpClusterOptions {
   readonly runtimeConfig?: string;
   readonly loops?: ControlLoopOptions;
   readonly restartBackoffMs?: number;
+  /** The oci runtime's image store (required with runtime oci). */
+  readonly images?: ImageService;
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -42,11 +46,16 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
   const b = randomBlock();
   const block = addressBlock(b);
   const specs = nodeSpecs(opts.nodes, block, `node${b}`);
+  // oci pods live in their own network namespaces: pod and service ranges off loopback, one
+  // pair per block (10.B.0.0/17 pods, 10.B.128.0/17 services), a bridge per node.
+  const oci = opts.runtime === 'oci';
+  const clusterCidr = `10.${b}.0.0/17`;
   const cp = await startControlPlane({
     dataDir,
     listen: '127.0.0.1:0',
     datastore: 'memory://',
-    serviceClusterIpRange: block.serviceRange,
+    serviceClusterIpRange: oci ? `10.${b}.128.0/17` : block.serviceRange,
+    ...(oci ? { clusterCidr } : {}),
     jobBackoffBaseMs: 200,
     ...(opts.loops ?? {}),
     ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
@@ -55,7 +64,8 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     client: cp.client,
     nodes: specs,
     dataDir,
-    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir),
+    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir, oci ? { ...(opts.images ? { images: opts.images } : {}), bridge: `skb${b}n${specs.indexOf(spec)}` } : {}),
+    ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
     kubeletToken: cp.server.joinToken,
     kubeletPort: 0,
     log: logger('node'),
@@ -74,6 +84,8 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
       await host.stop();
       await cp.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      // CNI leaves a node's bridge for its next pods (as cni0 stays); the test's go.
+      if (oci) for (let i = 0; i < specs.length; i++) spawnSync('ip', ['link', 'del', `skb${b}n${i}`]);
     },
   };
 }

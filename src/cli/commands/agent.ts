@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { RestClient } from '../../client/index.js';
 import { logger } from '../../util/log.js';
 import { NodeHost, type NodeSpec } from '../nodes.js';
-import { makeRuntime, runtimeName, runtimeNames, type RuntimeName } from '../runtimes.js';
+import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
+import { ImageStore, imagesDir } from '../../images/index.js';
 import { waitForSignal } from '../signals.js';
 import { parseLabels } from './up.js';
 
@@ -22,6 +23,9 @@ interface AgentOptions {
   runtime: RuntimeName;
   imageCatalog?: string;
   kubeletPort: string;
+  proxyMode?: ProxyMode;
+  bridge: string;
+  clusterCidr: string;
 }
 
 /** `127.30.5.0/24` → `127.30.5.` (process mode hands out .2–.254 of a /24). */
@@ -45,6 +49,9 @@ export function agentCommand(): Command {
     .option('--runtime <name>', `container runtime: ${runtimeNames.join(', ')}`, runtimeName, 'process' as RuntimeName)
     .option('--image-catalog <file>', 'extra image → program entries for the process runtime (YAML)')
     .option('--kubelet-port <port>', "the node's log endpoint port", '10250')
+    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)
+    .option('--bridge <name>', "the oci runtime's pod bridge", 'skiff0')
+    .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16')
     .action(async (opts: AgentOptions) => {
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
       const [a, b, , d] = opts.address.split('.');
@@ -58,7 +65,14 @@ export function agentCommand(): Command {
         client,
         nodes: [spec],
         dataDir: path.resolve(opts.dataDir),
-        makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, opts.imageCatalog),
+        proxyMode: opts.proxyMode ?? defaultProxyMode(opts.runtime),
+        clusterCidr: opts.clusterCidr,
+        // Pods on other nodes are reached through those nodes' addresses.
+        hostGatewayRoutes: opts.runtime === 'oci',
+        makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, {
+          ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
+          ...(opts.runtime === 'oci' ? { images: new ImageStore({ dir: imagesDir(path.resolve(opts.dataDir)) }), bridge: opts.bridge } : {}),
+        }),
         kubeletToken: opts.token,
         kubeletPort: Number(opts.kubeletPort),
         log: logger('agent'),

@@ -6,7 +6,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { logger } from '../../util/log.js';
 import { startControlPlane } from '../controlplane.js';
 import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js';
-import { makeRuntime, runtimeName, runtimeNames, type RuntimeName } from '../runtimes.js';
+import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
+import { ImageStore, imagesDir } from '../../images/index.js';
 import { waitForSignal } from '../signals.js';
 
 interface UpOptions {
@@ -21,6 +22,9 @@ interface UpOptions {
   imageCatalog?: string;
   addressBlock: number;
   serviceNodePortRange: string;
+  serviceClusterIpRange?: string;
+  clusterCidr: string;
+  proxyMode?: ProxyMode;
 }
 
 function int(min: number, max: number) {
@@ -56,6 +60,9 @@ export function upCommand(): Command {
     .option('--image-catalog <file>', 'extra image → program entries for the process runtime (YAML)')
     .option('--service-node-port-range <range>', 'the range services get node ports from', '30000-32767')
     .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
+    .option('--service-cluster-ip-range <cidr>', 'where services get cluster IPs (default 127.B.128.0/17, with --runtime oci 10.43.0.0/16)')
+    .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
+    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)
     .action(async (opts: UpOptions) => {
       const t0 = Date.now();
       const dataDir = path.resolve(opts.dataDir);
@@ -64,16 +71,24 @@ export function upCommand(): Command {
       const cp = await startControlPlane({
         dataDir,
         listen: opts.listen,
-        serviceClusterIpRange: block.serviceRange,
+        // Pods in their own network namespaces cannot reach loopback cluster IPs.
+        serviceClusterIpRange: opts.serviceClusterIpRange ?? (opts.runtime === 'oci' ? '10.43.0.0/16' : block.serviceRange),
+        clusterCidr: opts.clusterCidr,
         serviceNodePortRange: opts.serviceNodePortRange,
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });
+      const images = opts.runtime === 'oci' ? new ImageStore({ dir: imagesDir(dataDir) }) : undefined;
       const host = new NodeHost({
         client: cp.client,
         nodes: specs,
         dataDir,
-        makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, opts.imageCatalog),
+        proxyMode: opts.proxyMode ?? defaultProxyMode(opts.runtime),
+        clusterCidr: opts.clusterCidr,
+        makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, {
+          ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
+          ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}` } : {}),
+        }),
         kubeletToken: cp.server.joinToken,
         log: logger('node'),
       });
