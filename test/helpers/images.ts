@@ -52,6 +52,8 @@ export interface FileSpec {
 export interface LayerSpec {
   readonly compression: Compression;
   readonly files: readonly FileSpec[];
+  /** Tar only these paths (no entries for their parent folders); default everything. */
+  readonly only?: readonly string[];
 }
 
 export interface Blob {
@@ -78,7 +80,7 @@ export interface ImageOptions {
 const isRoot = process.getuid?.() === 0;
 
 /** A layer's uncompressed tar, from a staged folder (node-tar records modes, owners, links). */
-export async function layerTar(files: readonly FileSpec[]): Promise<Buffer> {
+export async function layerTar(files: readonly FileSpec[], only?: readonly string[]): Promise<Buffer> {
   const stage = await fs.mkdtemp(path.join(os.tmpdir(), 'skiff-layer-'));
   try {
     for (const f of files) {
@@ -100,7 +102,7 @@ export async function layerTar(files: readonly FileSpec[]): Promise<Buffer> {
       if (f.type !== 'symlink' && f.type !== 'hardlink') await fs.chmod(p, f.mode ?? (f.type === 'dir' ? 0o755 : 0o644));
       if (isRoot && f.uid !== undefined) await fs.lchown(p, f.uid, f.uid);
     }
-    const names = (await fs.readdir(stage)).sort();
+    const names = only ? [...only] : (await fs.readdir(stage)).sort();
     return Buffer.from(await tarCreate({ cwd: stage, portable: false }, names).concat());
   } finally {
     // Read-only staged folders (mode 0555) must be opened up to be removed when not root.
@@ -118,7 +120,7 @@ export function compress(data: Buffer, c: Compression): Buffer {
 export async function buildImage(layers: readonly LayerSpec[], opts: ImageOptions = {}): Promise<BuiltImage> {
   const built = [];
   for (const l of layers) {
-    const tar = await layerTar(l.files);
+    const tar = await layerTar(l.files, l.only);
     const data = compress(tar, l.compression);
     const mediaType = opts.docker
       ? media.dockerLayer
