@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ContentStore } from './content.js';
 import type { ImageRecord } from './refindex.js';
-import { removeTree, type RootfsStore } from './rootfs.js';
+import { buildPrefix, removeTree, type RootfsStore } from './rootfs.js';
 
 export interface GcResult {
   readonly blobsRemoved: number;
@@ -24,8 +24,13 @@ async function old(p: string, cutoff: number): Promise<{ old: boolean; size: num
   }
 }
 
-export async function collectGarbage(content: ContentStore, rootfs: RootfsStore, keep: readonly ImageRecord[], graceMs: number): Promise<GcResult> {
+/**
+ * `graceMs` spares young finished blobs and rootfs folders (a pull in another process may not have
+ * recorded them yet); `partialGraceMs` spares young half-written ingests and builds.
+ */
+export async function collectGarbage(content: ContentStore, rootfs: RootfsStore, keep: readonly ImageRecord[], graceMs: number, partialGraceMs: number): Promise<GcResult> {
   const cutoff = Date.now() - graceMs;
+  const partialCutoff = Date.now() - partialGraceMs;
   const blobs = new Set<string>();
   const trees = new Set<string>();
   for (const r of keep) {
@@ -44,14 +49,14 @@ export async function collectGarbage(content: ContentStore, rootfs: RootfsStore,
   }
   for (const name of await fs.readdir(content.ingestDir).catch(() => [] as string[])) {
     const p = path.join(content.ingestDir, name);
-    if ((await old(p, cutoff)).old) await fs.rm(p, { force: true });
+    if ((await old(p, partialCutoff)).old) await fs.rm(p, { force: true });
   }
   let rootfsRemoved = 0;
   for (const name of await rootfs.list()) {
     if (trees.has(name)) continue;
     // A build in progress (`.build-*`) or just finished and not yet recorded is fresh; one a dead
     // process left behind ages past the grace.
-    if (!(await old(path.join(rootfs.dir, name), cutoff)).old) continue;
+    if (!(await old(path.join(rootfs.dir, name), name.startsWith(buildPrefix) ? partialCutoff : cutoff)).old) continue;
     await removeTree(path.join(rootfs.dir, name));
     rootfsRemoved++;
   }

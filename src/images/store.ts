@@ -140,8 +140,14 @@ export class ImageStore implements ImageService {
     );
   }
 
-  /** Deletes blobs and root filesystems that no name and no running container needs. */
-  async gc(): Promise<GcResult> {
+  /**
+   * Deletes blobs and root filesystems that no name and no running container needs. `prune`
+   * (after an explicit remove) takes finished content at once instead of sparing what is younger
+   * than the grace period; half-written ingests and builds are spared either way. Another process
+   * pulling that very content then fails once and pulls again.
+   */
+  async gc(opts: { readonly prune?: boolean } = {}): Promise<GcResult> {
+    const grace = this.opts.gcGraceMs ?? 10 * 60_000;
     return this.#lock.exclusive(() =>
       this.index.update(async (images) => {
         const keep = [...images.values()];
@@ -149,7 +155,7 @@ export class ImageStore implements ImageService {
           const r = u.record ?? images.get(u.ref);
           if (r) keep.push(r);
         }
-        return collectGarbage(this.content, this.rootfs, keep, this.opts.gcGraceMs ?? 10 * 60_000);
+        return collectGarbage(this.content, this.rootfs, keep, opts.prune ? 0 : grace, grace);
       }),
     );
   }

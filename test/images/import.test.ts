@@ -242,4 +242,18 @@ describe('image store: archives, list, remove, GC', () => {
     await assert.rejects(fs.stat(bb.rootfs), { code: 'ENOENT' });
     assert.deepEqual(await store.content.list(), []);
   });
+  test('GC spares young content until pruned, and young half-builds even then', async () => {
+    const store = new ImageStore({ dir: imagesDir(await scratch()), platform: { os: 'linux', architecture: 'amd64' } });
+    const img = await markerImage('young');
+    await store.import(await layoutArchive([{ image: img, annotations: { 'org.opencontainers.image.ref.name': 'young.example/y:1' } }]));
+    const { rootfs } = await store.ensure('young.example/y:1', 'Never');
+    await store.remove('young.example/y:1');
+    await fs.mkdir(path.join(store.rootfs.dir, '.build-1-inprogress'));
+    assert.deepEqual(await store.gc(), { blobsRemoved: 0, bytesRemoved: 0, rootfsRemoved: 0 }, 'within the default grace nothing goes');
+    const pruned = await store.gc({ prune: true });
+    assert.equal(pruned.rootfsRemoved, 1);
+    await assert.rejects(fs.stat(rootfs), { code: 'ENOENT' });
+    assert.deepEqual(await store.content.list(), []);
+    assert.deepEqual(await fs.readdir(store.rootfs.dir), ['.build-1-inprogress'], 'a young build may be another process at work');
+  });
 });

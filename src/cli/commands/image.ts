@@ -83,7 +83,7 @@ export function imageCommand(): Command {
           await store.remove(ref);
           process.stdout.write(`deleted ${parseReference(ref).name}\n`);
         }
-        await store.gc();
+        await store.gc({ prune: true });
       }),
   );
   image.addCommand(
