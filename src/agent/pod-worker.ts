@@ -19,6 +19,9 @@ import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
 import { containerMounts, podDir, prepareVolumes, removePodDir } from './volumes.js';
 
+/** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
+const pullErrorShownMs = 1000;
+
 /** What a worker needs from its agent. */
 export interface WorkerHost {
   readonly client: RestClient;
@@ -171,11 +174,18 @@ export class PodWorker {
       if (r.running) continue;
       if (r.last && !shouldRestart(policy, r.last.exit)) continue;
       if (r.backoffUntil > now) {
+        // kubelet's words for the wait after a failed pull.
+        if (r.waiting?.reason === 'ErrImagePull') {
+          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` };
+          this.event('Normal', 'BackOff', `Back-off pulling image "${c.image ?? ''}"`);
+        }
         wakeAt = Math.min(wakeAt, r.backoffUntil);
         continue;
       }
       await this.start(c.name, r);
       if (!r.running && r.backoffUntil > now) wakeAt = Math.min(wakeAt, r.backoffUntil);
+      // ErrImagePull shows for a moment, then the back-off (ImagePullBackOff) until the next try.
+      if (r.waiting?.reason === 'ErrImagePull') wakeAt = Math.min(wakeAt, Date.now() + Math.min(pullErrorShownMs, (r.backoffUntil - Date.now()) / 2));
     }
     await this.report();
     if (wakeAt !== Infinity) this.later(Math.max(0, wakeAt - Date.now()));
@@ -201,6 +211,7 @@ export class PodWorker {
     } catch (err) {
       r.failures++;
       r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
+      if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
       r.waiting = err instanceof ContainerStartError || err instanceof EnvError
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };

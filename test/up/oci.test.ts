@@ -108,3 +108,24 @@ test('oci nodes: allocated pod CIDRs, pods across nodes, ClusterIP and NodePort 
   await c.kubectl.ok(['delete', 'rc', app]);
   await c.kubectl.ok(['delete', 'pod', probe]);
 });
+
+test('an image that cannot be pulled: ErrImagePull, then ImagePullBackOff, with kubelet\'s events', async () => {
+  const name = `nopull-${suffix()}`;
+  const missing = `skiff.test/missing-${suffix()}:1`;
+  await c.kubectl.ok(['run', name, `--image=${missing}`, '--restart=Never']);
+  const reasons = new Set<string>();
+  await waitFor('ImagePullBackOff after ErrImagePull', async () => {
+    const p = await c.cp.client.get<Pod>(pods, 'default', name);
+    const w = p.status?.containerStatuses?.[0]?.state?.waiting;
+    if (w?.reason) reasons.add(w.reason);
+    if (w?.reason === 'ErrImagePull') assert.match(w.message ?? '', new RegExp(missing.replace(/[.]/g, '\\.')));
+    if (w?.reason === 'ImagePullBackOff') assert.equal(w.message, `Back-off pulling image "${missing}"`);
+    return reasons.has('ErrImagePull') && reasons.has('ImagePullBackOff') || undefined;
+  }, 20_000, 10);
+  const events = await c.kubectl.ok(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}']);
+  assert.match(events, new RegExp(`^Failed:Failed to pull image "${missing.replace(/[.]/g, '\\.')}"`, 'm'));
+  assert.match(events, /^BackOff:Back-off pulling image/m);
+  const table = await c.kubectl.ok(['get', 'pod', name]);
+  assert.match(table, /ErrImagePull|ImagePullBackOff/);
+  await c.kubectl.ok(['delete', 'pod', name, '--grace-period=0', '--force']);
+});
