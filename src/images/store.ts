@@ -16,6 +16,7 @@ import { RefIndex, type ImageRecord } from './refindex.js';
 import { RegistryClient, type RegistryOptions } from './registry.js';
 import { RootfsStore } from './rootfs.js';
 import { collectGarbage, type GcResult } from './gc.js';
+import { Leases } from './leases.js';
 
 export interface ImageStoreOptions {
   /** The images folder itself (usually `imagesDir(dataDir)`). */
@@ -51,17 +52,17 @@ export class ImageStore implements ImageService {
   readonly rootfs: RootfsStore;
   readonly index: RefIndex;
   readonly registry: RegistryClient;
+  readonly leases: Leases;
   readonly platform: Platform;
   readonly #lock = new RwLock();
   readonly #pulls = new Map<string, Promise<ImageRecord>>();
-  readonly #inUse = new Map<number, { ref: string; record: ImageRecord | undefined }>();
   readonly #prepared = new Map<string, ImageRecord>();
-  #useSeq = 0;
 
   constructor(readonly opts: ImageStoreOptions) {
     this.content = new ContentStore(opts.dir);
     this.rootfs = new RootfsStore(opts.dir, this.content);
     this.index = new RefIndex(opts.dir);
+    this.leases = new Leases(opts.dir);
     this.registry = new RegistryClient(opts.registry);
     this.platform = opts.platform ?? hostPlatform();
   }
@@ -91,9 +92,7 @@ export class ImageStore implements ImageService {
     } catch {
       // an unparsable name holds nothing: GC keys by record
     }
-    const id = ++this.#useSeq;
-    this.#inUse.set(id, { ref: name, record: this.#prepared.get(name) });
-    return () => void this.#inUse.delete(id);
+    return this.leases.acquire(name, this.#prepared.get(name));
   }
 
   /** Fetches `image` from its registry (whether or not it is here) and records it. */
@@ -151,7 +150,7 @@ export class ImageStore implements ImageService {
     return this.#lock.exclusive(() =>
       this.index.update(async (images) => {
         const keep = [...images.values()];
-        for (const u of this.#inUse.values()) {
+        for (const u of await this.leases.live()) {
           const r = u.record ?? images.get(u.ref);
           if (r) keep.push(r);
         }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ImageStore, imagesDir } from '../../src/images/index.js';
 import { skiff } from '../cli/run.js';
 import { busyboxImage, installImageTools, markerImage, pushImage, startRegistry, writeDockerSave, type Registry } from '../helpers/images.js';
 
@@ -58,6 +59,21 @@ describe('skiff image', () => {
     assert.equal((await fs.readdir(rootfs)).length, 1);
     assert.equal((await run('image', 'rm', `${registry.host}/cli/app:v1`, '--data-dir', dataDir)).code, 0);
     assert.deepEqual(await fs.readdir(rootfs), [], 'rm prunes what nothing needs');
+  });
+
+  test('rm in another process spares an image a running container uses', async () => {
+    const dataDir = path.join(tmp, 'shared');
+    assert.equal((await run('image', 'import', archive, '--data-dir', dataDir)).code, 0);
+    const store = new ImageStore({ dir: imagesDir(dataDir) });
+    const img = await store.ensure('tools.example/bb:1', 'Never');
+    const release = store.use('tools.example/bb:1');
+    const rm = await run('image', 'rm', 'busybox:1.36', 'tools.example/bb:1', '--data-dir', dataDir);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.equal((await run('image', 'ls', '--data-dir', dataDir)).stdout.trimEnd().split('\n').length, 1, 'only the header');
+    assert.ok((await fs.stat(path.join(img.rootfs, 'bin/busybox'))).isFile(), 'the leased rootfs stays');
+    release();
+    assert.equal((await store.gc({ prune: true })).rootfsRemoved, 1);
+    await assert.rejects(fs.stat(img.rootfs), { code: 'ENOENT' });
   });
 
   const failures: { name: string; args: () => string[]; stderr: RegExp }[] = [
