@@ -3,7 +3,7 @@
  * whole and atomically under the store's lock file on every change, so a crash leaves either the
  * old index or the new one, and another process's change made in between is never lost.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
@@ -47,6 +47,15 @@ export class RefIndex {
     }
     const parsed = JSON.parse(text) as IndexFile;
     return new Map(Object.entries(parsed.images ?? {}));
+  }
+
+  /** For synchronous callers (ImageService.use()); a missing or unreadable index has nothing. */
+  getSync(ref: string): ImageRecord | undefined {
+    try {
+      return (JSON.parse(readFileSync(this.file, 'utf8')) as IndexFile).images?.[ref];
+    } catch {
+      return undefined;
+    }
   }
 
   async get(ref: string): Promise<ImageRecord | undefined> {

@@ -90,9 +90,11 @@ export class ImageStore implements ImageService {
     try {
       name = parseReference(ref).name;
     } catch {
-      // an unparsable name holds nothing: GC keys by record
+      // kept as given: it matches no record, and the lease holds nothing
     }
-    return this.leases.acquire(name, this.#prepared.get(name));
+    // After a restart (containers adopted) nothing was prepared here yet: the index says what the
+    // name is now, and the lease pins that content even if the name is removed later.
+    return this.leases.acquire(name, this.#prepared.get(name) ?? this.index.getSync(name));
   }
 
   /** Fetches `image` from its registry (whether or not it is here) and records it. */

@@ -256,4 +256,19 @@ describe('image store: archives, list, remove, GC', () => {
     assert.deepEqual(await store.content.list(), []);
     assert.deepEqual(await fs.readdir(store.rootfs.dir), ['.build-1-inprogress'], 'a young build may be another process at work');
   });
+  test('use() in a fresh process (containers adopted after a restart) pins the content the name had', async () => {
+    const dir = imagesDir(await scratch());
+    const first = new ImageStore({ dir, gcGraceMs: 0 });
+    const img = await markerImage('adopted');
+    await first.import(await layoutArchive([{ image: img, annotations: { 'org.opencontainers.image.ref.name': 'adopt.example/a:1' } }]));
+    const { rootfs } = await first.ensure('adopt.example/a:1', 'Never');
+    const restarted = new ImageStore({ dir, gcGraceMs: 0 });
+    const release = restarted.use('adopt.example/a:1');
+    await restarted.remove('adopt.example/a:1');
+    await restarted.gc();
+    assert.ok((await fs.stat(path.join(rootfs, 'which'))).isFile());
+    release();
+    await restarted.gc();
+    await assert.rejects(fs.stat(rootfs), { code: 'ENOENT' });
+  });
 });
