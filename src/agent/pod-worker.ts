@@ -51,6 +51,8 @@ export class PodWorker {
   private sandbox: Sandbox | undefined;
   private volumes: Map<string, string> | undefined;
   private readonly records = new Map<string, ContainerRecord>();
+  /** When each container's last pull failed (ErrImagePull shows for a while before the back-off). */
+  private readonly pullFailedAt = new Map<string, number>();
   private readonly startTime = kubeTime();
   private lastReported = '';
   private running = false;
@@ -175,7 +177,7 @@ export class PodWorker {
       if (r.last && !shouldRestart(policy, r.last.exit)) continue;
       if (r.backoffUntil > now) {
         // kubelet's words for the wait after a failed pull.
-        if (r.waiting?.reason === 'ErrImagePull') {
+        if (r.waiting?.reason === 'ErrImagePull' && now - (this.pullFailedAt.get(c.name) ?? 0) >= pullErrorShownMs) {
           r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` };
           this.event('Normal', 'BackOff', `Back-off pulling image "${c.image ?? ''}"`);
         }
@@ -185,7 +187,7 @@ export class PodWorker {
       await this.start(c.name, r);
       if (!r.running && r.backoffUntil > now) wakeAt = Math.min(wakeAt, r.backoffUntil);
       // ErrImagePull shows for a moment, then the back-off (ImagePullBackOff) until the next try.
-      if (r.waiting?.reason === 'ErrImagePull') wakeAt = Math.min(wakeAt, Date.now() + Math.min(pullErrorShownMs, (r.backoffUntil - Date.now()) / 2));
+      if (r.waiting?.reason === 'ErrImagePull') wakeAt = Math.min(wakeAt, Date.now() + pullErrorShownMs);
     }
     await this.report();
     if (wakeAt !== Infinity) this.later(Math.max(0, wakeAt - Date.now()));
@@ -211,6 +213,7 @@ export class PodWorker {
     } catch (err) {
       r.failures++;
       r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
+      if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') this.pullFailedAt.set(name, Date.now());
       if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
       r.waiting = err instanceof ContainerStartError || err instanceof EnvError
         ? { reason: err.reason, message: err.message }
