@@ -14,7 +14,8 @@ export type ImageErrorCode =
   | 'NoMatchingPlatform'
   | 'UnpackError'
   | 'ArchiveError'
-  | 'ImageNotFound';
+  | 'ImageNotFound'
+  | 'InvalidMirror';
 
 export abstract class ImageError extends Error {
   abstract readonly code: ImageErrorCode;
@@ -26,6 +27,15 @@ export class InvalidReferenceError extends ImageError {
   constructor(readonly reference: string, why: string) {
     super(`invalid image reference "${reference}": ${why}`);
     this.name = 'InvalidReferenceError';
+  }
+}
+
+/** A registry mirror setting (`HOST=URL`) that cannot be used. */
+export class InvalidMirrorError extends ImageError {
+  readonly code = 'InvalidMirror';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidMirrorError';
   }
 }
 

@@ -7,6 +7,7 @@ export type { GcResult } from './gc.js';
 export type { ImportOptions } from './archive.js';
 export type { ImageRecord } from './refindex.js';
 export type { RegistryOptions } from './registry.js';
+export { endpointsFor, parseMirrorFlags, type Endpoint, type RegistryMirrors } from './mirrors.js';
 export type { Credentials } from './auth.js';
 export { parseReference, familiarName, type ImageReference } from './reference.js';
 export { hostPlatform, mediaTypes, type Platform } from './manifest.js';

@@ -2,21 +2,27 @@
  * A client for the OCI distribution API: manifests and blobs by repository, over HTTPS (plain
  * HTTP for loopback registries and those configured insecure, as Docker treats 127.0.0.0/8), with
  * the auth challenge answered on the first 401 and the answer reused for the repository after.
- * Manifests are checked against their digest here; blobs are checked by the content store as they
- * stream in.
+ * A host's mirrors are asked before the host (see mirrors.ts); the first that answers serves the
+ * repository's later requests too. Manifests are checked against their digest here; blobs are
+ * checked by the content store as they stream in.
  */
 import { Readable } from 'node:stream';
 import { TokenCache, parseChallenges, type Credentials } from './auth.js';
 import { AuthError, DigestMismatchError, ManifestUnknownError, RegistryError } from './errors.js';
 import { manifestAccept } from './manifest.js';
-import { dockerHubEndpoint, type ImageReference } from './reference.js';
+import { endpointsFor, type Endpoint, type RegistryMirrors } from './mirrors.js';
+import type { ImageReference } from './reference.js';
 import { sha256 } from './content.js';
 
 export interface RegistryOptions {
-  /** Credentials for a registry host (`docker.io`, `127.0.0.1:5000`). */
+  /** Credentials for a registry host (`docker.io`, `127.0.0.1:5000`; a mirror by its own host). */
   readonly credentials?: (host: string) => Credentials | undefined;
   /** Hosts spoken to over plain HTTP besides loopback ones. */
   readonly insecureHosts?: readonly string[];
+  /** Mirrors per registry host, asked in order before the host itself. */
+  readonly mirrors?: RegistryMirrors;
+  /** False: a host with mirrors is never asked itself (nothing leaves for the internet). */
+  readonly mirrorFallback?: boolean;
   /** Until response headers arrive, per request. */
   readonly timeoutMs?: number;
   /** Told of every HTTP request made (tests and metrics count them). */
@@ -31,15 +37,12 @@ export interface FetchedManifest {
 
 const maxManifestBytes = 4 * 1024 * 1024;
 
-function isLoopback(host: string): boolean {
-  const h = host.replace(/:\d+$/, '');
-  return h === 'localhost' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
-
 export class RegistryClient {
   readonly #tokens: TokenCache;
   /** The Authorization header that last worked for `host/repository`. */
   readonly #auth = new Map<string, string>();
+  /** The endpoint that last served `domain/repository` (its blobs come from where its manifest did). */
+  readonly #served = new Map<string, Endpoint>();
   readonly #timeoutMs: number;
 
   constructor(readonly opts: RegistryOptions = {}) {
@@ -47,10 +50,9 @@ export class RegistryClient {
     this.#tokens = new TokenCache(this.#timeoutMs);
   }
 
-  baseUrl(domain: string): string {
-    const host = domain === 'docker.io' ? dockerHubEndpoint : domain;
-    const plain = isLoopback(domain) || (this.opts.insecureHosts ?? []).includes(domain);
-    return `${plain ? 'http' : 'https'}://${host}`;
+  /** Where `domain`'s repositories are asked for, in order. */
+  endpoints(domain: string): Endpoint[] {
+    return endpointsFor(domain, this.opts);
   }
 
   /** The manifest or index `reference` (a tag or digest) names, its digest verified. */
@@ -75,20 +77,43 @@ export class RegistryClient {
     return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
   }
 
+  /** Asks each endpoint in turn (the one that last served this repository first); a mirror that
+   * fails or lacks the content passes the request on, as containerd's resolver does. */
   async #get(ref: ImageReference, tail: string, accept: string, what: 'manifest' | 'blob'): Promise<Response> {
-    const url = `${this.baseUrl(ref.domain)}/v2/${ref.path}/${tail}`;
     const key = `${ref.domain}/${ref.path}`;
+    const all = this.endpoints(ref.domain);
+    const last = this.#served.get(key);
+    const order = last ? [last, ...all.filter((e) => e.base !== last.base)] : all;
+    let failure: unknown;
+    for (const ep of order) {
+      try {
+        const res = await this.#getFrom(ep, ref, tail, accept, what);
+        this.#served.set(key, ep);
+        return res;
+      } catch (err) {
+        // The first failure says most (a mirror's 404 rather than a later one's refusal).
+        failure ??= err;
+        if (!(err instanceof RegistryError)) throw err;
+      }
+    }
+    throw failure ?? new RegistryError(`${ref.domain}: no registry endpoint to ask`);
+  }
+
+  async #getFrom(ep: Endpoint, ref: ImageReference, tail: string, accept: string, what: 'manifest' | 'blob'): Promise<Response> {
+    const url = `${ep.base}/v2/${ref.path}/${tail}`;
+    const key = `${ep.base}/${ref.path}`;
+    const where = ep.mirrorOf ? `${ep.host} (mirror of ${ep.mirrorOf})` : ep.host;
     let res = await this.#fetch(url, accept, this.#auth.get(key));
     if (res.status === 401) {
       await res.body?.cancel();
       const challenges = parseChallenges(res.headers.get('www-authenticate') ?? '');
       const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
-      if (!challenge) throw new AuthError(`${ref.domain}: unauthorized, and no auth challenge to answer`, 401);
-      const header = await this.#tokens.authorize(challenge, `repository:${ref.path}:pull`, this.opts.credentials?.(ref.domain));
+      if (!challenge) throw new AuthError(`${where}: unauthorized, and no auth challenge to answer`, 401);
+      const header = await this.#tokens.authorize(challenge, `repository:${ref.path}:pull`, this.opts.credentials?.(ep.host));
       res = await this.#fetch(url, accept, header);
       if (res.status === 401 || res.status === 403) {
         await res.body?.cancel();
-        throw new AuthError(`${ref.repository}: access denied by ${ref.domain} (HTTP ${res.status})`, res.status);
+        throw new AuthError(`${ref.repository}: access denied by ${where} (HTTP ${res.status})`, res.status);
       }
       this.#auth.set(key, header);
     }
@@ -96,10 +121,10 @@ export class RegistryClient {
     const detail = await errorDetail(res);
     if (res.status === 404 || detail.code === 'MANIFEST_UNKNOWN' || detail.code === 'NAME_UNKNOWN' || detail.code === 'BLOB_UNKNOWN') {
       const name = what === 'manifest' ? `${ref.repository}:${tail.slice('manifests/'.length)}` : `${ref.repository} blob ${tail.slice('blobs/'.length)}`;
-      throw new ManifestUnknownError(`${name} not found in ${ref.domain}${detail.message ? `: ${detail.message}` : ''}`, res.status);
+      throw new ManifestUnknownError(`${name} not found in ${where}${detail.message ? `: ${detail.message}` : ''}`, res.status);
     }
-    if (res.status === 403) throw new AuthError(`${ref.repository}: access denied by ${ref.domain}`, 403);
-    throw new RegistryError(`${ref.domain}: ${what} request failed with HTTP ${res.status}${detail.message ? `: ${detail.message}` : ''}`, res.status);
+    if (res.status === 403) throw new AuthError(`${ref.repository}: access denied by ${where}`, 403);
+    throw new RegistryError(`${where}: ${what} request failed with HTTP ${res.status}${detail.message ? `: ${detail.message}` : ''}`, res.status);
   }
 
   async #fetch(url: string, accept: string, authorization: string | undefined): Promise<Response> {

@@ -10,8 +10,9 @@ import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runt
 import { ImageStore, imagesDir } from '../../images/index.js';
 import { waitForSignal } from '../signals.js';
 import { parseLabels } from './up.js';
+import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
 
-interface AgentOptions {
+interface AgentOptions extends RegistryFlags {
   server: string;
   token: string;
   caCert: string;
@@ -36,7 +37,7 @@ export function podPrefixOf(range: string): string {
 }
 
 export function agentCommand(): Command {
-  return new Command('agent')
+  return withRegistryFlags(new Command('agent')
     .description('run one node that joins the cluster at --server with the join token')
     .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
     .requiredOption('--token <token>', 'the join token the server printed (DATA_DIR/tokens.json, role node)')
@@ -51,7 +52,7 @@ export function agentCommand(): Command {
     .option('--kubelet-port <port>', "the node's log endpoint port", '10250')
     .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)
     .option('--bridge <name>', "the oci runtime's pod bridge", 'skiff0')
-    .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16')
+    .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16'))
     .action(async (opts: AgentOptions) => {
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
       const [a, b, , d] = opts.address.split('.');
@@ -71,7 +72,7 @@ export function agentCommand(): Command {
         hostGatewayRoutes: opts.runtime === 'oci',
         makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
-          ...(opts.runtime === 'oci' ? { images: new ImageStore({ dir: imagesDir(path.resolve(opts.dataDir)) }), bridge: opts.bridge } : {}),
+          ...(opts.runtime === 'oci' ? { images: new ImageStore({ dir: imagesDir(path.resolve(opts.dataDir)), registry: registryOptions(opts) }), bridge: opts.bridge } : {}),
         }),
         kubeletToken: opts.token,
         kubeletPort: Number(opts.kubeletPort),

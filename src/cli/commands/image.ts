@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ImageStore, imagesDir, parseReference, type ImageSummary } from '../../images/index.js';
 import { getTableOptions, TabWriter } from '../printers/index.js';
+import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
 
 interface StoreFlags {
   dataDir: string;
@@ -19,8 +20,8 @@ function withDataDir(cmd: Command): Command {
   return cmd.option('--data-dir <dir>', "the node's data dir (skiff up's; use skiff agent's --data-dir for an agent's node)", defaultDataDir);
 }
 
-function open(flags: StoreFlags, creds?: { username: string; password: string }): ImageStore {
-  return new ImageStore({ dir: imagesDir(path.resolve(flags.dataDir)), ...(creds ? { registry: { credentials: () => creds } } : {}) });
+function open(flags: StoreFlags & RegistryFlags, creds?: { username: string; password: string }): ImageStore {
+  return new ImageStore({ dir: imagesDir(path.resolve(flags.dataDir)), registry: { ...registryOptions(flags), ...(creds ? { credentials: () => creds } : {}) } });
 }
 
 function credentials(v: string): { username: string; password: string } {
@@ -87,11 +88,11 @@ export function imageCommand(): Command {
       }),
   );
   image.addCommand(
-    withDataDir(new Command('pull'))
+    withRegistryFlags(withDataDir(new Command('pull')))
       .description('pull an image from its registry')
       .argument('<ref>', 'image reference, e.g. 127.0.0.1:5000/app:1')
       .option('--creds <user:password>', 'registry credentials', credentials)
-      .action(async (ref: string, opts: StoreFlags & { creds?: { username: string; password: string } }) => {
+      .action(async (ref: string, opts: StoreFlags & RegistryFlags & { creds?: { username: string; password: string } }) => {
         const img = await open(opts, opts.creds).pull(ref);
         process.stdout.write(`${img.ref}\n${img.imageId}\n`);
       }),

@@ -9,8 +9,9 @@ import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { ImageStore, imagesDir } from '../../images/index.js';
 import { waitForSignal } from '../signals.js';
+import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
 
-interface UpOptions {
+interface UpOptions extends RegistryFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -47,7 +48,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return new Command('up')
+  return withRegistryFlags(new Command('up')
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -62,7 +63,7 @@ export function upCommand(): Command {
     .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
     .option('--service-cluster-ip-range <cidr>', 'where services get cluster IPs (default 127.B.128.0/17, with --runtime oci 10.43.0.0/16)')
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
-    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)
+    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode))
     .action(async (opts: UpOptions) => {
       const t0 = Date.now();
       const dataDir = path.resolve(opts.dataDir);
@@ -78,7 +79,7 @@ export function upCommand(): Command {
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });
-      const images = opts.runtime === 'oci' ? new ImageStore({ dir: imagesDir(dataDir) }) : undefined;
+      const images = opts.runtime === 'oci' ? new ImageStore({ dir: imagesDir(dataDir), registry: registryOptions(opts) }) : undefined;
       const host = new NodeHost({
         client: cp.client,
         nodes: specs,
