@@ -13,7 +13,7 @@ if (!name) {
   process.exit(2);
 }
 // System programs a benchmark needs, from Debian (COMMAND:PACKAGE), installed when missing.
-const needs = { api: ['etcd:etcd-server'], scheduler: [], proxy: ['wrk:wrk', 'haproxy:haproxy'], startup: ['nginx:nginx', 'busybox:busybox'] };
+const needs = { api: ['etcd:etcd-server'], scheduler: [], proxy: ['wrk:wrk', 'haproxy:haproxy'], startup: ['nginx:nginx', 'busybox:busybox', ...(rest.includes('oci') ? ['runc:runc', '/usr/lib/cni/bridge:containernetworking-plugins', 'iptables:iptables'] : [])] };
 execFileSync(path.join(root, 'scripts', 'debian-install'), needs[name] ?? [], { stdio: 'inherit' });
 execFileSync(path.join(root, 'scripts', 'setup'), { stdio: 'inherit' });
 const entry = path.join(root, 'dist', 'bench', `${name}.js`);
