@@ -35,6 +35,8 @@ export interface RuntimeExtras {
   readonly images?: ImageService;
   /** The oci runtime's pod bridge (one per node on a machine). */
   readonly bridge?: string;
+  /** The cluster's pod range: the oci runtime masquerades only traffic leaving it. */
+  readonly clusterCidr?: string;
 }
 
 export function makeRuntime(name: RuntimeName, spec: NodeSpec, dataDir: string, extras: RuntimeExtras = {}): Runtime {
@@ -46,6 +48,6 @@ export function makeRuntime(name: RuntimeName, spec: NodeSpec, dataDir: string, 
     case 'oci':
       if (!extras.images) throw new Error('the oci runtime needs an image store');
       // The pod CIDR comes from the server once the node is registered (setPodCIDR).
-      return new OciRuntime({ dataDir, images: extras.images, ...(extras.bridge ? { bridge: extras.bridge, networkName: extras.bridge } : {}) });
+      return new OciRuntime({ dataDir, images: extras.images, ...(extras.bridge ? { bridge: extras.bridge, networkName: extras.bridge } : {}), ...(extras.clusterCidr ? { clusterCidr: extras.clusterCidr } : {}) });
   }
 }

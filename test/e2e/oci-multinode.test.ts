@@ -49,7 +49,7 @@ const agents: Agent[] = [];
 /** A one-layer image: the static busybox with the applets the pods use, PATH set. */
 async function imageArchive(dir: string): Promise<string> {
   const busybox = await readFile('/bin/busybox');
-  const applets = ['sh', 'httpd', 'wget', 'mkdir', 'hostname', 'seq', 'sleep', 'timeout'];
+  const applets = ['sh', 'httpd', 'wget', 'mkdir', 'hostname', 'seq', 'sleep', 'timeout', 'chmod', 'printf'];
   const built = await buildImage(
     [{
       compression: 'gzip',
@@ -146,7 +146,8 @@ function inCidr(ip: string, cidr: string): boolean {
   return Math.floor(n(ip) / size) === Math.floor(n(net!) / size);
 }
 
-const serve = ['sh', '-c', 'mkdir -p /tmp/www && echo "hello from $(hostname)" > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'];
+// index.html names the pod; cgi-bin/peer answers with the address the request came from.
+const serve = ['sh', '-c', 'mkdir -p /tmp/www/cgi-bin && echo "hello from $(hostname)" > /tmp/www/index.html && printf \'#!/bin/sh\\nprintf "Content-Type: text/plain\\\\r\\\\n\\\\r\\\\npeer %%s\\\\n" "$REMOTE_ADDR"\\n\' > /tmp/www/cgi-bin/peer && chmod +x /tmp/www/cgi-bin/peer && exec httpd -f -p 8080 -h /tmp/www'];
 
 test('oci nodes on separate hosts: pod CIDRs, host-gw routes, pod to pod by IP and a ClusterIP across hosts', async () => {
   const h = hosts!;
@@ -221,6 +222,8 @@ test('oci nodes on separate hosts: pod CIDRs, host-gw routes, pod to pod by IP a
     ...web.map((w) => `get http://${ipOf.get(w.pod)!}:8080/ || exit 1`),
     `get http://${clusterIP}/ || exit 1`,
     `for i in $(seq ${rounds}); do timeout 2 wget -q -O- http://${clusterIP}/ || exit 1; done`,
+    // Pod to pod without NAT: the remote pod sees this pod's own address.
+    `get http://${ipOf.get(web[1]!.pod)!}:8080/cgi-bin/peer || exit 1`,
   ].join('\n');
   const probe = `probe-${suffix()}`;
   await kubectl.ok(['create', '-f', '-'], {
@@ -241,6 +244,9 @@ test('oci nodes on separate hosts: pod CIDRs, host-gw routes, pod to pod by IP a
   assert.equal(done.status?.phase, 'Succeeded', log);
   const lines = log.trimEnd().split('\n').map((l) => l.replace(/^hello from /, ''));
   assert.deepEqual(lines.slice(0, web.length), web.map((w) => w.pod), 'each remote pod by its IP');
+  // busybox httpd writes IPv4 peers in their IPv6-mapped form.
+  const peer = lines.pop()?.replace(/\[::ffff:([\d.]+)\]/, '$1');
+  assert.equal(peer, `peer ${done.status!.podIP!}`, 'the remote pod sees the caller\'s pod address (no NAT between pods)');
   const viaService = lines.slice(web.length);
   assert.equal(viaService.length, rounds + 1);
   const seen = new Map<string, number>();

@@ -64,7 +64,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     client: cp.client,
     nodes: specs,
     dataDir,
-    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir, oci ? { ...(opts.images ? { images: opts.images } : {}), bridge: `skb${b}n${specs.indexOf(spec)}` } : {}),
+    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir, oci ? { ...(opts.images ? { images: opts.images } : {}), bridge: `skb${b}n${specs.indexOf(spec)}`, clusterCidr } : {}),
     ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
     kubeletToken: cp.server.joinToken,
     kubeletPort: 0,

@@ -72,7 +72,7 @@ export function agentCommand(): Command {
         hostGatewayRoutes: opts.runtime === 'oci',
         makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
-          ...(opts.runtime === 'oci' ? { images: new ImageStore({ dir: imagesDir(path.resolve(opts.dataDir)), registry: registryOptions(opts) }), bridge: opts.bridge } : {}),
+          ...(opts.runtime === 'oci' ? { images: new ImageStore({ dir: imagesDir(path.resolve(opts.dataDir)), registry: registryOptions(opts) }), bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
         }),
         kubeletToken: opts.token,
         kubeletPort: Number(opts.kubeletPort),

@@ -88,7 +88,7 @@ export function upCommand(): Command {
         clusterCidr: opts.clusterCidr,
         makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
-          ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}` } : {}),
+          ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}`, clusterCidr: opts.clusterCidr } : {}),
         }),
         kubeletToken: cp.server.joinToken,
         log: logger('node'),

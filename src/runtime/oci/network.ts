@@ -1,7 +1,7 @@
 /**
  * The pod network as CNI configuration: `loopback` for `lo`, then one bridge network — `bridge`
- * (the node's bridge as the pods' gateway, masquerading traffic that leaves the pod CIDR, hairpin
- * so a pod reaches itself through a service) with `host-local` addresses from the node's pod CIDR,
+ * (the node's bridge as the pods' gateway, hairpin so a pod reaches itself through a service; no
+ * masquerading here, see masquerade.ts) with `host-local` addresses from the node's pod CIDR,
  * and `portmap` for hostPorts, run only for pods that declare some.
  */
 import path from 'node:path';
@@ -30,7 +30,7 @@ export function podNetworks(o: PodNetworkOptions): PodNetworks {
     type: 'bridge',
     bridge: o.bridge,
     isGateway: true,
-    ipMasq: true,
+    ipMasq: false,
     hairpinMode: true,
     ipam: { type: 'host-local', ranges: [[{ subnet: o.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: path.join(o.ipamDir) },
   };

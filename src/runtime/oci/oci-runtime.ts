@@ -19,6 +19,7 @@ import { ContainerStartError, type ContainerExit, type ExecResult, type Recovere
 import { Cgroups } from './cgroups.js';
 import { OciContainer, recordedExit, type ContainerParams } from './container.js';
 import { BundleError, OciRuntimeError } from './errors.js';
+import { ensureMasquerade, removeMasquerade } from './masquerade.js';
 import { runcExec } from './exec.js';
 import { podNetworks, type PodNetworks } from './network.js';
 import { checkPodCIDR, compileOptions, type OciConfig, type OciRuntimeOptions } from './options.js';
@@ -52,6 +53,9 @@ export class OciRuntime implements Runtime {
   private readonly cfg: OciConfig;
   private readonly runc: Runc;
   private podNetworks: PodNetworks | undefined;
+  private podCIDR: string | undefined;
+  /** The masquerade rule, added with the first sandbox. */
+  private masquerade: Promise<void> | undefined;
   private readonly cgroups = new Cgroups();
   private readonly sandboxes = new Map<string, SandboxState>();
   /** Sandboxes being made: a second runSandbox for the same pod waits for the first. */
@@ -65,6 +69,7 @@ export class OciRuntime implements Runtime {
   }
 
   setPodCIDR(cidr: string): void {
+    this.podCIDR = cidr;
     this.podNetworks = podNetworks({ podCIDR: checkPodCIDR(cidr), bridge: this.cfg.bridge, networkName: this.cfg.networkName, pluginDirs: this.cfg.cniPluginDirs, ipamDir: this.cfg.ipamDir });
   }
 
@@ -76,6 +81,15 @@ export class OciRuntime implements Runtime {
   private podDir(podUid: string): string {
     // A uid is the API server's; still, never let one name a path outside the pods directory.
     return path.join(this.cfg.podsDir, podUid.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  }
+
+  private ensureMasquerade(): Promise<void> {
+    const cidr = this.podCIDR!;
+    this.masquerade ??= ensureMasquerade(cidr, this.cfg.clusterCidr ?? cidr).catch((err: unknown) => {
+      this.masquerade = undefined;
+      throw err;
+    });
+    return this.masquerade;
   }
 
   runSandbox(pod: Pod): Promise<Sandbox> {
@@ -93,7 +107,9 @@ export class OciRuntime implements Runtime {
   private async makeSandbox(uid: string, pod: Pod): Promise<Sandbox> {
     let record: SandboxRecord;
     try {
-      record = await createSandbox(this.networks, path.join(this.podDir(uid), 'sandbox'), pod);
+      const networks = this.networks;
+      await this.ensureMasquerade();
+      record = await createSandbox(networks, path.join(this.podDir(uid), 'sandbox'), pod);
     } catch (err) {
       throw new ContainerStartError('CreatePodSandboxError', `pod ${pod.metadata.name ?? uid}: ${message(err)}`);
     }
@@ -174,6 +190,8 @@ export class OciRuntime implements Runtime {
   async recover(): Promise<RecoveredSandbox[]> {
     const found: RecoveredSandbox[] = [];
     const pods = existsSync(this.cfg.podsDir) ? readdirSync(this.cfg.podsDir) : [];
+    // The earlier agent's masquerade rule is this runtime's now (removed at close).
+    if (pods.length && this.podCIDR) await this.ensureMasquerade();
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
     for (const entry of pods) {
       const dir = path.join(this.cfg.podsDir, entry);
@@ -260,5 +278,9 @@ export class OciRuntime implements Runtime {
     const states = [...this.sandboxes.values()];
     await Promise.all(states.map((s) => this.removeSandbox(s.sandbox).catch(() => undefined)));
     await this.cgroups.removeEmpty(`/${this.cfg.cgroupParent}`);
+    if (this.masquerade && this.podCIDR) {
+      this.masquerade = undefined;
+      await removeMasquerade(this.podCIDR, this.cfg.clusterCidr ?? this.podCIDR);
+    }
   }
 }

@@ -8,6 +8,9 @@ export interface OciRuntimeOptions {
   /** The node's pod CIDR (`spec.podCIDR`), e.g. `10.88.3.0/24`: host-local hands out its
    * addresses. Left out, it comes later through `setPodCIDR` (the server allocates it). */
   readonly podCIDR?: string;
+  /** The cluster's pod range (the server's --cluster-cidr): traffic from pods to addresses
+   * outside it is masqueraded, traffic between pods is not. Default: the node's pod CIDR. */
+  readonly clusterCidr?: string;
   /** Where containers' images come from. */
   readonly images: ImageService;
   /** The OCI runtime binary: `runc` (default) or `crun`, or a path to one. */
@@ -25,6 +28,7 @@ export interface OciRuntimeOptions {
 export interface OciConfig {
   readonly dataDir: string;
   readonly podCIDR: string | undefined;
+  readonly clusterCidr: string | undefined;
   readonly images: ImageService;
   readonly ociRuntime: string;
   readonly bridge: string;
@@ -59,6 +63,7 @@ export function compileOptions(o: OciRuntimeOptions): OciConfig {
   return {
     dataDir,
     podCIDR: o.podCIDR,
+    clusterCidr: o.clusterCidr !== undefined ? checkPodCIDR(o.clusterCidr) : undefined,
     images: o.images,
     ociRuntime: o.ociRuntime ?? 'runc',
     bridge,
