@@ -55,8 +55,9 @@ export function mountsToMake(mounts: readonly Mount[]): Mount[] {
 }
 
 /* Arguments: workdir, count, then (source target ro|rw) per mount, then the command. The tools'
- * PATH is set for the script only; the program gets the container's own. Fd 3 tells the runtime
- * the mounts are in place, so a start returns only then (an exec right after must see them). Mount points missing on
+ * PATH is set for the script only; the program gets the container's own. Fd 3 is passed on: the
+ * program's wrapper reports on it that it runs, so a start returns only once the mounts are in
+ * place (an exec right after must see them). Mount points missing on
  * the host are created there (as Docker does for hostPath), files for file sources. */
 const mountScript = `p=$PATH; PATH=${defaultPath}
 wd=$1; n=$2; shift 2
@@ -67,7 +68,6 @@ while [ "$n" -gt 0 ]; do
   if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst" 2>&4 || exit 127; fi
 done
 PATH=$p
-printf x >&3; exec 3>&-
 if [ -n "$wd" ]; then cd "$wd" 2>&4 || exit 127; fi
 exec "$@"`;
 

@@ -44,9 +44,11 @@ export function signalNumber(signal: NodeJS.Signals | null): number | undefined 
 /* The group leader. Stop signals go to the whole group, so it ignores them by handler (a
  * handler, unlike an ignored signal, is reset for the program it starts) and outlives the
  * program to record its code. The program runs through a second sh that moves stderr from fd 4
- * to fd 2: dash prints "Terminated" for a killed job to the job's own stderr, which must stay
- * out of the container's log; the leader's fd 2 is /dev/null. */
-const leaderScript = 'f=$1; shift; trap : TERM INT QUIT HUP USR1 USR2 WINCH; /bin/sh -c \'exec 2>&4 4>&-; exec "$@"\' - "$@"; c=$?; echo "$c" > "$f"; exit "$c"';
+ * to fd 2 (dash prints "Terminated" for a killed job to the job's own stderr, which must stay
+ * out of the container's log; the leader's fd 2 is /dev/null) and says on fd 3 that it runs:
+ * until then a stop signal could land in the leader's fork, still holding the leader's handler,
+ * and be lost, so a start is done only once that second sh is running. */
+const leaderScript = 'f=$1; shift; trap : TERM INT QUIT HUP USR1 USR2 WINCH; /bin/sh -c \'printf x >&3; exec 3>&- 2>&4 4>&-; exec "$@"\' - "$@"; c=$?; echo "$c" > "$f"; exit "$c"';
 
 /** The argv that runs `argv` under the leader, which writes its exit code to `exitPath`. Put
  * it innermost but for wrappers that `exec` (the mount namespace's), so the leader is the
@@ -66,8 +68,6 @@ export interface GroupSpec {
   /** The container's stdout/stderr FIFOs and exit-code file (kept for an agent started again). */
   readonly stdoutPath: string;
   readonly stderrPath: string;
-  /** The program's wrapper writes to fd 3 when the container is set up: start waits for it. */
-  readonly readyPipe?: boolean;
 }
 
 /** Where an adopted container's output and exit code are. */
@@ -148,11 +148,10 @@ export class ProcessGroup {
     if (!cmd) throw new Error('empty command');
     const [out, err] = await makePipes(spec.pipeDir, [spec.stdoutPath, spec.stderrPath]);
     const output = collect([out!.read, err!.read], spec.logPath);
-    const ready = spec.readyPipe ? ['pipe' as const] : ['ignore' as const];
     // fd 2 of the leader is /dev/null; the program's stderr arrives as fd 4 (see leaderScript).
     const child = spawn(cmd, args, {
       detached: true,
-      stdio: ['ignore', out!.containerFd, 'ignore', ready[0], err!.containerFd],
+      stdio: ['ignore', out!.containerFd, 'ignore', 'pipe', err!.containerFd],
       env: { ...spec.env },
       cwd: spec.cwd,
     });
@@ -175,9 +174,8 @@ export class ProcessGroup {
           });
         });
         const group = new ProcessGroup(pid, exited);
-        const readyPipe = child.stdio[3];
-        if (!readyPipe) return resolve(group);
-        // Set up (or failed, and `exited` will say so): either way the start is done.
+        const readyPipe = child.stdio[3]!;
+        // Running (or failed, and `exited` will say so): either way the start is done.
         const done = (): void => {
           readyPipe.destroy();
           resolve(group);

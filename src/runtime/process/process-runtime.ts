@@ -114,7 +114,7 @@ export class ProcessRuntime implements Runtime {
     let group: ProcessGroup;
     try {
       const argv = wrap(iso, recordingExit(files.exitPath, [found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined);
-      group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, readyPipe: canMount });
+      group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
     }
