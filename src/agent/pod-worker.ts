@@ -59,6 +59,8 @@ export class PodWorker {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
+  /** The grace the containers are being stopped with, once the pod is terminating. */
+  private stopGrace: number | undefined;
 
   /** `recovered`: what an earlier agent left running for this pod, taken over instead of
    * started again. */
@@ -91,6 +93,12 @@ export class PodWorker {
 
   update(pod: Pod): void {
     this.pod = pod;
+    // Deleted again with less grace while stopping: the kill comes sooner (as kubelet does).
+    const grace = pod.metadata.deletionGracePeriodSeconds;
+    if (this.stopGrace !== undefined && grace !== undefined && grace < this.stopGrace) {
+      this.stopGrace = grace;
+      for (const r of this.records.values()) if (r.running) void this.host.runtime.stopContainer(r.running.id, grace);
+    }
     this.kick();
   }
 
@@ -275,7 +283,9 @@ export class PodWorker {
   }
 
   private async terminate(): Promise<void> {
-    const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    const asked = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    const grace = Math.min(asked, this.stopGrace ?? asked);
+    this.stopGrace = grace;
     await Promise.all([...this.records.values()].map(async (r) => {
       for (const p of r.probes.splice(0)) p.stop();
       if (r.running) {

@@ -91,7 +91,8 @@ export interface Runtime {
    * `timeoutMs`; output is stdout and stderr together, truncated to a few KiB. */
   exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult>;
   /** Stops a container: SIGTERM (or the runtime's equivalent), SIGKILL after `graceSeconds`.
-   * Resolves once it has exited; a container already gone is not an error. */
+   * Resolves once it has exited; a container already gone is not an error. A second call with
+   * less grace brings the SIGKILL forward (a pod deleted again with a shorter grace period). */
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   /** Removes the sandbox and everything left in it. */
   removeSandbox(sandbox: Sandbox): Promise<void>;

@@ -1,6 +1,6 @@
 /** Runs the real kubectl (the one on PATH, or a `kubectl.1.NN` beside it) against a test server. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -20,9 +20,21 @@ export function kubectlBinary(minor?: number): string {
   return path.join(path.dirname(realpathSync(onPath)), `kubectl.1.${minor}`);
 }
 
+/** Cache folders of this test process, removed when it exits. */
+const cacheDirs: string[] = [];
+process.once('exit', () => {
+  for (const d of cacheDirs) rmSync(d, { recursive: true, force: true });
+});
+
 export class Kubectl {
   /** A fresh discovery cache per instance, so served-resource changes are seen. */
-  private readonly cacheDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-kubectl-cache-'));
+  private readonly cacheDir = Kubectl.newCacheDir();
+
+  private static newCacheDir(): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-kubectl-cache-'));
+    cacheDirs.push(dir);
+    return dir;
+  }
 
   constructor(
     private readonly kubeconfig: string,

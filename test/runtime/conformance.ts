@@ -91,6 +91,20 @@ export function runtimeConformance(name: string, make: MakeSubject): void {
       assert.equal(exit.signal, 9);
     }, 'grace');
 
+    add('a second stop with less grace brings the kill forward', async (s, t) => {
+      const c = await start(s, { kind: 'ignore-term' }, 'stop-sooner');
+      await new Promise((r) => setTimeout(r, 200)); // let it install its trap
+      const t0 = performance.now();
+      const first = s.runtime.stopContainer(c.id, 30);
+      await new Promise((r) => setTimeout(r, 300));
+      await within(s.runtime.stopContainer(c.id, 1), 5000, 'the shorter stop');
+      await within(first, 1000, 'the first stop settles too');
+      const ms = performance.now() - t0;
+      t.diagnostic(`stop with grace 30 s, then 1 s after 0.3 s, took ${ms.toFixed(1)} ms`);
+      assert.ok(ms >= 1200 && ms < 5000, `${ms} ms`);
+      assert.equal((await c.exited).exitCode, 137);
+    }, 'grace');
+
     add('stopping an unknown container is not an error', async (s) => {
       await s.runtime.stopContainer('nothing://here', 5);
     });

@@ -126,4 +126,16 @@ describe('the node agent on skiff up', () => {
     assert.ok(fast < 2, `a program that exits on SIGTERM goes at once (${fast}s)`);
     assert.ok(slow >= grace - 0.2 && slow < grace + 5, `killed after its ${grace}s grace period (${slow}s)`);
   });
+
+  test('deleted again with less grace while stopping, a pod goes sooner (as kubelet does)', async () => {
+    const name = `second-delete-${suffix()}`;
+    await create(pod(name, { terminationGracePeriodSeconds: 60, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done'] }] }));
+    await waitFor('running', async () => (await get(name)).status?.phase === 'Running', 20_000);
+    await c.kubectl.ok(['delete', 'pod', name, '--wait=false']);
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    await c.kubectl.ok(['delete', 'pod', name, '--grace-period=1']);
+    const s = (Date.now() - t0) / 1000;
+    assert.ok(s < 6, `gone ${s}s after the second delete, not after the first one's 60 s`);
+  });
 });

@@ -84,6 +84,7 @@ export class OciContainer {
   private done = false;
   private killedByUs = false;
   private killTimer: NodeJS.Timeout | undefined;
+  private killAt: number | undefined;
 
   private constructor(private readonly p: ContainerParams, readonly pid: number, readonly startedAt: Date, readonly leader: LeaderRecord, ended: Promise<number>, readers: readonly Socket[], log: CriLogWriter) {
     livePids.add(pid);
@@ -201,8 +202,15 @@ export class OciContainer {
     if (graceSeconds <= 0) {
       await this.kill();
     } else {
-      await this.p.runc.kill(this.p.id, signal);
-      this.killTimer ??= setTimeout(() => void this.kill(), graceSeconds * 1000);
+      const at = Date.now() + graceSeconds * 1000;
+      const first = this.killAt === undefined;
+      // A second stop with less grace (a pod deleted again) brings the kill forward.
+      if (first || at < this.killAt!) {
+        clearTimeout(this.killTimer);
+        this.killAt = at;
+        this.killTimer = setTimeout(() => void this.kill(), graceSeconds * 1000);
+      }
+      if (first) await this.p.runc.kill(this.p.id, signal);
     }
     await this.exited;
   }

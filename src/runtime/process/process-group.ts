@@ -130,6 +130,7 @@ export class ProcessGroup {
   readonly exited: Promise<ContainerExit>;
   private done = false;
   private killTimer: NodeJS.Timeout | undefined;
+  private killAt: number | undefined;
 
   private constructor(pid: number, exited: Promise<ContainerExit>) {
     this.pid = pid;
@@ -222,8 +223,14 @@ export class ProcessGroup {
     if (graceSeconds <= 0) {
       killGroup(this.pid, 'SIGKILL');
     } else {
-      killGroup(this.pid, signal);
-      this.killTimer ??= setTimeout(() => killGroup(this.pid, 'SIGKILL'), graceSeconds * 1000);
+      const at = Date.now() + graceSeconds * 1000;
+      if (this.killAt === undefined) killGroup(this.pid, signal);
+      // A second stop with less grace (a pod deleted again) brings the kill forward.
+      if (this.killAt === undefined || at < this.killAt) {
+        clearTimeout(this.killTimer);
+        this.killAt = at;
+        this.killTimer = setTimeout(() => killGroup(this.pid, 'SIGKILL'), graceSeconds * 1000);
+      }
     }
     await this.exited;
   }
