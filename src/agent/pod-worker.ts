@@ -221,8 +221,10 @@ export class PodWorker {
     } catch (err) {
       r.failures++;
       r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
-      if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') this.pullFailedAt.set(name, Date.now());
-      if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
+      if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') {
+        this.pullFailedAt.set(name, Date.now());
+        this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
+      }
       r.waiting = err instanceof ContainerStartError || err instanceof EnvError
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };
