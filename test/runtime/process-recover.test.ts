@@ -114,3 +114,17 @@ test('a runtime started again adopts what a killed agent left running', async ()
   const seen = await numbers();
   assert.deepEqual(seen, Array.from({ length: seen.length }, (_, i) => i + 1), 'every line once, in order');
 });
+
+test('containers of sandboxes outside the node\'s new pod range are stopped, not adopted', async () => {
+  const started = await crashAfterStarting({ [`moved-${process.pid}`]: 'sleep 1000' });
+  const pid = pidOf(started[0]!.uid);
+  assert.ok(alive(pid));
+  const other = new ProcessRuntime({ podAddressPrefix: '127.13.10.', dataDir, warn: () => undefined });
+  try {
+    const recovered = await other.recover();
+    assert.ok(!recovered.some((r) => r.sandbox.podUid === started[0]!.uid), 'not adopted');
+    await waitFor('its process is gone', () => (alive(pid) ? undefined : true), 5000);
+  } finally {
+    await other.close();
+  }
+});

@@ -7,7 +7,7 @@
  * private mount namespace (see isolation.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
@@ -18,7 +18,7 @@ import { execIn } from './exec.js';
 import { imageGenerators } from './generators.js';
 import { defaultPath, findProgram } from './host-programs.js';
 import { enterPrefix, mountsToMake, probeIsolation, wrap } from './isolation.js';
-import { processState, ProcessGroup, recordedExit, recordingExit } from './process-group.js';
+import { killGroup, processState, ProcessGroup, recordedExit, recordingExit } from './process-group.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 
 export interface ProcessRuntimeOptions {
@@ -163,8 +163,13 @@ export class ProcessRuntime implements Runtime {
     for (const { sandbox, runs } of loadSandboxes(path.join(this.opts.dataDir, 'containers'))) {
       const host = Number(sandbox.ip.slice(this.opts.podAddressPrefix.length));
       const free = this.freeHosts.indexOf(host);
-      // A sandbox from a different pod range (the node's range changed) cannot be kept.
-      if (!sandbox.ip.startsWith(this.opts.podAddressPrefix) || free < 0 || this.sandboxes.has(sandbox.podUid)) continue;
+      // A sandbox from a different pod range (the node's range changed) cannot be kept: what
+      // still runs in it goes.
+      if (!sandbox.ip.startsWith(this.opts.podAddressPrefix) || free < 0 || this.sandboxes.has(sandbox.podUid)) {
+        for (const run of runs) if (processState(run.pid)?.startTicks === run.pidStart) killGroup(run.pid, 'SIGKILL');
+        rmSync(this.podDir(sandbox.podUid), { recursive: true, force: true });
+        continue;
+      }
       this.freeHosts.splice(free, 1);
       const state: SandboxState = { sandbox, containers: new Set() };
       this.sandboxes.set(sandbox.podUid, state);
