@@ -86,7 +86,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-up-'));
   if (runtime === 'oci') await importImage(dir);
-  const ociArgs = runtime === 'oci' ? ['--runtime', 'oci', '--cluster-cidr', '10.211.0.0/16', '--service-cluster-ip-range', '10.212.0.0/16'] : [];
+  const ociArgs = runtime === 'oci' ? ['--runtime', 'oci', '--image-gc-high-threshold', '100', '--cluster-cidr', '10.211.0.0/16', '--service-cluster-ip-range', '10.212.0.0/16'] : [];
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = Date.now();
   const nodeArgs = (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);

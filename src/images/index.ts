@@ -11,3 +11,4 @@ export { endpointsFor, parseMirrorFlags, type Endpoint, type RegistryMirrors } f
 export type { Credentials } from './auth.js';
 export { parseReference, familiarName, type ImageReference } from './reference.js';
 export { hostPlatform, mediaTypes, type Platform } from './manifest.js';
+export { defaultImageGcPolicy, diskUsagePercent, ImageGarbageCollector, type ImageGcPolicy } from './gcpolicy.js';

@@ -8,7 +8,7 @@ import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRecord } from './refindex.js';
 
-interface LeaseFile {
+export interface LeaseFile {
   readonly ref: string;
   readonly record?: ImageRecord;
 }

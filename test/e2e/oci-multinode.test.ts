@@ -97,6 +97,9 @@ before(async () => {
     const child = spawn(hosts.launcher(host)[0]!, [
       ...hosts.launcher(host).slice(1),
       process.execPath, '--enable-source-maps', skiffMain, 'agent', '--runtime', 'oci',
+      // The test's image is imported before the agent runs and unused until its pods start: keep it
+      // whatever this machine's disk usage.
+      '--image-gc-high-threshold', '100',
       '--server', cp.server.url, '--token', cp.server.joinToken, '--ca-cert', path.join(workDir, 'server', 'pki', 'ca.crt'),
       '--data-dir', dataDir, '--node-name', name, '--address', host.address,
       '--bridge', `skp${hosts.tag}${host.index}`, '--cluster-cidr', `10.${block}.0.0/17`, '--proxy-mode', 'iptables',

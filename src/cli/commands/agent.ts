@@ -7,12 +7,11 @@ import { RestClient } from '../../client/index.js';
 import { logger } from '../../util/log.js';
 import { NodeHost, type NodeSpec } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
-import { ImageStore, imagesDir } from '../../images/index.js';
 import { waitForSignal } from '../signals.js';
 import { parseLabels } from './up.js';
-import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
+import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface AgentOptions extends RegistryFlags {
+interface AgentOptions extends ImageStoreFlags {
   server: string;
   token: string;
   caCert: string;
@@ -37,7 +36,7 @@ export function podPrefixOf(range: string): string {
 }
 
 export function agentCommand(): Command {
-  return withRegistryFlags(new Command('agent')
+  return withImageStoreFlags(new Command('agent')
     .description('run one node that joins the cluster at --server with the join token')
     .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
     .requiredOption('--token <token>', 'the join token the server printed (DATA_DIR/tokens.json, role node)')
@@ -62,6 +61,7 @@ export function agentCommand(): Command {
         podPrefix: opts.podRange ? podPrefixOf(opts.podRange) : `${a}.${b}.${Number(d) + 100}.`,
         labels: parseLabels(opts.nodeLabels),
       };
+      const imageStore = opts.runtime === 'oci' ? startImageStore(path.resolve(opts.dataDir), opts, logger('images')) : undefined;
       const host = new NodeHost({
         client,
         nodes: [spec],
@@ -72,7 +72,7 @@ export function agentCommand(): Command {
         hostGatewayRoutes: opts.runtime === 'oci',
         makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
-          ...(opts.runtime === 'oci' ? { images: new ImageStore({ dir: imagesDir(path.resolve(opts.dataDir)), registry: registryOptions(opts) }), bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
+          ...(imageStore ? { images: imageStore.store, bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
         }),
         kubeletToken: opts.token,
         kubeletPort: Number(opts.kubeletPort),
@@ -82,6 +82,7 @@ export function agentCommand(): Command {
       process.stderr.write(`skiff agent: node ${spec.name} (${spec.address}) joined ${opts.server}\n`);
       await waitForSignal();
       process.stderr.write('skiff agent: shutting down\n');
+      imageStore?.stop();
       await host.stop();
       client.close();
     });

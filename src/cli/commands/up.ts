@@ -7,11 +7,10 @@ import { logger } from '../../util/log.js';
 import { startControlPlane } from '../controlplane.js';
 import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
-import { ImageStore, imagesDir } from '../../images/index.js';
 import { waitForSignal } from '../signals.js';
-import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
+import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface UpOptions extends RegistryFlags {
+interface UpOptions extends ImageStoreFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -48,7 +47,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return withRegistryFlags(new Command('up')
+  return withImageStoreFlags(new Command('up')
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -79,7 +78,8 @@ export function upCommand(): Command {
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });
-      const images = opts.runtime === 'oci' ? new ImageStore({ dir: imagesDir(dataDir), registry: registryOptions(opts) }) : undefined;
+      const imageStore = opts.runtime === 'oci' ? startImageStore(dataDir, opts, logger('images')) : undefined;
+      const images = imageStore?.store;
       const host = new NodeHost({
         client: cp.client,
         nodes: specs,
@@ -104,6 +104,7 @@ export function upCommand(): Command {
       );
       await waitForSignal();
       process.stderr.write('skiff up: shutting down\n');
+      imageStore?.stop();
       await host.stop();
       await cp.stop();
     });
