@@ -7,20 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRecord } from './refindex.js';
+import { processAlive } from '../util/process.js';
 
 export interface LeaseFile {
   readonly ref: string;
   readonly record?: ImageRecord;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class Leases {
   readonly dir: string;
@@ -48,7 +41,7 @@ export class Leases {
     for (const name of await fs.readdir(this.dir).catch(() => [] as string[])) {
       const file = path.join(this.dir, name);
       const pid = Number(name.split('-')[0]);
-      if (!(pid > 0) || !alive(pid)) {
+      if (!(pid > 0) || !processAlive(pid)) {
         await fs.rm(file, { force: true });
         continue;
       }

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processAlive } from '../util/process.js';
 
 export class RwLock {
   #readers = 0;
@@ -60,14 +61,6 @@ export class RwLock {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Runs `fn` holding `file` (created exclusively, holding our pid; a dead holder's file is taken over). */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
@@ -82,7 +75,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeou
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(await fs.readFile(file, 'utf8').catch(() => ''));
-      if (holder > 0 && !alive(holder)) {
+      if (holder > 0 && !processAlive(holder)) {
         await fs.rm(file, { force: true });
         continue;
       }

@@ -1,1 +1,2 @@
 export { logger, rootLogger, type Logger } from './log.js';
+export { processAlive, processRunning, processState, signalNumber } from './process.js';

@@ -15,9 +15,8 @@ import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { CriLogWriter } from '../process/cri-log.js';
-import { makePipes, openReader } from '../process/fifos.js';
-import { processState } from '../process/process-group.js';
+import { CriLogWriter, makePipes, openReader } from '../shared/index.js';
+import { processRunning, processState } from '../../util/process.js';
 import { ContainerStartError, type ContainerExit } from '../runtime.js';
 import type { Runc } from './runc.js';
 
@@ -163,8 +162,7 @@ export class OciContainer {
     readers[1]!.on('data', (d: Buffer) => log.write('stderr', d));
     const ended = new Promise<number>((resolve) => {
       const poll = setInterval(() => {
-        const st = processState(leader.leaderPid);
-        if (st && st.startTicks === leader.leaderStart && st.state !== 'Z' && st.state !== 'X') return;
+        if (processRunning(leader.leaderPid, leader.leaderStart)) return;
         clearInterval(poll);
         resolve(recordedCode(files.exit)?.code ?? 128 + sigkill);
       }, 200);

@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
 import { ImagePullError, type PreparedImage } from '../../images/contract.js';
-import { processState } from '../process/process-group.js';
+import { processRunning } from '../../util/process.js';
 import { ContainerStartError, type ContainerExit, type ExecResult, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
 import { OciContainer, recordedExit, type ContainerParams } from './container.js';
@@ -224,8 +224,7 @@ export class OciRuntime implements Runtime {
   private async takeBack(state: SandboxState, run: RunRecord, bundle: string): Promise<RunningContainer> {
     const releaseImage = this.cfg.images.use(run.imageRef);
     const cleanup = (): Promise<void> => this.cleanup(bundle, run.rootfsKind, run.cgroupDir, releaseImage);
-    const leader = processState(run.leaderPid);
-    if (leader && leader.startTicks === run.leaderStart && leader.state !== 'Z' && leader.state !== 'X') {
+    if (processRunning(run.leaderPid, run.leaderStart)) {
       return this.track(state, run, OciContainer.adopt(this.params(run.runcId, bundle, run.logPath, run.cgroupDir, run.memoryLimit, cleanup), run, new Date(run.startedAt)));
     }
     let exit: ContainerExit = recordedExit(bundle);

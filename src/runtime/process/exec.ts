@@ -6,9 +6,8 @@
 import { spawn } from 'node:child_process';
 import type { ExecResult } from '../runtime.js';
 import { findProgram } from './host-programs.js';
-import { killGroup, signalNumber } from './process-group.js';
-
-export const execOutputCap = 16 * 1024;
+import { killGroup } from './process-group.js';
+import { execResult } from '../shared/index.js';
 
 export interface ExecSpec {
   readonly command: readonly string[];
@@ -26,33 +25,10 @@ export function execIn(spec: ExecSpec): Promise<ExecResult> {
   const resolved = findProgram(program, spec.env['PATH'] ?? '', spec.cwd) ?? (spec.prefix.length ? program : undefined);
   if (!resolved) return Promise.resolve({ exitCode: 127, output: `exec: "${program}": executable file not found in $PATH` });
   const [cmd, ...rest] = [...spec.prefix, resolved, ...args];
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let timedOut = false;
-    const collect = (d: Buffer): void => {
-      if (size >= execOutputCap) return;
-      const part = d.subarray(0, execOutputCap - size);
-      chunks.push(part);
-      size += part.length;
-    };
-    const child = spawn(cmd!, rest, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...spec.env }, cwd: spec.cwd });
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-    }, spec.timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      resolve({ exitCode: 126, output: `exec: ${err.message}` });
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-      let output = Buffer.concat(chunks).toString('utf8');
-      if (timedOut) output += `${output && !output.endsWith('\n') ? '\n' : ''}command timed out after ${spec.timeoutMs}ms`;
-      resolve({ exitCode: code ?? 128 + (signalNumber(signal) ?? 0), output });
-    });
-  });
+  const child = spawn(cmd!, rest, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...spec.env }, cwd: spec.cwd });
+  // The command's whole group goes at the timeout, and whatever it left behind at its end.
+  const killAll = (): void => {
+    if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+  };
+  return execResult(child, spec.timeoutMs, killAll, killAll);
 }

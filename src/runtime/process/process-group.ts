@@ -12,10 +12,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { constants } from 'node:os';
 import type { ContainerExit } from '../runtime.js';
-import { CriLogWriter } from './cri-log.js';
-import { makePipes, openReader } from './fifos.js';
+import { CriLogWriter, makePipes, openReader } from '../shared/index.js';
+import { processRunning, signalNumber } from '../../util/process.js';
 
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -37,9 +36,6 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function signalNumber(signal: NodeJS.Signals | null): number | undefined {
-  return signal ? constants.signals[signal] : undefined;
-}
 
 /* The group leader. Stop signals go to the whole group, so it ignores them by handler (a
  * handler, unlike an ignored signal, is reset for the program it starts) and outlives the
@@ -112,17 +108,6 @@ async function finish(pgid: number, out: ReturnType<typeof collect>, exit: () =>
 
 function exitOf(exitCode: number, finishedAt: Date, signal?: number, message?: string): ContainerExit {
   return { exitCode, ...(signal !== undefined ? { signal } : {}), reason: exitCode === 0 ? 'Completed' : 'Error', ...(message ? { message } : {}), finishedAt };
-}
-
-/** The state letter of /proc/PID/stat (R, S, Z…), or undefined when there is no such process. */
-export function processState(pid: number): { state: string; startTicks: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '?', startTicks: fields[19] ?? '' };
-  } catch {
-    return undefined;
-  }
 }
 
 export class ProcessGroup {
@@ -206,8 +191,7 @@ export class ProcessGroup {
     const output = collect([reader(spec.stdoutPath), reader(spec.stderrPath)], spec.logPath);
     const exited = new Promise<ContainerExit>((settle) => {
       const timer = setInterval(() => {
-        const s = processState(spec.pid);
-        if (s && s.state !== 'Z' && s.state !== 'X') return;
+        if (processRunning(spec.pid)) return;
         clearInterval(timer);
         void finish(spec.pid, output, () => recordedExit(spec.exitPath)).then(settle);
       }, pollMs);

@@ -18,7 +18,8 @@ import { execIn } from './exec.js';
 import { imageGenerators } from './generators.js';
 import { defaultPath, findProgram } from './host-programs.js';
 import { enterPrefix, mountsToMake, probeIsolation, wrap } from './isolation.js';
-import { killGroup, processState, ProcessGroup, recordedExit, recordingExit } from './process-group.js';
+import { killGroup, ProcessGroup, recordedExit, recordingExit } from './process-group.js';
+import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 
 export interface ProcessRuntimeOptions {
@@ -166,7 +167,7 @@ export class ProcessRuntime implements Runtime {
       // A sandbox from a different pod range (the node's range changed) cannot be kept: what
       // still runs in it goes.
       if (!sandbox.ip.startsWith(this.opts.podAddressPrefix) || free < 0 || this.sandboxes.has(sandbox.podUid)) {
-        for (const run of runs) if (processState(run.pid)?.startTicks === run.pidStart) killGroup(run.pid, 'SIGKILL');
+        for (const run of runs) if (processRunning(run.pid, run.pidStart)) killGroup(run.pid, 'SIGKILL');
         rmSync(this.podDir(sandbox.podUid), { recursive: true, force: true });
         continue;
       }
@@ -176,9 +177,7 @@ export class ProcessRuntime implements Runtime {
       this.nextSandbox = Math.max(this.nextSandbox, Number(/(\d+)$/.exec(sandbox.id)?.[1] ?? 0) + 1);
       const containers = runs.map((run) => {
         const files = containerFiles(path.join(this.podDir(sandbox.podUid), run.name));
-        const proc = processState(run.pid);
-        const alive = proc !== undefined && proc.startTicks === run.pidStart && proc.state !== 'Z' && proc.state !== 'X';
-        const running: RunningContainer = alive
+        const running: RunningContainer = processRunning(run.pid, run.pidStart)
           ? this.track(state, run, ProcessGroup.adopt({ pid: run.pid, logPath: run.logPath, ...files }))
           : { id: run.id, name: run.name, imageId: run.imageId, startedAt: new Date(run.startedAt), exited: Promise.resolve(recordedExit(files.exitPath)) };
         return { name: run.name, attempt: run.attempt, run: running };

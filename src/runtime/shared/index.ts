@@ -1,0 +1,5 @@
+/** What the process and oci runtimes share: containers' output as FIFOs into CRI log files, and
+ * exec results. */
+export { CriLogWriter, rfc3339Nano, type LogStream } from './cri-log.js';
+export { makePipes, openReader, type ContainerPipe } from './fifos.js';
+export { execOutputCap, execResult } from './exec-output.js';
