@@ -5,7 +5,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { OciRuntime } from '../../src/runtime/oci/index.js';
 import { installOciPackages, RootfsImages } from '../helpers/rootfs-image.js';
 import { busybox, eventually, removeBridge } from './oci-subject.js';
 import { testPod } from './subject.js';
+import { runThenCrash } from '../helpers/crash.js';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'oci-recover-child.js');
 const net = { podCIDR: '10.201.4.0/24', bridge: 'skiff-rec0' };
@@ -39,18 +39,7 @@ after(async () => {
 interface Started { name: string; uid: string; ip: string; id: string; rootfs: string }
 
 async function crashAfterStarting(specs: Record<string, string>): Promise<Started[]> {
-  const p = spawn(process.execPath, [child, dataDir, net.podCIDR, net.bridge, `skiff-test-${process.pid}`, ...Object.entries(specs).map(([k, v]) => `${k}=${v}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const started = await new Promise<Started[]>((resolve, reject) => {
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(JSON.parse(out) as Started[]);
-    });
-    p.once('exit', (code) => reject(new Error(`child exited ${code} before starting its containers`)));
-  });
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGKILL');
-  await exited;
+  const started = await runThenCrash<Started[]>(child, [dataDir, net.podCIDR, net.bridge, `skiff-test-${process.pid}`, ...Object.entries(specs).map(([k, v]) => `${k}=${v}`)]);
   childRootfs.push(...new Set(started.map((s) => s.rootfs)));
   return started;
 }

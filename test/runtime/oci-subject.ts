@@ -7,20 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Container, Pod } from '../../src/api/kinds.js';
-import type { RunningContainer, Sandbox, StartOptions } from '../../src/runtime/index.js';
+import type { RunningContainer, Sandbox } from '../../src/runtime/index.js';
 import { OciRuntime, type OciRuntimeOptions } from '../../src/runtime/oci/index.js';
 import { runCommand } from '../../src/runtime/oci/command.js';
 import type { RootfsImages } from '../helpers/rootfs-image.js';
-import { testPod, type Behaviour, type ContainerSpec, type RuntimeSubject } from './subject.js';
+import { commandSubject, testPod, type Behaviour, type CommandSubject } from './subject.js';
 
 export const busybox = 'skiff.test/busybox:1';
 
-export interface OciSubject extends RuntimeSubject {
-  readonly runtime: OciRuntime;
-  readonly dataDir: string;
-  /** Start options with a log path in the data dir. */
-  options(name: string, extra?: Partial<StartOptions>): StartOptions;
-}
+export type OciSubject = CommandSubject<OciRuntime>;
 
 export interface OciNet {
   /** A /24 such as `10.201.1.0/24`. */
@@ -42,25 +37,10 @@ function commandFor(b: Behaviour): Partial<Container> {
 export async function ociSubject(net: OciNet, images: RootfsImages, extra: Partial<OciRuntimeOptions> = {}): Promise<OciSubject> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'skiff-oci-'));
   const runtime = new OciRuntime({ dataDir, podCIDR: net.podCIDR, bridge: net.bridge, images, cgroupParent: `skiff-test-${process.pid}`, ...extra });
-  const options = (name: string, more: Partial<StartOptions> = {}): StartOptions => ({ env: {}, mounts: [], logPath: path.join(dataDir, 'logs', name, '0.log'), ...more });
-  const podAddressPrefix = net.podCIDR.replace(/0\/24$/, '');
-  return {
-    runtime,
-    dataDir,
-    capabilities: new Set(['logs', 'exec-output', 'grace']),
-    podAddressPrefix,
-    options,
-    spec(b, name): ContainerSpec {
-      const { command, ...rest } = commandFor(b);
-      const container: Container = { name: 'main', ...rest };
-      return { pod: testPod(name, container, { restartPolicy: b.kind === 'exit' || b.kind === 'print' ? 'Never' : 'Always' }), container, opts: options(name, command ? { command } : {}) };
-    },
-    execCommand: (text, code) => ['sh', '-c', `echo '${text}'; exit ${code}`],
-    async dispose() {
-      await runtime.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return commandSubject(runtime, dataDir, net.podCIDR.replace(/0\/24$/, ''), commandFor, async () => {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
 }
 
 /** Removes a test's bridge (CNI DEL leaves the bridge itself in place). */

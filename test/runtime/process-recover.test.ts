@@ -6,7 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ProcessRuntime, type RecoveredSandbox } from '../../src/runtime/index.js';
 import { waitFor } from '../helpers/cluster.js';
 import { killLeftoverContainers } from '../helpers/upcluster.js';
+import { runThenCrash } from '../helpers/crash.js';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'recover-child.js');
 const prefix = '127.13.9.';
@@ -32,20 +32,8 @@ after(async () => {
 interface Started { name: string; uid: string; ip: string; id: string }
 
 /** Runs the child "agent" until it has started everything, then kills it outright. */
-async function crashAfterStarting(specs: Record<string, string>): Promise<Started[]> {
-  const p = spawn(process.execPath, [child, dataDir, prefix, ...Object.entries(specs).map(([k, v]) => `${k}=${v}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const started = await new Promise<Started[]>((resolve, reject) => {
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(JSON.parse(out) as Started[]);
-    });
-    p.once('exit', (code) => reject(new Error(`child exited ${code} before starting its containers`)));
-  });
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGKILL');
-  await exited;
-  return started;
+function crashAfterStarting(specs: Record<string, string>): Promise<Started[]> {
+  return runThenCrash<Started[]>(child, [dataDir, prefix, ...Object.entries(specs).map(([k, v]) => `${k}=${v}`)]);
 }
 
 function pidOf(uid: string, name = 'main'): number {

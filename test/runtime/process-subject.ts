@@ -4,15 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Container } from '../../src/api/kinds.js';
 import { ProcessRuntime, type ImageCatalog } from '../../src/runtime/index.js';
-import type { StartOptions } from '../../src/runtime/index.js';
-import { testPod, type Behaviour, type ContainerSpec, type RuntimeSubject } from './subject.js';
+import { commandSubject, type Behaviour, type CommandSubject } from './subject.js';
 
-export interface ProcessSubject extends RuntimeSubject {
-  readonly runtime: ProcessRuntime;
-  readonly dataDir: string;
-  /** Start options with a log path in the data dir. */
-  options(name: string, extra?: Partial<StartOptions>): StartOptions;
-}
+export type ProcessSubject = CommandSubject<ProcessRuntime>;
 
 function commandFor(b: Behaviour): Partial<Container> {
   switch (b.kind) {
@@ -28,22 +22,8 @@ export async function processSubject(podAddressPrefix = '127.13.5.', imageCatalo
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'skiff-proc-'));
   const warnings: string[] = [];
   const runtime = new ProcessRuntime({ podAddressPrefix, dataDir, ...(imageCatalog ? { imageCatalog } : {}), warn: (m) => warnings.push(m) });
-  const options = (name: string, extra: Partial<StartOptions> = {}): StartOptions => ({ env: {}, mounts: [], logPath: path.join(dataDir, 'logs', name, '0.log'), ...extra });
-  return {
-    runtime,
-    dataDir,
-    capabilities: new Set(['logs', 'exec-output', 'grace']),
-    podAddressPrefix,
-    options,
-    spec(b, name): ContainerSpec {
-      const { command, ...rest } = commandFor(b);
-      const container: Container = { name: 'main', ...rest };
-      return { pod: testPod(name, container, { restartPolicy: b.kind === 'exit' || b.kind === 'print' ? 'Never' : 'Always' }), container, opts: options(name, command ? { command } : {}) };
-    },
-    execCommand: (text, code) => ['sh', '-c', `echo '${text}'; exit ${code}`],
-    async dispose() {
-      await runtime.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return commandSubject(runtime, dataDir, podAddressPrefix, commandFor, async () => {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
 }

@@ -5,6 +5,7 @@
  * start options. What a runtime cannot show it declares as a missing capability; the suite then
  * reports those cases as skipped with the reason, never silently passes them.
  */
+import path from 'node:path';
 import type { Container, Pod } from '../../src/api/kinds.js';
 import type { Runtime, StartOptions } from '../../src/runtime/index.js';
 
@@ -57,5 +58,32 @@ export function testPod(name: string, container: Container, extra: { annotations
     kind: 'Pod',
     metadata: { name, namespace: 'default', uid: `uid-${process.pid}-${++uid}-${name}`, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
     spec: { containers: [container], restartPolicy: extra.restartPolicy ?? 'Always' },
+  };
+}
+
+/** A subject for a runtime that runs real commands in a data dir of its own (process, oci): the
+ * behaviours become shell commands (`commandFor`), logs go under the data dir. */
+export interface CommandSubject<R extends Runtime> extends RuntimeSubject {
+  readonly runtime: R;
+  readonly dataDir: string;
+  /** Start options with a log path in the data dir. */
+  options(name: string, extra?: Partial<StartOptions>): StartOptions;
+}
+
+export function commandSubject<R extends Runtime>(runtime: R, dataDir: string, podAddressPrefix: string, commandFor: (b: Behaviour) => Partial<Container>, dispose: () => Promise<void>): CommandSubject<R> {
+  const options = (name: string, extra: Partial<StartOptions> = {}): StartOptions => ({ env: {}, mounts: [], logPath: path.join(dataDir, 'logs', name, '0.log'), ...extra });
+  return {
+    runtime,
+    dataDir,
+    capabilities: new Set(['logs', 'exec-output', 'grace']),
+    podAddressPrefix,
+    options,
+    spec(b, name): ContainerSpec {
+      const { command, ...rest } = commandFor(b);
+      const container: Container = { name: 'main', ...rest };
+      return { pod: testPod(name, container, { restartPolicy: b.kind === 'exit' || b.kind === 'print' ? 'Never' : 'Always' }), container, opts: options(name, command ? { command } : {}) };
+    },
+    execCommand: (text, code) => ['sh', '-c', `echo '${text}'; exit ${code}`],
+    dispose,
   };
 }

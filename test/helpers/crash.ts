@@ -1,0 +1,19 @@
+/** A stand-in agent in a child process: runs `script` with `args` until it prints its first line
+ * (JSON: what it started), then kills it outright, as a crash would. */
+import { spawn } from 'node:child_process';
+
+export async function runThenCrash<T>(script: string, args: readonly string[]): Promise<T> {
+  const p = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const said = await new Promise<T>((resolve, reject) => {
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out) as T);
+    });
+    p.once('exit', (code) => reject(new Error(`child exited ${code} before saying what it started`)));
+  });
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGKILL');
+  await exited;
+  return said;
+}
