@@ -6,13 +6,13 @@
  * the ClusterIP/direct ratio is what the DNAT costs. HAProxy (tcp mode) runs in the node.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Endpoints, Service } from '../src/api/kinds.js';
 import { endpoints as endpointsResource, services as servicesResource } from '../src/api/resources.js';
 import { result, row } from './lib.js';
-import { backendScript, child, median, wrk, type WrkFigures } from './proxy-lib.js';
+import { backendScript, child, haproxyConfig, median, wrk, type WrkFigures } from './proxy-lib.js';
 
 export interface IptablesBenchOptions {
   readonly seconds: number;
@@ -43,13 +43,7 @@ export async function iptablesBench(o: IptablesBenchOptions): Promise<void> {
     const port = Number(await backend.firstLine);
 
     const hport = 18080;
-    const cfg = path.join(tmp, 'haproxy.cfg');
-    writeFileSync(cfg, [
-      'global', '  maxconn 4096', '  nbthread 1',
-      'defaults', '  mode tcp', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s',
-      'frontend f', `  bind ${nodeAddress}:${hport}`, '  default_backend b',
-      'backend b', '  balance roundrobin', `  server s1 ${backendIP}:${port}`, '',
-    ].join('\n'));
+    const cfg = haproxyConfig(tmp, `${nodeAddress}:${hport}`, `${backendIP}:${port}`);
     const haproxy = inside(lab.node, ['haproxy', '-db', '-f', cfg]);
     stops.push(haproxy.stop);
 

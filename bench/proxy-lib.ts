@@ -1,7 +1,9 @@
 /** Pieces both proxy benchmarks use: the backend program, children that print a first line, wrk
  * (optionally inside a network namespace) and medians. */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 /** A tiny keep-alive HTTP server on `argv[1]` (port picked by the kernel, printed first). */
 export const backendScript = `
@@ -87,4 +89,17 @@ export function wrk(ip: string, port: number, o: WrkOptions): WrkFigures {
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+/** HAProxy as a plain TCP proxy (the baseline): one frontend on `bind`, one server. Returns the
+ * config file written into `dir`. */
+export function haproxyConfig(dir: string, bind: string, server: string): string {
+  const cfg = path.join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, [
+    'global', '  maxconn 4096', '  nbthread 1',
+    'defaults', '  mode tcp', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s',
+    'frontend f', `  bind ${bind}`, '  default_backend b',
+    'backend b', '  balance roundrobin', `  server s1 ${server}`, '',
+  ].join('\n'));
+  return cfg;
 }

@@ -8,12 +8,12 @@
  * `SKIFF_BENCH_SECONDS` (default 3 per run), `SKIFF_BENCH_ROUNDS` (default 3) and
  * `SKIFF_BENCH_CONNECTIONS` (default 50) tune the load.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { result, row } from './lib.js';
-import { backendScript, child, median, waitForPort, wrk, type WrkFigures } from './proxy-lib.js';
+import { backendScript, child, haproxyConfig, median, waitForPort, wrk, type WrkFigures } from './proxy-lib.js';
 import { iptablesBench } from './proxy-iptables.js';
 
 const seconds = Number(process.env['SKIFF_BENCH_SECONDS'] ?? 3);
@@ -53,13 +53,7 @@ async function main(): Promise<void> {
     const port = Number(await backend.firstLine);
 
     const hport = 18080;
-    const cfg = path.join(tmp, 'haproxy.cfg');
-    writeFileSync(cfg, [
-      'global', '  maxconn 4096', '  nbthread 1',
-      'defaults', '  mode tcp', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s',
-      'frontend f', `  bind ${haproxyIP}:${hport}`, '  default_backend b',
-      'backend b', '  balance roundrobin', `  server s1 ${backendIP}:${port}`, '',
-    ].join('\n'));
+    const cfg = haproxyConfig(tmp, `${haproxyIP}:${hport}`, `${backendIP}:${port}`);
     const haproxy = child('haproxy', ['-db', '-f', cfg]);
     stops.push(haproxy.stop);
 
