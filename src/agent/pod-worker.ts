@@ -4,7 +4,6 @@
  * the worker never starts a container twice. Deletion: containers get their grace period, the
  * sandbox goes, then the agent removes the pod object for good (grace 0), as kubelet does.
  */
-import path from 'node:path';
 import type { Container, Pod } from '../api/kinds.js';
 import type { EventRecorder } from '../client/events.js';
 import { startProbes } from './probing.js';
@@ -17,7 +16,8 @@ import { backoff, backoffDelayMs, newRecord, shouldRestart, type ContainerRecord
 import { podStatus } from './pod-status.js';
 import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
-import { containerMounts, podDir, prepareVolumes, removePodDir } from './volumes.js';
+import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
+import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const pullErrorShownMs = 1000;
@@ -38,11 +38,6 @@ export interface WorkerHost {
   workerDone(uid: string): void;
   /** kubelet's Events (Started, Killing, Unhealthy, BackOff); none on simulated nodes. */
   readonly recorder?: EventRecorder;
-}
-
-/** Where a container's log goes: `<dataDir>/pods/<uid>/logs/<container>/<restart>.log`. */
-export function containerLogPath(dataDir: string | undefined, pod: Pod, container: string, restart: number): string {
-  return path.join(dataDir ? podDir(dataDir, pod) : `/sim/pods/${pod.metadata.uid ?? ''}`, 'logs', container, `${restart}.log`);
 }
 
 export class PodWorker {
@@ -326,21 +321,9 @@ export class PodWorker {
     this.host.workerDone(this.uid);
   }
 
-  /** Which log file `kubectl logs` means (the current or previous run of a container), or why
-   * there is none, in kubelet's words. */
-  logTarget(container: string | undefined, previous: boolean): { file: string; ended: Promise<unknown> } | { error: string } {
-    const podName = this.pod.metadata.name ?? '';
-    const names = this.pod.spec.containers.map((c) => c.name);
-    const name = container || (names.length === 1 ? names[0] : undefined);
-    if (!name) return { error: `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]` };
-    const r = this.records.get(name);
-    if (!r || !names.includes(name)) return { error: `container ${name} is not valid for pod ${podName}` };
-    if (previous) {
-      if (r.restartCount < 1) return { error: `previous terminated container "${name}" in pod "${podName}" not found` };
-      return { file: containerLogPath(this.host.dataDir, this.pod, name, r.restartCount - 1), ended: Promise.resolve() };
-    }
-    if (!r.running && !r.last) return { error: `container "${name}" in pod "${podName}" is waiting to start: ${r.waiting?.reason ?? 'ContainerCreating'}` };
-    return { file: containerLogPath(this.host.dataDir, this.pod, name, r.restartCount), ended: r.running ? r.running.exited : Promise.resolve() };
+  /** Which log file `kubectl logs` means (see log-target.ts). */
+  logTarget(container: string | undefined, previous: boolean): LogTarget {
+    return logTarget(this.host.dataDir, this.pod, this.records, container, previous);
   }
 
   get podKey(): string {
