@@ -31,6 +31,8 @@ export interface NodeAgentOptions {
   readonly dataDir?: string;
   /** kubelet's Events about pods (none for simulated nodes, whose scale they would swamp). */
   readonly recorder?: EventRecorder;
+  /** Taking a deleted pod out of service before its stop signal (see WorkerHost.drain). */
+  readonly drain?: (pod: Pod) => Promise<void>;
 }
 
 /** A ConfigMap's data, or a Secret's decoded; undefined when the object does not exist. */
@@ -73,6 +75,7 @@ export class NodeAgent implements AgentEvents {
       restartBackoffMs: opts.restartBackoffMs ?? backoff.initialMs,
       dataDir: opts.dataDir,
       ...(opts.recorder ? { recorder: opts.recorder } : {}),
+      ...(opts.drain ? { drain: opts.drain } : {}),
       lookupData: (ns, kind, name) => lookupData(opts.client, ns, kind, name),
       workerDone: (uid) => this.workers.delete(uid),
     };

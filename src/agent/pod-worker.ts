@@ -36,6 +36,9 @@ export interface WorkerHost {
   /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
   lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
   workerDone(uid: string): void;
+  /** Resolves once services no longer send the pod new connections (see proxy/drain.ts);
+   * terminating pods wait for it, within their grace period, before their stop signal. */
+  drain?(pod: Pod): Promise<void>;
   /** kubelet's Events (Started, Killing, Unhealthy, BackOff); none on simulated nodes. */
   readonly recorder?: EventRecorder;
 }
@@ -281,8 +284,16 @@ export class PodWorker {
 
   private async terminate(): Promise<void> {
     const asked = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
-    const grace = Math.min(asked, this.stopGrace ?? asked);
+    let grace = Math.min(asked, this.stopGrace ?? asked);
     this.stopGrace = grace;
+    if (grace > 0 && !this.deleted && this.host.drain) {
+      // Draining spends the grace period, as a preStop hook does.
+      const t0 = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.host.drain(this.pod), new Promise((r) => (timer = setTimeout(r, grace * 1000)))]);
+      clearTimeout(timer);
+      grace = Math.max(0, Math.min(this.stopGrace, grace - (Date.now() - t0) / 1000));
+    }
     await Promise.all([...this.records.values()].map(async (r) => {
       for (const p of r.probes.splice(0)) p.stop();
       if (r.running) {

@@ -16,7 +16,7 @@ import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
+import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
 import { HostGatewayRoutes } from '../network/index.js';
 import type { ProxyMode } from './runtimes.js';
 import type { Logger } from '../util/log.js';
@@ -109,6 +109,8 @@ export class NodeHost {
       this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses, log: this.opts.log });
       this.hostPorts = new HostPortForwarder({ informers: this.informers, nodes: new Map(this.opts.nodes.map((n) => [n.name, n.address])), log: this.opts.log });
     }
+    const proxy = this.proxy;
+    const drain = proxy ? endpointDrain(this.informers, proxy) : undefined;
     if (this.opts.hostGatewayRoutes) this.routes = this.opts.nodes.map((n) => new HostGatewayRoutes({ informers: this.informers, nodeName: n.name, log: this.opts.log }));
     await this.informers.start();
     const cpu = String(os.cpus().length);
@@ -133,6 +135,7 @@ export class NodeHost {
         runtime,
         feed,
         log: this.opts.log,
+        ...(drain ? { drain } : {}),
         recorder,
         dataDir: dir,
         identity: {

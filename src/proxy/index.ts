@@ -6,3 +6,4 @@ export { TcpListener } from './tcp.js';
 export { UdpListener } from './udp.js';
 export { HostPortForwarder, hostPortsOf, type HostPortOptions } from './hostports.js';
 export { IptablesProxy, type IptablesProxyOptions } from './iptables/index.js';
+export { endpointDrain, maxDrainMs, type Settles } from './drain.js';
