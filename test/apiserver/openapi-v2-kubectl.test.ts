@@ -126,6 +126,17 @@ for (const client of clients) {
       ]);
     });
 
+    void test('apply switching to the Recreate strategy drops the defaulted rollingUpdate (retainKeys)', async () => {
+      const name = `recreate-${client.minor}-${suffix()}`;
+      await k.ok(['apply', '-f', manifest(`${name}-1`, deploymentBuilder(name).build())]);
+      const defaulted = await server.request('GET', `/apis/apps/v1/namespaces/default/deployments/${name}`);
+      assert.deepEqual(defaulted.json.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+      const out = await k.ok(['apply', '-f', manifest(`${name}-2`, deploymentBuilder(name).set('spec.strategy', { type: 'Recreate' }).build())]);
+      assert.match(out, new RegExp(`deployment\\.apps/${name} configured`));
+      const live = await server.request('GET', `/apis/apps/v1/namespaces/default/deployments/${name}`);
+      assert.deepEqual(live.json.spec.strategy, { type: 'Recreate' });
+    });
+
     void test('client-side validation names an unknown field (1.20) or the server rejects it (strict)', async () => {
       const name = `bad-${client.minor}-${suffix()}`;
       const bad = deploymentBuilder(name).noContainers().container(containerBuilder('app').set('imagee', 'busybox')).build();
