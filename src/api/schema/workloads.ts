@@ -53,7 +53,8 @@ const jobSpecFields: Readonly<Record<string, Schema>> = {
 };
 
 const jobStatus = obj({
-  conditions: list(ref('batch.JobCondition'), 'The latest observations: Complete, Failed, Suspended, …', atomic),
+  // Merged by type under strategic merge patch, atomic under server-side apply, as in Kubernetes.
+  conditions: list(ref('batch.JobCondition'), 'The latest observations: Complete, Failed, Suspended, …', { mergeKey: 'type', strategy: 'merge', listType: 'atomic' }),
   startTime: time('When the job started.'),
   completionTime: time('When the job completed.'),
   active: int('Running pods.'),
