@@ -28,6 +28,7 @@ export interface ErrorDetails {
   group?: string;
   kind?: string;
   causes?: StatusCause[];
+  retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {
@@ -185,6 +186,18 @@ export class InternalError extends ApiError {
   override name = 'InternalError';
   constructor(message: string) {
     super(500, 'InternalError', `Internal error occurred: ${message}`);
+  }
+}
+
+/** A read or watch asked for a resourceVersion the store has not reached within the wait (3 s):
+ * kube-apiserver's watch cache answers 504 Timeout with a ResourceVersionTooLarge cause. */
+export class TooLargeResourceVersionError extends ApiError {
+  override name = 'TooLargeResourceVersionError';
+  constructor(wanted: bigint | number, current: number) {
+    super(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    });
   }
 }
 

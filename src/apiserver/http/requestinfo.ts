@@ -1,4 +1,5 @@
 /** What a request addresses, parsed from its path as Kubernetes' RequestInfoResolver does. */
+import { boolParam } from './query.js';
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface ResourceRequest {
@@ -54,7 +55,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   } else {
     return { kind: 'other', path };
   }
-  let watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  let watch = boolParam(query, 'watch');
   if (rest[0] === 'watch') {
     watch = true;
     rest = rest.slice(1);
