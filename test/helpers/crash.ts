@@ -17,3 +17,9 @@ export async function runThenCrash<T>(script: string, args: readonly string[]): 
   await exited;
   return said;
 }
+
+/** How `crash-hook.js` makes a real skiff process fail (see there). */
+export type CrashMode = 'exception' | 'rejection' | 'exit';
+
+/** Node options that preload the test-only crash hook into a skiff child process. */
+export const crashHookArgs: readonly string[] = ['--import', new URL('./crash-hook.js', import.meta.url).pathname];
