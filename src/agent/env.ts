@@ -63,10 +63,11 @@ function resourceValue(container: Container | undefined, resource: string, divis
 
 /**
  * Kubernetes 1.32 validates names with the relaxed rule (RelaxedEnvironmentVariableValidation,
- * on by default since 1.32): any printable ASCII character but `=`. Its kubelet takes every
- * envFrom key the API admits; a name breaking even this rule (which the API should never let
- * through) is skipped with kubelet's InvalidEnvironmentVariableNames event rather than handed
- * to the runtime, where it could not be a variable.
+ * beta and on since 1.32): any printable ASCII character but `=`. Since 1.30 its kubelet takes
+ * every envFrom key as it is; the older kubelets' skip-with-an-event (keys failing the C-like
+ * rule, InvalidEnvironmentVariableNames) went with that change. skiff keeps the event for what
+ * the relaxed rule refuses — a prefix with `=` or a control character, which kube-apiserver
+ * would have refused but nothing may hand to a process as a variable name — in the old words.
  */
 export function isEnvVarName(name: string): boolean {
   return /^[\x20-\x3c\x3e-\x7e]+$/.test(name);
