@@ -25,7 +25,10 @@ export function exitOnFatalError(command: string, log: Logger): void {
   const fatal = (kind: string) => (err: unknown): void => {
     const e = err instanceof Error ? err : new Error(String(err));
     // One JSON line, the stack included, on stderr (synchronous for files and pipes on Linux).
-    log.fatal({ err: e }, `${command}: ${kind}: ${e.message}; exiting with pods left running (the next start adopts them)`);
+    const msg = `${command}: ${kind}: ${e.message}; exiting with pods left running (the next start adopts them)`;
+    if (log.isLevelEnabled('fatal')) log.fatal({ err: e }, msg);
+    else process.stderr.write(`${msg}\n`); // even with logging silenced, a death is said
+
     process.exit(1);
   };
   process.on('uncaughtException', fatal('uncaught exception'));
