@@ -199,6 +199,8 @@ export class ApiServer {
     });
     // Parser-level rejections of HTTP/1.1 requests get a Status too.
     this.server.on('clientError', onClientError);
+    // A failed or timed-out TLS handshake (nothing HTTP can answer): the connection goes.
+    this.server.on('tlsClientError', (_err: Error, socket: { destroy(): void }) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(Number(portText), host, () => resolve());

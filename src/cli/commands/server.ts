@@ -7,8 +7,9 @@ import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
 import { logger } from '../../util/log.js';
 import { duration } from '../durations.js';
+import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 
-interface ServerOptions {
+interface ServerOptions extends ServingFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -27,7 +28,7 @@ interface ServerOptions {
 }
 
 export function serverCommand(): Command {
-  return new Command('server')
+  return withServingFlags(new Command('server')
     .description('run the API server (control plane) until SIGTERM/SIGINT')
     .option('--data-dir <dir>', 'where state, certificates, tokens and the kubeconfig live', path.join(os.homedir(), '.skiff', 'server'))
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
@@ -43,7 +44,7 @@ export function serverCommand(): Command {
     .option('--leader-elect-renew-deadline <d>', 'a leader that cannot renew within this gives up', duration, 10_000)
     .option('--leader-elect-retry-period <d>', 'how often candidates try and leaders renew', duration, 2_000)
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
-    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000)
+    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000))
     .action(async (opts: ServerOptions) => {
       exitOnFatalError('skiff server', logger('server'));
       const dataDir = path.resolve(opts.dataDir);
@@ -61,6 +62,7 @@ export function serverCommand(): Command {
         nodeCidrMaskSize: opts.nodeCidrMaskSize,
         dataDir,
         listen: opts.listen,
+        ...servingOptions(opts),
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });

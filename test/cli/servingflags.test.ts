@@ -1,0 +1,37 @@
+/** The serving-limit flags of `skiff up` / `skiff server` become the API server's limits. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import { servingOptions, withServingFlags, type ServingFlags } from '../../src/cli/servingflags.js';
+import { compileLimits } from '../../src/apiserver/http/limits.js';
+
+function parse(args: string[]): ServingFlags {
+  const cmd = withServingFlags(new Command('x')).exitOverride().configureOutput({ writeErr: () => undefined });
+  cmd.parse(args, { from: 'user' });
+  return cmd.opts<ServingFlags>();
+}
+
+test('defaults are kube-apiserver\'s', () => {
+  assert.deepEqual(compileLimits(servingOptions(parse([]))), {
+    maxRequestsInflight: 400,
+    maxMutatingRequestsInflight: 200,
+    maxRequestBodyBytes: 3 * 1024 * 1024,
+    maxWatchesPerClient: 1000,
+    idleConnectionTimeoutMs: 90_000,
+  });
+});
+
+test('flags set every limit', () => {
+  const o = servingOptions(parse(['--max-requests-inflight', '7', '--max-mutating-requests-inflight', '0', '--max-request-body-bytes', '1024', '--max-watches-per-client', '3', '--idle-connection-timeout', '1m30s']));
+  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000 });
+});
+
+test('nonsense is refused', () => {
+  const cases: { name: string; args: string[] }[] = [
+    { name: 'negative in-flight', args: ['--max-requests-inflight', '-1'] },
+    { name: 'fractional body limit', args: ['--max-request-body-bytes', '1.5'] },
+    { name: 'zero body limit', args: ['--max-request-body-bytes', '0'] },
+    { name: 'duration without unit', args: ['--idle-connection-timeout', '90'] },
+  ];
+  for (const c of cases) assert.throws(() => parse(c.args), /error|invalid|must/i, c.name);
+});
