@@ -41,14 +41,16 @@ export type YamlScan = { readonly tooDeepAt: number } | { readonly tooManyNodes:
 
 /**
  * Where a YAML text first nests deeper than `max` (1-based line), or that it has more than
- * `maxNodes` nodes; undefined when neither. Depth counts block levels (one per
- * deeper indentation, one per `- ` or `? ` on a line) plus flow levels (`[`, `{` where a node
- * starts, outside quotes and comments); block scalars (`|`, `>`) are skipped. It may count a
- * little more than the parser would, never much less.
+ * `maxNodes` nodes; undefined when neither. Depth counts block levels (a line is one level below
+ * the nearest less indented one; `- `, `? ` and a key after a `- ` are one level each) plus flow
+ * levels (`[`, `{` where a node starts, outside quotes and comments); block scalars (`|`, `>`)
+ * are skipped. Close to the parser's count, a little above or below: the parse is checked again.
  */
 export function scanYaml(text: string, max = MAX_NESTING_DEPTH, maxNodes = MAX_YAML_NODES): YamlScan {
   let nodes = 0;
+  // Open block levels: the indentation of each line that opened one, and the depth below it.
   const indents: number[] = [];
+  const depths: number[] = [];
   let flow = 0;
   let quote: '' | '"' | "'" = '';
   let blockScalarParent = -1; // indentation of the line that opened a block scalar
@@ -71,10 +73,14 @@ export function scanYaml(text: string, max = MAX_NESTING_DEPTH, maxNodes = MAX_Y
       blockScalarParent = -1;
     }
     let lineLevels = 0;
-    if (quote === '' && flow === 0 && !blank) {
-      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
-      indents.push(indent);
+    const blockLine = quote === '' && flow === 0 && !blank;
+    if (blockLine) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) {
+        indents.pop();
+        depths.pop();
+      }
     }
+    const base = depths.length > 0 ? depths[depths.length - 1]! : 0;
     let nodeStart = quote === '' && (flow > 0 || !blank);
     let keyAfterDash = false;
     for (; i < end; i++) {
@@ -142,8 +148,12 @@ export function scanYaml(text: string, max = MAX_NESTING_DEPTH, maxNodes = MAX_Y
           node = false; // more of a plain scalar (e.g. the rest of a multi-line one)
         }
       }
-      if (indents.length + lineLevels + flow > max) return { tooDeepAt: line };
+      if (base + Math.max(lineLevels, 1) + flow > max) return { tooDeepAt: line };
       if (node && ++nodes > maxNodes) return { tooManyNodes: true };
+    }
+    if (blockLine) {
+      indents.push(indent);
+      depths.push(base + Math.max(lineLevels, 1));
     }
     pos = end + 1;
   }
