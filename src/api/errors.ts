@@ -142,6 +142,11 @@ export class BadRequestError extends ApiError {
   }
 }
 
+/** A body nested deeper than the decoders allow: 400, as from Kubernetes' JSON and YAML decoders. */
+export class NestingTooDeepError extends BadRequestError {
+  override name = 'NestingTooDeepError';
+}
+
 export class UnauthorizedError extends ApiError {
   override name = 'UnauthorizedError';
   constructor() {
@@ -207,6 +212,15 @@ export class RequestHeaderFieldsTooLargeError extends ApiError {
   override name = 'RequestHeaderFieldsTooLargeError';
   constructor() {
     super(431, 'BadRequest', 'Request Header Fields Too Large');
+  }
+}
+
+/** A YAML body with more nodes than skiff parses (see apiserver/http/depth.ts): 413, as a body over
+ * the size limit. */
+export class YamlTooLargeError extends ApiError {
+  override name = 'YamlTooLargeError';
+  constructor(maxNodes: number) {
+    super(413, 'RequestEntityTooLarge', `the YAML request body is too large: limit is ${maxNodes} nodes (send JSON for larger bodies)`);
   }
 }
 

@@ -221,7 +221,7 @@ export class Registry {
           this.strategy.defaults(next);
           this.strategy.prepareForUpdate(next, current);
         }
-        const errors = this.strategy.validateUpdate(next, current);
+        const errors = opts.subresource === 'status' ? this.strategy.validateStatusUpdate(next, current) : this.strategy.validateUpdate(next, current);
         if (errors.length > 0) throw this.invalid(next, errors);
       }
       const rev = Number(current.metadata.resourceVersion);
