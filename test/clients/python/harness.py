@@ -7,6 +7,7 @@ out a field Kubernetes always sends; the explicit assertions add what the models
 """
 import json
 import sys
+import time
 import traceback
 
 from kubernetes import client, config
@@ -35,6 +36,7 @@ class Checks:
         self.failed = 0
 
     def run(self, case, fn, *args):
+        started = time.monotonic()
         try:
             result = fn(*args)
         except Exception as e:  # every failure is a reported case, never a crashed script
@@ -42,12 +44,13 @@ class Checks:
             report = {
                 "case": case,
                 "ok": False,
+                "seconds": round(time.monotonic() - started, 3),
                 "error": f"{type(e).__name__}: {e}"[:1500],
                 "trace": traceback.format_exc()[-1500:],
             }
             print(json.dumps(report), flush=True)
             return None
-        print(json.dumps({"case": case, "ok": True}), flush=True)
+        print(json.dumps({"case": case, "ok": True, "seconds": round(time.monotonic() - started, 3)}), flush=True)
         return result
 
     def done(self):
