@@ -17,7 +17,7 @@ const nodes = 2;
  * skiff without Python coverage fails here. */
 function expectedCases(r: (typeof resourceTypes)[number]): string[] {
   const verbs = ['list before create', 'create', 'read', 'list', 'patch', 'replace', 'delete', 'watch'];
-  if (r.namespaced) verbs.push('list across namespaces');
+  if (r.namespaced) verbs.push('list across namespaces', 'watch across namespaces');
   if (r.subresources.status) verbs.push('status');
   if (r.subresources.scale) verbs.push('scale');
   return verbs.map((v) => `${r.kind}: ${v}`);
@@ -55,7 +55,7 @@ describe('the official Python client against skiff up', () => {
     const ran = new Set(run.cases.map((x) => x.case));
     const missing = resourceTypes.flatMap(expectedCases).filter((name) => !ran.has(name));
     assert.deepEqual(missing, [], 'kinds.py must cover every kind of the resource table');
-    for (const name of ['ReplicationController: status settles', 'ReplicaSet: status settles', 'DaemonSet: status settles', 'Job: status settles']) {
+    for (const name of ['ConfigMap: delete_collection', 'ReplicationController: status settles', 'ReplicaSet: status settles', 'DaemonSet: status settles', 'Job: status settles']) {
       assert.ok(ran.has(name), name);
     }
   });

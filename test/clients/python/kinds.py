@@ -1,7 +1,7 @@
 """Every kind skiff serves through the official client's generated API classes and models:
-create, read, list (namespaced and across namespaces), a live watch from before the first create
-to the last delete, strategic-merge and JSON patches (all this client's patch calls send), replace, the status and scale
-subresources, the controllers' status as it settles, and delete.
+create, read, list and live watches (namespaced and across namespaces) from before the first
+create to the last delete, strategic-merge and JSON patches (the two this client's patch calls
+send), replace, the status and scale subresources, the controllers' status as it settles, delete.
 
 usage: kinds.py RUN NODES — RUN is a random suffix for names, NODES the cluster's node count.
 """
@@ -26,17 +26,17 @@ ctx = {"nodes": nodes}
 class Watcher(threading.Thread):
     """A watch open from `rv` (taken before the first write) until every name was deleted."""
 
-    def __init__(self, k, rv, selector, names):
+    def __init__(self, k, rv, selector, names, across=False):
         super().__init__(daemon=True)
-        self.k, self.rv, self.selector, self.names = k, rv, selector, names
+        self.k, self.rv, self.selector, self.names, self.across = k, rv, selector, names, across
         self.seen = {n: [] for n in names}
         self.error = None
 
     def run(self):
-        args = (ns,) if self.k.namespaced else ()
+        fn, args = (self.k.list_all(), ()) if self.across or not self.k.namespaced else (self.k.method("list"), (ns,))
         pending = set(self.names)
         try:
-            for ev in watch.Watch().stream(self.k.method("list"), *args, resource_version=self.rv,
+            for ev in watch.Watch().stream(fn, *args, resource_version=self.rv,
                                            label_selector=self.selector, timeout_seconds=40):
                 obj, raw = ev["object"], ev["raw_object"]
                 expect(isinstance(obj, self.k.model), f"{ev['type']} event object is a {type(obj).__name__}")
@@ -48,6 +48,7 @@ class Watcher(threading.Thread):
                     pending.discard(name)
                 if not pending:
                     return
+            self.error = AssertionError(f"the watch ended with {sorted(pending)} not deleted (events {self.seen})")
         except Exception as e:  # reported by result()
             self.error = e
 
@@ -76,8 +77,9 @@ def exercise(k, count):
         return lst.metadata.resource_version
 
     rv = checks.run(f"{k.kind}: list before create", list_rv)
-    watcher = Watcher(k, rv, selector, names)
-    watcher.start()
+    watchers = [Watcher(k, rv, selector, names)] + ([Watcher(k, rv, selector, names, across=True)] if k.namespaced else [])
+    for w in watchers:
+        w.start()
 
     def create():
         for n in names:
@@ -182,7 +184,20 @@ def exercise(k, count):
     if k.settled:
         checks.run(f"{k.kind}: status settles", settle)
     checks.run(f"{k.kind}: delete", delete)
-    checks.run(f"{k.kind}: watch", watcher.result)
+    checks.run(f"{k.kind}: watch", watchers[0].result)
+    if k.namespaced:
+        checks.run(f"{k.kind}: watch across namespaces", watchers[1].result)
+
+
+def delete_collection():
+    """ConfigMaps by label: the selected go, the others stay."""
+    count = random.randint(2, 4)
+    for i in range(count):
+        labels = {"py-collection": run, "py-doomed": "yes" if i % 2 == 0 else "no"}
+        v1.create_namespaced_config_map(ns, client.V1ConfigMap(metadata=client.V1ObjectMeta(name=f"coll-{run}-{i}", labels=labels)))
+    v1.delete_collection_namespaced_config_map(ns, label_selector=f"py-collection={run},py-doomed=yes")
+    left = v1.list_namespaced_config_map(ns, label_selector=f"py-collection={run}")
+    expect_equal(sorted(c.metadata.name for c in left.items), [f"coll-{run}-{i}" for i in range(1, count, 2)], "left after delete_collection")
 
 
 def setup():
@@ -211,6 +226,7 @@ if checks.run("setup: namespace", setup) is not None or checks.failed == 0:
     checks.run("Node: registered nodes and their status", registered_nodes)
     for k in catalog(replicas=random.randint(1, 2)):
         exercise(k, random.randint(1, 2) if k.settled else random.randint(1, 3))
+    checks.run("ConfigMap: delete_collection", delete_collection)
     checks.run("controllers: their pods and events", controller_objects)
     checks.run("cleanup: namespace", lambda: v1.delete_namespace(ns))
 checks.done()
