@@ -54,7 +54,8 @@ def plain_tail():
 
 
 def followed(last_before):
-    resp = v1.read_namespaced_pod_log(pod, ns, container="counter", follow=True, timestamps=True, _preload_content=False)
+    resp = v1.read_namespaced_pod_log(pod, ns, container="counter", follow=True, timestamps=True,
+                                    _preload_content=False, _request_timeout=20)
     lines, buf = [], b""
     want = last_before + 10  # at least a second past the request: only a followed log gets there
     try:
@@ -75,7 +76,7 @@ def followed(last_before):
 def watched():
     w = watch.Watch()
     lines = []
-    for line in w.stream(v1.read_namespaced_pod_log, pod, ns, timestamps=True, since_seconds=1):
+    for line in w.stream(v1.read_namespaced_pod_log, pod, ns, timestamps=True, since_seconds=1, _request_timeout=20):
         lines.append(line)
         if len(lines) == 15:
             w.stop()
