@@ -29,7 +29,9 @@ const containerStatus: Shape = { name: '', state: {}, lastState: {}, ready: fals
 const replicasStatus: Shape = { status: { replicas: 0 } };
 
 const shapes: Readonly<Record<string, Shape>> = {
-  Pod: { status: { containerStatuses: [containerStatus], initContainerStatuses: [containerStatus] } },
+  Pod: {
+    status: { containerStatuses: [containerStatus], initContainerStatuses: [containerStatus], ephemeralContainerStatuses: [containerStatus] },
+  },
   ReplicationController: replicasStatus,
   ReplicaSet: replicasStatus,
   DaemonSet: {
