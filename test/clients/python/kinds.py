@@ -200,6 +200,18 @@ def delete_collection():
     expect_equal(sorted(c.metadata.name for c in left.items), [f"coll-{run}-{i}" for i in range(1, count, 2)], "left after delete_collection")
 
 
+def discovery(kinds):
+    """Version and discovery documents as models; every kind exercised here is announced."""
+    expect(client.VersionApi().get_code().git_version.startswith("v1."), "version")
+    client.CoreApi().get_api_versions()
+    groups = {g.name for g in client.ApisApi().get_api_versions().groups}
+    expect({"apps", "batch", "coordination.k8s.io"} <= groups, f"groups {sorted(groups)}")
+    announced = set()
+    for api in {id(k.api): k.api for k in kinds}.values():
+        announced |= {r.kind for r in api.get_api_resources().resources if "/" not in r.name}
+    expect_equal(sorted({k.kind for k in kinds} - announced), [], "kinds missing from discovery")
+
+
 def setup():
     v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=ns)))
 
@@ -224,7 +236,9 @@ def controller_objects():
 
 if checks.run("setup: namespace", setup) is not None or checks.failed == 0:
     checks.run("Node: registered nodes and their status", registered_nodes)
-    for k in catalog(replicas=random.randint(1, 2)):
+    kinds = catalog(replicas=random.randint(1, 2))
+    checks.run("discovery", discovery, kinds)
+    for k in kinds:
         exercise(k, random.randint(1, 2) if k.settled else random.randint(1, 3))
     checks.run("ConfigMap: delete_collection", delete_collection)
     checks.run("controllers: their pods and events", controller_objects)
