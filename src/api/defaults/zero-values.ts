@@ -4,10 +4,10 @@
  * goes out as at least `{}`; strict clients (the official Python client's generated models) refuse
  * an object that lacks them — a just-created ReplicationController must say `replicas: 0`.
  *
- * One shape per kind, listing only such fields (status and the few top-level ones clients compare
- * nothing against, never spec: spec validation compares the stored and the sent form). The
- * registry fills them before it stores and when it decodes, so every read and write path (get,
- * list, watch, create/update/patch/delete answers) carries them.
+ * One shape per kind, listing only such fields: in status, and an Event's top-level ones; never in
+ * spec, which update validation compares between the stored and the sent form. The registry fills
+ * them after validation, before it stores, and when it decodes, so every read and write path (get,
+ * list, watch, create/update/patch/delete answers) carries them, for objects stored earlier too.
  */
 import { isRecord } from '../types.js';
 import type { KubeObject } from '../types.js';
