@@ -28,6 +28,8 @@ export interface ErrorDetails {
   group?: string;
   kind?: string;
   causes?: StatusCause[];
+  /** Sent as `Retry-After` too (429, 503 where Kubernetes gives one). */
+  retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {
@@ -58,11 +60,12 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** A path or resource the server does not serve at all. */
+/** A path or resource the server does not serve at all. Kubernetes' generic answer carries an
+ * empty `details` object, and kubectl (`debug`) dereferences it: never leave it out. */
 export class NoResourceError extends ApiError {
   override name = 'NoResourceError';
   constructor() {
-    super(404, 'NotFound', 'the server could not find the requested resource');
+    super(404, 'NotFound', 'the server could not find the requested resource', {});
   }
 }
 
@@ -148,15 +151,25 @@ export class UnauthorizedError extends ApiError {
 
 export class ForbiddenError extends ApiError {
   override name = 'ForbiddenError';
-  constructor(message: string) {
-    super(403, 'Forbidden', message);
+  constructor(message: string, details?: ErrorDetails) {
+    super(403, 'Forbidden', message, details);
   }
 }
 
+/** An immortal namespace (`default`, `kube-system`, …) asked to be deleted, in the words of
+ * Kubernetes' NamespaceLifecycle admission. */
+export class NamespaceUndeletableError extends ForbiddenError {
+  override name = 'NamespaceUndeletableError';
+  constructor(namespace: string) {
+    super(`namespaces "${namespace}" is forbidden: this namespace may not be deleted`, { name: namespace, kind: 'namespaces' });
+  }
+}
+
+/** A method the path does not serve (Kubernetes' generic answer, with an empty `details`). */
 export class MethodNotAllowedError extends ApiError {
   override name = 'MethodNotAllowedError';
   constructor(message = 'the server does not allow this method on the requested resource') {
-    super(405, 'MethodNotAllowed', message);
+    super(405, 'MethodNotAllowed', message, {});
   }
 }
 
@@ -177,14 +190,42 @@ export class UnsupportedMediaTypeError extends ApiError {
 export class RequestEntityTooLargeError extends ApiError {
   override name = 'RequestEntityTooLargeError';
   constructor(limit: number) {
-    super(413, 'RequestEntityTooLarge', `the request body is too large: limit is ${limit} bytes`);
+    super(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
+  }
+}
+
+/** Over a limit (requests in flight, watches of one client): come back after `retryAfterSeconds`. */
+export class TooManyRequestsError extends ApiError {
+  override name = 'TooManyRequestsError';
+  constructor(message = 'Too many requests, please try again later.', retryAfterSeconds = 1) {
+    super(429, 'TooManyRequests', message, { retryAfterSeconds });
+  }
+}
+
+/** The request's headers exceed the server's limit (a parser-level rejection). */
+export class RequestHeaderFieldsTooLargeError extends ApiError {
+  override name = 'RequestHeaderFieldsTooLargeError';
+  constructor() {
+    super(431, 'BadRequest', 'Request Header Fields Too Large');
   }
 }
 
 export class InternalError extends ApiError {
   override name = 'InternalError';
   constructor(message: string) {
-    super(500, 'InternalError', `Internal error occurred: ${message}`);
+    super(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+  }
+}
+
+/** A read or watch asked for a resourceVersion the store has not reached within the wait (3 s):
+ * kube-apiserver's watch cache answers 504 Timeout with a ResourceVersionTooLarge cause. */
+export class TooLargeResourceVersionError extends ApiError {
+  override name = 'TooLargeResourceVersionError';
+  constructor(wanted: bigint | number, current: number) {
+    super(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    });
   }
 }
 

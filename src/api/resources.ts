@@ -35,7 +35,14 @@ export interface ResourceType {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly subresources: Subresources;
+  /** The REST verbs served on the resource (Kubernetes' discovery `verbs`); all eight unless the
+   * resource lacks one (namespaces have no deletecollection). */
+  readonly verbs: readonly ResourceVerb[];
 }
+
+export type ResourceVerb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
+
+const allVerbs: readonly ResourceVerb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export interface ServedVersion {
   readonly group: string;
@@ -50,13 +57,14 @@ export interface ServedVersion {
   readonly converter?: Converter;
 }
 
-function resource(r: Omit<ResourceType, 'singular' | 'categories' | 'subresources' | 'shortNames'> &
-  Partial<Pick<ResourceType, 'categories' | 'subresources' | 'shortNames' | 'singular'>>): ResourceType {
+function resource(r: Omit<ResourceType, 'singular' | 'categories' | 'subresources' | 'shortNames' | 'verbs'> &
+  Partial<Pick<ResourceType, 'categories' | 'subresources' | 'shortNames' | 'singular' | 'verbs'>>): ResourceType {
   return {
     singular: r.singular ?? r.kind.toLowerCase(),
     categories: r.categories ?? [],
     subresources: r.subresources ?? {},
     shortNames: r.shortNames ?? [],
+    verbs: r.verbs ?? allVerbs,
     ...r,
   };
 }
@@ -67,7 +75,7 @@ const replicasScale: ScaleSubresource = {
   labelSelectorPath: 'spec.selector',
 };
 
-export const namespaces = resource({ plural: 'namespaces', kind: 'Namespace', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['ns'], subresources: { status: true } });
+export const namespaces = resource({ plural: 'namespaces', kind: 'Namespace', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['ns'], subresources: { status: true }, verbs: allVerbs.filter((v) => v !== 'deletecollection') });
 export const nodes = resource({ plural: 'nodes', kind: 'Node', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['no'], subresources: { status: true } });
 export const pods = resource({ plural: 'pods', kind: 'Pod', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true, binding: true, log: true } });
 export const services = resource({ plural: 'services', kind: 'Service', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: { status: true } });

@@ -1,5 +1,6 @@
 /** The API server: store, watch cache, registries and the HTTPS listener, started and stopped as one. */
 import http2 from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -22,8 +23,15 @@ import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 import { createServiceAllocators, ServiceAllocationRepair } from './registry/allocator/index.js';
 import { serviceWriteHooks } from './registry/core/services-alloc.js';
 import { services } from '../api/resources.js';
+import { logger, type Logger } from '../util/log.js';
+import { compileLimits, type ServingLimitOptions } from './http/limits.js';
+import { InflightLimiter } from './http/inflight.js';
+import { IdleConnections } from './http/idle.js';
+import { onClientError } from './http/clienterror.js';
+import { StoreHealth } from './http/health.js';
+import { immortalNamespaces } from './http/immortal.js';
 
-export interface ApiServerOptions {
+export interface ApiServerOptions extends ServingLimitOptions {
   readonly dataDir: string;
   /** `host:port`; port 0 picks a free one. Default 127.0.0.1:6443. */
   readonly listen?: string;
@@ -40,6 +48,8 @@ export interface ApiServerOptions {
   readonly serviceNodePortRange?: string;
   /** How often allocations of vanished services are freed after the pass at start (default 3 min). */
   readonly serviceAllocationRepairIntervalMs?: number;
+  /** Where the server logs (default the `apiserver` component logger). */
+  readonly logger?: Logger;
 }
 
 /** The Kubernetes version skiff's API corresponds to (kubectl picks its client by the minor). */
@@ -60,9 +70,6 @@ export function versionInfo(): VersionInfo {
   };
 }
 
-/** Namespaces every cluster has from the start. */
-const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
 export class ApiServer {
   private server: http2.Http2SecureServer | undefined;
   /** Open HTTP/2 sessions and HTTP/1.1 sockets, closed at stop so watches end. */
@@ -73,6 +80,7 @@ export class ApiServer {
   private readonly registries = new Map<ResourceType, Registry>();
   private podLogs: PodLogStreamer | undefined;
   private allocationRepair: ServiceAllocationRepair | undefined;
+  private storeHealth: StoreHealth | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -99,6 +107,8 @@ export class ApiServer {
 
   async start(): Promise<void> {
     const { dataDir } = this.options;
+    const limits = compileLimits(this.options);
+    const log = this.options.logger ?? logger('apiserver');
     mkdirSync(dataDir, { recursive: true });
     const runtime = compileRuntimeConfig(this.options.runtimeConfig);
     const [host, portText] = splitHostPort(this.options.listen ?? '127.0.0.1:6443');
@@ -134,29 +144,61 @@ export class ApiServer {
         return self.podLogs;
       },
     };
+    const storeHealth = (this.storeHealth = new StoreHealth(this.store, log));
     const handler = makeHandler({
       ctx,
       auth: new Authenticator(this.tokens),
       metrics: new ApiMetrics(),
       openapi: new OpenApiDocs(runtime),
       version: versionInfo(),
-      ready: () => this.ready,
+      limits,
+      inflight: new InflightLimiter(limits.maxRequestsInflight, limits.maxMutatingRequestsInflight, limits.maxWatchesPerClient),
+      readiness: [
+        { name: 'ping', run: () => undefined },
+        { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') },
+        { name: 'shutdown', run: () => (this.ready ? undefined : 'the server is not serving') },
+      ],
+      onUnavailable: () => storeHealth.suspect(),
+      log,
     });
+    const idle = new IdleConnections(limits.idleConnectionTimeoutMs);
     // HTTP/2 as kubectl and client-go prefer it (one connection multiplexes every request and
-    // watch), and HTTP/1.1 for everyone else, on one port.
+    // watch), and HTTP/1.1 for everyone else, on one port. A TLS handshake gets no longer than an
+    // idle connection.
     this.server = http2.createSecureServer(
-      { cert: pki.cert, key: pki.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } },
-      handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+      {
+        cert: pki.cert,
+        key: pki.key,
+        allowHTTP1: true,
+        settings: { maxConcurrentStreams: 1000 },
+        handshakeTimeout: limits.idleConnectionTimeoutMs,
+      },
+      (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+        const r = req as unknown as IncomingMessage;
+        idle.track(r, (listener) => res.once('close', listener));
+        handler(r, res as unknown as ServerResponse);
+      },
     );
     this.server.on('session', (session: http2.ServerHttp2Session) => {
       this.connections.add(session);
-      session.on('close', () => this.connections.delete(session));
+      idle.add(session, () => session.destroy());
+      session.on('error', () => undefined);
+      session.on('close', () => {
+        this.connections.delete(session);
+        idle.remove(session);
+      });
     });
     this.server.on('secureConnection', (socket: Socket) => {
       if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') return;
       this.connections.add(socket);
-      socket.on('close', () => this.connections.delete(socket));
+      idle.add(socket, () => socket.destroy());
+      socket.on('close', () => {
+        this.connections.delete(socket);
+        idle.remove(socket);
+      });
     });
+    // Parser-level rejections of HTTP/1.1 requests get a Status too.
+    this.server.on('clientError', onClientError);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(Number(portText), host, () => resolve());
@@ -179,7 +221,7 @@ export class ApiServer {
 
   private async bootstrap(): Promise<void> {
     const reg = this.registries.get(namespaces)!;
-    for (const name of initialNamespaces) {
+    for (const name of immortalNamespaces) {
       try {
         await reg.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       } catch (err) {
@@ -199,6 +241,7 @@ export class ApiServer {
       this.server = undefined;
     }
     this.allocationRepair?.stop();
+    this.storeHealth?.stop();
     this.hub?.stop();
     await this.store?.close();
     this.store = undefined;

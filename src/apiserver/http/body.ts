@@ -3,11 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '../../api/errors.js';
 import { decodeProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError, UnsupportedProtobufKindError } from '../protobuf/index.js';
+import { bodyLimitOf } from './limits.js';
 
 /** Kubernetes' limit on request bodies. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readBody(req: IncomingMessage, limit = bodyLimitOf(req)): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) {
     req.resume();

@@ -3,8 +3,6 @@ import type { RuntimeConfig } from '../runtimeconfig.js';
 import type { ServedVersion } from '../../api/resources.js';
 import { apiVersionOf } from '../../api/types.js';
 
-const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
 interface Sub {
   readonly name: string;
   readonly verbs: readonly string[];
@@ -76,7 +74,7 @@ export function legacyResourceList(cfg: RuntimeConfig, group: string, version: s
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: allVerbs,
+      verbs: r.verbs,
       ...(s.shortNames.length ? { shortNames: s.shortNames } : {}),
       ...(r.categories.length && !s.converter ? { categories: r.categories } : {}),
     });
@@ -106,7 +104,7 @@ export function aggregatedDiscovery(cfg: RuntimeConfig, core: boolean, version: 
         responseKind: { group: s.group, version: s.version, kind: s.resource.kind },
         scope: s.resource.namespaced ? 'Namespaced' : 'Cluster',
         singularResource: s.resource.singular,
-        verbs: allVerbs,
+        verbs: s.resource.verbs,
         ...(s.shortNames.length ? { shortNames: s.shortNames } : {}),
         ...(s.resource.categories.length && !s.converter ? { categories: s.resource.categories } : {}),
         subresources: subresourcesOf(s).map((sub) => ({

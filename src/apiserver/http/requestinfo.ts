@@ -1,4 +1,8 @@
-/** What a request addresses, parsed from its path as Kubernetes' RequestInfoResolver does. */
+/** What a request addresses, parsed from its path segments as Kubernetes' RequestInfoFactory does. */
+import { BadRequestError } from '../../api/errors.js';
+import { boolParam } from './query.js';
+import { pathSegmentNameProblems } from './paths.js';
+
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface ResourceRequest {
@@ -19,6 +23,9 @@ export interface OtherRequest {
 
 export type RequestInfo = ResourceRequest | OtherRequest;
 
+/** Verbs that only read: they share kube-apiserver's read-only in-flight pool. */
+export const readOnlyVerbs: ReadonlySet<string> = new Set(['get', 'list', 'watch']);
+
 function verbFor(method: string, hasName: boolean, watch: boolean): Verb | undefined {
   switch (method) {
     case 'GET':
@@ -38,40 +45,46 @@ function verbFor(method: string, hasName: boolean, watch: boolean): Verb | undef
   }
 }
 
-export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const parts = path.split('/').filter((p) => p !== '');
+/**
+ * `segments` are the decoded path split on `/` (see paths.ts). Resource paths are
+ * `/api/VERSION/…` and `/apis/GROUP/VERSION/…`, optionally with `watch/` first, then
+ * `[namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]]`; everything else is "other". Empty segments
+ * never address anything (an empty namespace must not widen a request to all namespaces).
+ */
+export function parseRequestInfo(method: string, segments: readonly string[], path: string, query: URLSearchParams): RequestInfo {
+  let i: number;
   let group: string;
-  let version: string;
-  let rest: string[];
-  if (parts[0] === 'api' && parts.length >= 3) {
+  if (segments[0] === 'api' && segments.length >= 3) {
     group = '';
-    version = parts[1]!;
-    rest = parts.slice(2);
-  } else if (parts[0] === 'apis' && parts.length >= 4) {
-    group = parts[1]!;
-    version = parts[2]!;
-    rest = parts.slice(3);
+    i = 1;
+  } else if (segments[0] === 'apis' && segments.length >= 4) {
+    group = segments[1]!;
+    i = 2;
   } else {
     return { kind: 'other', path };
   }
-  let watch = query.get('watch') === 'true' || query.get('watch') === '1';
-  if (rest[0] === 'watch') {
+  const version = segments[i++]!;
+  let watch = boolParam(query, 'watch');
+  if (segments[i] === 'watch') {
     watch = true;
-    rest = rest.slice(1);
+    i++;
   }
+  const rest = segments.slice(i);
+  if (rest.includes('') || (segments[0] === 'apis' && group === '') || version === '') return { kind: 'other', path };
   let namespace: string | undefined;
+  let parts = rest;
   if (rest[0] === 'namespaces' && rest.length >= 2) {
     // `/namespaces/NAME` and `/namespaces/NAME/{status,finalize}` address the namespace itself.
     if (rest.length === 2 || (rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
       const verb = verbFor(method, true, watch);
       if (!verb) return { kind: 'other', path };
-      return { kind: 'resource', group, version, resource: 'namespaces', name: decodeURIComponent(rest[1]!), subresource: rest[2], verb };
+      return { kind: 'resource', group, version, resource: 'namespaces', name: rest[1]!, ...(rest[2] !== undefined ? { subresource: rest[2] } : {}), verb };
     }
-    namespace = decodeURIComponent(rest[1]!);
-    rest = rest.slice(2);
+    namespace = rest[1]!;
+    parts = rest.slice(2);
   }
-  if (rest.length === 0 || rest.length > 3) return { kind: 'other', path };
-  const name = rest[1] !== undefined ? decodeURIComponent(rest[1]) : undefined;
+  if (parts.length === 0 || parts.length > 3) return { kind: 'other', path };
+  const name = parts[1];
   const verb = verbFor(method, name !== undefined, watch);
   if (!verb) return { kind: 'other', path };
   return {
@@ -79,9 +92,16 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     group,
     version,
     ...(namespace !== undefined ? { namespace } : {}),
-    resource: rest[0]!,
+    resource: parts[0]!,
     ...(name !== undefined ? { name } : {}),
-    ...(rest[2] !== undefined ? { subresource: rest[2] } : {}),
+    ...(parts[2] !== undefined ? { subresource: parts[2] } : {}),
     verb,
   };
+}
+
+/** Kubernetes' storage key functions refuse such names before touching anything:
+ * `Name parameter invalid: "..": may not be '..'` (400). */
+export function checkPathName(name: string): void {
+  const problems = pathSegmentNameProblems(name);
+  if (problems.length > 0) throw new BadRequestError(`Name parameter invalid: ${JSON.stringify(name)}: ${problems.join(';')}`);
 }

@@ -7,29 +7,57 @@ import {
   NoResourceError,
   NotFoundError,
 } from '../../api/errors.js';
-import { namespaces, type ServedVersion } from '../../api/resources.js';
+import { namespaces, type ResourceType, type ServedVersion } from '../../api/resources.js';
 import { isRecord, type KubeObject } from '../../api/types.js';
 import type { ApiContext } from './context.js';
-import type { ResourceRequest } from './requestinfo.js';
+import { checkPathName, type ResourceRequest } from './requestinfo.js';
+import { checkDeletable } from './immortal.js';
 import { negotiateObject } from './negotiate.js';
 import { renderList, renderObject } from './render.js';
 import { sendJson } from './status.js';
 import { fieldValidation, includeObject, intParam, isDryRun, listQuery } from './query.js';
 import { readObject } from './decode.js';
+import { awaitResourceVersion } from './resourceversion.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { patchObject } from './patch.js';
 import { serveWatch } from './watch.js';
 import { serveSubresource } from './subresources.js';
 import type { DeleteOptions } from '../registry/registry.js';
 
-/** Namespaces that always exist and cannot be deleted. */
-const protectedNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+/**
+ * Which verbs a path serves, as kube-apiserver registers its routes: a namespaced resource's
+ * cluster-wide collection (`/api/v1/pods`) only lists and watches; a collection is never updated
+ * or patched; a named object is never created; deletecollection only where the resource has it.
+ * A path that exists but not for this verb is 405; a path that does not exist is 404.
+ */
+function checkRoute(r: ResourceType, info: ResourceRequest): void {
+  if (!r.namespaced && info.namespace !== undefined) throw new NoResourceError();
+  if (r.namespaced && info.namespace === undefined && info.name !== undefined) throw new NoResourceError();
+  if (info.name !== undefined) {
+    checkPathName(info.name);
+    if (info.verb === 'create' && info.subresource === undefined) throw new MethodNotAllowedError();
+    return;
+  }
+  if (info.subresource !== undefined) throw new NoResourceError();
+  switch (info.verb) {
+    case 'list':
+    case 'watch':
+      return;
+    case 'create':
+    case 'deletecollection':
+      if (r.namespaced && info.namespace === undefined) throw new MethodNotAllowedError();
+      if (!r.verbs.includes(info.verb)) throw new MethodNotAllowedError();
+      return;
+    default:
+      throw new MethodNotAllowedError();
+  }
+}
 
 export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: ResourceRequest, q: URLSearchParams): Promise<void> {
   const sv = ctx.runtime.find(info.group, info.version, info.resource);
   if (!sv) throw new NoResourceError();
   const r = sv.resource;
-  if (!r.namespaced && info.namespace !== undefined) throw new NoResourceError();
+  checkRoute(r, info);
   const registry = ctx.registry(r);
   if (info.subresource !== undefined) {
     if (info.name === undefined) throw new NoResourceError();
@@ -43,11 +71,11 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
   };
   switch (info.verb) {
     case 'get': {
+      await awaitResourceVersion(ctx.hub, q.get('resourceVersion'));
       reply(200, await registry.get(info.namespace, info.name!));
       return;
     }
     case 'list': {
-      if (r.namespaced && info.namespace === undefined && info.name !== undefined) throw new NoResourceError();
       const list = await registry.list(info.namespace, listQuery(q, r.kind));
       const out = renderList(list, sv, format(), registry.strategy.printer, includeObject(q));
       sendJson(res, 200, out.body, out.contentType);
@@ -58,8 +86,6 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
       return;
     }
     case 'create': {
-      if (info.name !== undefined) throw new MethodNotAllowedError();
-      if (r.namespaced && info.namespace === undefined) throw new NoResourceError();
       const obj = await readObject(req, res, sv, fieldValidation(q));
       setNamespace(obj, info.namespace, r.namespaced);
       if (info.namespace !== undefined) await admitNamespace(ctx, info.namespace, sv, obj);
@@ -77,9 +103,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
       return;
     }
     case 'delete': {
-      if (r === namespaces && protectedNamespaces.has(info.name!)) {
-        throw new ForbiddenError(`namespaces "${info.name!}" is forbidden: this namespace may not be deleted`);
-      }
+      checkDeletable(r, info.name!);
       const opts = await deleteOptions(req, q);
       const result = await registry.delete(info.namespace, info.name!, opts);
       reply(result.deleted || registry.strategy.finalizersOf(result.object).length === 0 ? 200 : 202, result.object);
@@ -90,6 +114,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
       const list = await registry.list(info.namespace, listQuery(q, r.kind));
       const gone: KubeObject[] = [];
       for (const o of list.items) {
+        checkDeletable(r, o.metadata.name!);
         try {
           gone.push((await registry.delete(o.metadata.namespace, o.metadata.name!, opts)).object);
         } catch (err) {

@@ -1,17 +1,26 @@
-/** The request entry point: authentication, authorization, routing, metrics, errors. */
+/**
+ * The request entry point and its one error boundary: target parsing, routing, authentication,
+ * limits and handling all run inside it, so nothing a client sends reaches an uncaught exception.
+ * A failure becomes a `Status`; a bug (500) is one log line; a client that went away is not an
+ * error at all.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NoResourceError, MethodNotAllowedError } from '../../api/errors.js';
+import { ApiError, NoResourceError, MethodNotAllowedError, RequestEntityTooLargeError } from '../../api/errors.js';
+import type { Logger } from '../../util/log.js';
 import type { Authenticator } from '../auth.js';
 import { authorize } from '../auth.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
-import { parseRequestInfo } from './requestinfo.js';
+import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
+import { parseTarget, type RequestTarget } from './paths.js';
 import { sendError, sendJson, toApiError } from './status.js';
 import { serveResource } from './rest.js';
 import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.js';
 import { discoveryContentType, negotiateDiscovery } from './negotiate.js';
 import type { OpenApiDocs } from './openapi.js';
-import { openApiV2ContentType, openApiV2Protobuf } from '../../api/schema/index.js';
+import type { InflightLimiter } from './inflight.js';
+import { setBodyLimit, type ServingLimits } from './limits.js';
+import { healthAnswer, type HealthCheck } from './health.js';
 
 export interface VersionInfo {
   readonly major: string;
@@ -26,53 +35,115 @@ export interface RouterDeps {
   readonly metrics: ApiMetrics;
   readonly openapi: OpenApiDocs;
   readonly version: VersionInfo;
-  readonly ready: () => boolean;
+  readonly limits: ServingLimits;
+  readonly inflight: InflightLimiter;
+  /** `/readyz`'s checks, in order. */
+  readonly readiness: readonly HealthCheck[];
+  /** Told about every 503, which the store may explain. */
+  readonly onUnavailable?: () => void;
+  readonly log: Logger;
 }
 
+const methodsWithBody: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 export function makeHandler(deps: RouterDeps) {
-  const { ctx, metrics } = deps;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'https://skiff');
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    const verb = info.kind === 'resource' ? info.verb : (req.method ?? 'GET').toLowerCase();
-    const resource = info.kind === 'resource' ? info.resource : '';
-    const isWatch = verb === 'watch';
-    if (isWatch) metrics.watchers.inc();
-    res.on('finish', () => {
-      metrics.requests.inc({
-        verb,
-        group: info.kind === 'resource' ? info.group : '',
-        resource,
-        subresource: info.kind === 'resource' ? (info.subresource ?? '') : '',
-        code: String(res.statusCode),
-      });
-      if (!isWatch) metrics.duration.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    if (isWatch) res.on('close', () => metrics.watchers.dec());
-    const run = async (): Promise<void> => {
-      authorize(deps.auth.authenticate(req.headers.authorization), info, url.pathname);
-      if (info.kind === 'resource') return serveResource(ctx, req, res, info, url.searchParams);
-      return serveOther(deps, req, res, url);
-    };
-    run().catch((err: unknown) => {
-      const e = toApiError(err);
-      if (e.code >= 500) console.error(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      sendError(res, e);
-    });
+    // Errors on the request or response streams (a client resetting mid-body, a write after the
+    // end) are the boundary's business, never the process's.
+    req.on('error', noop);
+    res.on('error', noop);
+    serve(deps, req, res).catch((err: unknown) => fail(deps, req, res, err));
   };
 }
 
-async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+function noop(): void {}
+
+async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { ctx, metrics, limits } = deps;
+  const started = process.hrtime.bigint();
+  const method = req.method ?? 'GET';
+  let info: RequestInfo | undefined;
+  res.on('finish', () => {
+    const verb = info?.kind === 'resource' ? info.verb : method.toLowerCase();
+    const resource = info?.kind === 'resource' ? info.resource : '';
+    metrics.requests.inc({
+      verb,
+      group: info?.kind === 'resource' ? info.group : '',
+      resource,
+      subresource: info?.kind === 'resource' ? (info.subresource ?? '') : '',
+      code: String(res.statusCode),
+    });
+    if (verb !== 'watch') metrics.duration.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+  const target = parseTarget(req.url ?? '/');
+  info = parseRequestInfo(method, target.segments, target.pathname, target.searchParams);
+  const user = deps.auth.authenticate(req.headers.authorization);
+  authorize(user, info, target.pathname);
+  if (methodsWithBody.has(method)) {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limits.maxRequestBodyBytes) {
+      // Do not read (or let Node drain) a body that will be refused anyway.
+      res.setHeader('Connection', 'close');
+      throw new RequestEntityTooLargeError(limits.maxRequestBodyBytes);
+    }
+    setBodyLimit(req, limits.maxRequestBodyBytes);
+  }
+  const release = deps.inflight.acquire(info, method, `${user?.name ?? ''}@${req.socket?.remoteAddress ?? ''}`);
+  res.on('close', release);
+  if (info.kind === 'resource' && info.verb === 'watch') {
+    metrics.watchers.inc();
+    res.on('close', () => metrics.watchers.dec());
+  }
+  if (info.kind === 'resource') return serveResource(ctx, req, res, info, target.searchParams);
+  return serveOther(deps, req, res, target);
+}
+
+/** Whether the client is gone: nothing can be sent, and what failed is not the server's fault. */
+function clientGone(res: ServerResponse, err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ERR_HTTP2_STREAM_ERROR') return true;
+  const stream = (res as unknown as { stream?: { destroyed: boolean; closed: boolean } }).stream;
+  if (stream) return stream.destroyed || stream.closed;
+  return res.destroyed || res.socket === null || res.socket.destroyed;
+}
+
+function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  try {
+    if (!res.headersSent && clientGone(res, err)) {
+      deps.log.debug({ method: req.method, url: req.url, reason: err instanceof Error ? err.message : String(err) }, 'client went away');
+      return;
+    }
+    const e = toApiError(err);
+    if (e.code === 503) deps.onUnavailable?.();
+    else if (e.code >= 500) {
+      // A bug: one line (pino keeps the stack inside it).
+      deps.log.error({ method: req.method, url: req.url, err: err instanceof ApiError ? e.message : err }, 'request failed');
+    }
+    sendError(res, e);
+  } catch (inner) {
+    deps.log.error({ method: req.method, url: req.url, err: inner }, 'could not send an error response');
+    res.destroy();
+  }
+}
+
+/** Paths besides resources that a method other than GET may be refused on (405) rather than not
+ * found (404). */
+const otherPaths = /^\/(?:healthz|livez|readyz(?:\/[^/]+)?|version|metrics|api|apis|openapi\/v2|openapi\/v3(?:\/.*)?|api\/[^/]+|apis\/[^/]+(?:\/[^/]+)?)$/;
+
+async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
   const { ctx } = deps;
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new MethodNotAllowedError();
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw otherPaths.test(path) ? new MethodNotAllowedError() : new NoResourceError();
+  if (path === '/readyz' || path.startsWith('/readyz/')) {
+    const sub = path === '/readyz' ? undefined : path.slice('/readyz/'.length);
+    const answer = await healthAnswer('readyz', deps.readiness, url.searchParams.has('verbose'), sub);
+    if (!answer) throw new NoResourceError();
+    return plain(res, answer.code, answer.text);
+  }
   switch (path) {
     case '/healthz':
     case '/livez':
       return plain(res, 200, 'ok');
-    case '/readyz':
-      return deps.ready() ? plain(res, 200, 'ok') : plain(res, 503, '[-]watch-cache failed: not ready\nreadyz check failed');
     case '/version':
       return sendJson(res, 200, deps.version);
     case '/metrics': {
@@ -90,13 +161,7 @@ async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerRes
       return sendJson(res, 200, body, discoveryContentType(f));
     }
   }
-  if (path === '/openapi/v2') {
-    // kubectl 1.27/1.28 fetch v2 (protobuf) first; a minimal document sends them on to v3.
-    const body = openApiV2Protobuf();
-    res.writeHead(200, { 'Content-Type': openApiV2ContentType, 'Content-Length': body.byteLength });
-    res.end(body);
-    return;
-  }
+  if (path === '/openapi/v2') return deps.openapi.serveV2(req, res);
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
     return sendJson(res, 200, deps.openapi.get(path.slice('/openapi/v3'.length)));
   }

@@ -1,10 +1,14 @@
 /** The one place where errors become Kubernetes `Status` responses. */
 import type { ServerResponse } from 'node:http';
-import { ApiError, InternalError } from '../../api/errors.js';
+import { ApiError, InternalError, ServiceUnavailableError } from '../../api/errors.js';
 import type { Status } from '../../api/types.js';
+import { StoreUnavailableError } from '../../storage/errors.js';
 
+/** Any thrown value as an API error: catalog errors as they are, a store that cannot be reached
+ * as 503, anything else (a bug) as 500. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof StoreUnavailableError) return new ServiceUnavailableError(err.message);
   return new InternalError(err instanceof Error ? err.message : String(err));
 }
 
@@ -18,10 +22,9 @@ export function statusOf(err: ApiError): Status {
     reason: err.reason,
     code: err.code,
   };
-  if (err.details) {
-    const d = Object.fromEntries(Object.entries(err.details).filter(([, v]) => v !== undefined));
-    if (Object.keys(d).length > 0) s.details = d;
-  }
+  // Where Kubernetes sends `details` it sends it even when empty (`"details": {}` on the generic
+  // 404 and 405): clients dereference it.
+  if (err.details) s.details = Object.fromEntries(Object.entries(err.details).filter(([, v]) => v !== undefined));
   return s;
 }
 
@@ -35,14 +38,16 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
   res.end(text);
 }
 
+/** Sends `err` as a Status. Mid-stream, the only honest signal left is to cut the stream. */
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = toApiError(err);
   if (res.headersSent) {
-    // Mid-stream: the only honest signal left is to cut the connection (stream, on HTTP/2).
     const stream = (res as unknown as { stream?: { destroy(): void } }).stream;
     if (stream) stream.destroy();
     else res.destroy();
     return;
   }
+  const retry = e.details?.retryAfterSeconds;
+  if (retry !== undefined) res.setHeader('Retry-After', String(retry));
   sendJson(res, e.code, statusOf(e));
 }

@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, KubeList } from '../../api/types.js';
 import { apiVersionOf } from '../../api/types.js';
+import { checkBodyResourceVersion } from '../http/resourceversion.js';
 import {
   AlreadyExistsError,
   ApiError,
@@ -182,6 +183,7 @@ export class Registry {
       throw new BadRequestError(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
     const wantRv = obj.metadata.resourceVersion;
+    checkBodyResourceVersion(wantRv);
     return this.guaranteedUpdate(namespace, name, (current) => {
       if (wantRv && wantRv !== current.metadata.resourceVersion) throw this.conflict(name);
       return obj;

@@ -1,0 +1,52 @@
+/**
+ * The serving limits, compiled once from the server options: request body size, requests in
+ * flight (read-only and mutating pools, as kube-apiserver's `--max-requests-inflight` and
+ * `--max-mutating-requests-inflight`), watches per client, and how long a connection may sit idle.
+ */
+import type { IncomingMessage } from 'node:http';
+
+export interface ServingLimitOptions {
+  /** Largest request body accepted (413 above). Default 3 MiB, Kubernetes' limit. */
+  readonly maxRequestBodyBytes?: number;
+  /** Read-only requests (get, list, discovery…) in flight at once; 0 = unlimited. Default 400. */
+  readonly maxRequestsInflight?: number;
+  /** Mutating requests in flight at once; 0 = unlimited. Default 200. */
+  readonly maxMutatingRequestsInflight?: number;
+  /** Open watches of one client (user at one address); 0 = unlimited. Default 1000. */
+  readonly maxWatchesPerClient?: number;
+  /** A connection with no request in progress (none yet, or between requests) is closed after
+   * this long. Watches and log streams are requests in progress: they are never cut. Default 90 s. */
+  readonly idleConnectionTimeoutMs?: number;
+}
+
+export type ServingLimits = Required<ServingLimitOptions>;
+
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+export function compileLimits(o: ServingLimitOptions): ServingLimits {
+  const limits: ServingLimits = {
+    maxRequestBodyBytes: o.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+    maxRequestsInflight: o.maxRequestsInflight ?? 400,
+    maxMutatingRequestsInflight: o.maxMutatingRequestsInflight ?? 200,
+    maxWatchesPerClient: o.maxWatchesPerClient ?? 1000,
+    idleConnectionTimeoutMs: o.idleConnectionTimeoutMs ?? 90_000,
+  };
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${k} must be a whole number ≥ 0, got ${v}`);
+  }
+  if (limits.maxRequestBodyBytes === 0) throw new Error('maxRequestBodyBytes must be positive');
+  if (limits.idleConnectionTimeoutMs === 0) throw new Error('idleConnectionTimeoutMs must be positive');
+  return limits;
+}
+
+const bodyLimits = new WeakMap<IncomingMessage, number>();
+
+/** Records the body limit of a request for whoever reads its body (body.ts). */
+export function setBodyLimit(req: IncomingMessage, bytes: number): void {
+  bodyLimits.set(req, bytes);
+}
+
+/** The body limit of `req`: the server's, or Kubernetes' default outside a server. */
+export function bodyLimitOf(req: IncomingMessage): number {
+  return bodyLimits.get(req) ?? MAX_REQUEST_BODY_BYTES;
+}
