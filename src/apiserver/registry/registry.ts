@@ -29,6 +29,7 @@ import type { Strategy } from './strategy.js';
 import { listPrefix, objectKey } from './keys.js';
 import { decodeStored, encodeStored } from './codec.js';
 import { fillCreateMetadata, keepImmutableMetadata } from './metadata.js';
+import { fillZeroValues } from '../../api/defaults/index.js';
 import type { WatchCacheHub, ResourceCache } from '../watchcache.js';
 import { GoneError } from '../../api/errors.js';
 import { paginate, type ListQuery } from './list.js';
@@ -111,6 +112,7 @@ export class Registry {
     this.strategy.afterIdentity(obj);
     const errors = this.strategy.validate(obj);
     if (errors.length > 0) throw this.invalid(obj, errors);
+    fillZeroValues(this.resource.kind, obj);
     const name = obj.metadata.name!;
     if (opts.dryRun) {
       if (this.cache.objects.has(this.key(obj.metadata.namespace, name))) {
@@ -224,6 +226,7 @@ export class Registry {
         const errors = opts.subresource === 'status' ? this.strategy.validateStatusUpdate(next, current) : this.strategy.validateUpdate(next, current);
         if (errors.length > 0) throw this.invalid(next, errors);
       }
+      fillZeroValues(this.resource.kind, next);
       const rev = Number(current.metadata.resourceVersion);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       if (isDeepStrictEqual(next, current)) return current; // no-op writes don't bump revisions
