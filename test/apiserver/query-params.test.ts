@@ -4,6 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { boolParam, intParam, listQuery, queryBool } from '../../src/apiserver/http/query.js';
 import { checkResourceVersion } from '../../src/apiserver/http/resourceversion.js';
 import { logQueryString, podLogOptions } from '../../src/apiserver/http/logoptions.js';
@@ -238,7 +240,13 @@ describe('query parameters over HTTPS', () => {
 
   test('a watch from a future version opens at once and sends only what comes after it', async () => {
     const now = BigInt((await s.request('GET', cmPath)).json.metadata.resourceVersion as string);
+    // Far ahead, with no writes coming: the stream still opens at once (no 3 s wait, no error).
     const started = Date.now();
+    const far = openStream(s.server, `${cmPath}?watch=True&resourceVersion=${now + 1000n}`);
+    while (far.status === 0 && Date.now() - started < 2500) await new Promise((r) => setTimeout(r, 20));
+    far.close();
+    assert.equal(far.status, 200);
+    assert.ok(Date.now() - started < 2000, `opened after ${Date.now() - started} ms`);
     const w = openStream(s.server, `${cmPath}?watch=True&resourceVersion=${now + 2n}`);
     // Three writes: revisions now+1, now+2 (not after the start) and now+3 (after it).
     const names = [`f1-${suffix()}`, `f2-${suffix()}`, `f3-${suffix()}`];
@@ -247,7 +255,44 @@ describe('query parameters over HTTPS', () => {
     await new Promise((r) => setTimeout(r, 200));
     w.close();
     assert.equal(w.status, 200);
-    assert.ok(Date.now() - started < 2500, 'no 3 s wait before the stream opens');
     assert.deepEqual(w.events.map((e) => `${e.type}:${(e.object['metadata'] as { name: string }).name}`), [`ADDED:${names[2]}`]);
+  });
+
+  test('log options reach the node in one spelling: follow=True and timestamps=True are followed', async () => {
+    const seen: string[] = [];
+    const kubelet = http.createServer((req, res) => {
+      seen.push(new URL(req.url ?? '/', 'http://x').search);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('2024-01-02T03:04:05Z hello\n');
+    });
+    await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', r));
+    try {
+      const node = `node-${suffix()}`;
+      const port = (kubelet.address() as AddressInfo).port;
+      const made = await s.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: node } } });
+      assert.equal(made.status, 201, made.text);
+      const st = await s.request('PATCH', `/api/v1/nodes/${node}/status`, {
+        body: { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } },
+        contentType: 'application/merge-patch+json',
+      });
+      assert.equal(st.status, 200, st.text);
+      const pod = `logs-${suffix()}`;
+      await s.request('POST', `/api/v1/namespaces/${ns}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+      const bound = await s.request('POST', `/api/v1/namespaces/${ns}/pods/${pod}/binding`, { body: { target: { kind: 'Node', name: node } } });
+      assert.equal(bound.status, 201, bound.text);
+      const cases: { query: string; sent: string }[] = [
+        { query: 'follow=True&timestamps=True', sent: '?follow=true&timestamps=true' },
+        { query: 'follow=1&previous=t&tailLines=05', sent: '?follow=true&previous=true&tailLines=5' },
+        { query: 'follow=False&timestamps=0&container=c', sent: '?container=c' },
+      ];
+      for (const c of cases) {
+        const r = await s.request('GET', `/api/v1/namespaces/${ns}/pods/${pod}/log?${c.query}`);
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.text, '2024-01-02T03:04:05Z hello\n');
+        assert.equal(seen.pop(), c.sent, c.query);
+      }
+    } finally {
+      kubelet.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { FieldError } from '../errors.js';
 import { isRecord } from '../types.js';
+import { goQuote } from './goquote.js';
 
 /** `a.b` + `c` → `a.b.c`; an empty base gives just the child. */
 export function child(base: string, ...names: string[]): string {
@@ -32,10 +33,10 @@ function isStringMap(v: Record<string, unknown>): v is Record<string, string> {
  */
 export function renderValue(v: unknown): string {
   if (v === undefined || v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
-    return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+    return `[]string{${v.map((x) => goQuote(x as string)).join(', ')}}`;
   }
   if (isRecord(v) && isStringMap(v)) return renderStringMap(v);
   return JSON.stringify(v);
@@ -46,7 +47,7 @@ export function renderStringMap(m: Readonly<Record<string, string>> | undefined)
   if (m === undefined) return 'map[string]string(nil)';
   const body = Object.keys(m)
     .sort()
-    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`)
+    .map((k) => `${goQuote(k)}:${goQuote(m[k]!)}`)
     .join(', ');
   return `map[string]string{${body}}`;
 }

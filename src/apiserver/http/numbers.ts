@@ -1,6 +1,9 @@
 /** Integers in query strings and resource versions, parsed as Go's strconv does (BigInt, so a
  * value past 2^53 is neither rounded nor accepted when it overflows 64 bits). */
 import { BadRequestError } from '../../api/errors.js';
+import { goQuote } from '../../api/validation/goquote.js';
+
+export { goQuote };
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -21,9 +24,4 @@ export function parseUint64(s: string): bigint | string {
   const n = BigInt(s);
   if (n > UINT64_MAX) return `strconv.ParseUint: parsing ${goQuote(s)}: value out of range`;
   return n;
-}
-
-/** Go's %q for the strings a client can send: JSON quoting is the same for printable text. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
 }
