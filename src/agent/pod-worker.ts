@@ -205,7 +205,7 @@ export class PodWorker {
     try {
       const attempt = r.restartCount + (restarting ? 1 : 0);
       const ns = this.pod.metadata.namespace ?? 'default';
-      const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, async (kind, name, key) => (await this.host.lookupData(ns, kind, name))?.[key]);
+      const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, (kind, name) => this.host.lookupData(ns, kind, name), (reason, message) => this.event('Warning', reason, message));
       const run = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, attempt, {
         env: Object.fromEntries(env),
         ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
@@ -223,6 +223,8 @@ export class PodWorker {
         this.pullFailedAt.set(name, Date.now());
         this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
       }
+      // kubelet's event when a container's configuration cannot be made (kuberuntime: "Error: %v").
+      if (err instanceof EnvError) this.event('Warning', 'Failed', `Error: ${err.message}`);
       r.waiting = err instanceof ContainerStartError || err instanceof EnvError
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };

@@ -142,6 +142,11 @@ export class BadRequestError extends ApiError {
   }
 }
 
+/** A body nested deeper than the decoders allow: 400, as from Kubernetes' JSON and YAML decoders. */
+export class NestingTooDeepError extends BadRequestError {
+  override name = 'NestingTooDeepError';
+}
+
 export class UnauthorizedError extends ApiError {
   override name = 'UnauthorizedError';
   constructor() {
@@ -210,10 +215,31 @@ export class RequestHeaderFieldsTooLargeError extends ApiError {
   }
 }
 
+/** A YAML body with more nodes than skiff parses (see apiserver/http/depth.ts): 413, as a body over
+ * the size limit. */
+export class YamlTooLargeError extends ApiError {
+  override name = 'YamlTooLargeError';
+  constructor(maxNodes: number) {
+    super(413, 'RequestEntityTooLarge', `the YAML request body is too large: limit is ${maxNodes} nodes (send JSON for larger bodies)`);
+  }
+}
+
 export class InternalError extends ApiError {
   override name = 'InternalError';
   constructor(message: string) {
     super(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+  }
+}
+
+/** A read or watch asked for a resourceVersion the store has not reached within the wait (3 s):
+ * kube-apiserver's watch cache answers 504 Timeout with a ResourceVersionTooLarge cause. */
+export class TooLargeResourceVersionError extends ApiError {
+  override name = 'TooLargeResourceVersionError';
+  constructor(wanted: bigint | number, current: number) {
+    super(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    });
   }
 }
 

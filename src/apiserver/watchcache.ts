@@ -8,7 +8,7 @@
 import type { Store, WatchEvent as StoreEvent, Watch } from '../storage/index.js';
 import type { KubeObject } from '../api/types.js';
 import type { ResourceType } from '../api/resources.js';
-import { GoneError, ServiceUnavailableError } from '../api/errors.js';
+import { GoneError, ServiceUnavailableError, TooLargeResourceVersionError } from '../api/errors.js';
 import { resourcePrefix } from './registry/keys.js';
 import { decodeStored } from './registry/codec.js';
 
@@ -91,7 +91,7 @@ export class WatchCacheHub {
   private readonly prefixes: [string, ResourceCache][] = [];
   private revision = 0;
   private watch: Watch | undefined;
-  private waiters: { revision: number; resolve: () => void }[] = [];
+  private waiters: { revision: bigint; resolve: () => void }[] = [];
   private failure: Error | undefined;
   private restarting: Promise<void> | undefined;
 
@@ -189,30 +189,32 @@ export class WatchCacheHub {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (w.revision <= this.revision) w.resolve();
+      if (w.revision <= BigInt(this.revision)) w.resolve();
       else still.push(w);
     }
     this.waiters = still;
   }
 
-  /** Resolves once the cache has applied every event up to `revision`. */
-  async waitFor(revision: number, timeoutMs = 3000): Promise<void> {
-    if (revision <= this.revision) return;
+  /** Resolves once the cache has applied every event up to `revision` (a BigInt for versions past
+   * 2^53, which no store reaches). Past the wait: 504 with a ResourceVersionTooLarge cause, as
+   * kube-apiserver's cacher; 503 while the cache is rebuilding after a broken store watch. */
+  async waitFor(revision: number | bigint, timeoutMs = 3000): Promise<void> {
+    const want = BigInt(revision);
+    if (want <= BigInt(this.revision)) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
         reject(
-          new ServiceUnavailableError(
-            `Too large resource version: ${revision}, current: ${this.revision}` +
-              (this.failure ? ` (${this.failure.message})` : ''),
-          ),
+          this.failure
+            ? new ServiceUnavailableError(`Too large resource version: ${want}, current: ${this.revision} (${this.failure.message})`)
+            : new TooLargeResourceVersionError(want, this.revision),
         );
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
         resolve();
       };
-      this.waiters.push({ revision, resolve: done });
+      this.waiters.push({ revision: want, resolve: done });
     });
   }
 

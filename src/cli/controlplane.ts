@@ -10,7 +10,7 @@ import { ApiServer, type ApiServerOptions } from '../apiserver/index.js';
 import { loadKubeconfig, RestClient } from '../client/index.js';
 import { ControllerManager, type ControllerFactory, type Leadership } from '../controllers/manager.js';
 import { LeaderElector } from '../client/leaderelection.js';
-import { logger } from '../util/log.js';
+import { logger, type Logger } from '../util/log.js';
 import { ReplicaSetController, ReplicationControllerController } from '../controllers/replication/index.js';
 import { EndpointsController } from '../controllers/endpoints/index.js';
 import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js';
@@ -34,15 +34,23 @@ export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOption
   readonly identity?: string;
 }
 
-/** Campaigns for the lease again each time leadership ends, until stopped. */
-function leaderLease(client: RestClient, opts: ControlPlaneOptions): Leadership {
+/**
+ * Campaigns for the lease again each time leadership ends, until stopped: what a restart of
+ * kube-controller-manager after a lost lease amounts to (client-go's elector returns, the
+ * process exits, its supervisor starts it, it campaigns). Losing the lease stops the loops (the
+ * manager's onStoppedLeading); winning it again starts fresh ones. Why a campaign keeps failing
+ * is logged once per change of reason, not once per attempt.
+ */
+function leaderLease(client: RestClient, opts: ControlPlaneOptions, log: Logger): Leadership {
   const identity = opts.identity ?? `${os.hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
   let stopped = false;
   let elector: LeaderElector | undefined;
   let campaign: Promise<void> = Promise.resolve();
+  let lastFailure = '';
   return {
     run(callbacks) {
       campaign = (async () => {
+        let term = 0;
         while (!stopped) {
           elector = new LeaderElector({
             client,
@@ -50,11 +58,24 @@ function leaderLease(client: RestClient, opts: ControlPlaneOptions): Leadership 
             ...(opts.leaseDurationMs !== undefined ? { leaseDurationMs: opts.leaseDurationMs } : {}),
             ...(opts.renewDeadlineMs !== undefined ? { renewDeadlineMs: opts.renewDeadlineMs } : {}),
             ...(opts.retryPeriodMs !== undefined ? { retryPeriodMs: opts.retryPeriodMs } : {}),
-            onStartedLeading: () => callbacks.onStartedLeading(),
+            onStartedLeading: () => {
+              lastFailure = '';
+              log.info({ identity }, 'leader lease acquired');
+              callbacks.onStartedLeading();
+            },
             onStoppedLeading: () => callbacks.onStoppedLeading(),
+            onAttemptFailed: (err) => {
+              if (err.message === lastFailure) return;
+              lastFailure = err.message;
+              log.warn({ identity, err: err.message }, 'cannot take or renew the leader lease; retrying');
+            },
           });
-          await elector.run().catch(() => undefined);
-          if (!stopped) await new Promise((r) => setTimeout(r, 500));
+          if (term++ > 0) log.info({ identity }, 'campaigning for the leader lease again');
+          await elector.run().catch((err: unknown) => log.error({ err: String(err) }, 'leader election failed'));
+          if (!stopped) {
+            log.warn({ identity }, 'leader lease lost; control loops stopped until it is won again');
+            await new Promise((r) => setTimeout(r, Math.min(500, opts.retryPeriodMs ?? 500)));
+          }
         }
       })();
     },
@@ -119,11 +140,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const client = new RestClient(loadKubeconfig(server.kubeconfigPath), 64);
   let manager: ControllerManager | undefined;
   if (opts.controllers !== false) {
+    const log = logger('controller-manager');
     manager = new ControllerManager({
       client,
       factories: controlLoops(opts),
-      log: logger('controller-manager'),
-      ...(opts.leaderElect !== false ? { leadership: leaderLease(client, opts) } : {}),
+      log,
+      ...(opts.leaderElect !== false ? { leadership: leaderLease(client, opts, log) } : {}),
     });
     manager.start();
   }

@@ -29,6 +29,9 @@ export interface LeaderElectorOptions {
   readonly onStoppedLeading?: () => void;
   /** Called when the observed holder changes (including to this candidate). */
   readonly onNewLeader?: (identity: string) => void;
+  /** Called when an attempt to take or renew the lease fails for a reason other than another
+   * holder (the API refusing, the lease's namespace missing, a timeout): for a log line. */
+  readonly onAttemptFailed?: (err: Error) => void;
   /** Give the lease up on `stop()` so another candidate takes over at once (default true). */
   readonly releaseOnCancel?: boolean;
   readonly now?: () => number;
@@ -89,10 +92,11 @@ export class LeaderElector {
   /**
    * Campaigns until elected, leads until leadership is lost or `stop()` is called, then returns
    * (after releasing the lease on a clean stop). A process normally exits, or campaigns again,
-   * when this resolves.
+   * when this resolves. Campaigning never gives up: a lease that cannot be written (its
+   * namespace missing, the store away) is tried again every retry period.
    */
   async run(): Promise<void> {
-    while (!this.stopped && !(await this.tryAcquireOrRenew())) await this.sleep(this.retryPeriodMs * (1 + Math.random() * 0.2));
+    while (!this.stopped && !(await this.attempt())) await this.sleep(this.retryPeriodMs * (1 + Math.random() * 0.2));
     if (this.stopped) return;
     this.leading = true;
     const abort = new AbortController();
@@ -103,12 +107,15 @@ export class LeaderElector {
     while (!this.stopped) {
       await this.sleep(this.retryPeriodMs);
       if (this.stopped) break;
-      if (await this.tryAcquireOrRenew()) {
+      if (await this.attempt(Math.max(1, lastRenew + this.renewDeadlineMs - this.now()))) {
         lastRenew = this.now();
         continue;
       }
-      // Someone else holds it now, or we could not renew in time: leadership is lost.
-      if (this.observedHolder !== this.opts.identity || this.now() - lastRenew > this.renewDeadlineMs) break;
+      // Someone else holds it now, or we could not renew in time: leadership is lost. A failed
+      // renewal alone (the lease briefly unreadable or unwritable) is retried until the renew
+      // deadline, as client-go does.
+      const other = this.observedHolder !== '' && this.observedHolder !== this.opts.identity;
+      if (other || this.now() - lastRenew >= this.renewDeadlineMs) break;
     }
     this.leading = false;
     abort.abort();
@@ -139,6 +146,23 @@ export class LeaderElector {
     if (holder !== this.observedHolder) {
       this.observedHolder = holder;
       if (holder) this.opts.onNewLeader?.(holder);
+    }
+  }
+
+  /** One attempt, given up after `timeoutMs` (a request that hangs must not stretch a term past
+   * its renew deadline; a late answer is ignored, the next attempt reads again). */
+  private async attempt(timeoutMs = this.renewDeadlineMs): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        this.opts.onAttemptFailed?.(new Error(`no answer from the API server within ${timeoutMs} ms`));
+        resolve(false);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.tryAcquireOrRenew(), timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -175,9 +199,11 @@ export class LeaderElector {
           return true;
         }
       }
-    } catch {
+    } catch (err) {
       // A 409 means another candidate wrote first (we lost the race); any other error (server
-      // away) is the same for us: not holding it now, the next attempt reads again.
+      // away, namespace missing) is the same for us: not holding it now, the next attempt reads
+      // again. Only the latter is worth telling.
+      if (!(err instanceof ApiError && err.code === 409)) this.opts.onAttemptFailed?.(err instanceof Error ? err : new Error(String(err)));
       return false;
     }
   }

@@ -2,3 +2,4 @@ export { ContainerStartError, type ContainerExit, type ExecResult, type Mount, t
 export { FakeRuntime, type FakeRuntimeOptions, simAnnotations } from './fake/index.js';
 export { ImageCatalog, ImageCatalogError, ProcessRuntime, type ProcessRuntimeOptions } from './process/index.js';
 export { OciRuntime, type OciRuntimeOptions } from './oci/index.js';
+export { containersOutlive, containersOutliveProcess } from './shared/index.js';

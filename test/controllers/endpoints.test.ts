@@ -166,6 +166,11 @@ test('endpoints follow pods becoming ready and not ready, with named ports; dele
     await client.create(endpointsResource, { metadata: { name: 'manual', namespace: ns }, subsets: [{ addresses: [{ ip: '192.0.2.1' }], ports: [{ port: 80 }] }] } as Endpoints);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal((await client.get<Endpoints>(endpointsResource, ns, 'manual')).subsets?.[0]?.addresses?.[0]?.ip, '192.0.2.1');
+    // Endpoints without any service are the user's too: editing them does not delete them.
+    await client.create(endpointsResource, { metadata: { name: 'orphan', namespace: ns }, subsets: [{ addresses: [{ ip: '192.0.2.2' }], ports: [{ port: 80 }] }] } as Endpoints);
+    await client.patch(endpointsResource, ns, 'orphan', { metadata: { labels: { edited: 'yes' } } });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await client.get<Endpoints>(endpointsResource, ns, 'orphan')).metadata.labels?.['edited'], 'yes');
     // Deleting the service deletes its endpoints.
     await client.delete(servicesResource, ns, 'api');
     await waitFor('endpoints deleted', async () => {

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Lease } from '../../src/api/kinds.js';
-import { leases } from '../../src/api/resources.js';
+import { leases, namespaces } from '../../src/api/resources.js';
 import { LeaderElector, decideLease } from '../../src/client/leaderelection.js';
 import { microTime } from '../../src/api/time.js';
 import { loadKubeconfig, RestClient } from '../../src/client/index.js';
-import { objectBuilder } from '../helpers/builders.js';
+import { namespaceBuilder, objectBuilder } from '../helpers/builders.js';
 import { startTestCluster, waitFor } from '../helpers/cluster.js';
 import { startTestServer } from '../helpers/apiserver.js';
 import { startEtcd } from '../helpers/etcd.js';
@@ -99,6 +99,56 @@ test('two electors on one server: one leads; a clean stop hands over at once, a 
       assert.equal(released.spec?.holderIdentity, '');
     }
   } finally {
+    await cluster.stop();
+  }
+});
+
+test('the lease\'s namespace missing: the candidate keeps campaigning, says why, and leads once it exists', async () => {
+  const cluster = await startTestCluster();
+  const ns = `lease-ns-${Math.random().toString(36).slice(2, 7)}`;
+  const failures: string[] = [];
+  const log: string[] = [];
+  const elector = new LeaderElector({
+    client: cluster.client, identity: 'lonely', namespace: ns, name: 'cm', ...fast,
+    onStartedLeading: () => void log.push('started'),
+    onStoppedLeading: () => void log.push('stopped'),
+    onAttemptFailed: (err) => void failures.push(err.message),
+  });
+  const done = elector.run();
+  try {
+    await waitFor('a few failed attempts', () => failures.length >= 3, 5000);
+    assert.equal(elector.isLeader, false);
+    assert.deepEqual(log, []);
+    assert.match(failures[0]!, new RegExp(`namespaces "${ns}" not found`));
+    await cluster.client.create(namespaces, namespaceBuilder(ns).build());
+    await waitFor('leads once the namespace exists', () => elector.isLeader, 5000);
+    assert.equal((await cluster.client.get<Lease>(leases, ns, 'cm')).spec?.holderIdentity, 'lonely');
+    assert.deepEqual(log, ['started']);
+  } finally {
+    elector.stop();
+    await done;
+    await cluster.stop();
+  }
+});
+
+test('a renewal that hangs ends the term at the renew deadline, not later', { timeout: 20_000 }, async () => {
+  const cluster = await startTestCluster();
+  const failures: string[] = [];
+  const elector = new LeaderElector({ client: cluster.client, identity: 'stuck', name: 'hang', ...fast, onAttemptFailed: (err) => void failures.push(err.message) });
+  const done = elector.run();
+  try {
+    await waitFor('leads', () => elector.isLeader, 5000);
+    // From now on every request of this client hangs (a server that accepts and never answers).
+    const client = cluster.client as unknown as { request: () => Promise<unknown> };
+    const hangs = Date.now();
+    client.request = () => new Promise(() => undefined);
+    await done;
+    const took = Date.now() - hangs;
+    assert.equal(elector.isLeader, false);
+    assert.ok(took <= fast.renewDeadlineMs + fast.retryPeriodMs + 300, `term ended ${took} ms after the last answer (renew deadline ${fast.renewDeadlineMs} ms)`);
+    assert.ok(failures.some((m) => /no answer from the API server within \d+ ms/.test(m)), failures.join('; '));
+  } finally {
+    elector.stop();
     await cluster.stop();
   }
 });

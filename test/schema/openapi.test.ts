@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { servedVersions, groupVersions } from '../../src/api/resources.js';
 import {
-  definitions, kindCatalog, openApiV2Protobuf, openApiV3Document, openApiV3Index, patchMergeKey, schemaAt, schemaFor, type OpenApiResource,
+  definitions, kindCatalog, openApiV3Document, openApiV3Index, patchMergeKey, schemaAt, schemaFor, type OpenApiResource,
 } from '../../src/api/schema/index.js';
 
 type Doc = any;
@@ -146,10 +146,6 @@ void test('openApiV3Index names every group/version', () => {
   assert.deepEqual(openApiV3Index([{ group: '', version: 'v1' }, { group: 'apps', version: 'v1' }]), {
     paths: { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' }, 'apis/apps/v1': { serverRelativeURL: '/openapi/v3/apis/apps/v1' } },
   });
-});
-
-void test('openApiV2Protobuf is a Swagger 2.0 document with only its version set', () => {
-  assert.deepEqual([...openApiV2Protobuf()], [0x0a, 0x03, 0x32, 0x2e, 0x30]);
 });
 
 void test('documents are built once per group/version and resource set', () => {

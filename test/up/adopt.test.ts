@@ -2,7 +2,8 @@
  * Agent restart adoption: a `skiff agent` killed outright (SIGKILL) leaves its pods' containers
  * running; started again on the same data dir it takes them over instead of starting twins —
  * same container IDs, no restarts, logs without a gap — learns how containers that ended in the
- * meantime ended, and stops the containers of pods deleted while it was away.
+ * meantime ended, and stops the containers of pods deleted while it was away. An agent that
+ * dies of a bug (an uncaught exception) leaves its pods running just the same.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
 import { skiffMain } from '../helpers/paths.js';
+import { crashHookArgs, type CrashMode } from '../helpers/crash.js';
 import { httpGetOnce, killLeftoverContainers, startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
@@ -34,12 +36,13 @@ after(async () => {
   rmSync(agentDir, { recursive: true, force: true });
 });
 
-function startAgent(): void {
+/** Starts `skiff agent`; with `crash`, the test-only hook that fails it as a bug would on SIGUSR2. */
+function startAgent(crash?: CrashMode): void {
   agent = spawn(process.execPath, [
-    skiffMain, 'agent',
+    ...(crash ? crashHookArgs : []), skiffMain, 'agent',
     '--server', c.cp.server.url, '--token', c.cp.server.joinToken, '--ca-cert', path.join(c.dataDir, 'pki', 'ca.crt'),
     '--data-dir', agentDir, '--node-name', node, '--address', c.block.nodeAddress(7), '--pod-range', `${c.block.podPrefix(7)}0/24`, '--node-labels', `adopt=${node}`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' } });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn', ...(crash ? { SKIFF_TEST_CRASH: crash } : {}) } });
   agent.stderr!.on('data', (d: Buffer) => (agentErr += d.toString()));
 }
 
@@ -119,5 +122,30 @@ test('a restarted agent adopts its running containers, learns exits, and drops o
   assert.deepEqual(ticks, Array.from({ length: ticks.length }, (_, i) => i + 1));
   assert.equal(id(await running(counter)), id(before.get(counter)!));
 
+  assert.equal(await stopAgent('SIGTERM'), 0);
+});
+
+test('an agent that dies of an uncaught exception leaves its pods running; started again it adopts them', async () => {
+  await stopAgent('SIGTERM');
+  startAgent('exception');
+  const name = `survivor-${suffix()}`;
+  await c.kubectl.ok(['create', '-f', '-'], { input: pod(name, 'Always', { image: 'nginx', ports: [{ containerPort: 80 }] }) });
+  const first = await running(name);
+  agentErr = '';
+  agent!.kill('SIGUSR2');
+  const code = await new Promise<number | null>((r) => (agent!.exitCode !== null ? r(agent!.exitCode) : agent!.once('exit', (c) => r(c))));
+  assert.equal(code, 1);
+  assert.match(agentErr, /"msg":"skiff agent: uncaught exception: injected bug: thrown from a timer; exiting with pods left running/);
+  // Nobody runs the node now; the pod goes on serving.
+  assert.match((await httpGetOnce(`http://${first.status!.podIP!}/`)).body, /Welcome to nginx!/);
+  agentErr = '';
+  startAgent();
+  // The pod's status still says Ready from before: wait for the new agent to be up first.
+  await waitFor('the agent joined again', () => agentErr.includes('joined'), 20_000);
+  const p = await running(name);
+  assert.equal(p.status?.containerStatuses?.[0]?.containerID, first.status?.containerStatuses?.[0]?.containerID);
+  assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0);
+  assert.match((await httpGetOnce(`http://${p.status!.podIP!}/`)).body, /Welcome to nginx!/);
+  await c.kubectl.ok(['delete', 'pod', name, '--grace-period=0', '--force']);
   assert.equal(await stopAgent('SIGTERM'), 0);
 });

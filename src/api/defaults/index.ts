@@ -16,6 +16,7 @@ import {
 } from './workloads.js';
 
 export { prepareJobSelector, jobLabels } from './workloads.js';
+export { fillZeroValues } from './zero-values.js';
 export { defaultPodSpec, defaultPodTemplate, defaultContainer, defaultPullPolicy, imageTag } from './pod.js';
 
 const byKind: Readonly<Record<string, (obj: Obj) => void>> = {

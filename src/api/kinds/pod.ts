@@ -29,6 +29,13 @@ export interface EnvVar {
   };
 }
 
+/** A whole ConfigMap or Secret as environment variables (`envFrom`). */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
+}
+
 export interface VolumeMount {
   name: string;
   mountPath: string;
@@ -65,6 +72,7 @@ export interface Container {
   workingDir?: string;
   ports?: ContainerPort[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   resources?: ResourceRequirements;
   volumeMounts?: VolumeMount[];
   livenessProbe?: Probe;

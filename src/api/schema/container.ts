@@ -91,7 +91,8 @@ export const containerDefinitions: Definitions = defs('core', {
   ResourceRequirements: obj({
     limits: quantityMap('The most of each resource the container may use, e.g. `cpu: 500m`, `memory: 128Mi`.'),
     requests: quantityMap('The amount of each resource reserved for the container; the scheduler places pods by requests. Defaults to limits when only those are set.'),
-    claims: keyedList(ref('core.ResourceClaim'), 'name', 'Dynamic resource claims (from the pod\'s resourceClaims) this container uses.'),
+    // A map list for server-side apply, but replaced whole by strategic merge patch, as in Kubernetes.
+    claims: list(ref('core.ResourceClaim'), 'Dynamic resource claims (from the pod\'s resourceClaims) this container uses.', { listType: 'map', mapKeys: ['name'] }),
   }, 'Compute resource requirements.'),
   ResourceClaim: obj({ name: str('Name of a pod resource claim.'), request: str('A request within the claim.') }, 'A use of a pod resource claim.', ['name']),
   ContainerResizePolicy: obj({

@@ -27,7 +27,9 @@ export type Schema =
     }
   | { readonly t: 'map'; readonly values: Schema; readonly description?: string }
   | ({ readonly t: 'array'; readonly items: Schema; readonly description?: string } & ListOptions)
-  | { readonly t: 'ref'; readonly name: string; readonly description?: string }
+  /** `strategy`: the strategic merge patch strategy of the field (`retainKeys`: a patch that sets
+   * the object clears its keys the patch does not list, as for a deployment's `strategy`). */
+  | { readonly t: 'ref'; readonly name: string; readonly description?: string; readonly strategy?: string }
   /** Anything goes below this point (`RawExtension`, `FieldsV1`). */
   | { readonly t: 'any'; readonly description?: string }
   /** A leaf that takes an integer or a string (`IntOrString`, `Quantity`). */
@@ -69,6 +71,9 @@ export const num = (description?: string): Schema => ({ t: 'number', format: 'do
 export const bool = (description?: string): Schema => ({ t: 'boolean', description });
 export const bytes = (description?: string): Schema => ({ t: 'string', format: 'byte', description });
 export const ref = (name: string, description?: string): Schema => ({ t: 'ref', name: fullName(name), description });
+/** A ref patched with `retainKeys`: kubectl's strategic merge patch then lists the keys it keeps, so
+ * keys the server defaulted (a deployment's `rollingUpdate`) go when the manifest drops them. */
+export const retainKeysRef = (name: string, description?: string): Schema => ({ t: 'ref', name: fullName(name), description, strategy: 'retainKeys' });
 export const time = (description?: string): Schema => ref('meta.Time', description);
 export const quantity = (description?: string): Schema => ref('resource.Quantity', description);
 export const intOrString = (description?: string): Schema => ref('intstr.IntOrString', description);

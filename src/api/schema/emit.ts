@@ -21,7 +21,12 @@ export function emitSchema(s: Schema): Json {
     case 'boolean':
       return withDescription({ type: s.t, ...(s.format ? { format: s.format } : {}), ...(s.enum ? { enum: [...s.enum] } : {}) }, s.description);
     case 'ref':
-      return s.description ? { allOf: [{ $ref: refPrefix + s.name }], description: s.description } : { $ref: refPrefix + s.name };
+      if (!s.description && !s.strategy) return { $ref: refPrefix + s.name };
+      return {
+        allOf: [{ $ref: refPrefix + s.name }],
+        ...(s.description ? { description: s.description } : {}),
+        ...(s.strategy ? { 'x-kubernetes-patch-strategy': s.strategy } : {}),
+      };
     case 'map':
       return withDescription({ type: 'object', additionalProperties: emitSchema(s.values) }, s.description);
     case 'array': {

@@ -2,7 +2,7 @@
  * ones in a few fields (`autoSelector`, `templateGeneration`, `rollbackTo`) and, for daemon sets,
  * in accepting the selector as a plain label map (`selector: {app: x}`), as the seeds print it. */
 import {
-  bool, defs, int, int64, kindObject, list, listOf, obj, ref, str, strMap, type Definitions,
+  bool, defs, int, int64, kindObject, list, listOf, obj, ref, retainKeysRef, str, strMap, type Definitions,
 } from './dsl.js';
 
 const template = ref('core.PodTemplateSpec', 'The pods to create. Their labels must match the selector.');
@@ -68,7 +68,7 @@ export const extensionsDefinitions: Definitions = defs('ext', {
     replicas: int('The number of pods wanted. Default 1.'),
     selector: ref('meta.LabelSelector', 'Which pods belong to the deployment. Defaults to the template\'s labels.'),
     template,
-    strategy: ref('apps.DeploymentStrategy', 'How old pods are replaced by new ones.'),
+    strategy: retainKeysRef('apps.DeploymentStrategy', 'How old pods are replaced by new ones.'),
     minReadySeconds: int('Seconds a new pod must be ready before it counts as available.'),
     revisionHistoryLimit: int('Old replica sets kept for rollback.'),
     paused: bool('Pause the rollout.'),

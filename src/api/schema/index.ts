@@ -16,7 +16,8 @@ import { unknownPaths } from './strict.js';
 
 export { findDuplicateFields, maxStrictErrors } from './strict.js';
 export { openApiV3Document, openApiV3Index, type OpenApiResource } from './openapi.js';
-export { openApiV2ContentType, openApiV2Protobuf } from './openapiv2.js';
+export { openApiV2Document, toV2Schema, type OpenApiGroupVersion } from './openapiv2.js';
+export { encodeSwaggerDocument } from './gnostic.js';
 export { definitions, kindCatalog, resolve, type KindEntry } from './catalog.js';
 export type { Schema } from './dsl.js';
 

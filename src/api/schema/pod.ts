@@ -54,7 +54,7 @@ export const podDefinitions: Definitions = defs('core', {
     }),
     os: ref('core.PodOS', 'The operating system the pod\'s containers need.'),
     schedulingGates: keyedList(ref('core.PodSchedulingGate'), 'name', 'While any gate remains, the pod is not scheduled.'),
-    resourceClaims: keyedList(ref('core.PodResourceClaim'), 'name', 'Dynamic resource claims the pod uses.'),
+    resourceClaims: list(ref('core.PodResourceClaim'), 'Dynamic resource claims the pod uses.', { mergeKey: 'name', strategy: 'merge,retainKeys', listType: 'map', mapKeys: ['name'] }),
     resources: ref('core.ResourceRequirements', 'Resources for the pod as a whole (cpu and memory).'),
   }, 'The desired state of a pod.', ['containers']),
   PodDNSConfig: obj({
@@ -104,7 +104,7 @@ export const podDefinitions: Definitions = defs('core', {
     ephemeralContainerStatuses: list(ref('core.ContainerStatus'), 'Status of each ephemeral container.', { listType: 'atomic' }),
     qosClass: str('Quality of service class from the resources: `Guaranteed`, `Burstable` or `BestEffort`.'),
     resize: str('The state of an in-place resize: `Proposed`, `InProgress`, `Deferred` or `Infeasible`.'),
-    resourceClaimStatuses: keyedList(ref('core.PodResourceClaimStatus'), 'name', 'The claims created for the pod.'),
+    resourceClaimStatuses: list(ref('core.PodResourceClaimStatus'), 'The claims created for the pod.', { mergeKey: 'name', strategy: 'merge,retainKeys', listType: 'map', mapKeys: ['name'] }),
     observedGeneration: int64('The pod generation this status describes.'),
   }, 'The observed state of a pod.'),
   PodResourceClaimStatus: obj({ name: str('The claim name in the pod.'), resourceClaimName: str('The generated claim.') }, 'A claim made for a pod.', ['name']),

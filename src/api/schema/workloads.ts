@@ -1,7 +1,7 @@
 /** Controllers of pods: replication controllers, replica sets, deployments, daemon sets, jobs —
  * in `v1`, `apps/v1`, `batch/v1` and the legacy `extensions/v1beta1` shapes the seeds use. */
 import {
-  bool, defs, int, int64, intOrString, keyedList, kindObject, list, listOf, obj, ref, str, strMap, time, type Definitions, type Schema,
+  bool, defs, int, int64, intOrString, keyedList, kindObject, list, listOf, obj, ref, retainKeysRef, str, strMap, time, type Definitions, type Schema,
 } from './dsl.js';
 
 const atomic = { listType: 'atomic' } as const;
@@ -53,7 +53,8 @@ const jobSpecFields: Readonly<Record<string, Schema>> = {
 };
 
 const jobStatus = obj({
-  conditions: list(ref('batch.JobCondition'), 'The latest observations: Complete, Failed, Suspended, …', atomic),
+  // Merged by type under strategic merge patch, atomic under server-side apply, as in Kubernetes.
+  conditions: list(ref('batch.JobCondition'), 'The latest observations: Complete, Failed, Suspended, …', { mergeKey: 'type', strategy: 'merge', listType: 'atomic' }),
   startTime: time('When the job started.'),
   completionTime: time('When the job completed.'),
   active: int('Running pods.'),
@@ -105,7 +106,7 @@ export const workloadDefinitions: Definitions = {
       replicas: int('The number of pods wanted. Default 1.'),
       selector,
       template,
-      strategy: ref('apps.DeploymentStrategy', 'How old pods are replaced by new ones.'),
+      strategy: retainKeysRef('apps.DeploymentStrategy', 'How old pods are replaced by new ones.'),
       minReadySeconds: int('Seconds a new pod must be ready before it counts as available.'),
       revisionHistoryLimit: int('Old replica sets kept for rollback. Default 10.'),
       paused: bool('Pause the rollout.'),

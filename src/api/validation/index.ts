@@ -26,6 +26,8 @@ interface KindRules {
   readonly create?: (obj: Obj) => FieldError[];
   /** Update rules; when absent, the create rules are applied to the new object. */
   readonly update?: (obj: Obj, old: Obj) => FieldError[];
+  /** Rules for a write through `/status` (the spec is the stored one and is not judged again). */
+  readonly status?: (obj: Obj, old: Obj) => FieldError[];
 }
 
 const rules: Readonly<Record<string, KindRules>> = {
@@ -88,6 +90,20 @@ export function validateObjectUpdate(kind: string, obj: KubeObject, old: KubeObj
     ...validateObjectMeta(obj.metadata, { name: r.name, namespaced: namespaced(kind) }),
     ...validateObjectMetaUpdate(obj.metadata, old.metadata),
     ...spec,
+  ]);
+}
+
+/**
+ * Errors in a write through `/status` (both stored form; `obj` already carries the stored spec).
+ * As Kubernetes' Validate<Kind>StatusUpdate, the spec is not validated again: whatever was stored
+ * stays writable by its kubelet and controllers even if today's rules would refuse its spec.
+ */
+export function validateObjectStatusUpdate(kind: string, obj: KubeObject, old: KubeObject): FieldError[] {
+  const r = rulesFor(kind);
+  return unique([
+    ...validateObjectMeta(obj.metadata, { name: r.name, namespaced: namespaced(kind) }),
+    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+    ...(r.status?.(obj as Obj, old as Obj) ?? []),
   ]);
 }
 

@@ -3,6 +3,7 @@
  * ValidatePodUpdate (a pod's spec is immutable but for images, activeDeadlineSeconds, added
  * tolerations and a negative grace period turned into 1).
  */
+import { hasOuterSpace } from './whitespace.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldError } from '../errors.js';
 import { validateLabels } from '../labels.js';
@@ -110,9 +111,25 @@ export function validatePodTemplateSpec(template: unknown, path: string): FieldE
   ];
 }
 
-/** The spec of a new pod (its metadata is checked by the caller). */
+/** Kubernetes' validateContainersOnlyForPod: what a pod's containers must satisfy beyond a pod
+ * template's (templates may carry an image of " ", pods may not). */
+function validateContainersOnlyForPod(list: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  (Array.isArray(list) ? list : []).forEach((c, i) => {
+    const image = isRecord(c) ? str(c['image']) : '';
+    if (hasOuterSpace(image)) errs.push(invalid(child(index(path, i), 'image'), image, 'must not have leading or trailing whitespace'));
+  });
+  return errs;
+}
+
+/** The spec of a pod (its metadata is checked by the caller), on create and on every update. */
 export function validatePod(obj: Obj): FieldError[] {
-  return validatePodSpec(obj['spec'], 'spec');
+  const spec = isRecord(obj['spec']) ? obj['spec'] : {};
+  return [
+    ...validatePodSpec(obj['spec'], 'spec'),
+    ...validateContainersOnlyForPod(spec['containers'], 'spec.containers'),
+    ...validateContainersOnlyForPod(spec['initContainers'], 'spec.initContainers'),
+  ];
 }
 
 export const updatablePodSpecFields = [
@@ -146,7 +163,6 @@ function validateContainerUpdates(next: unknown, prev: unknown, path: string): {
   n.forEach((c, i) => {
     const image = isRecord(c) ? str(c['image']) : '';
     if (!image) errors.push(required(child(index(path, i), 'image')));
-    if (image.trim() !== image) errors.push(invalid(child(index(path, i), 'image'), image, 'must not have leading or trailing whitespace'));
   });
   return { errors, stop: false };
 }

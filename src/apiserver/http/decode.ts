@@ -29,7 +29,7 @@ export function checkFields(sv: ServedVersion, obj: KubeObject, raw: string | un
 export async function readObject(req: IncomingMessage, res: ServerResponse, sv: ServedVersion, mode: FieldValidation): Promise<KubeObject> {
   const raw = await readBody(req);
   const type = mediaType(req);
-  const value = decodeBody(raw, type);
+  const value = decodeBody(raw, type, sv.resource.kind);
   const obj = checkObject(sv, value);
   checkFields(sv, obj, type === 'application/yaml' ? undefined : raw, mode, res);
   return fromServed(sv, obj);

@@ -1,30 +1,91 @@
-/** Query parameters shared by the REST verbs. */
-import { BadRequestError } from '../../api/errors.js';
+/** Query parameters shared by the REST verbs, converted as kube-apiserver's parameter codec does. */
+import { BadRequestError, InvalidError, type FieldError } from '../../api/errors.js';
 import { parseSelector } from '../../api/labels.js';
 import { parseFieldSelector, checkSupportedFields } from '../../api/fields.js';
+import { forbidden, notSupported } from '../../api/validation/field.js';
 import type { ListQuery } from '../registry/list.js';
 import type { IncludeObject } from './render.js';
+import { parseInt64 } from './numbers.js';
+import { checkResourceVersion } from './resourceversion.js';
 
+/**
+ * A query boolean as Kubernetes converts one (apimachinery's Convert_Slice_string_To_bool): absent
+ * is false; `0` or any casing of `false` is false; every other value, the empty string included, is
+ * true. So Python's `watch=True` and a bare `?follow=` both mean true, and no value is refused.
+ */
+export function queryBool(value: string | null): boolean {
+  if (value === null) return false;
+  return !(value === '0' || value.toLowerCase() === 'false');
+}
+
+/** The boolean query parameter `name` (its first value), see {@link queryBool}. */
+export function boolParam(q: URLSearchParams, name: string): boolean {
+  return queryBool(q.get(name));
+}
+
+/** Like {@link boolParam}, but undefined when absent (Kubernetes' `*bool` options). */
+export function optionalBoolParam(q: URLSearchParams, name: string): boolean | undefined {
+  return q.has(name) ? boolParam(q, name) : undefined;
+}
+
+/** An int64 query parameter parsed as Go's strconv.ParseInt; the empty string counts as absent
+ * here (as skiff always did). Garbage is 400 with Go's message. */
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new BadRequestError(`invalid ${name}: ${v}`);
-  return n;
+  return Number(parseInt64(v));
 }
 
-export function listQuery(q: URLSearchParams, kind: string): ListQuery {
+function invalidListOptions(errors: FieldError[]): InvalidError {
+  return new InvalidError('ListOptions', 'meta.k8s.io', '', errors);
+}
+
+/** ListOptions checks of kube-apiserver (ValidateListOptions), for a list or a watch; the
+ * WatchList feature (sendInitialEvents) counts as enabled. 422 Invalid, kind ListOptions. */
+export function validateListOptions(q: URLSearchParams, watch: boolean): void {
+  const rv = q.get('resourceVersion') ?? '';
+  const match = q.get('resourceVersionMatch') ?? '';
+  const cont = q.get('continue') ?? '';
+  const initial = optionalBoolParam(q, 'sendInitialEvents');
+  const errs: FieldError[] = [];
+  if (watch) {
+    if (initial !== undefined && match !== 'NotOlderThan') {
+      errs.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    }
+    if (match !== '') {
+      if (initial === undefined) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+      if (cont !== '') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    }
+  } else {
+    if (match !== '') {
+      if (rv === '') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+      if (cont !== '') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+      if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+      if (match === 'Exact' && rv === '0') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+    if (initial !== undefined) errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  }
+  if (errs.length > 0) throw invalidListOptions(errs);
+}
+
+/** The ListOptions of a list or watch: converted (400 on garbage), then validated (422). */
+export function listQuery(q: URLSearchParams, kind: string, watch = false): ListQuery {
+  const limit = intParam(q, 'limit');
+  intParam(q, 'timeoutSeconds');
+  const rv = q.get('resourceVersion');
+  if (rv !== null) checkResourceVersion(rv);
+  validateListOptions(q, watch);
   const ls = q.get('labelSelector');
   const fs = q.get('fieldSelector');
   const fieldSelector = fs ? parseFieldSelector(fs) : undefined;
   if (fieldSelector) checkSupportedFields(kind, fieldSelector);
-  const limit = intParam(q, 'limit');
   return {
     ...(ls ? { labelSelector: parseSelector(ls) } : {}),
     ...(fieldSelector ? { fieldSelector } : {}),
     ...(limit !== undefined ? { limit } : {}),
     ...(q.get('continue') ? { continue: q.get('continue')! } : {}),
-    ...(q.get('resourceVersion') !== null ? { resourceVersion: q.get('resourceVersion')! } : {}),
+    ...(rv !== null ? { resourceVersion: rv } : {}),
     ...(q.get('resourceVersionMatch') ? { resourceVersionMatch: q.get('resourceVersionMatch')! } : {}),
   };
 }

@@ -1,5 +1,6 @@
 /** What a request addresses, parsed from its path segments as Kubernetes' RequestInfoFactory does. */
 import { BadRequestError } from '../../api/errors.js';
+import { boolParam } from './query.js';
 import { pathSegmentNameProblems } from './paths.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -63,7 +64,7 @@ export function parseRequestInfo(method: string, segments: readonly string[], pa
     return { kind: 'other', path };
   }
   const version = segments[i++]!;
-  let watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  let watch = boolParam(query, 'watch');
   if (segments[i] === 'watch') {
     watch = true;
     i++;

@@ -17,6 +17,7 @@ import { renderList, renderObject } from './render.js';
 import { sendJson } from './status.js';
 import { fieldValidation, includeObject, intParam, isDryRun, listQuery } from './query.js';
 import { readObject } from './decode.js';
+import { awaitResourceVersion } from './resourceversion.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { patchObject } from './patch.js';
 import { serveWatch } from './watch.js';
@@ -70,6 +71,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
   };
   switch (info.verb) {
     case 'get': {
+      await awaitResourceVersion(ctx.hub, q.get('resourceVersion'));
       reply(200, await registry.get(info.namespace, info.name!));
       return;
     }

@@ -18,7 +18,6 @@ import { serveResource } from './rest.js';
 import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.js';
 import { discoveryContentType, negotiateDiscovery } from './negotiate.js';
 import type { OpenApiDocs } from './openapi.js';
-import { openApiV2ContentType, openApiV2Protobuf } from '../../api/schema/index.js';
 import { isLongRunning, type InflightLimiter } from './inflight.js';
 import type { RequestDeadlines } from './deadlines.js';
 import { setBodyLimit, type ServingLimits } from './limits.js';
@@ -166,13 +165,7 @@ async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerRes
       return sendJson(res, 200, body, discoveryContentType(f));
     }
   }
-  if (path === '/openapi/v2') {
-    // kubectl 1.27/1.28 fetch v2 (protobuf) first; a minimal document sends them on to v3.
-    const body = openApiV2Protobuf();
-    res.writeHead(200, { 'Content-Type': openApiV2ContentType, 'Content-Length': body.byteLength });
-    res.end(body);
-    return;
-  }
+  if (path === '/openapi/v2') return deps.openapi.serveV2(req, res);
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
     return sendJson(res, 200, deps.openapi.get(path.slice('/openapi/v3'.length)));
   }

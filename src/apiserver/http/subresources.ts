@@ -17,6 +17,8 @@ import { decodeBody, mediaType, readBody } from './body.js';
 import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
+import { logQueryString, podLogOptions } from './logoptions.js';
+import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 
 export async function serveSubresource(
   ctx: ApiContext,
@@ -39,11 +41,15 @@ export async function serveSubresource(
       if (info.subresource === 'finalize' && r.plural !== 'namespaces') break;
       if (info.subresource === 'status' && !r.subresources.status) break;
       const sub = info.subresource === 'status' ? ('status' as const) : undefined;
-      if (info.verb === 'get') return reply(200, await registry.get(info.namespace, name));
+      if (info.verb === 'get') {
+        await awaitResourceVersion(ctx.hub, q.get('resourceVersion'));
+        return reply(200, await registry.get(info.namespace, name));
+      }
       if (info.verb === 'update') {
         const obj = await readObject(req, res, sv, fieldValidation(q));
         obj.metadata.namespace = info.namespace;
         const wantRv = obj.metadata.resourceVersion;
+        checkBodyResourceVersion(wantRv);
         return reply(200, await registry.guaranteedUpdate(info.namespace, name, (current) => {
           if (wantRv && wantRv !== current.metadata.resourceVersion) {
             throw new ConflictError(r.plural, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -71,12 +77,14 @@ export async function serveSubresource(
     case 'log': {
       if (!r.subresources.log) break;
       if (info.verb !== 'get') throw new MethodNotAllowedError();
+      // Options are converted and validated before the pod is read, as kube-apiserver does.
+      const logQuery = logQueryString(podLogOptions(q, name));
       const pod = await registry.get(info.namespace, name);
       if (!(pod.spec as { nodeName?: string } | undefined)?.nodeName) {
         throw new BadRequestError(`pod ${name} does not have a host assigned`);
       }
       if (!ctx.podLogs) throw new BadRequestError(`the node of pod ${name} does not serve logs`);
-      await ctx.podLogs(pod, q, req, res);
+      await ctx.podLogs(pod, logQuery, req, res);
       return;
     }
   }
@@ -153,6 +161,7 @@ async function serveScale(
     if (patchType) next = applyPatch(patchType, scale, body, { group: 'autoscaling', version: 'v1', kind: 'Scale', name });
     if (!isRecord(next) || !isRecord(next['spec'])) throw new BadRequestError('Scale must have a spec');
     const meta = isRecord(next['metadata']) ? next['metadata'] : {};
+    if (info.verb === 'update') checkBodyResourceVersion(meta['resourceVersion']);
     if (info.verb === 'update' && meta['resourceVersion'] && meta['resourceVersion'] !== current.metadata.resourceVersion) {
       throw new ConflictError(r.plural, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }

@@ -14,7 +14,8 @@ import { makeFilter } from '../registry/list.js';
 import { listPrefix } from '../registry/keys.js';
 import type { CacheEvent } from '../watchcache.js';
 import { negotiateObject } from './negotiate.js';
-import { includeObject, intParam, listQuery } from './query.js';
+import { boolParam, includeObject, intParam, listQuery } from './query.js';
+import { checkResourceVersion, revisionNumber } from './resourceversion.js';
 import { partialMetadata, table, toServed } from './render.js';
 import { statusOf, toApiError } from './status.js';
 import { parseFieldSelector } from '../../api/fields.js';
@@ -42,6 +43,16 @@ function storedJson(o: KubeObject): string {
   return text;
 }
 
+/** The most setTimeout can wait (2^31-1 ms), in whole seconds. */
+const MAX_TIMEOUT_SECONDS = Math.floor(0x7fffffff / 1000);
+
+/** timeoutSeconds as kube-apiserver applies it: absent or 0 means its default (here 30–60 min),
+ * a negative one ends the watch at once, and a huge one is capped where timers can count. */
+function watchTimeoutSeconds(t: number | undefined): number {
+  if (t === undefined || t === 0) return 1800 + Math.floor(Math.random() * 1800);
+  return Math.min(Math.max(t, 0), MAX_TIMEOUT_SECONDS);
+}
+
 export async function serveWatch(
   ctx: ApiContext,
   req: IncomingMessage,
@@ -53,14 +64,15 @@ export async function serveWatch(
 ): Promise<void> {
   const format = negotiateObject(req.headers.accept);
   const include = includeObject(q);
-  const query = listQuery(q, sv.resource.kind);
+  const query = listQuery(q, sv.resource.kind, true);
   const named = info.name !== undefined ? { fieldSelector: parseFieldSelector(`metadata.name=${info.name}`) } : {};
   const filter = makeFilter({ ...query, ...named }, registry.strategy);
   const prefix = listPrefix(sv.resource, info.namespace);
   const rv = q.get('resourceVersion') ?? '';
-  const bookmarks = q.get('allowWatchBookmarks') === 'true';
-  const initialEvents = q.get('sendInitialEvents') === 'true';
-  const timeoutSeconds = intParam(q, 'timeoutSeconds') ?? 1800 + Math.floor(Math.random() * 1800);
+  const wanted = checkResourceVersion(rv);
+  const bookmarks = boolParam(q, 'allowWatchBookmarks');
+  const initialEvents = boolParam(q, 'sendInitialEvents');
+  const timeoutSeconds = watchTimeoutSeconds(intParam(q, 'timeoutSeconds'));
 
   const encode = (type: WireType, obj: KubeObject | object): string => {
     let object: unknown = obj;
@@ -76,8 +88,11 @@ export async function serveWatch(
 
   // Where the stream starts: "now" after the current state (rv unset or 0, or initial events
   // asked for), or strictly after a given revision.
+  // A revision the cache has not seen yet is first checked against the store: one the store
+  // has not reached either is "the future", and the watch starts at once and sends only events
+  // after it, as kube-apiserver's cacher does (no wait, no error).
   if (rv === '' && !initialEvents) await ctx.hub.sync();
-  else if (rv !== '' && rv !== '0') await ctx.hub.waitFor(Number(rv)).catch(() => undefined);
+  else if (wanted !== 0n && wanted > BigInt(ctx.hub.currentRevision)) await ctx.hub.sync();
 
   // No Content-Length: HTTP/1.1 streams it chunked, HTTP/2 as data frames.
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
@@ -122,8 +137,8 @@ export async function serveWatch(
     for (const [key, obj] of registry.cache.objects) if (key.startsWith(prefix) && filter(obj)) initial += encode('ADDED', obj);
   } else {
     try {
-      backlog = registry.cache.eventsSince(Number(rv));
-      lastRevision = Number(rv);
+      backlog = registry.cache.eventsSince(revisionNumber(wanted));
+      lastRevision = revisionNumber(wanted);
     } catch (err) {
       res.end(encode('ERROR', statusOf(toApiError(err))));
       return;
@@ -144,7 +159,9 @@ export async function serveWatch(
 
   const bookmarkTimer = bookmarks
     ? setInterval(() => {
-        write(encode('BOOKMARK', { kind: sv.resource.kind, apiVersion: apiVersionOf(sv.group, sv.version), metadata: { resourceVersion: String(Math.max(lastRevision, ctx.hub.currentRevision)) } }));
+        // No bookmark before the store reaches a future starting revision (nothing to report).
+        if (ctx.hub.currentRevision < lastRevision) return;
+        write(encode('BOOKMARK', { kind: sv.resource.kind, apiVersion: apiVersionOf(sv.group, sv.version), metadata: { resourceVersion: String(ctx.hub.currentRevision) } }));
       }, ctx.bookmarkIntervalMs)
     : undefined;
   const timeout = setTimeout(() => stop(), timeoutSeconds * 1000);

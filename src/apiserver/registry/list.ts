@@ -10,6 +10,7 @@ import { CompactedError, type Store } from '../../storage/index.js';
 import type { ResourceCache, WatchCacheHub } from '../watchcache.js';
 import type { Strategy } from './strategy.js';
 import { decodeStored } from './codec.js';
+import { checkResourceVersion, revisionNumber } from '../http/resourceversion.js';
 
 export interface ListQuery {
   readonly labelSelector?: Selector;
@@ -55,12 +56,6 @@ export function makeFilter(q: ListQuery, strategy: Strategy): (o: KubeObject) =>
     (!ls || ls.matches(o.metadata.labels)) && (!fs || fs.requirements.length === 0 || fs.matches(strategy.fields(o)));
 }
 
-function parseRevision(rv: string, what: string): number {
-  const n = Number(rv);
-  if (!Number.isInteger(n) || n < 0) throw new BadRequestError(`invalid ${what}: ${rv}`);
-  return n;
-}
-
 export async function paginate(
   store: Store,
   hub: WatchCacheHub,
@@ -82,12 +77,15 @@ export async function paginate(
       throw err;
     }
   }
-  const rv = q.resourceVersion;
-  if (rv && rv !== '0' && q.resourceVersionMatch === 'Exact') {
-    return fromStore(store, prefix, parseRevision(rv, 'resourceVersion'), undefined, limit, filter);
+  // "" : the newest (consistent) state; "0": whatever the cache has; else not older than rv (or,
+  // with Exact, exactly rv) — waiting up to 3 s for a version the cache has not reached, then 504.
+  const rv = q.resourceVersion ?? '';
+  const wanted = checkResourceVersion(rv);
+  if (rv !== '' && wanted !== 0n) await hub.waitFor(wanted);
+  if (wanted !== 0n && q.resourceVersionMatch === 'Exact') {
+    return fromStore(store, prefix, revisionNumber(wanted), undefined, limit, filter);
   }
-  if (rv === undefined || rv === '') await hub.sync();
-  else if (rv !== '0') await hub.waitFor(parseRevision(rv, 'resourceVersion'));
+  if (rv === '') await hub.sync();
   return fromCache(hub.currentRevision, cache, prefix, limit, filter);
 }
 

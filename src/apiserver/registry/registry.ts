@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, KubeList } from '../../api/types.js';
 import { apiVersionOf } from '../../api/types.js';
+import { checkBodyResourceVersion } from '../http/resourceversion.js';
 import {
   AlreadyExistsError,
   ApiError,
@@ -28,6 +29,7 @@ import type { Strategy } from './strategy.js';
 import { listPrefix, objectKey } from './keys.js';
 import { decodeStored, encodeStored } from './codec.js';
 import { fillCreateMetadata, keepImmutableMetadata } from './metadata.js';
+import { fillZeroValues } from '../../api/defaults/index.js';
 import type { WatchCacheHub, ResourceCache } from '../watchcache.js';
 import { GoneError } from '../../api/errors.js';
 import { paginate, type ListQuery } from './list.js';
@@ -110,6 +112,7 @@ export class Registry {
     this.strategy.afterIdentity(obj);
     const errors = this.strategy.validate(obj);
     if (errors.length > 0) throw this.invalid(obj, errors);
+    fillZeroValues(this.resource.kind, obj);
     const name = obj.metadata.name!;
     if (opts.dryRun) {
       if (this.cache.objects.has(this.key(obj.metadata.namespace, name))) {
@@ -180,6 +183,7 @@ export class Registry {
       throw new BadRequestError(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
     const wantRv = obj.metadata.resourceVersion;
+    checkBodyResourceVersion(wantRv);
     return this.guaranteedUpdate(namespace, name, (current) => {
       if (wantRv && wantRv !== current.metadata.resourceVersion) throw this.conflict(name);
       return obj;
@@ -219,9 +223,10 @@ export class Registry {
           this.strategy.defaults(next);
           this.strategy.prepareForUpdate(next, current);
         }
-        const errors = this.strategy.validateUpdate(next, current);
+        const errors = opts.subresource === 'status' ? this.strategy.validateStatusUpdate(next, current) : this.strategy.validateUpdate(next, current);
         if (errors.length > 0) throw this.invalid(next, errors);
       }
+      fillZeroValues(this.resource.kind, next);
       const rev = Number(current.metadata.resourceVersion);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       if (isDeepStrictEqual(next, current)) return current; // no-op writes don't bump revisions

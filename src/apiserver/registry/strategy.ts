@@ -8,7 +8,7 @@ import type { FieldError } from '../../api/errors.js';
 import type { ResourceType } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyDefaults } from '../../api/defaults/index.js';
-import { validateObject, validateObjectUpdate } from '../../api/validation/index.js';
+import { validateObject, validateObjectStatusUpdate, validateObjectUpdate } from '../../api/validation/index.js';
 import { selectableFields } from '../../api/fields.js';
 import { printerFor, type TablePrinter } from '../tables/index.js';
 
@@ -27,6 +27,8 @@ export interface Strategy {
   prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void;
   validate(obj: KubeObject): FieldError[];
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+  /** A write through `/status`: metadata and status only, never the stored spec again. */
+  validateStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[];
   readonly printer: TablePrinter;
   fields(obj: KubeObject): Record<string, string>;
   /** Seconds of graceful deletion to grant, or 0 to delete at once. `requested` is the client's
@@ -64,6 +66,7 @@ export function makeStrategy(resource: ResourceType, overrides: StrategyOverride
     },
     validate: (obj) => validateObject(resource.kind, obj),
     validateUpdate: (obj, old) => validateObjectUpdate(resource.kind, obj, old),
+    validateStatusUpdate: (obj, old) => validateObjectStatusUpdate(resource.kind, obj, old),
     printer: printerFor(resource.kind),
     fields: (obj) => selectableFields(resource.kind, obj),
     gracePeriod: () => 0,

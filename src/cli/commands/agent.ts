@@ -8,6 +8,7 @@ import { logger } from '../../util/log.js';
 import { NodeHost, type NodeSpec } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
+import { exitOnFatalError } from '../fatal.js';
 import { parseLabels } from './up.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
@@ -53,6 +54,7 @@ export function agentCommand(): Command {
     .option('--bridge <name>', "the oci runtime's pod bridge", 'skiff0')
     .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16'))
     .action(async (opts: AgentOptions) => {
+      exitOnFatalError('skiff agent', logger('agent'));
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
       const [a, b, , d] = opts.address.split('.');
       const spec: NodeSpec = {

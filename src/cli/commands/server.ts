@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { startControlPlane } from '../controlplane.js';
 import { waitForSignal } from '../signals.js';
+import { exitOnFatalError } from '../fatal.js';
+import { logger } from '../../util/log.js';
 import { duration } from '../durations.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 
@@ -44,6 +46,7 @@ export function serverCommand(): Command {
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
     .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000))
     .action(async (opts: ServerOptions) => {
+      exitOnFatalError('skiff server', logger('server'));
       const dataDir = path.resolve(opts.dataDir);
       const cp = await startControlPlane({
         controllers: opts.controllers,

@@ -8,6 +8,7 @@ import { startControlPlane } from '../controlplane.js';
 import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
+import { exitOnFatalError } from '../fatal.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
@@ -65,6 +66,7 @@ export function upCommand(): Command {
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
     .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)))
     .action(async (opts: UpOptions) => {
+      exitOnFatalError('skiff up', logger('up'));
       const t0 = Date.now();
       const dataDir = path.resolve(opts.dataDir);
       const block = addressBlock(opts.addressBlock);

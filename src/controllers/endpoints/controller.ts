@@ -55,11 +55,12 @@ export class EndpointsController implements Controller {
       },
       delete: (p) => this.podChanged(p),
     });
-    // Someone deleted or edited an Endpoints we own: put it back the way it should be.
-    this.endpoints.addEventHandler({
-      update: (_o, e) => this.queue.add(keyOf(e)),
-      delete: (e) => this.queue.add(keyOf(e)),
-    });
+    // Someone deleted or edited an Endpoints we own: put it back the way it should be. Endpoints
+    // without a service are the user's, as in Kubernetes: editing them must not delete them.
+    const ours = (e: Endpoints): void => {
+      if (this.services.get(keyOf(e))) this.queue.add(keyOf(e));
+    };
+    this.endpoints.addEventHandler({ update: (_o, e) => ours(e), delete: ours });
   }
 
   /** Every service in the pod's namespace whose selector picks it (old labels and new both

@@ -15,7 +15,7 @@ import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { CriLogWriter, makePipes, openReader } from '../shared/index.js';
+import { CriLogWriter, killAtExit, makePipes, openReader } from '../shared/index.js';
 import { processRunning, processState } from '../../util/process.js';
 import { ContainerStartError, type ContainerExit } from '../runtime.js';
 import type { Runc } from './runc.js';
@@ -89,7 +89,7 @@ export class OciContainer {
     livePids.add(pid);
     if (!exitHook) {
       exitHook = true;
-      process.on('exit', () => {
+      killAtExit(() => {
         for (const pid of livePids) {
           try {
             process.kill(pid, 'SIGKILL');

@@ -5,15 +5,15 @@
  *
  * Containers outlive the agent that started them (kubelet's containers outlive kubelet too): the
  * group leader is a small sh that waits for the program and writes its exit code to a file, so
- * an agent started again (see `adopt`) learns how a container it did not start ended. Every live
- * group is still killed when this process exits normally (`exit` event); only a crash or a
- * SIGKILL leaves containers for the next agent to adopt.
+ * an agent started again (see `adopt`) learns how a container it did not start ended. Whether
+ * live groups die when this process exits is shared/exit-policy.ts's question: not for `skiff
+ * up` and `skiff agent`, whose pods outlive any end but an orderly stop.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { ContainerExit } from '../runtime.js';
-import { CriLogWriter, makePipes, openReader } from '../shared/index.js';
+import { CriLogWriter, killAtExit, makePipes, openReader } from '../shared/index.js';
 import { processRunning, signalNumber } from '../../util/process.js';
 
 const liveGroups = new Set<number>();
@@ -22,7 +22,7 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  killAtExit(() => {
     for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
   });
 }

@@ -1,0 +1,151 @@
+"""Every kind skiff serves, as the official client reaches it: its API class, the snake-case name
+in the generated method names, its models, a builder of a minimal valid object, and what the
+server must have set on a freshly created one (Kubernetes resets status on create and sends the
+zero values of the status fields without omitempty)."""
+import base64
+
+from kubernetes import client
+
+from harness import expect, expect_equal
+
+IMAGE = "busybox"
+
+
+def pod_spec(command=("sleep", "3600"), restart="Always"):
+    return client.V1PodSpec(
+        restart_policy=restart,
+        termination_grace_period_seconds=1,
+        containers=[client.V1Container(name="main", image=IMAGE, command=list(command))],
+    )
+
+
+def template(labels, restart="Always", command=("sleep", "3600")):
+    return client.V1PodTemplateSpec(metadata=client.V1ObjectMeta(labels=labels), spec=pod_spec(command, restart))
+
+
+def meta(name, labels):
+    return client.V1ObjectMeta(name=name, labels=dict(labels))
+
+
+class Kind:
+    def __init__(self, kind, api, snake, model, list_model, api_version, build, namespaced=True,
+                 status=False, scale=False, created=None, settled=None):
+        self.kind = kind
+        self.api = api
+        self.snake = snake
+        self.model = model
+        self.list_model = list_model
+        self.api_version = api_version
+        self.build = build  # (name, labels, ns) -> model
+        self.namespaced = namespaced
+        self.status = status
+        self.scale = scale
+        self.created = created  # (obj) -> None: assertions on the create answer
+        self.settled = settled  # (obj, ctx) -> bool: the controller's status has caught up
+
+    def method(self, verb, suffix=""):
+        scope = "namespaced_" if self.namespaced else ""
+        return getattr(self.api, f"{verb}_{scope}{self.snake}{suffix}")
+
+    def list_all(self):
+        if self.namespaced:
+            return getattr(self.api, f"list_{self.snake}_for_all_namespaces")
+        return getattr(self.api, f"list_{self.snake}")
+
+
+def zero_status(*fields):
+    def check(obj):
+        for f in fields:
+            expect_equal(getattr(obj.status, f), 0, f"status.{f} of a new {obj.kind}")
+    return check
+
+
+def node_created(obj):
+    expect(obj.status.node_info is not None, "status.nodeInfo missing")
+    expect_equal(obj.status.node_info.kubelet_version, "", "status.nodeInfo.kubeletVersion of a bare node")
+    expect_equal(obj.status.daemon_endpoints.kubelet_endpoint.port, 0, "status.daemonEndpoints.kubeletEndpoint.Port")
+
+
+def service_created(obj):
+    expect(obj.status.load_balancer is not None, "status.loadBalancer missing")
+    expect(bool(obj.spec.cluster_ip), "spec.clusterIP not allocated")
+
+
+def event_created(obj):
+    expect_equal(obj.reporting_component, "", "reportingComponent")
+    expect_equal(obj.reporting_instance, "", "reportingInstance")
+
+
+def replicas_settled(obj, ctx):
+    return obj.status.replicas == obj.spec.replicas and (obj.status.ready_replicas or 0) == obj.spec.replicas
+
+
+def daemonset_settled(obj, ctx):
+    s = obj.status
+    return s.desired_number_scheduled == ctx["nodes"] and s.number_ready == ctx["nodes"] and s.current_number_scheduled == ctx["nodes"]
+
+
+def job_settled(obj, ctx):
+    return obj.status.succeeded == 1
+
+
+def catalog(replicas):
+    v1 = client.CoreV1Api()
+    apps = client.AppsV1Api()
+    batch = client.BatchV1Api()
+    coord = client.CoordinationV1Api()
+    sel = client.V1LabelSelector
+    return [
+        Kind("Namespace", v1, "namespace", client.V1Namespace, client.V1NamespaceList, "v1",
+             lambda n, l, ns: client.V1Namespace(metadata=meta(n, l)), namespaced=False, status=True,
+             created=lambda o: expect_equal(o.status.phase, "Active", "status.phase")),
+        Kind("Node", v1, "node", client.V1Node, client.V1NodeList, "v1",
+             lambda n, l, ns: client.V1Node(metadata=meta(n, l), spec=client.V1NodeSpec(unschedulable=True)),
+             namespaced=False, status=True, created=node_created),
+        Kind("ConfigMap", v1, "config_map", client.V1ConfigMap, client.V1ConfigMapList, "v1",
+             lambda n, l, ns: client.V1ConfigMap(metadata=meta(n, l), data={"key": n})),
+        Kind("Secret", v1, "secret", client.V1Secret, client.V1SecretList, "v1",
+             lambda n, l, ns: client.V1Secret(metadata=meta(n, l), data={"key": base64.b64encode(n.encode()).decode()})),
+        Kind("ServiceAccount", v1, "service_account", client.V1ServiceAccount, client.V1ServiceAccountList, "v1",
+             lambda n, l, ns: client.V1ServiceAccount(metadata=meta(n, l))),
+        Kind("Event", v1, "event", client.CoreV1Event, client.CoreV1EventList, "v1",
+             lambda n, l, ns: client.CoreV1Event(
+                 metadata=meta(n, l), reason="Testing", message=f"event {n}", type="Normal",
+                 involved_object=client.V1ObjectReference(kind="ConfigMap", name=n, namespace=ns)),
+             created=event_created),
+        Kind("Endpoints", v1, "endpoints", client.V1Endpoints, client.V1EndpointsList, "v1",
+             lambda n, l, ns: client.V1Endpoints(metadata=meta(n, l), subsets=[client.V1EndpointSubset(
+                 addresses=[client.V1EndpointAddress(ip="127.0.0.1")], ports=[client.CoreV1EndpointPort(port=8080)])])),
+        Kind("Service", v1, "service", client.V1Service, client.V1ServiceList, "v1",
+             lambda n, l, ns: client.V1Service(metadata=meta(n, l), spec=client.V1ServiceSpec(
+                 selector={"app": n}, ports=[client.V1ServicePort(port=80, target_port=8080)])),
+             status=True, created=service_created),
+        Kind("Lease", coord, "lease", client.V1Lease, client.V1LeaseList, "coordination.k8s.io/v1",
+             lambda n, l, ns: client.V1Lease(metadata=meta(n, l), spec=client.V1LeaseSpec(holder_identity=n, lease_duration_seconds=15))),
+        Kind("Pod", v1, "pod", client.V1Pod, client.V1PodList, "v1",
+             lambda n, l, ns: client.V1Pod(metadata=meta(n, l), spec=pod_spec()), status=True,
+             created=lambda o: expect_equal(o.status.phase, "Pending", "status.phase of a new pod")),
+        Kind("ReplicationController", v1, "replication_controller", client.V1ReplicationController,
+             client.V1ReplicationControllerList, "v1",
+             lambda n, l, ns: client.V1ReplicationController(metadata=meta(n, l), spec=client.V1ReplicationControllerSpec(
+                 replicas=replicas, selector={"rc": n}, template=template({"rc": n}))),
+             status=True, scale=True, created=zero_status("replicas"), settled=replicas_settled),
+        Kind("ReplicaSet", apps, "replica_set", client.V1ReplicaSet, client.V1ReplicaSetList, "apps/v1",
+             lambda n, l, ns: client.V1ReplicaSet(metadata=meta(n, l), spec=client.V1ReplicaSetSpec(
+                 replicas=replicas, selector=sel(match_labels={"rs": n}), template=template({"rs": n}))),
+             status=True, scale=True, created=zero_status("replicas"), settled=replicas_settled),
+        Kind("Deployment", apps, "deployment", client.V1Deployment, client.V1DeploymentList, "apps/v1",
+             lambda n, l, ns: client.V1Deployment(metadata=meta(n, l), spec=client.V1DeploymentSpec(
+                 replicas=replicas, selector=sel(match_labels={"deploy": n}), template=template({"deploy": n}))),
+             status=True, scale=True),
+        Kind("DaemonSet", apps, "daemon_set", client.V1DaemonSet, client.V1DaemonSetList, "apps/v1",
+             lambda n, l, ns: client.V1DaemonSet(metadata=meta(n, l), spec=client.V1DaemonSetSpec(
+                 selector=sel(match_labels={"ds": n}), template=template({"ds": n}))),
+             status=True,
+             created=zero_status("current_number_scheduled", "desired_number_scheduled", "number_misscheduled", "number_ready"),
+             settled=daemonset_settled),
+        Kind("Job", batch, "job", client.V1Job, client.V1JobList, "batch/v1",
+             lambda n, l, ns: client.V1Job(metadata=meta(n, l), spec=client.V1JobSpec(
+                 template=template({"job": n}, restart="Never", command=("true",)))),
+             status=True, settled=job_settled),
+    ]
