@@ -26,6 +26,7 @@ import { services } from '../api/resources.js';
 import { logger, type Logger } from '../util/log.js';
 import { compileLimits, type ServingLimitOptions } from './http/limits.js';
 import { InflightLimiter } from './http/inflight.js';
+import { RequestDeadlines } from './http/deadlines.js';
 import { IdleConnections } from './http/idle.js';
 import { onClientError } from './http/clienterror.js';
 import { StoreHealth } from './http/health.js';
@@ -153,6 +154,7 @@ export class ApiServer {
       version: versionInfo(),
       limits,
       inflight: new InflightLimiter(limits.maxRequestsInflight, limits.maxMutatingRequestsInflight, limits.maxWatchesPerClient),
+      deadlines: new RequestDeadlines(limits.requestTimeoutMs),
       readiness: [
         { name: 'ping', run: () => undefined },
         { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') },

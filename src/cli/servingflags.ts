@@ -10,6 +10,7 @@ export interface ServingFlags {
   maxRequestBodyBytes: number;
   maxWatchesPerClient: number;
   idleConnectionTimeout: number;
+  requestTimeout: number;
 }
 
 function count(min: number) {
@@ -26,6 +27,7 @@ export function withServingFlags(cmd: Command): Command {
     .option('--max-mutating-requests-inflight <n>', 'mutating requests served at once; more get 429 (0: no limit)', count(0), 200)
     .option('--max-request-body-bytes <n>', 'largest request body accepted (413 above)', count(1), 3 * 1024 * 1024)
     .option('--max-watches-per-client <n>', 'open watches one client (user at one address) may hold (0: no limit)', count(0), 1000)
+    .option('--request-timeout <d>', 'requests other than watches and log streams not answered within this get 504', duration, 60_000)
     .option('--idle-connection-timeout <d>', 'close connections with no request in progress after this (watches and log streams count as in progress)', duration, 90_000);
 }
 
@@ -36,5 +38,6 @@ export function servingOptions(flags: ServingFlags): ServingLimitOptions {
     maxRequestBodyBytes: flags.maxRequestBodyBytes,
     maxWatchesPerClient: flags.maxWatchesPerClient,
     idleConnectionTimeoutMs: flags.idleConnectionTimeout,
+    requestTimeoutMs: flags.requestTimeout,
   };
 }

@@ -18,12 +18,13 @@ test('defaults are kube-apiserver\'s', () => {
     maxRequestBodyBytes: 3 * 1024 * 1024,
     maxWatchesPerClient: 1000,
     idleConnectionTimeoutMs: 90_000,
+    requestTimeoutMs: 60_000,
   });
 });
 
 test('flags set every limit', () => {
-  const o = servingOptions(parse(['--max-requests-inflight', '7', '--max-mutating-requests-inflight', '0', '--max-request-body-bytes', '1024', '--max-watches-per-client', '3', '--idle-connection-timeout', '1m30s']));
-  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000 });
+  const o = servingOptions(parse(['--max-requests-inflight', '7', '--max-mutating-requests-inflight', '0', '--max-request-body-bytes', '1024', '--max-watches-per-client', '3', '--idle-connection-timeout', '1m30s', '--request-timeout', '5s']));
+  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000, requestTimeoutMs: 5000 });
 });
 
 test('nonsense is refused', () => {

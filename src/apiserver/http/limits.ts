@@ -17,6 +17,9 @@ export interface ServingLimitOptions {
   /** A connection with no request in progress (none yet, or between requests) is closed after
    * this long. Watches and log streams are requests in progress: they are never cut. Default 90 s. */
   readonly idleConnectionTimeoutMs?: number;
+  /** A request that is not long-running (watch, log…) and not answered within this gets 504
+   * (kube-apiserver's `--request-timeout`). Default 60 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 export type ServingLimits = Required<ServingLimitOptions>;
@@ -30,12 +33,14 @@ export function compileLimits(o: ServingLimitOptions): ServingLimits {
     maxMutatingRequestsInflight: o.maxMutatingRequestsInflight ?? 200,
     maxWatchesPerClient: o.maxWatchesPerClient ?? 1000,
     idleConnectionTimeoutMs: o.idleConnectionTimeoutMs ?? 90_000,
+    requestTimeoutMs: o.requestTimeoutMs ?? 60_000,
   };
   for (const [k, v] of Object.entries(limits)) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${k} must be a whole number ≥ 0, got ${v}`);
   }
   if (limits.maxRequestBodyBytes === 0) throw new Error('maxRequestBodyBytes must be positive');
   if (limits.idleConnectionTimeoutMs === 0) throw new Error('idleConnectionTimeoutMs must be positive');
+  if (limits.requestTimeoutMs === 0) throw new Error('requestTimeoutMs must be positive');
   return limits;
 }
 

@@ -13,12 +13,13 @@ import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
 import { parseTarget, type RequestTarget } from './paths.js';
-import { sendError, sendJson, toApiError } from './status.js';
+import { closeAfterResponse, sendError, sendJson, toApiError } from './status.js';
 import { serveResource } from './rest.js';
 import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.js';
 import { discoveryContentType, negotiateDiscovery } from './negotiate.js';
 import type { OpenApiDocs } from './openapi.js';
-import type { InflightLimiter } from './inflight.js';
+import { isLongRunning, type InflightLimiter } from './inflight.js';
+import type { RequestDeadlines } from './deadlines.js';
 import { setBodyLimit, type ServingLimits } from './limits.js';
 import { healthAnswer, type HealthCheck } from './health.js';
 
@@ -37,6 +38,7 @@ export interface RouterDeps {
   readonly version: VersionInfo;
   readonly limits: ServingLimits;
   readonly inflight: InflightLimiter;
+  readonly deadlines: RequestDeadlines;
   /** `/readyz`'s checks, in order. */
   readonly readiness: readonly HealthCheck[];
   /** Told about every 503, which the store may explain. */
@@ -83,13 +85,14 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxRequestBodyBytes) {
       // Do not read (or let Node drain) a body that will be refused anyway.
-      res.setHeader('Connection', 'close');
+      closeAfterResponse(res);
       throw new RequestEntityTooLargeError(limits.maxRequestBodyBytes);
     }
     setBodyLimit(req, limits.maxRequestBodyBytes);
   }
   const release = deps.inflight.acquire(info, method, `${user?.name ?? ''}@${req.socket?.remoteAddress ?? ''}`);
   res.on('close', release);
+  if (!isLongRunning(info)) deps.deadlines.add(res);
   if (info.kind === 'resource' && info.verb === 'watch') {
     metrics.watchers.inc();
     res.on('close', () => metrics.watchers.dec());
@@ -109,7 +112,8 @@ function clientGone(res: ServerResponse, err: unknown): boolean {
 
 function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: unknown): void {
   try {
-    if (!res.headersSent && clientGone(res, err)) {
+    // Already answered (a deadline's 504): what the handler meets afterwards is its own ending.
+    if (res.writableEnded || (!res.headersSent && clientGone(res, err))) {
       deps.log.debug({ method: req.method, url: req.url, reason: err instanceof Error ? err.message : String(err) }, 'client went away');
       return;
     }

@@ -38,6 +38,13 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
   res.end(text);
 }
 
+/** Asks for the HTTP/1.1 connection to close after this response (a request body that is not
+ * going to be read). HTTP/2 closes just the stream, by itself. */
+export function closeAfterResponse(res: ServerResponse): void {
+  if (res.headersSent || (res as unknown as { stream?: unknown }).stream) return;
+  res.setHeader('Connection', 'close');
+}
+
 /** Sends `err` as a Status. Mid-stream, the only honest signal left is to cut the stream. */
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = toApiError(err);
