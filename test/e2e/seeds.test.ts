@@ -47,7 +47,12 @@ describe('the seeds on skiff up', () => {
     // The same listing from kubectl agrees (ages aside).
     const strip = (s: string) => s.split('\n').map((l) => l.replace(/(\s)\d+[smhd](\d+[smh])?(?=\s|$)/, '$1AGE'));
     assert.deepEqual(strip(await run(['get', 'rc', '-l', 'hello=world'])), strip(await c.kubectl.ok(['get', 'rc', '-l', 'hello=world'])));
-    for (const a of c.nodeAddresses) assert.match((await httpGet(`http://${a}:30088/`)).body, /Welcome to nginx!/);
+    // Pods Ready and proxies programmed are separate events (as with kube-proxy): the node port
+    // answers once each node's proxy has the endpoints.
+    for (const a of c.nodeAddresses) {
+      const r = await waitFor(`node port on ${a}`, async () => (await httpGet(`http://${a}:30088/`).catch(() => undefined)) ?? false);
+      assert.match(r.body, /Welcome to nginx!/);
+    }
 
     assert.match(await run(['scale', '--replicas=8', 'rc', 'hello-nginx']), /scaled/);
     await runningPods('hello=world', 8);
