@@ -21,6 +21,8 @@ const nodes: readonly Node[] = [
   labelledNode('n4', { [zone]: 'b' }),
   labelledNode('n5'),
 ];
+/** Every node has every key: counts come straight from the cluster index. */
+const zoned: readonly Node[] = nodes.slice(0, 4);
 const taintedN2: readonly Node[] = nodes.map((n) => (n.metadata.name === 'n2' ? schedNode('n2').labels({ [host]: 'n2', [zone]: 'a' }).taint('dedicated', 'x', 'NoSchedule').build() : n));
 
 interface Case {
@@ -105,6 +107,27 @@ const cases: readonly Case[] = [
     placed: [['n1', labelled({ app: 'web', rev: '1' })], ['n2', labelled({ app: 'web', rev: '1' })], ['n3', labelled({ app: 'web', rev: '2' })]],
     pod: spreading({ app: 'web', rev: '2' }, [constraint(zone, 1, web, { matchLabelKeys: ['rev'] })]),
     want: { n3: skew, n4: skew, n5: missing },
+  },
+  {
+    name: 'every node zoned (counted from the index): zone maxSkew 1 with 2 pods in a and 1 in b',
+    nodes: zoned,
+    placed: twoInA,
+    pod: spreading(web, [constraint(zone, 1, web)]),
+    want: { n1: skew, n2: skew },
+  },
+  {
+    name: 'every node zoned, a zone with no pod: the minimum is 0',
+    nodes: [...zoned, labelledNode('n6', { [zone]: 'c' })],
+    placed: twoInA,
+    pod: spreading(web, [constraint(zone, 1, web)]),
+    want: { n1: skew, n2: skew, n3: skew, n4: skew },
+  },
+  {
+    name: 'every node zoned, minDomains 3 over 2 domains',
+    nodes: zoned,
+    placed: [['n1', labelled(web)], ['n3', labelled(web)]],
+    pod: spreading(web, [constraint(zone, 1, web, { minDomains: 3 })]),
+    want: { n1: skew, n2: skew, n3: skew, n4: skew },
   },
   {
     name: 'ScheduleAnyway constraints do not filter',
