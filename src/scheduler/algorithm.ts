@@ -144,7 +144,7 @@ export class Algorithm {
 export function bareView(nodes: readonly NodeInfo[]): ClusterView {
   return {
     nodes,
-    index: new ClusterIndex(() => []),
+    index: new ClusterIndex(),
     namespaceLabels: () => undefined,
     namespaces: () => [],
     defaultSelector: () => undefined,

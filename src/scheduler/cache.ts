@@ -41,11 +41,7 @@ export class SchedulerCache {
   private readonly spread = new SpreadIndex();
   /** Pods per topology domain and existing pods' affinity terms (PodTopologySpread and
    * InterPodAffinity read these instead of walking every pod). */
-  readonly index = new ClusterIndex(() => this.placedPods());
-
-  private *placedPods(): Iterable<{ info: PodInfo; nodeId: number; labels: Readonly<Record<string, string>> }> {
-    for (const ni of this.nodes.values()) for (const info of ni.pods.values()) yield { info, nodeId: ni.id, labels: ni.labels };
-  }
+  readonly index = new ClusterIndex();
 
   get nodeCount(): number {
     return this.nodeList.length;

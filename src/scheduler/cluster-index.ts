@@ -23,6 +23,18 @@ function bump(m: Map<string, number>, k: string, d: number): void {
   else m.delete(k);
 }
 
+/** A label every pod a selector matches must carry with one of `values` (its first `=`/`in`
+ * requirement), so most pods are turned away by one lookup. */
+interface Anchor {
+  readonly key: string;
+  readonly values: ReadonlySet<string>;
+}
+
+function anchorOf(s: Selector): Anchor | undefined {
+  for (const r of s.requirements) if (r.operator === '=' || r.operator === '==' || r.operator === 'in') return { key: r.key, values: new Set(r.values) };
+  return undefined;
+}
+
 /** Placed pods matching one question, by topology value and by node id. */
 export class PodCounter {
   readonly byValue = new Map<string, number>();
@@ -34,10 +46,15 @@ export class PodCounter {
     readonly namespaces: ReadonlySet<string> | undefined,
     readonly matches: (p: PodInfo) => boolean,
     readonly topologyKey: string,
+    readonly anchor: Anchor | undefined,
   ) {}
 
   update(p: PodInfo, nodeId: number, labels: Labels, d: 1 | -1): void {
     if (this.namespaces && !this.namespaces.has(p.namespace)) return;
+    if (this.anchor) {
+      const v = p.pod.metadata.labels?.[this.anchor.key];
+      if (v === undefined || !this.anchor.values.has(v)) return;
+    }
     if (!this.matches(p)) return;
     const n = (this.byNode.get(nodeId) ?? 0) + d;
     if (n > 0) this.byNode.set(nodeId, n);
@@ -61,16 +78,20 @@ export class TermGroup {
   constructor(readonly kind: TermKind, readonly term: AffinityTerm) {}
 }
 
-interface PlacedRef {
-  info: PodInfo;
-  nodeId: number;
-  labels: Labels;
+/** A placed pod with where it is (its node's id and labels at placement). */
+interface Placed {
+  readonly info: PodInfo;
+  readonly nodeId: number;
+  readonly labels: Labels;
 }
 
 const maxCounters = 512;
 
 export class ClusterIndex {
   private readonly counters = new Map<string, PodCounter>();
+  /** Anchored counters by anchor label key and value; the rest in `unanchored`. */
+  private readonly anchored = new Map<string, Map<string, Set<PodCounter>>>();
+  private readonly unanchored = new Set<PodCounter>();
   private readonly groups = new Map<string, TermGroup>();
   /** Groups by kind, for iteration. */
   readonly groupsByKind: readonly Set<TermGroup>[] = [new Set(), new Set(), new Set(), new Set()];
@@ -79,7 +100,44 @@ export class ClusterIndex {
   private readonly nodesWithKey = new Map<string, number>();
   private tick = 0;
 
-  constructor(private readonly placed: () => Iterable<PlacedRef>) {}
+  /** Placed pods, and the same by label key and value, so a new counter visits only the pods
+   * carrying its anchor label. */
+  private readonly placed = new Map<PodInfo, Placed>();
+  private readonly byLabel = new Map<string, Map<string, Set<Placed>>>();
+
+  private track(p: PodInfo, nodeId: number, labels: Labels, d: 1 | -1): void {
+    const podLabels = p.pod.metadata.labels;
+    let ref: Placed | undefined;
+    if (d > 0) {
+      ref = { info: p, nodeId, labels };
+      this.placed.set(p, ref);
+    } else {
+      ref = this.placed.get(p);
+      if (!ref) return;
+      this.placed.delete(p);
+    }
+    for (const k in podLabels) {
+      const v = podLabels[k]!;
+      let byValue = this.byLabel.get(k);
+      if (!byValue) {
+        if (d < 0) continue;
+        this.byLabel.set(k, (byValue = new Map()));
+      }
+      let set = byValue.get(v);
+      if (!set) {
+        if (d < 0) continue;
+        byValue.set(v, (set = new Set()));
+      }
+      if (d > 0) set.add(ref);
+      else {
+        set.delete(ref);
+        if (set.size === 0) {
+          byValue.delete(v);
+          if (byValue.size === 0) this.byLabel.delete(k);
+        }
+      }
+    }
+  }
 
   // --- nodes ---
 
@@ -106,7 +164,15 @@ export class ClusterIndex {
   // --- pods ---
 
   podPlaced(p: PodInfo, nodeId: number, labels: Labels, d: 1 | -1): void {
-    for (const c of this.counters.values()) c.update(p, nodeId, labels, d);
+    this.track(p, nodeId, labels, d);
+    for (const c of this.unanchored) c.update(p, nodeId, labels, d);
+    if (this.anchored.size > 0) {
+      const podLabels = p.pod.metadata.labels;
+      for (const k in podLabels) {
+        const set = this.anchored.get(k)?.get(podLabels[k]!);
+        if (set) for (const c of set) c.update(p, nodeId, labels, d);
+      }
+    }
     if (!p.terms) return;
     this.termsPlaced(p.terms.requiredAffinity, TermKind.RequiredAffinity, labels, d);
     this.termsPlaced(p.terms.requiredAntiAffinity, TermKind.RequiredAntiAffinity, labels, d);
@@ -144,9 +210,16 @@ export class ClusterIndex {
     if (!c) {
       if (this.counters.size >= maxCounters) this.evict();
       const matches = extra ? (p: PodInfo) => selector.matches(p.pod.metadata.labels) && extra(p) : (p: PodInfo) => selector.matches(p.pod.metadata.labels);
-      c = new PodCounter(key, namespaces, matches, topologyKey);
-      for (const r of this.placed()) c.update(r.info, r.nodeId, r.labels, 1);
+      const anchor = anchorOf(selector);
+      const built = (c = new PodCounter(key, namespaces, matches, topologyKey, anchor));
+      if (anchor) {
+        const byValue = this.byLabel.get(anchor.key);
+        for (const v of anchor.values) for (const r of byValue?.get(v) ?? []) built.update(r.info, r.nodeId, r.labels, 1);
+      } else {
+        for (const r of this.placed.values()) built.update(r.info, r.nodeId, r.labels, 1);
+      }
       this.counters.set(key, c);
+      this.register(c, 1);
     }
     c.lastUsed = ++this.tick;
     return c;
@@ -159,6 +232,29 @@ export class ClusterIndex {
   /** Drops the least recently used half: counters are cheap to rebuild, costly to keep updated. */
   private evict(): void {
     const all = [...this.counters.values()].sort((a, b) => a.lastUsed - b.lastUsed);
-    for (const c of all.slice(0, all.length >> 1)) this.counters.delete(c.key);
+    for (const c of all.slice(0, all.length >> 1)) {
+      this.counters.delete(c.key);
+      this.register(c, -1);
+    }
+  }
+
+  private register(c: PodCounter, d: 1 | -1): void {
+    if (!c.anchor) {
+      if (d > 0) this.unanchored.add(c);
+      else this.unanchored.delete(c);
+      return;
+    }
+    let byValue = this.anchored.get(c.anchor.key);
+    if (!byValue) this.anchored.set(c.anchor.key, (byValue = new Map()));
+    for (const v of c.anchor.values) {
+      let set = byValue.get(v);
+      if (!set) byValue.set(v, (set = new Set()));
+      if (d > 0) set.add(c);
+      else {
+        set.delete(c);
+        if (set.size === 0) byValue.delete(v);
+      }
+    }
+    if (byValue.size === 0) this.anchored.delete(c.anchor.key);
   }
 }
