@@ -141,9 +141,11 @@ interface RawConstraint {
   matchLabelKeys?: string[];
 }
 
+const noConstraints: readonly SpreadConstraint[] = [];
+
 export function spreadConstraintsOf(pod: Pod): readonly SpreadConstraint[] {
   const list = pod.spec['topologySpreadConstraints'] as RawConstraint[] | undefined;
-  if (!list || list.length === 0) return [];
+  if (!list || list.length === 0) return noConstraints;
   return list.map((c) => ({
     maxSkew: c.maxSkew ?? 1,
     topologyKey: c.topologyKey ?? '',
