@@ -43,6 +43,22 @@ export class CycleState {
   }
 }
 
+/**
+ * A plugin's slot read through a one-entry memo: Filter and Score run on hundreds of nodes per
+ * decision, all with the same CycleState, so the Map lookup happens once per decision.
+ */
+export function slotReader<T>(key: string): (cycle: CycleState | undefined) => T | undefined {
+  let lastCycle: CycleState | undefined;
+  let last: T | undefined;
+  return (cycle) => {
+    if (cycle !== lastCycle) {
+      lastCycle = cycle;
+      last = cycle?.read<T>(key);
+    }
+    return last;
+  };
+}
+
 export interface FilterPlugin {
   readonly name: string;
   /** False when the pod asks nothing of this plugin (no host ports, no selector…), so it is not

@@ -60,12 +60,22 @@ export interface RawAffinity {
   podAntiAffinity?: RawPodAffinity;
 }
 
+/** Compiled selectors by their JSON: sibling pods carry the same ones (bounded; cleared when full). */
+const compiled = new Map<string, Selector>();
+
 function safeSelector(ls: LabelSelector | undefined | null): Selector {
+  if (!ls) return nothingSelector();
+  const key = JSON.stringify(ls);
+  let s = compiled.get(key);
+  if (s) return s;
   try {
-    return fromLabelSelector(ls ?? undefined);
+    s = fromLabelSelector(ls);
   } catch {
-    return nothingSelector();
+    s = nothingSelector();
   }
+  if (compiled.size >= 4096) compiled.clear();
+  compiled.set(key, s);
+  return s;
 }
 
 /** The selector plus `key in (v)` (matchLabelKeys) or `key notin (v)` (mismatchLabelKeys) for

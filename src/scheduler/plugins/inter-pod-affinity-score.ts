@@ -6,7 +6,7 @@
  * A node scores the sum for its domains; scores are scaled min..max to 0..100.
  */
 import { TermKind } from '../cluster-index.js';
-import { maxNodeScore, type ScorePlugin } from '../framework.js';
+import { maxNodeScore, slotReader, type ScorePlugin } from '../framework.js';
 import { termMatches } from '../pod-terms.js';
 import { bindEach } from '../resolve-terms.js';
 
@@ -20,6 +20,8 @@ interface Part {
   readonly counts: ReadonlyMap<string, number>;
   readonly weight: number;
 }
+
+const readState = slotReader<Part[]>(stateKey);
 
 export const interPodAffinityScore: ScorePlugin = {
   name: 'InterPodAffinity',
@@ -52,7 +54,7 @@ export const interPodAffinityScore: ScorePlugin = {
     return true;
   },
   score(_pod, node, cycle) {
-    const parts = cycle?.read<Part[]>(stateKey);
+    const parts = readState(cycle);
     if (!parts) return 0;
     let s = 0;
     const labels = node.labels;

@@ -6,7 +6,7 @@
  * anti-affinity matches this pod shares a domain with the node. Reasons as kube-scheduler words them.
  */
 import { TermKind, type TermGroup } from '../cluster-index.js';
-import type { FilterPlugin } from '../framework.js';
+import { slotReader, type FilterPlugin } from '../framework.js';
 import { termMatches } from '../pod-terms.js';
 import { bindAll, bindEach, matchesAllBound, type BoundTerm } from '../resolve-terms.js';
 
@@ -25,6 +25,8 @@ interface State {
   /** Existing pods' required anti-affinity groups that match this pod. */
   readonly existing: readonly TermGroup[];
 }
+
+const readState = slotReader<State>(stateKey);
 
 export const interPodAffinityFilter: FilterPlugin = {
   name: 'InterPodAffinity',
@@ -51,7 +53,7 @@ export const interPodAffinityFilter: FilterPlugin = {
     return true;
   },
   filter(_pod, node, cycle) {
-    const s = cycle?.read<State>(stateKey);
+    const s = readState(cycle);
     if (!s) return undefined;
     const labels = node.labels;
     if (s.affinity.length > 0) {

@@ -5,7 +5,7 @@
  * summed; fewer is better, scaled as kube-scheduler does (`100 · (max + min − s) / max`). Nodes
  * missing a key of explicit constraints score 0.
  */
-import { maxNodeScore, type ScorePlugin } from '../framework.js';
+import { maxNodeScore, slotReader, type ScorePlugin } from '../framework.js';
 import type { NodeInfo } from '../nodeinfo.js';
 import { labelHostname, systemDefaultConstraints } from '../pod-terms.js';
 import { domainCounts, hasAllKeys, type DomainCounts } from '../spread-counts.js';
@@ -20,6 +20,7 @@ interface State {
 }
 
 const ignoredScore = -1;
+const readState = slotReader<State>(podTopologySpreadStateKey);
 
 export const podTopologySpreadScore: ScorePlugin = {
   name: 'PodTopologySpread',
@@ -51,7 +52,7 @@ export const podTopologySpreadScore: ScorePlugin = {
     return true;
   },
   score(_pod, node, cycle) {
-    const s = cycle?.read<State>(podTopologySpreadStateKey);
+    const s = readState(cycle);
     if (!s) return 0;
     if (s.ignored.has(node)) return ignoredScore;
     let score = 0;

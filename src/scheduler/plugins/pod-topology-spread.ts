@@ -4,8 +4,8 @@
  * domain` within maxSkew; with fewer eligible domains than minDomains the minimum counts as 0.
  * A node without the constraint's key cannot take the pod at all.
  */
-import type { FilterPlugin } from '../framework.js';
-import { domainCounts, type DomainCounts } from '../spread-counts.js';
+import { slotReader, type FilterPlugin } from '../framework.js';
+import { domainCounts } from '../spread-counts.js';
 
 export const reasonTopologySpread = "node(s) didn't match pod topology spread constraints";
 export const reasonTopologySpreadMissingLabel = `${reasonTopologySpread} (missing required label)`;
@@ -13,10 +13,13 @@ export const reasonTopologySpreadMissingLabel = `${reasonTopologySpread} (missin
 const stateKey = 'PodTopologySpread/filter';
 
 interface State {
-  readonly counts: readonly DomainCounts[];
-  /** Per constraint: 1 when the pod matches its own selector. */
-  readonly self: readonly number[];
+  readonly keys: readonly string[];
+  readonly counts: readonly ReadonlyMap<string, number>[];
+  /** Per constraint, the most pods a domain may already hold: maxSkew + minimum − self match. */
+  readonly allowed: readonly number[];
 }
+
+const readState = slotReader<State>(stateKey);
 
 export const podTopologySpreadFilter: FilterPlugin = {
   name: 'PodTopologySpread',
@@ -26,20 +29,26 @@ export const podTopologySpreadFilter: FilterPlugin = {
     if (hard.length === 0) return false;
     const counts = domainCounts(pod, hard, cluster, true);
     const labels = pod.pod.metadata.labels;
-    cycle.write(stateKey, { counts, self: hard.map((c) => (c.selector.matches(labels) ? 1 : 0)) } satisfies State);
+    const state: State = {
+      keys: hard.map((c) => c.topologyKey),
+      counts: counts.map((d) => d.counts),
+      allowed: counts.map((d) => {
+        const c = d.constraint;
+        const min = d.domains < c.minDomains ? 0 : d.min;
+        return c.maxSkew + min - (c.selector.matches(labels) ? 1 : 0);
+      }),
+    };
+    cycle.write(stateKey, state);
     return true;
   },
   filter(_pod, node, cycle) {
-    const s = cycle?.read<State>(stateKey);
+    const s = readState(cycle);
     if (!s) return undefined;
-    for (let i = 0; i < s.counts.length; i++) {
-      const d = s.counts[i]!;
-      const c = d.constraint;
-      const v = node.labels[c.topologyKey];
+    const labels = node.labels;
+    for (let i = 0; i < s.keys.length; i++) {
+      const v = labels[s.keys[i]!];
       if (v === undefined) return reasonTopologySpreadMissingLabel;
-      const min = d.domains < c.minDomains ? 0 : d.min;
-      const skew = (d.counts.get(v) ?? 0) + s.self[i]! - min;
-      if (skew > c.maxSkew) return reasonTopologySpread;
+      if ((s.counts[i]!.get(v) ?? 0) > s.allowed[i]!) return reasonTopologySpread;
     }
     return undefined;
   },
