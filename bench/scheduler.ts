@@ -14,7 +14,8 @@
  * `npm run bench -- scheduler --affinity`: a third of the pods to schedule carry required pod
  * anti-affinity on kubernetes.io/hostname and a DoNotSchedule topology spread constraint over
  * the `zone` label (maxSkew 1), in groups of SKIFF_BENCH_GROUP (100) pods, as that many
- * deployments of that many replicas would.
+ * deployments of that many replicas would. The raw-binding baseline then binds pods of the same
+ * mix, so the ratio compares the scheduler with writing the same objects.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -94,7 +95,9 @@ async function rawBindings(client: Client, tag: string, levels: readonly number[
   const rates = new Map<number, number>();
   let offset = 0;
   const per = Math.floor(numRaw / rawConcurrencies.length);
-  await createAll(client, `pods (raw ${tag})`, per * levels.length, (i) => pod(`raw-${tag}-${i}`), '/api/v1/namespaces/default/pods');
+  // With --affinity the raw pods carry the same mix of specs (larger objects cost the API more).
+  const rawPod = (i: number) => pod(`raw-${tag}-${i}`, undefined, affinity && i % 3 === 0 ? `raw-${tag}-${Math.floor(i / 3 / groupSize)}` : undefined);
+  await createAll(client, `pods (raw ${tag})`, per * levels.length, rawPod, '/api/v1/namespaces/default/pods');
   for (const c of levels) {
     const base = offset;
     const r = await load(per, c, async (i) => {
