@@ -10,6 +10,12 @@
  *  3. create SKIFF_BENCH_PODS (10,000) pending pods, start the Scheduler and time until every
  *     one has spec.nodeName as the API reports it (`scheduled_per_s`, from start: its initial
  *     list of pods and nodes included).
+ *
+ * `npm run bench -- scheduler --affinity`: a third of the pods to schedule carry required pod
+ * anti-affinity on kubernetes.io/hostname and a DoNotSchedule topology spread constraint over
+ * the `zone` label (maxSkew 1), in groups of SKIFF_BENCH_GROUP (100) pods, as that many
+ * deployments of that many replicas would. The raw-binding baseline then binds pods of the same
+ * mix, so the ratio compares the scheduler with writing the same objects.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -29,6 +35,8 @@ const numNodes = Number(process.env['SKIFF_BENCH_NODES'] ?? 5000);
 const numPods = Number(process.env['SKIFF_BENCH_PODS'] ?? 10_000);
 const numRaw = Number(process.env['SKIFF_BENCH_BIND_PODS'] ?? Math.min(numPods, 5000));
 const bindsInFlight = Number(process.env['SKIFF_BENCH_BINDS'] ?? 64);
+const affinity = process.argv.includes('--affinity');
+const groupSize = Number(process.env['SKIFF_BENCH_GROUP'] ?? 100);
 const rawConcurrencies = [...new Set([16, 32, 64, bindsInFlight])].sort((a, b) => a - b);
 
 function node(i: number) {
@@ -44,17 +52,33 @@ function node(i: number) {
   };
 }
 
-function pod(name: string, owner?: string) {
+/** `group`: the pod is one of a group that must not share a node and spreads over zones. */
+function pod(name: string, owner?: string, group?: string) {
+  const containers = [{ name: 'c', image: 'nginx:1.25', resources: { requests: { cpu: '10m', memory: '16Mi' } } }];
+  const selector = { matchLabels: { group: group ?? '' } };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name,
-      labels: { app: 'bench' },
+      labels: { app: 'bench', ...(group ? { group } : {}) },
       ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'bench', uid: owner, controller: true }] } : {}),
     },
-    spec: { containers: [{ name: 'c', image: 'nginx:1.25', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    spec: group
+      ? {
+          containers,
+          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: selector, topologyKey: 'kubernetes.io/hostname' }] } },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector }],
+        }
+      : { containers },
   };
+}
+
+/** The i-th pod to schedule: with --affinity every third one is in an anti-affinity group. */
+function schedPod(i: number) {
+  const owner = i % 2 === 0 ? '0b8a4b7e-6f0e-4c1e-9d7a-5a2f3c4d5e6f' : undefined;
+  const group = affinity && i % 3 === 0 ? `g${Math.floor(i / 3 / groupSize)}` : undefined;
+  return pod(`sched-${i}`, owner, group);
 }
 
 async function createAll(client: Client, what: string, count: number, body: (i: number) => unknown, p: string): Promise<number> {
@@ -71,7 +95,9 @@ async function rawBindings(client: Client, tag: string, levels: readonly number[
   const rates = new Map<number, number>();
   let offset = 0;
   const per = Math.floor(numRaw / rawConcurrencies.length);
-  await createAll(client, `pods (raw ${tag})`, per * levels.length, (i) => pod(`raw-${tag}-${i}`), '/api/v1/namespaces/default/pods');
+  // With --affinity the raw pods carry the same mix of specs (larger objects cost the API more).
+  const rawPod = (i: number) => pod(`raw-${tag}-${i}`, undefined, affinity && i % 3 === 0 ? `raw-${tag}-${Math.floor(i / 3 / groupSize)}` : undefined);
+  await createAll(client, `pods (raw ${tag})`, per * levels.length, rawPod, '/api/v1/namespaces/default/pods');
   for (const c of levels) {
     const base = offset;
     const r = await load(per, c, async (i) => {
@@ -91,7 +117,7 @@ async function rawBindings(client: Client, tag: string, levels: readonly number[
   return rates;
 }
 
-async function schedule(server: { url: string; token: string; ca: string }): Promise<{ perS: number; perSAfterSync: number; syncMs: number; totalMs: number; cores: number; stats: Scheduler['stats']; dropped: number }> {
+async function schedule(server: { url: string; token: string; ca: string }): Promise<{ perS: number; perSAfterSync: number; syncMs: number; totalMs: number; cores: number; stats: Scheduler['stats']; dropped: number; placements: ReadonlyMap<string, string> }> {
   // SKIFF_BENCH_HTTP2=1: the scheduler talks HTTP/2 (one connection) instead of HTTP/1.1.
   const rest = new RestClient({ server: server.url, token: server.token, ca: server.ca }, { http2: process.env['SKIFF_BENCH_HTTP2'] === '1', maxSockets: 128 });
   const informers = new InformerFactory(rest);
@@ -100,11 +126,11 @@ async function schedule(server: { url: string; token: string; ca: string }): Pro
   let bound = 0;
   let allBound: () => void = () => undefined;
   const done = new Promise<void>((r) => (allBound = r));
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   const count = (p: Pod) => {
     const name = p.metadata.name ?? '';
     if (!p.spec.nodeName || !name.startsWith('sched-') || seen.has(name)) return;
-    seen.add(name);
+    seen.set(name, p.spec.nodeName);
     if (++bound === numPods) allBound();
   };
   const t0 = performance.now();
@@ -132,7 +158,28 @@ async function schedule(server: { url: string; token: string; ca: string }): Pro
     cores: (cpu.user + cpu.system) / 1000 / (t1 - t0),
     stats: sched.stats,
     dropped: sched.events.dropped,
+    placements: seen,
   };
+}
+
+/** With --affinity: pods of one group sharing a node, and groups whose zones differ by more
+ * than maxSkew 1 (both must be 0). */
+function violations(placements: ReadonlyMap<string, string>): { sharedNodes: number; skewed: number } {
+  const groups = new Map<string, string[]>();
+  for (const [name, node] of placements) {
+    const i = Number(name.slice('sched-'.length));
+    const g = (schedPod(i).metadata.labels as Record<string, string>)['group'];
+    if (g) groups.set(g, [...(groups.get(g) ?? []), node]);
+  }
+  let sharedNodes = 0;
+  let skewed = 0;
+  for (const nodes of groups.values()) {
+    sharedNodes += nodes.length - new Set(nodes).size;
+    const zones = [0, 0, 0];
+    for (const n of nodes) zones[Number(n.slice('node-'.length)) % 3]!++;
+    if (Math.max(...zones) - Math.min(...zones) > 1) skewed++;
+  }
+  return { sharedNodes, skewed };
 }
 
 async function main(): Promise<void> {
@@ -145,7 +192,7 @@ async function main(): Promise<void> {
     const client = new Client(server, 128);
     await createAll(client, 'nodes', numNodes, node, '/api/v1/nodes');
     const rawBefore = await rawBindings(client, 'before', rawConcurrencies);
-    await createAll(client, 'pods (to schedule)', numPods, (i) => pod(`sched-${i}`, i % 2 === 0 ? '0b8a4b7e-6f0e-4c1e-9d7a-5a2f3c4d5e6f' : undefined), '/api/v1/namespaces/default/pods');
+    await createAll(client, 'pods (to schedule)', numPods, schedPod, '/api/v1/namespaces/default/pods');
     // SKIFF_BENCH_PROFILE=FILE: a CPU profile of this process over the scheduling phase only.
     const profile = process.env['SKIFF_BENCH_PROFILE'];
     const session = profile ? new Session() : undefined;
@@ -174,12 +221,16 @@ async function main(): Promise<void> {
     console.log(row(['  deciding, ms (share of the run)', `${Math.round(s.stats.decisionMs)} (${Math.round((100 * s.stats.decisionMs) / s.totalMs)}%)`]));
     console.log(row(['  bind errors / unschedulable', `${s.stats.bindErrors} / ${s.stats.unschedulable}`]));
     console.log(row(['  Scheduled events dropped', s.dropped]));
+    const v = affinity ? violations(s.placements) : undefined;
+    if (v) console.log(row(['  anti-affinity / spread violations', `${v.sharedNodes} / ${v.skewed}`]));
     // Part two: the largest cluster Kubernetes supports, on `skiff sim` (SKIFF_BENCH_SIM=0 skips).
     const sim = process.env['SKIFF_BENCH_SIM'] === '0'
       ? {}
       : await simScale({ nodes: numNodes, pods: Number(process.env['SKIFF_BENCH_SIM_PODS'] ?? 150_000), holdSeconds: Number(process.env['SKIFF_BENCH_HOLD_S'] ?? 60) });
     result({
       ...sim,
+      affinity_pods: affinity ? Math.ceil(numPods / 3) : 0,
+      ...(v ? { affinity_shared_nodes: v.sharedNodes, spread_skewed_groups: v.skewed } : {}),
       nodes: numNodes,
       pods: numPods,
       scheduled_per_s: Math.round(s.perS),

@@ -10,7 +10,8 @@
  * what a burst of pods waits on, and 250 candidates of 5,000 spread pods as well. `0` selects
  * kube-scheduler's adaptive formula.
  */
-import type { FilterPlugin, ScorePlugin } from './framework.js';
+import { ClusterIndex } from './cluster-index.js';
+import { CycleState, type ClusterView, type FilterPlugin, type ScorePlugin } from './framework.js';
 import type { NodeInfo } from './nodeinfo.js';
 import type { PodInfo } from './podinfo.js';
 
@@ -36,6 +37,9 @@ export class Algorithm {
   private readonly active: FilterPlugin[] = [];
   private readonly random: () => number;
   private readonly minFeasible: number;
+  /** The last decision's state and view (for tests and debugging). */
+  cycle: CycleState | undefined;
+  cluster: ClusterView | undefined;
 
   constructor(
     private readonly filters: readonly FilterPlugin[],
@@ -57,14 +61,21 @@ export class Algorithm {
     return Math.max(this.minFeasible, Math.floor((n * pct) / 100));
   }
 
-  schedule(pod: PodInfo, nodes: readonly NodeInfo[]): Decision {
+  /** `cluster`: what PreFilter/PreScore read; without it, a view of just `nodes` with no pods
+   * indexed (tests of plugins that need none). */
+  schedule(pod: PodInfo, nodes: readonly NodeInfo[], cluster: ClusterView = bareView(nodes)): Decision {
     const n = nodes.length;
+    const cycle = new CycleState();
+    this.cycle = cycle;
+    this.cluster = cluster;
     const want = this.numFeasibleNodesToFind(n);
     const reasons = this.reasons;
     reasons.clear();
     const active = this.active;
     active.length = 0;
-    for (const f of this.filters) if (!f.applies || f.applies(pod)) active.push(f);
+    for (const f of this.filters) {
+      if (f.preFilter ? f.preFilter(pod, cluster, cycle) : !f.applies || f.applies(pod)) active.push(f);
+    }
     let found = 0;
     let k = 0;
     const start = n > 0 ? this.nextStart % n : 0;
@@ -74,7 +85,7 @@ export class Algorithm {
       const ni = nodes[i]!;
       let fits = true;
       for (let j = 0; j < active.length; j++) {
-        const st = active[j]!.filter(pod, ni);
+        const st = active[j]!.filter(pod, ni, cycle);
         if (st === undefined) continue;
         fits = false;
         if (typeof st === 'string') reasons.set(st, (reasons.get(st) ?? 0) + 1);
@@ -85,13 +96,13 @@ export class Algorithm {
     }
     this.nextStart = n > 0 ? (start + k) % n : 0;
     if (found === 0) return { node: undefined, reasons: new Map(reasons), evaluated: k };
-    const node = found === 1 ? this.feasible[0]! : this.best(pod, found);
+    const node = found === 1 ? this.feasible[0]! : this.best(pod, found, cycle, cluster);
     // Drop references so removed nodes can be collected.
     for (let i = 0; i < found; i++) this.feasible[i] = undefined as unknown as NodeInfo;
     return { node, feasible: found, evaluated: k };
   }
 
-  private best(pod: PodInfo, count: number): NodeInfo {
+  private best(pod: PodInfo, count: number, cycle: CycleState, cluster: ClusterView): NodeInfo {
     if (this.total.length < count) {
       const size = Math.max(count, this.total.length * 2);
       this.total = new Float64Array(size);
@@ -102,10 +113,11 @@ export class Algorithm {
     const feasible = this.feasible;
     for (let p = 0; p < this.scorers.length; p++) {
       const sp = this.scorers[p]!;
-      if (sp.applies && !sp.applies(pod)) continue;
+      if (sp.preScore && !sp.preScore(pod, feasible, count, cluster, cycle)) continue;
+      if (sp.applies && !sp.applies(pod, cycle)) continue;
       const buf = this.buffers[p]!;
-      for (let i = 0; i < count; i++) buf[i] = sp.score(pod, feasible[i]!);
-      sp.normalize?.(buf, count);
+      for (let i = 0; i < count; i++) buf[i] = sp.score(pod, feasible[i]!, cycle);
+      sp.normalize?.(buf, count, cycle);
       const w = sp.weight;
       for (let i = 0; i < count; i++) total[i] = total[i]! + buf[i]! * w;
     }
@@ -126,4 +138,15 @@ export class Algorithm {
     }
     return feasible[bestIdx]!;
   }
+}
+
+/** A ClusterView of bare nodes: no pods indexed, no namespaces, no default spreading. */
+export function bareView(nodes: readonly NodeInfo[]): ClusterView {
+  return {
+    nodes,
+    index: new ClusterIndex(),
+    namespaceLabels: () => undefined,
+    namespaces: () => [],
+    defaultSelector: () => undefined,
+  };
 }

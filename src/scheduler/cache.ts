@@ -6,6 +6,7 @@
  * one; a failed binding forgets it. Terminated pods hold nothing.
  */
 import type { Node, Pod } from '../api/kinds.js';
+import { ClusterIndex } from './cluster-index.js';
 import { NodeInfo, SpreadIndex } from './nodeinfo.js';
 import { podInfoOf, podKey, type PodInfo } from './podinfo.js';
 
@@ -22,12 +23,25 @@ export function isTerminated(pod: Pod): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  return Object.keys(b).length === n;
+}
+
 export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   /** Nodes that have a Node object, in a stable order for sampled iteration. */
   readonly nodeList: NodeInfo[] = [];
   private readonly podStates = new Map<string, PodState>();
   private readonly spread = new SpreadIndex();
+  /** Pods per topology domain and existing pods' affinity terms (PodTopologySpread and
+   * InterPodAffinity read these instead of walking every pod). */
+  readonly index = new ClusterIndex();
 
   get nodeCount(): number {
     return this.nodeList.length;
@@ -43,13 +57,25 @@ export class SchedulerCache {
     let ni = this.nodes.get(name);
     if (!ni) this.nodes.set(name, (ni = new NodeInfo(name, this.spread)));
     if (!ni.node) this.nodeList.push(ni);
-    ni.setNode(node);
+    const before = ni.node ? ni.labels : undefined;
+    const after = node.metadata.labels ?? {};
+    if (before === undefined || !sameLabels(before, after)) {
+      // The indexes count pods and nodes by label value: take them out under the old labels.
+      if (before) this.index.nodeLabels(before, -1);
+      for (const p of ni.pods.values()) this.index.podPlaced(p, ni.id, ni.labels, -1);
+      ni.setNode(node);
+      this.index.nodeLabels(ni.labels, 1);
+      for (const p of ni.pods.values()) this.index.podPlaced(p, ni.id, ni.labels, 1);
+    } else {
+      ni.setNode(node);
+    }
     return ni;
   }
 
   removeNode(name: string): void {
     const ni = this.nodes.get(name);
     if (!ni?.node) return;
+    this.index.nodeLabels(ni.labels, -1);
     ni.node = undefined;
     const i = this.nodeList.indexOf(ni);
     if (i >= 0) this.nodeList.splice(i, 1);
@@ -61,6 +87,7 @@ export class SchedulerCache {
     let ni = this.nodes.get(node);
     if (!ni) this.nodes.set(node, (ni = new NodeInfo(node, this.spread)));
     ni.addPod(info);
+    this.index.podPlaced(info, ni.id, ni.labels, 1);
     this.podStates.set(info.key, { info, node, assumed });
   }
 
@@ -70,7 +97,7 @@ export class SchedulerCache {
     this.podStates.delete(key);
     const ni = this.nodes.get(st.node);
     if (ni) {
-      ni.removePod(st.info);
+      if (ni.removePod(st.info)) this.index.podPlaced(st.info, ni.id, ni.labels, -1);
       if (!ni.node && ni.pods.size === 0) this.nodes.delete(st.node);
     }
     return st;

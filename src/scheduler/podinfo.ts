@@ -7,6 +7,7 @@
 import type { Container, Pod, Toleration } from '../api/kinds.js';
 import { addList, addResources, emptyResources, maxInto, type Resources } from './resources.js';
 import { compileMap, compileTerm, compileTerms, type NodeMatcher, type NodeSelectorTerm } from './node-selector.js';
+import { noTerms, podTermsOf, spreadConstraintsOf, type PodTerms, type SpreadConstraint } from './pod-terms.js';
 
 export interface HostPort {
   readonly port: number;
@@ -43,6 +44,12 @@ export interface PodInfo {
   /** Pods with the same key spread over nodes: the controller's uid, else namespace + labels,
    * interned to a small integer (NodeInfo counts by it on every node for every pod). */
   readonly spreadKey: number | undefined;
+  /** Inter-pod affinity and anti-affinity terms; undefined when the pod has none. */
+  readonly terms: PodTerms | undefined;
+  /** spec.topologySpreadConstraints, compiled (empty when none). */
+  readonly spreadConstraints: readonly SpreadConstraint[];
+  /** Scheduling gates remain: the pod must not be scheduled yet. */
+  readonly gated: boolean;
 }
 
 const noPorts: readonly HostPort[] = [];
@@ -143,6 +150,12 @@ function internSpreadKey(key: string | undefined): number | undefined {
   return id;
 }
 
+/** spec.schedulingGates is non-empty (kube-scheduler's SchedulingGates PreEnqueue plugin). */
+export function isGated(pod: Pod): boolean {
+  const g = pod.spec['schedulingGates'] as unknown[] | undefined;
+  return Array.isArray(g) && g.length > 0;
+}
+
 const cache = new WeakMap<Pod, PodInfo>();
 
 /** The PodInfo of a pod object (memoised per object: informer objects are never mutated). */
@@ -150,6 +163,7 @@ export function podInfoOf(pod: Pod): PodInfo {
   const hit = cache.get(pod);
   if (hit) return hit;
   const requests = podRequests(pod);
+  const podTerms = podTermsOf(pod);
   const info: PodInfo = {
     key: podKey(pod),
     pod,
@@ -165,6 +179,9 @@ export function podInfoOf(pod: Pod): PodInfo {
     nodeMatcher: nodeMatcher(pod),
     preferred: preferredTerms(pod),
     spreadKey: internSpreadKey(spreadKeyOf(pod)),
+    terms: podTerms === noTerms ? undefined : podTerms,
+    spreadConstraints: spreadConstraintsOf(pod),
+    gated: isGated(pod),
   };
   cache.set(pod, info);
   return info;

@@ -8,16 +8,17 @@
  */
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { ApiError } from '../api/errors.js';
-import type { Condition, Node, Pod } from '../api/kinds.js';
-import { nodes as nodesResource, pods as podsResource } from '../api/resources.js';
+import type { Condition, Namespace, Node, Pod, ReplicaSet, ReplicationController, Service } from '../api/kinds.js';
+import { namespaces as namespacesResource, nodes as nodesResource, pods as podsResource, replicaSets, replicationControllers, services } from '../api/resources.js';
 import type { Informer } from '../client/informer.js';
 import type { Controller, ControllerContext } from '../controllers/controller.js';
 import { Algorithm, type AlgorithmOptions } from './algorithm.js';
 import { isTerminated, SchedulerCache } from './cache.js';
+import { SchedulerClusterView } from './cluster-view.js';
 import { EventSink } from './events.js';
-import type { FilterPlugin, ScorePlugin } from './framework.js';
-import { podInfoOf, podKey, type PodInfo } from './podinfo.js';
-import { defaultFilterPlugins, defaultScorePlugins } from './plugins/index.js';
+import type { ClusterView, FilterPlugin, ScorePlugin } from './framework.js';
+import { isGated, podInfoOf, podKey, type PodInfo } from './podinfo.js';
+import { defaultFilterPlugins, defaultScorePlugins, reasonAffinityRules, reasonTopologySpread, reasonTopologySpreadMissingLabel } from './plugins/index.js';
 import { SchedulingQueue, type QueuedPod, type QueueOptions } from './queue.js';
 import { fitErrorMessage } from './reasons.js';
 import { kubeTime } from '../api/time.js';
@@ -64,6 +65,10 @@ export class Scheduler implements Controller {
   private binds = 0;
   private bindWaiter: (() => void) | undefined;
   private podInformer: Informer<Pod> | undefined;
+  private view: ClusterView | undefined;
+  /** Parked pods that other pods' placement may help (required affinity, spread constraints):
+   * kube-scheduler requeues those on an assigned pod's add or label change. */
+  private readonly waitingOnPods = new Set<string>();
   private stopped = false;
 
   constructor(private readonly ctx: ControllerContext, opts: SchedulerOptions = {}) {
@@ -78,6 +83,16 @@ export class Scheduler implements Controller {
     const podInf = this.ctx.informers.informer<Pod>(podsResource);
     const nodeInf = this.ctx.informers.informer<Node>(nodesResource);
     this.podInformer = podInf;
+    const nsInf = this.ctx.informers.informer<Namespace>(namespacesResource);
+    const others = {
+      namespaces: nsInf,
+      services: this.ctx.informers.informer<Service>(services),
+      replicationControllers: this.ctx.informers.informer<ReplicationController>(replicationControllers),
+      replicaSets: this.ctx.informers.informer<ReplicaSet>(replicaSets),
+    };
+    this.view = new SchedulerClusterView(this.cache, others);
+    // A namespace's labels decide which pods a namespaceSelector covers.
+    nsInf.addEventHandler({ add: () => this.podsMayHelp(), update: () => this.podsMayHelp() });
     nodeInf.addEventHandler({
       add: (n) => {
         this.cache.upsertNode(n);
@@ -97,7 +112,7 @@ export class Scheduler implements Controller {
         this.queue.delete(podKey(p));
       },
     });
-    await Promise.all([podInf.waitForSync(), nodeInf.waitForSync()]);
+    await Promise.all([podInf.waitForSync(), nodeInf.waitForSync(), ...Object.values(others).map((i) => i.waitForSync())]);
     await this.run();
   }
 
@@ -110,9 +125,19 @@ export class Scheduler implements Controller {
     return (p.spec.schedulerName || defaultSchedulerName) === this.schedulerName;
   }
 
+  private podsMayHelp(): void {
+    if (this.waitingOnPods.size === 0) return;
+    this.waitingOnPods.clear();
+    this.queue.moveAllToActive();
+  }
+
   private onPod(p: Pod): void {
+    const wasAt = this.cache.nodeOf(podKey(p));
     if (this.cache.setPod(p)) this.queue.moveAllToActive();
-    const pending = !p.spec.nodeName && !p.metadata.deletionTimestamp && !isTerminated(p) && this.responsibleFor(p);
+    else if (p.spec.nodeName && wasAt !== p.spec.nodeName) this.podsMayHelp();
+    // Gated pods (spec.schedulingGates) wait outside the queue until an update removes the gates
+    // (kube-scheduler's SchedulingGates PreEnqueue plugin).
+    const pending = !p.spec.nodeName && !p.metadata.deletionTimestamp && !isTerminated(p) && this.responsibleFor(p) && !isGated(p);
     if (!pending) this.queue.delete(podKey(p));
     else if (!this.cache.isAssumed(podKey(p), p.metadata.uid ?? '')) this.queue.add(p);
   }
@@ -142,19 +167,20 @@ export class Scheduler implements Controller {
   /** One decision; the binding it starts completes in the background. */
   scheduleOne(e: QueuedPod): void {
     const current = this.podInformer?.get(e.key) ?? e.pod;
-    if (current.metadata.uid !== e.pod.metadata.uid || current.spec.nodeName || current.metadata.deletionTimestamp ||
+    if (current.metadata.uid !== e.pod.metadata.uid || current.spec.nodeName || current.metadata.deletionTimestamp || isGated(current) ||
         this.cache.isAssumed(e.key, current.metadata.uid ?? '')) {
       this.queue.done(e);
       return;
     }
     const t = performance.now();
     const info = podInfoOf(current);
-    const d = this.algorithm.schedule(info, this.cache.nodeList);
+    const d = this.algorithm.schedule(info, this.cache.nodeList, this.view);
     this.stats.decisionMs += performance.now() - t;
     if (!d.node) {
       this.stats.unschedulable++;
       const message = fitErrorMessage(this.cache.nodeCount, d.reasons);
       this.queue.unschedulableAgain(e);
+      if (d.reasons.has(reasonAffinityRules) || d.reasons.has(reasonTopologySpread) || d.reasons.has(reasonTopologySpreadMissingLabel)) this.waitingOnPods.add(e.key);
       this.ctx.log.debug({ pod: e.key, message }, 'unschedulable');
       this.events.emit(asPod(current), 'Warning', 'FailedScheduling', message);
       void this.markUnschedulable(current, message);

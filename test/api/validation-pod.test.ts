@@ -301,6 +301,18 @@ describe('pod updates', () => {
     const changed = base().podField('tolerations', [{ key: 'c', operator: 'Exists' }]).defaulted();
     assert.deepEqual(causes(validateObjectUpdate('Pod', changed, old)), ['spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds']);
   });
+  test('scheduling gates may be removed, not added', () => {
+    const gates = (...names: string[]) => names.map((name) => ({ name }));
+    const old = base().podField('schedulingGates', gates('a', 'b')).defaulted();
+    assert.deepEqual(validateObjectUpdate('Pod', base().podField('schedulingGates', gates('b')).defaulted(), old), []);
+    assert.deepEqual(validateObjectUpdate('Pod', base().defaulted(), old), []);
+    assert.deepEqual(causes(validateObjectUpdate('Pod', base().podField('schedulingGates', gates('a', 'c', 'b')).defaulted(), old)), [
+      "spec.schedulingGates[1].name: Forbidden: only deletion is allowed, but found new scheduling gate 'c'",
+    ]);
+    assert.deepEqual(causes(validateObjectUpdate('Pod', base().podField('schedulingGates', gates('x')).defaulted(), base().defaulted())), [
+      "spec.schedulingGates[0].name: Forbidden: only deletion is allowed, but found new scheduling gate 'x'",
+    ]);
+  });
   test('activeDeadlineSeconds may be set and lowered, not raised', () => {
     const old = base().podField('activeDeadlineSeconds', 100).defaulted();
     assert.deepEqual(validateObjectUpdate('Pod', base().podField('activeDeadlineSeconds', 50).defaulted(), old), []);

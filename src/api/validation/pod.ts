@@ -185,6 +185,18 @@ function validateOnlyAddedTolerations(next: unknown, prev: unknown, path: string
 }
 
 /** Kubernetes' ValidatePodUpdate (the spec part). */
+/** Kubernetes' validateOnlyDeletedSchedulingGates: after creation gates can only be removed. */
+function validateOnlyDeletedSchedulingGates(gates: unknown, oldGates: unknown, path: string): FieldError[] {
+  if (!Array.isArray(gates) || gates.length === 0) return [];
+  const old = new Set((Array.isArray(oldGates) ? oldGates : []).map((g) => (isRecord(g) ? g['name'] : undefined)));
+  const errs: FieldError[] = [];
+  gates.forEach((g, i) => {
+    const name = isRecord(g) ? g['name'] : undefined;
+    if (!old.has(name)) errs.push(forbidden(`${path}[${i}].name`, `only deletion is allowed, but found new scheduling gate '${String(name)}'`));
+  });
+  return errs;
+}
+
 export function validatePodUpdate(obj: Obj, old: Obj): FieldError[] {
   const spec: Obj = isRecord(obj['spec']) ? obj['spec'] : {};
   const oldSpec: Obj = isRecord(old['spec']) ? old['spec'] : {};
@@ -203,6 +215,7 @@ export function validatePodUpdate(obj: Obj, old: Obj): FieldError[] {
     errs.push(invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'));
   }
   errs.push(...validateOnlyAddedTolerations(spec['tolerations'], oldSpec['tolerations'], 'spec.tolerations'));
+  errs.push(...validateOnlyDeletedSchedulingGates(spec['schedulingGates'], oldSpec['schedulingGates'], 'spec.schedulingGates'));
   if (isDeepStrictEqual(spec, oldSpec)) return errs;
   // Undo the changes that are allowed, then anything left is not.
   const munged: Obj = structuredClone(spec);

@@ -1,6 +1,7 @@
 /** Pods: status starts Pending with a QoS class; deletion is graceful once a node runs the pod. */
 import type { KubeObject } from '../../../api/types.js';
 import { pods } from '../../../api/resources.js';
+import { kubeTime } from '../../../api/time.js';
 import { makeStrategy, type Strategy } from '../strategy.js';
 
 interface ContainerLike {
@@ -32,6 +33,11 @@ export const podStrategy: Strategy = makeStrategy(pods, {
   prepareForCreate(obj) {
     obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
     obj.metadata.generation = 1;
+    // A gated pod says why it waits, as kube-apiserver's pod strategy writes it at creation.
+    const gates = (obj.spec as { schedulingGates?: unknown[] } | undefined)?.schedulingGates;
+    if (Array.isArray(gates) && gates.length > 0) {
+      (obj.status as Record<string, unknown>)['conditions'] = [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: kubeTime() }];
+    }
   },
   prepareForStatusUpdate(obj, old) {
     obj.spec = old.spec;
