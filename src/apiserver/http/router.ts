@@ -137,7 +137,9 @@ const otherPaths = /^\/(?:healthz|livez|readyz(?:\/[^/]+)?|version|metrics|api|a
 async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
   const { ctx } = deps;
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw otherPaths.test(path) ? new MethodNotAllowedError() : new NoResourceError();
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    throw otherPaths.test(path) || addressesServedResource(ctx, url) ? new MethodNotAllowedError() : new NoResourceError();
+  }
   if (path === '/readyz' || path.startsWith('/readyz/')) {
     const sub = path === '/readyz' ? undefined : path.slice('/readyz/'.length);
     const answer = await healthAnswer('readyz', deps.readiness, url.searchParams.has('verbose'), sub);
@@ -175,6 +177,23 @@ async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerRes
     if (body) return sendJson(res, 200, body);
   }
   throw new NoResourceError();
+}
+
+/**
+ * Whether a request that parsed as "other" only for its method (OPTIONS, TRACE, or any token a
+ * client invents) is on a path a resource route serves: kube-apiserver's router matches the path
+ * first and answers 405 for a method it has no route for, 404 only when no route has the path.
+ */
+function addressesServedResource(ctx: ApiContext, url: RequestTarget): boolean {
+  const asGet = parseRequestInfo('GET', url.segments, url.pathname, url.searchParams);
+  if (asGet.kind !== 'resource') return false;
+  const sv = ctx.runtime.find(asGet.group, asGet.version, asGet.resource);
+  if (!sv) return false;
+  const r = sv.resource;
+  if (r.namespaced ? asGet.namespace === undefined && asGet.name !== undefined : asGet.namespace !== undefined) return false;
+  if (asGet.subresource === undefined) return true;
+  if (asGet.name === undefined) return false;
+  return asGet.subresource === 'finalize' ? r.plural === 'namespaces' : Boolean((r.subresources as Record<string, unknown>)[asGet.subresource]);
 }
 
 function plain(res: ServerResponse, code: number, text: string): void {
