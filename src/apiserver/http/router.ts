@@ -119,8 +119,9 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
     }
     const e = toApiError(err);
     if (e.code === 503) deps.onUnavailable?.();
-    else if (e.code >= 500) {
-      // A bug: one line (pino keeps the stack inside it).
+    else if (e.code >= 500 && e.code !== 504) {
+      // A bug: one line (pino keeps the stack inside it). A 504 is a wait that ran out (a
+      // resourceVersion from the future, a request deadline): the client's answer, not a fault.
       deps.log.error({ method: req.method, url: req.url, err: err instanceof ApiError ? e.message : err }, 'request failed');
     }
     sendError(res, e);
