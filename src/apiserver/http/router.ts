@@ -41,6 +41,8 @@ export interface RouterDeps {
   readonly deadlines: RequestDeadlines;
   /** `/readyz`'s checks, in order. */
   readonly readiness: readonly HealthCheck[];
+  /** `/healthz`'s and `/livez`'s checks, in order. */
+  readonly liveness: readonly HealthCheck[];
   /** Told about every 503, which the store may explain. */
   readonly onUnavailable?: () => void;
   readonly log: Logger;
@@ -133,7 +135,7 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
 
 /** Paths besides resources that a method other than GET may be refused on (405) rather than not
  * found (404). */
-const otherPaths = /^\/(?:healthz|livez|readyz(?:\/[^/]+)?|version|metrics|api|apis|openapi\/v2|openapi\/v3(?:\/.*)?|api\/[^/]+|apis\/[^/]+(?:\/[^/]+)?)$/;
+const otherPaths = /^\/(?:(?:healthz|livez|readyz)(?:\/[^/]+)?|version|metrics|api|apis|openapi\/v2|openapi\/v3(?:\/.*)?|api\/[^/]+|apis\/[^/]+(?:\/[^/]+)?)$/;
 
 async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
   const { ctx } = deps;
@@ -141,16 +143,14 @@ async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerRes
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw otherPaths.test(path) || addressesServedResource(ctx, url) ? new MethodNotAllowedError() : new NoResourceError();
   }
-  if (path === '/readyz' || path.startsWith('/readyz/')) {
-    const sub = path === '/readyz' ? undefined : path.slice('/readyz/'.length);
-    const answer = await healthAnswer('readyz', deps.readiness, url.searchParams.has('verbose'), sub);
+  const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(path);
+  if (health) {
+    const endpoint = health[1]!;
+    const answer = await healthAnswer(endpoint, endpoint === 'readyz' ? deps.readiness : deps.liveness, url.searchParams, health[2]);
     if (!answer) throw new NoResourceError();
     return plain(res, answer.code, answer.text);
   }
   switch (path) {
-    case '/healthz':
-    case '/livez':
-      return plain(res, 200, 'ok');
     case '/version':
       return sendJson(res, 200, deps.version);
     case '/metrics': {
