@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NodeAgent } from './agent.js';
 import { logQuery, streamLog } from './logs.js';
+import { queryBool } from '../api/querybool.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
@@ -56,7 +57,7 @@ export class KubeletServer {
     const [, ns, pod, container] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));
     const source = this.opts.logs();
     if (!source) return status(res, 503, 'ServiceUnavailable', 'the node is starting');
-    const target = source.logTarget(ns!, pod!, container || url.searchParams.get('container') || undefined, url.searchParams.get('previous') === 'true');
+    const target = source.logTarget(ns!, pod!, container || url.searchParams.get('container') || undefined, queryBool(url.searchParams.get('previous')));
     if ('error' in target) return status(res, target.notFound ? 404 : 400, target.notFound ? 'NotFound' : 'BadRequest', target.error);
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.flushHeaders();

@@ -5,6 +5,7 @@
  */
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { queryBool } from '../api/querybool.js';
 
 export interface LogQuery {
   readonly follow: boolean;
@@ -22,8 +23,8 @@ export function logQuery(q: URLSearchParams): LogQuery {
   const tailLines = num('tailLines');
   const limitBytes = num('limitBytes');
   return {
-    follow: q.get('follow') === 'true',
-    timestamps: q.get('timestamps') === 'true',
+    follow: queryBool(q.get('follow')),
+    timestamps: queryBool(q.get('timestamps')),
     ...(tailLines !== undefined ? { tailLines } : {}),
     ...(sinceMs !== undefined && !Number.isNaN(sinceMs) ? { sinceMs } : {}),
     ...(limitBytes !== undefined ? { limitBytes } : {}),

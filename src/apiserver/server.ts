@@ -29,7 +29,7 @@ import { InflightLimiter } from './http/inflight.js';
 import { RequestDeadlines } from './http/deadlines.js';
 import { IdleConnections } from './http/idle.js';
 import { onClientError } from './http/clienterror.js';
-import { StoreHealth } from './http/health.js';
+import { StoreHealth, type HealthCheck } from './http/health.js';
 import { immortalNamespaces } from './http/immortal.js';
 
 export interface ApiServerOptions extends ServingLimitOptions {
@@ -146,6 +146,8 @@ export class ApiServer {
       },
     };
     const storeHealth = (this.storeHealth = new StoreHealth(this.store, log));
+    const ping: HealthCheck = { name: 'ping', run: () => undefined };
+    const etcd: HealthCheck = { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') };
     const handler = makeHandler({
       ctx,
       auth: new Authenticator(this.tokens),
@@ -155,11 +157,8 @@ export class ApiServer {
       limits,
       inflight: new InflightLimiter(limits.maxRequestsInflight, limits.maxMutatingRequestsInflight, limits.maxWatchesPerClient),
       deadlines: new RequestDeadlines(limits.requestTimeoutMs),
-      readiness: [
-        { name: 'ping', run: () => undefined },
-        { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') },
-        { name: 'shutdown', run: () => (this.ready ? undefined : 'the server is not serving') },
-      ],
+      readiness: [ping, etcd, { name: 'shutdown', run: () => (this.ready ? undefined : 'the server is not serving') }],
+      liveness: [ping, etcd],
       onUnavailable: () => storeHealth.suspect(),
       log,
     });

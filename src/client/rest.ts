@@ -11,6 +11,7 @@ import type { KubeList, KubeObject, Status } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
 import type { ClientConfig } from './config.js';
 import { Http1Transport, Http2Transport, type Transport } from './transport.js';
+import { maxRetries, retryAfterSeconds, retryDelayMs, sleep } from './retry.js';
 
 export interface RestClientOptions {
   /** HTTP/2 instead of HTTP/1.1 (default false). */
@@ -104,7 +105,14 @@ export class RestClient {
       ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}),
       ...(data !== undefined ? { 'Content-Type': contentType } : {}),
     };
-    const { status, text } = await this.transport.request(method, path, headers, data);
+    let answer = await this.transport.request(method, path, headers, data);
+    for (let attempt = 1; attempt <= maxRetries; attempt++) {
+      const wait = retryAfterSeconds(answer.status, answer.retryAfter);
+      if (wait === undefined) break;
+      await sleep(retryDelayMs(wait));
+      answer = await this.transport.request(method, path, headers, data);
+    }
+    const { status, text } = answer;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -115,44 +123,69 @@ export class RestClient {
     throw errorFrom(status, parsed, text);
   }
 
-  /** Opens a watch; events arrive in order until the stream ends (then `onClose`). */
+  /** Opens a watch; events arrive in order until the stream ends (then `onClose`). A refusal that
+   * says when to come back (429 or 5xx with Retry-After) is retried as a request is (retry.ts). */
   watch(r: ResourceType, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): WatchStream {
     const path = this.path(r, namespace) + query({ ...opts, watch: true });
+    const headers = { Accept: 'application/json', ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}) };
     let closed = false;
-    let status = 0;
-    let buf = '';
-    const stream = this.transport.stream(path, { Accept: 'application/json', ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}) }, {
-      onStatus: (s) => (status = s),
-      onData: (chunk) => {
-        buf += chunk;
-        if (status !== 200) return;
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (!line.trim() || closed) continue;
-          onEvent(JSON.parse(line) as WatchEvent);
-        }
-      },
-      onEnd: (err) => {
-        if (closed) return;
-        closed = true;
-        if (!err && status !== 200 && status !== 0) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(buf);
-          } catch {
-            parsed = undefined;
+    let current: { stop(): void } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (err?: Error) => {
+      if (closed) return;
+      closed = true;
+      onClose(err);
+    };
+    const open = (attempt: number) => {
+      let status = 0;
+      let retryAfter: string | undefined;
+      let buf = '';
+      current = this.transport.stream(path, headers, {
+        onStatus: (s, ra) => {
+          status = s;
+          retryAfter = ra;
+        },
+        onData: (chunk) => {
+          buf += chunk;
+          if (status !== 200) return;
+          let nl;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl);
+            buf = buf.slice(nl + 1);
+            if (!line.trim() || closed) continue;
+            onEvent(JSON.parse(line) as WatchEvent);
           }
-          onClose(errorFrom(status, parsed, buf));
-          return;
-        }
-        onClose(err);
-      },
-    });
+        },
+        onEnd: (err) => {
+          if (closed) return;
+          if (!err && status !== 200 && status !== 0) {
+            const wait = retryAfterSeconds(status, retryAfter);
+            if (wait !== undefined && attempt < maxRetries) {
+              timer = setTimeout(() => {
+                timer = undefined;
+                if (!closed) open(attempt + 1);
+              }, retryDelayMs(wait));
+              return;
+            }
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(buf);
+            } catch {
+              parsed = undefined;
+            }
+            finish(errorFrom(status, parsed, buf));
+            return;
+          }
+          finish(err);
+        },
+      });
+    };
+    open(0);
     return {
       stop() {
-        stream.stop();
+        if (timer) clearTimeout(timer);
+        current?.stop();
+        finish();
       },
     };
   }

@@ -12,11 +12,13 @@ import type { ClientConfig } from './config.js';
 export interface Answer {
   readonly status: number;
   readonly text: string;
+  /** The `Retry-After` header, when sent. */
+  readonly retryAfter?: string | undefined;
 }
 
 /** A streaming response: `onStatus` first, then text chunks, then `onEnd` once. */
 export interface StreamHandlers {
-  onStatus(status: number): void;
+  onStatus(status: number, retryAfter?: string): void;
   onData(chunk: string): void;
   onEnd(err?: Error): void;
 }
@@ -43,7 +45,7 @@ export class Http1Transport implements Transport {
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: headerText(res.headers['retry-after']) }));
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -60,7 +62,7 @@ export class Http1Transport implements Transport {
       h.onEnd(err);
     };
     const req = https.request(new URL(path, this.config.server), { agent: this.agent, headers }, (res) => {
-      h.onStatus(res.statusCode ?? 0);
+      h.onStatus(res.statusCode ?? 0, headerText(res.headers['retry-after']));
       res.setEncoding('utf8');
       res.on('data', (c: string) => h.onData(c));
       res.on('end', () => end());
@@ -129,10 +131,14 @@ export class Http2Transport implements Transport {
         return;
       }
       let status = 0;
+      let retryAfter: string | undefined;
       const chunks: Buffer[] = [];
-      stream.on('response', (hdrs) => (status = Number(hdrs[':status'] ?? 0)));
+      stream.on('response', (hdrs) => {
+        status = Number(hdrs[':status'] ?? 0);
+        retryAfter = headerText(hdrs['retry-after']);
+      });
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+      stream.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8'), retryAfter }));
       stream.on('error', reject);
       if (body !== undefined) stream.end(body);
     });
@@ -153,7 +159,7 @@ export class Http2Transport implements Transport {
       return { stop: () => end() };
     }
     stream.setEncoding('utf8');
-    stream.on('response', (hdrs) => h.onStatus(Number(hdrs[':status'] ?? 0)));
+    stream.on('response', (hdrs) => h.onStatus(Number(hdrs[':status'] ?? 0), headerText(hdrs['retry-after'])));
     stream.on('data', (c: string) => h.onData(c));
     stream.on('end', () => end());
     stream.on('close', () => end());
@@ -171,4 +177,9 @@ export class Http2Transport implements Transport {
     this.session?.destroy();
     this.session = undefined;
   }
+}
+
+function headerText(v: string | string[] | number | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v[0] : String(v);
 }

@@ -57,3 +57,34 @@ describe('streaming a log', () => {
     assert.equal(await reading, 'first\nsecond\n');
   });
 });
+
+describe('kubelet log query booleans, decoded as the API server decodes them', () => {
+  const cases: { name: string; query: string; follow: boolean; timestamps: boolean }[] = [
+    { name: 'absent', query: '', follow: false, timestamps: false },
+    { name: 'true', query: 'follow=true&timestamps=true', follow: true, timestamps: true },
+    { name: "Python's True", query: 'follow=True&timestamps=True', follow: true, timestamps: true },
+    { name: '1 and TRUE', query: 'follow=1&timestamps=TRUE', follow: true, timestamps: true },
+    { name: 'bare parameter', query: 'follow=&timestamps', follow: true, timestamps: true },
+    { name: 'False and 0', query: 'follow=False&timestamps=0', follow: false, timestamps: false },
+    { name: 'FALSE and false', query: 'follow=FALSE&timestamps=false', follow: false, timestamps: false },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const q = logQuery(new URLSearchParams(c.query));
+      assert.equal(q.follow, c.follow, 'follow');
+      assert.equal(q.timestamps, c.timestamps, 'timestamps');
+    });
+  }
+
+  test('follow=True keeps reading until the run ends', async () => {
+    const f = logFile(['first']);
+    let end!: () => void;
+    const ended = new Promise<void>((r) => (end = r));
+    const reading = read(f, 'follow=True&timestamps=1', ended);
+    await new Promise((r) => setTimeout(r, 100));
+    appendFileSync(f, `${t(9)} stdout F second\n`);
+    await new Promise((r) => setTimeout(r, 400));
+    end();
+    assert.equal(await reading, `${t(0)} first\n${t(9)} second\n`);
+  });
+});

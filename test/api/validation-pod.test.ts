@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { causes, containerBuilder, fields, msg, podBuilder } from '../helpers/builders.js';
+import { causes, containerBuilder, deploymentBuilder, fields, msg, podBuilder } from '../helpers/builders.js';
 
 const specErrors = (pod: KubeObject): string[] => causes(validateObject('Pod', pod));
 
@@ -125,6 +125,77 @@ describe('environment', () => {
       'spec.containers[0].env[3].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
       'spec.containers[0].env[4].valueFrom.configMapKeyRef.name: Required value',
       "spec.containers[0].env[4].valueFrom.configMapKeyRef.key: Invalid value: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+    ]);
+  });
+});
+
+describe('envFrom', () => {
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const cm = `app-env-${suffix}`;
+  const secret = `app-secret-${suffix}`;
+  const podWith = (...envFrom: unknown[]) => podBuilder().containers(containerBuilder('a').set('envFrom', envFrom)).defaulted();
+  const cases: { name: string; envFrom: unknown[]; want: string[] }[] = [
+    { name: 'a ConfigMap, a Secret, a prefix', envFrom: [{ configMapRef: { name: cm } }, { secretRef: { name: secret, optional: true }, prefix: 'DB_' }], want: [] },
+    { name: 'relaxed prefix: dots, dashes, a leading digit, spaces and symbols', envFrom: [{ configMapRef: { name: cm }, prefix: '1my.prefix-with space$' }], want: [] },
+    { name: 'a name that will end in a dash is still a name (as Kubernetes masks it)', envFrom: [{ configMapRef: { name: `${cm}-` } }], want: [] },
+    { name: 'neither source: reported on the list', envFrom: [{ prefix: 'X_' }], want: ['spec.containers[0].envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`'] },
+    {
+      name: 'both sources',
+      envFrom: [{ configMapRef: { name: cm }, secretRef: { name: secret } }],
+      want: ['spec.containers[0].envFrom: Invalid value: "": may not have more than one field specified at a time'],
+    },
+    {
+      name: 'missing names',
+      envFrom: [{ configMapRef: {} }, { secretRef: { name: '' } }],
+      want: ['spec.containers[0].envFrom[0].configMapRef.name: Required value', 'spec.containers[0].envFrom[1].secretRef.name: Required value'],
+    },
+    {
+      name: 'names that are no object names',
+      envFrom: [{ configMapRef: { name: 'Bad_Name' } }, { secretRef: { name: 'a..b' } }],
+      want: [
+        `spec.containers[0].envFrom[0].configMapRef.name: Invalid value: "Bad_Name": ${msg.dns1123Subdomain}`,
+        `spec.containers[0].envFrom[1].secretRef.name: Invalid value: "a..b": ${msg.dns1123Subdomain}`,
+      ],
+    },
+    {
+      name: "a prefix with '=' or outside printable ASCII",
+      envFrom: [{ configMapRef: { name: cm }, prefix: 'A=' }, { secretRef: { name: secret }, prefix: 'TAB\t' }, { secretRef: { name: secret }, prefix: 'é_' }],
+      want: [
+        "spec.containers[0].envFrom[0].prefix: Invalid value: \"A=\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+        "spec.containers[0].envFrom[1].prefix: Invalid value: \"TAB\\t\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+        "spec.containers[0].envFrom[2].prefix: Invalid value: \"é_\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+      ],
+    },
+    {
+      name: 'every problem of one entry, in Kubernetes\' order',
+      envFrom: [{ prefix: 'P=', configMapRef: { name: '' }, secretRef: {} }],
+      want: [
+        "spec.containers[0].envFrom[0].prefix: Invalid value: \"P=\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+        'spec.containers[0].envFrom[0].configMapRef.name: Required value',
+        'spec.containers[0].envFrom[0].secretRef.name: Required value',
+        'spec.containers[0].envFrom: Invalid value: "": may not have more than one field specified at a time',
+      ],
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepEqual(specErrors(podWith(...c.envFrom)), c.want));
+
+  test('init containers and pod templates are checked alike', () => {
+    const pod = podBuilder().initContainer(containerBuilder('init').image('busybox').set('envFrom', [{}])).defaulted();
+    assert.deepEqual(specErrors(pod), ['spec.initContainers[0].envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`']);
+    const d = deploymentBuilder(`d-${suffix}`).defaulted() as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    d.spec.template.spec.containers[0]!['envFrom'] = [{ secretRef: { name: secret }, prefix: 'X=' }];
+    assert.deepEqual(causes(validateObject('Deployment', d as unknown as KubeObject)), [
+      "spec.template.spec.containers[0].envFrom[0].prefix: Invalid value: \"X=\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+    ]);
+  });
+
+  test('env names under the relaxed rule', () => {
+    const pod = podBuilder().containers(
+      containerBuilder('a').env('1.starts-with digit', 'x').env('HAS SPACE', 'x').env('UNI\u00e9', 'x').env('NL\n', 'x'),
+    ).defaulted();
+    assert.deepEqual(specErrors(pod), [
+      "spec.containers[0].env[2].name: Invalid value: \"UNIé\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+      "spec.containers[0].env[3].name: Invalid value: \"NL\\n\": a valid environment variable name must consist only of printable ASCII characters other than '='",
     ]);
   });
 });

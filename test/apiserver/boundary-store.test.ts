@@ -48,6 +48,16 @@ describe('readiness and the datastore', () => {
     assert.equal(down.text, '[+]ping ok\n[-]etcd failed: reason withheld\n[+]shutdown ok\nreadyz check failed\n');
     const one = await s.request('GET', '/readyz/etcd');
     assert.deepEqual([one.status, one.text], [500, 'internal server error: the datastore does not answer\n']);
+    // As kube-apiserver 1.32: etcd is a health check of /livez and /healthz too (a liveness
+    // probe that should not restart the server for a store outage excludes it).
+    for (const endpoint of ['livez', 'healthz']) {
+      const r = await s.request('GET', `/${endpoint}`, { token: '' });
+      assert.deepEqual([r.status, r.text], [500, `[+]ping ok\n[-]etcd failed: reason withheld\n${endpoint} check failed\n`], endpoint);
+      const without = await s.request('GET', `/${endpoint}?exclude=etcd`, { token: '' });
+      assert.deepEqual([without.status, without.text], [200, 'ok'], `${endpoint}?exclude=etcd`);
+      const verbose = await s.request('GET', `/${endpoint}?exclude=etcd&verbose`, { token: '' });
+      assert.equal(verbose.text, `[+]ping ok\n[+]etcd excluded: ok\n${endpoint} check passed\n`);
+    }
 
     for (let i = 0; i < 5; i++) {
       const r = await s.request('POST', '/api/v1/namespaces/default/configmaps', { body: objectBuilder('v1', 'ConfigMap', `down-${suffix()}`).build() });
@@ -61,6 +71,10 @@ describe('readiness and the datastore', () => {
     await etcd.restart();
     const up = await until(() => s.request('GET', '/readyz', { token: '' }), (r) => r.status === 200);
     assert.equal(up.text, 'ok');
+    for (const endpoint of ['livez', 'healthz']) {
+      const r = await s.request('GET', `/${endpoint}?verbose`, { token: '' });
+      assert.deepEqual([r.status, r.text], [200, `[+]ping ok\n[+]etcd ok\n${endpoint} check passed\n`], endpoint);
+    }
     const name = `back-${suffix()}`;
     const created = await until(() => s.request('POST', '/api/v1/namespaces/default/configmaps', { body: objectBuilder('v1', 'ConfigMap', name).build() }), (r) => r.status !== 503);
     assert.equal(created.status, 201, created.text);

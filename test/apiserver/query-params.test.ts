@@ -224,6 +224,7 @@ describe('query parameters over HTTPS', () => {
       assert.match(r.json.message, new RegExp(`^Timeout: Too large resource version: ${c.shown(now)}, current: \\d+$`));
       assert.deepEqual(r.json.details.causes, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
       assert.equal(r.json.details.retryAfterSeconds, 1);
+      assert.equal(r.headers['retry-after'], '1', 'Retry-After follows details.retryAfterSeconds on every Status');
     });
   }
 

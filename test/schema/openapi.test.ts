@@ -15,6 +15,7 @@ function resourcesOf(group: string, version: string): OpenApiResource[] {
     kind: s.resource.kind,
     namespaced: s.resource.namespaced,
     subresources: Object.entries(s.resource.subresources).filter(([, v]) => Boolean(v)).map(([k]) => k),
+    verbs: s.resource.verbs,
   }));
 }
 

@@ -17,6 +17,7 @@ function gvsOf(filter: (s: (typeof servedVersions)[number]) => boolean = () => t
       kind: s.resource.kind,
       namespaced: s.resource.namespaced,
       subresources: Object.entries(s.resource.subresources).filter(([, v]) => Boolean(v)).map(([k]) => k),
+      verbs: s.resource.verbs,
     })),
   }))).filter((gv) => gv.resources.length > 0);
 }

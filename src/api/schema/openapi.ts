@@ -16,6 +16,9 @@ export interface OpenApiResource {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly subresources: readonly string[];
+  /** The verbs the server serves on it (discovery's `verbs`): the document lists an operation only
+   * where the server answers it, so that no client is sent to a 405. */
+  readonly verbs: readonly string[];
 }
 
 type Json = Record<string, unknown>;
@@ -119,22 +122,25 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
   const patchBody = { ref: 'io.k8s.apimachinery.pkg.apis.meta.v1.Patch', types: patchMedia };
   const what = r.kind;
 
+  const has = (verb: string) => r.verbs.includes(verb);
   paths[collection] = {
-    get: op({ id: `list${base}${ns}${r.kind}`, action: 'list', gvk, description: `list or watch objects of kind ${what}` }, tag, listParams, listDef, ['200']),
-    post: op({ id: `create${base}${ns}${r.kind}`, action: 'post', gvk, description: `create a ${what}` }, tag, writeParams, def, ['200', '201', '202'], { ref: def }),
-    ...(r.kind === 'Namespace' ? {} : {
+    ...(has('list') || has('watch') ? { get: op({ id: `list${base}${ns}${r.kind}`, action: 'list', gvk, description: `list or watch objects of kind ${what}` }, tag, listParams, listDef, ['200']) } : {}),
+    ...(has('create') ? { post: op({ id: `create${base}${ns}${r.kind}`, action: 'post', gvk, description: `create a ${what}` }, tag, writeParams, def, ['200', '201', '202'], { ref: def }) } : {}),
+    ...(has('deletecollection') ? {
       delete: op({ id: `delete${base}Collection${ns}${r.kind}`, action: 'deletecollection', gvk, description: `delete a collection of ${what}` }, tag, [...deleteParams, ...listParams], status, ['200'], deleteBody),
-    }),
+    } : {}),
     parameters: scope,
   };
   paths[`${collection}/{name}`] = {
-    get: op({ id: `read${base}${ns}${r.kind}`, action: 'get', gvk, description: `read the specified ${what}` }, tag, [], def, ['200']),
-    put: op({ id: `replace${base}${ns}${r.kind}`, action: 'put', gvk, description: `replace the specified ${what}` }, tag, writeParams, def, ['200', '201'], { ref: def }),
-    patch: op({ id: `patch${base}${ns}${r.kind}`, action: 'patch', gvk, description: `partially update the specified ${what}` }, tag, [...writeParams, p.force], def, ['200', '201'], patchBody),
-    delete: op({ id: `delete${base}${ns}${r.kind}`, action: 'delete', gvk, description: `delete a ${what}` }, tag, deleteParams, def, ['200', '202'], deleteBody),
+    ...(has('get') ? { get: op({ id: `read${base}${ns}${r.kind}`, action: 'get', gvk, description: `read the specified ${what}` }, tag, [], def, ['200']) } : {}),
+    ...(has('update') ? { put: op({ id: `replace${base}${ns}${r.kind}`, action: 'put', gvk, description: `replace the specified ${what}` }, tag, writeParams, def, ['200', '201'], { ref: def }) } : {}),
+    ...(has('patch') ? { patch: op({ id: `patch${base}${ns}${r.kind}`, action: 'patch', gvk, description: `partially update the specified ${what}` }, tag, [...writeParams, p.force], def, ['200', '201'], patchBody) } : {}),
+    ...(has('delete') ? { delete: op({ id: `delete${base}${ns}${r.kind}`, action: 'delete', gvk, description: `delete a ${what}` }, tag, deleteParams, def, ['200', '202'], deleteBody) } : {}),
     parameters: [p.name, ...scope],
   };
-  if (r.namespaced) {
+  // A namespaced resource across all namespaces is only listed and watched (kube-apiserver serves
+  // no create or deletecollection there).
+  if (r.namespaced && (has('list') || has('watch'))) {
     paths[`${prefix}/${r.plural}`] = {
       get: op({ id: `list${base}${r.kind}ForAllNamespaces`, action: 'list', gvk, description: `list or watch objects of kind ${what} in all namespaces` }, tag, listParams, listDef, ['200']),
       parameters: [p.pretty],

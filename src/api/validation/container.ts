@@ -8,7 +8,8 @@ import { isRecord } from '../types.js';
 import {
   child, duplicate, forbidden, index, invalid, key, nonNegative, notFound, notSupported, required, typeInvalid,
 } from './field.js';
-import { isConfigMapKey, isDNS1123Label, isQualifiedName, isValidPortName, isValidPortNum } from './names.js';
+import { validateEnv, validateEnvFrom } from './env.js';
+import { isDNS1123Label, isQualifiedName, isValidPortName, isValidPortNum } from './names.js';
 
 type Obj = Record<string, unknown>;
 
@@ -48,46 +49,6 @@ function validateContainerPorts(ports: unknown, path: string): FieldError[] {
     const proto = str(p['protocol']);
     if (!proto) errs.push(required(child(ip, 'protocol')));
     else if (!(supportedPortProtocols as readonly string[]).includes(proto)) errs.push(notSupported(child(ip, 'protocol'), proto, supportedPortProtocols));
-  });
-  return errs;
-}
-
-function validateEnv(env: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  recs(env).forEach((e, i) => {
-    const ip = index(path, i);
-    const name = str(e['name']);
-    if (!name) errs.push(required(child(ip, 'name')), invalid(child(ip, 'name'), name, 'environment variable name must be non-empty'));
-    // Kubernetes' relaxed rule (on by default since 1.32): printable ASCII other than '='.
-    else if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(name)) {
-      errs.push(invalid(child(ip, 'name'), name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
-    }
-    const from = e['valueFrom'];
-    if (from === undefined || from === null) return;
-    const fp = child(ip, 'valueFrom');
-    if (!isRecord(from)) {
-      errs.push(invalid(fp, from, 'must be an object'));
-      return;
-    }
-    const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((s) => from[s] !== undefined && from[s] !== null);
-    if (sources.length === 0) {
-      errs.push(invalid(fp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
-    } else if (sources.length > 1) {
-      errs.push(invalid(fp, '', 'may not have more than one field specified at a time'));
-    }
-    if (str(e['value']) !== '') errs.push(invalid(fp, '', 'may not be specified when `value` is not empty'));
-    const fieldRef = isRecord(from['fieldRef']) ? from['fieldRef'] : undefined;
-    if (fieldRef && !str(fieldRef['fieldPath'])) errs.push(required(child(fp, 'fieldRef', 'fieldPath')));
-    const resRef = isRecord(from['resourceFieldRef']) ? from['resourceFieldRef'] : undefined;
-    if (resRef && !str(resRef['resource'])) errs.push(required(child(fp, 'resourceFieldRef', 'resource')));
-    for (const ref of ['configMapKeyRef', 'secretKeyRef']) {
-      const r = isRecord(from[ref]) ? (from[ref] as Obj) : undefined;
-      if (!r) continue;
-      if (!str(r['name'])) errs.push(required(child(fp, ref, 'name')));
-      const k = str(r['key']);
-      if (!k) errs.push(required(child(fp, ref, 'key')));
-      else errs.push(...isConfigMapKey(k).map((m) => invalid(child(fp, ref, 'key'), k, m)));
-    }
   });
   return errs;
 }
@@ -259,6 +220,7 @@ function validateContainerCommon(c: Obj, volumes: ReadonlySet<string>, path: str
   }
   errs.push(...validateContainerPorts(c['ports'], child(path, 'ports')));
   errs.push(...validateEnv(c['env'], child(path, 'env')));
+  errs.push(...validateEnvFrom(c['envFrom'], child(path, 'envFrom')));
   errs.push(...validateVolumeMounts(c['volumeMounts'], volumes, child(path, 'volumeMounts')));
   const pull = str(c['imagePullPolicy']);
   if (!pull) errs.push(required(child(path, 'imagePullPolicy')));

@@ -4,10 +4,12 @@
  * 503; while it is down it is asked again every interval, so its return is noticed without
  * traffic. Each change is one log line — never one per failed request.
  *
- * `/readyz` answers as kube-apiserver's healthz handler does: `ok` (200) when every check
+ * `/healthz`, `/livez` and `/readyz` answer as kube-apiserver's healthz handler does: `ok` (200) when every check
  * passes, otherwise 500 with one `[+]name ok` / `[-]name failed: reason withheld` line per check
  * and `readyz check failed`; `?verbose` lists the checks when passing too, and
- * `/readyz/NAME` runs one check.
+ * `/readyz/NAME` runs one check. As in kube-apiserver 1.32, the store (`etcd`) is one of the
+ * checks of all three endpoints (it is added as a health check, which serves healthz, livez and
+ * readyz alike); `shutdown` is readyz's alone.
  */
 import type { Logger } from '../../util/log.js';
 import type { Store } from '../../storage/store.js';
@@ -108,17 +110,26 @@ export interface HealthAnswer {
   readonly text: string;
 }
 
-/** Runs `checks` for `/readyz` (`sub` = `/readyz/NAME`), in kube-apiserver's words. */
-export async function healthAnswer(endpoint: string, checks: readonly HealthCheck[], verbose: boolean, sub?: string): Promise<HealthAnswer | undefined> {
+/** Runs `checks` for `/healthz`, `/livez` or `/readyz` (`sub` = `/readyz/NAME`), in
+ * kube-apiserver's words. `?exclude=NAME` (repeatable) skips a check, listed as
+ * `[+]NAME excluded: ok`; names no check has are reported in a `warn:` line. */
+export async function healthAnswer(endpoint: string, checks: readonly HealthCheck[], query: URLSearchParams, sub?: string): Promise<HealthAnswer | undefined> {
   if (sub !== undefined) {
     const c = checks.find((x) => x.name === sub);
     if (!c) return undefined;
     const failure = await c.run();
     return failure === undefined ? { code: 200, text: 'ok' } : { code: 500, text: `internal server error: ${failure}\n` };
   }
-  const results = await Promise.all(checks.map(async (c) => ({ name: c.name, failure: await c.run() })));
-  const failed = results.some((r) => r.failure !== undefined);
-  if (!failed && !verbose) return { code: 200, text: 'ok' };
-  const lines = results.map((r) => (r.failure === undefined ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
+  const excluded = new Set(query.getAll('exclude'));
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      if (excluded.delete(c.name)) return `[+]${c.name} excluded: ok`;
+      return (await c.run()) === undefined ? `[+]${c.name} ok` : `[-]${c.name} failed: reason withheld`;
+    }),
+  );
+  const failed = results.some((r) => r.startsWith('[-]'));
+  if (!failed && !query.has('verbose')) return { code: 200, text: 'ok' };
+  const lines = [...results];
+  if (excluded.size > 0) lines.push(`warn: some health checks cannot be excluded: no matches for ${[...excluded].sort().map((n) => JSON.stringify(n)).join(',')}`);
   return { code: failed ? 500 : 200, text: `${lines.join('\n')}\n${endpoint} check ${failed ? 'failed' : 'passed'}\n` };
 }

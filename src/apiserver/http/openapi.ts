@@ -32,6 +32,7 @@ function resourceOf(s: ServedVersion): OpenApiResource {
       ...(s.resource.subresources.binding ? ['binding'] : []),
       ...(s.resource.subresources.log ? ['log'] : []),
     ],
+    verbs: s.resource.verbs,
   };
 }
 

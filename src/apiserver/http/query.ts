@@ -7,16 +7,9 @@ import type { ListQuery } from '../registry/list.js';
 import type { IncludeObject } from './render.js';
 import { parseInt64 } from './numbers.js';
 import { checkResourceVersion } from './resourceversion.js';
+import { queryBool } from '../../api/querybool.js';
 
-/**
- * A query boolean as Kubernetes converts one (apimachinery's Convert_Slice_string_To_bool): absent
- * is false; `0` or any casing of `false` is false; every other value, the empty string included, is
- * true. So Python's `watch=True` and a bare `?follow=` both mean true, and no value is refused.
- */
-export function queryBool(value: string | null): boolean {
-  if (value === null) return false;
-  return !(value === '0' || value.toLowerCase() === 'false');
-}
+export { queryBool };
 
 /** The boolean query parameter `name` (its first value), see {@link queryBool}. */
 export function boolParam(q: URLSearchParams, name: string): boolean {

@@ -41,6 +41,8 @@ export interface RouterDeps {
   readonly deadlines: RequestDeadlines;
   /** `/readyz`'s checks, in order. */
   readonly readiness: readonly HealthCheck[];
+  /** `/healthz`'s and `/livez`'s checks, in order. */
+  readonly liveness: readonly HealthCheck[];
   /** Told about every 503, which the store may explain. */
   readonly onUnavailable?: () => void;
   readonly log: Logger;
@@ -119,8 +121,9 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
     }
     const e = toApiError(err);
     if (e.code === 503) deps.onUnavailable?.();
-    else if (e.code >= 500) {
-      // A bug: one line (pino keeps the stack inside it).
+    else if (e.code >= 500 && e.code !== 504) {
+      // A bug: one line (pino keeps the stack inside it). A 504 is a wait that ran out (a
+      // resourceVersion from the future, a request deadline): the client's answer, not a fault.
       deps.log.error({ method: req.method, url: req.url, err: err instanceof ApiError ? e.message : err }, 'request failed');
     }
     sendError(res, e);
@@ -132,22 +135,22 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
 
 /** Paths besides resources that a method other than GET may be refused on (405) rather than not
  * found (404). */
-const otherPaths = /^\/(?:healthz|livez|readyz(?:\/[^/]+)?|version|metrics|api|apis|openapi\/v2|openapi\/v3(?:\/.*)?|api\/[^/]+|apis\/[^/]+(?:\/[^/]+)?)$/;
+const otherPaths = /^\/(?:(?:healthz|livez|readyz)(?:\/[^/]+)?|version|metrics|api|apis|openapi\/v2|openapi\/v3(?:\/.*)?|api\/[^/]+|apis\/[^/]+(?:\/[^/]+)?)$/;
 
 async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
   const { ctx } = deps;
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw otherPaths.test(path) ? new MethodNotAllowedError() : new NoResourceError();
-  if (path === '/readyz' || path.startsWith('/readyz/')) {
-    const sub = path === '/readyz' ? undefined : path.slice('/readyz/'.length);
-    const answer = await healthAnswer('readyz', deps.readiness, url.searchParams.has('verbose'), sub);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    throw otherPaths.test(path) || addressesServedResource(ctx, url) ? new MethodNotAllowedError() : new NoResourceError();
+  }
+  const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(path);
+  if (health) {
+    const endpoint = health[1]!;
+    const answer = await healthAnswer(endpoint, endpoint === 'readyz' ? deps.readiness : deps.liveness, url.searchParams, health[2]);
     if (!answer) throw new NoResourceError();
     return plain(res, answer.code, answer.text);
   }
   switch (path) {
-    case '/healthz':
-    case '/livez':
-      return plain(res, 200, 'ok');
     case '/version':
       return sendJson(res, 200, deps.version);
     case '/metrics': {
@@ -175,6 +178,23 @@ async function serveOther(deps: RouterDeps, req: IncomingMessage, res: ServerRes
     if (body) return sendJson(res, 200, body);
   }
   throw new NoResourceError();
+}
+
+/**
+ * Whether a request that parsed as "other" only for its method (OPTIONS, TRACE, or any token a
+ * client invents) is on a path a resource route serves: kube-apiserver's router matches the path
+ * first and answers 405 for a method it has no route for, 404 only when no route has the path.
+ */
+function addressesServedResource(ctx: ApiContext, url: RequestTarget): boolean {
+  const asGet = parseRequestInfo('GET', url.segments, url.pathname, url.searchParams);
+  if (asGet.kind !== 'resource') return false;
+  const sv = ctx.runtime.find(asGet.group, asGet.version, asGet.resource);
+  if (!sv) return false;
+  const r = sv.resource;
+  if (r.namespaced ? asGet.namespace === undefined && asGet.name !== undefined : asGet.namespace !== undefined) return false;
+  if (asGet.subresource === undefined) return true;
+  if (asGet.name === undefined) return false;
+  return asGet.subresource === 'finalize' ? r.plural === 'namespaces' : Boolean((r.subresources as Record<string, unknown>)[asGet.subresource]);
 }
 
 function plain(res: ServerResponse, code: number, text: string): void {
