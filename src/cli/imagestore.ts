@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultImageGcPolicy, ImageGarbageCollector, ImageStore, imagesDir } from '../images/index.js';
 import type { Logger } from '../util/log.js';
+import { ensurePrivateDir } from '../util/private-files.js';
 import { registryOptions, withRegistryFlags, type RegistryFlags } from './registryflags.js';
 
 export interface ImageStoreFlags extends RegistryFlags {
@@ -29,6 +30,10 @@ export interface RunningImageStore {
 
 /** The store in `<dataDir>/images`, with its garbage collector running. */
 export function startImageStore(dataDir: string, flags: ImageStoreFlags, log: Logger): RunningImageStore {
+  // Owner-only, not tightened inside: unpacked root filesystems keep the image's modes (a
+  // container's non-root user must read its /etc/passwd), unreachable to others through this.
+  ensurePrivateDir(dataDir);
+  ensurePrivateDir(imagesDir(dataDir));
   const store = new ImageStore({ dir: imagesDir(dataDir), registry: registryOptions(flags) });
   const gc = new ImageGarbageCollector(store, { highPercent: flags.imageGcHighThreshold, lowPercent: flags.imageGcLowThreshold }, log);
   gc.start();

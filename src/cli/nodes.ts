@@ -20,6 +20,7 @@ import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '.
 import { HostGatewayRoutes } from '../network/index.js';
 import type { ProxyMode } from './runtimes.js';
 import type { Logger } from '../util/log.js';
+import { ensurePrivateDir } from '../util/private-files.js';
 
 export interface NodeSpec {
   readonly name: string;
@@ -117,6 +118,10 @@ export class NodeHost {
     const memory = `${Math.floor(os.totalmem() / 1024)}Ki`;
     for (const spec of this.opts.nodes) {
       const dir = path.join(this.opts.dataDir, 'nodes', spec.name);
+      // Owner-only: pods' logs, volumes (Secrets' contents) and containers' records.
+      ensurePrivateDir(this.opts.dataDir);
+      ensurePrivateDir(path.join(this.opts.dataDir, 'nodes'));
+      ensurePrivateDir(dir);
       const runtime = this.opts.makeRuntime(spec, dir);
       this.runtimes.push(runtime);
       const recorder = new EventRecorder(this.opts.client, { component: 'kubelet', host: spec.name });
