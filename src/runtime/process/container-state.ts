@@ -25,6 +25,8 @@ export interface RunRecord {
   readonly cwd: string;
   readonly mountNamespace: boolean;
   readonly stopSignal?: NodeJS.Signals;
+  /** Who the program runs as, when not as skiff (exec runs as it too). */
+  readonly runAs?: { readonly uid: number; readonly gid: number; readonly groups: readonly number[] };
 }
 
 export interface SavedSandbox {
