@@ -35,21 +35,32 @@ export function tightenFile(file: string): void {
 }
 
 /**
- * Owner-only modes for `root` and everything under it, not following symlinks. For trees skiff
- * alone writes (pki/, a container's own directory); never for a tree whose modes mean something
- * to a container (an image's root filesystem, a volume).
+ * Owner-only modes for `root` and everything under it, not following symlinks nor crossing into
+ * another file system (a container's mounted root). `keep` names what must keep its modes,
+ * neither changed nor entered: trees whose modes mean something to a container (an image's root
+ * filesystem, a volume's contents).
  */
-export function tightenTree(root: string): void {
-  tighten(root);
-  let entries;
+export function tightenTree(root: string, keep: (p: string) => boolean = () => false): void {
+  let dev: number;
   try {
-    entries = readdirSync(root, { withFileTypes: true });
+    dev = lstatSync(root).dev;
   } catch {
     return;
   }
-  for (const e of entries) {
-    const p = path.join(root, e.name);
-    if (e.isDirectory()) tightenTree(p);
-    else tighten(p);
-  }
+  const visit = (dir: string): void => {
+    tighten(dir);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (keep(p)) continue;
+      if (!e.isDirectory()) tighten(p);
+      else if (lstatSync(p).dev === dev) visit(p);
+    }
+  };
+  visit(root);
 }
