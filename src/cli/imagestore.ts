@@ -30,10 +30,8 @@ export interface RunningImageStore {
 
 /** The store in `<dataDir>/images`, with its garbage collector running. */
 export function startImageStore(dataDir: string, flags: ImageStoreFlags, log: Logger): RunningImageStore {
-  // Owner-only, not tightened inside: unpacked root filesystems keep the image's modes (a
-  // container's non-root user must read its /etc/passwd), unreachable to others through this.
+  // Owner-only; the store itself keeps its contents' modes (see ImageStore).
   ensurePrivateDir(dataDir);
-  ensurePrivateDir(imagesDir(dataDir));
   const store = new ImageStore({ dir: imagesDir(dataDir), registry: registryOptions(flags) });
   const gc = new ImageGarbageCollector(store, { highPercent: flags.imageGcHighThreshold, lowPercent: flags.imageGcLowThreshold }, log);
   gc.start();
