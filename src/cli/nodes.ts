@@ -82,12 +82,14 @@ export interface NodeHostOptions {
 /**
  * Owner-only: the nodes' dirs hold pods' logs, volumes (Secrets' contents) and containers'
  * records (their environments). A dir an older skiff left 0755/0644 is tightened throughout,
- * but for volumes' contents and containers' root filesystems, whose modes are the container's.
+ * but for what running containers read as their own user (their modes are the container's, and
+ * the owner-only dirs above keep others out): volumes' contents, root filesystems, and an oci
+ * sandbox's /etc/hosts, resolv.conf and hostname.
  */
 function tightenNodesDir(nodesDir: string): void {
   ensurePrivateDir(path.dirname(nodesDir));
   ensurePrivateDir(nodesDir);
-  tightenTree(nodesDir, (p) => /\/pods\/[^/]+\/volumes\/[^/]+$/.test(p) || path.basename(p) === 'rootfs');
+  tightenTree(nodesDir, (p) => /\/pods\/[^/]+\/volumes\/[^/]+$/.test(p) || /\/(rootfs|sandbox)$/.test(p));
 }
 
 export class NodeHost {

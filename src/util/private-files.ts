@@ -20,7 +20,11 @@ function tighten(p: string): void {
   }
   // A symlink's own mode means nothing, and chmod would follow it out of the data dir.
   if (st.isSymbolicLink() || (st.mode & 0o077) === 0) return;
-  chmodSync(p, st.mode & 0o7700 & ~0o077);
+  try {
+    chmodSync(p, st.mode & 0o7700 & ~0o077);
+  } catch {
+    // not ours to change (a namespace file bind-mounted here): left as it is
+  }
 }
 
 /** Makes `dir` (and missing parents) owner-only, tightening it if it already existed. */
@@ -58,8 +62,15 @@ export function tightenTree(root: string, keep: (p: string) => boolean = () => f
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (keep(p)) continue;
-      if (!e.isDirectory()) tighten(p);
-      else if (lstatSync(p).dev === dev) visit(p);
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.dev !== dev) continue; // a mount: another file system's modes
+      if (st.isDirectory()) visit(p);
+      else tighten(p);
     }
   };
   visit(root);

@@ -146,7 +146,8 @@ export class OciRuntime implements Runtime {
         pod, container, image: image.config, opts, rootfs: rootfs.path, user, security,
         sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, noSwap: this.cgroups.swapAccounting,
       });
-      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1));
+      // Owner-only: it holds the container's environment (Secrets' values among it).
+      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1), { mode: 0o600 });
     } catch (err) {
       await cleanup().catch(() => undefined);
       if (err instanceof ContainerStartError) throw err; // kubelet's own words (runAsNonRoot)
