@@ -215,6 +215,7 @@ export class PodWorker {
       });
       if (restarting) r.restartCount++;
       this.event('Normal', 'Started', `Started container ${name}`);
+      for (const w of run.warnings ?? []) this.event('Warning', w.reason, w.message);
       this.watch(container, r, run);
     } catch (err) {
       r.failures++;
@@ -224,7 +225,7 @@ export class PodWorker {
         this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
       }
       // kubelet's event when a container's configuration cannot be made (kuberuntime: "Error: %v").
-      if (err instanceof EnvError) this.event('Warning', 'Failed', `Error: ${err.message}`);
+      if (err instanceof EnvError || (err instanceof ContainerStartError && err.reason === 'CreateContainerConfigError')) this.event('Warning', 'Failed', `Error: ${err.message}`);
       r.waiting = err instanceof ContainerStartError || err instanceof EnvError
         ? { reason: err.reason, message: err.message }
         : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };

@@ -21,6 +21,9 @@ export function podDir(root: string, pod: Pod): string {
 export async function prepareVolumes(root: string | undefined, pod: Pod, lookup: DataLookup): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const base = root ? podDir(root, pod) : `/sim/pods/${pod.metadata.uid ?? ''}`;
+  // The pod's own dirs are owner-only (Secrets' contents are under them); the volumes keep
+  // the modes a container needs, reached through these.
+  if (root && pod.spec.volumes?.length) await mkdir(path.join(base, 'volumes'), { recursive: true, mode: 0o700 });
   for (const v of pod.spec.volumes ?? []) {
     const dir = path.join(base, 'volumes', v.name);
     if (v.hostPath) {

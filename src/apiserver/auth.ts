@@ -8,6 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ForbiddenError, UnauthorizedError } from '../api/errors.js';
 import type { RequestInfo } from './http/requestinfo.js';
+import { tightenFile } from '../util/private-files.js';
 
 export type Role = 'admin' | 'view' | 'node';
 
@@ -28,7 +29,10 @@ export function newToken(): string {
 
 /** Reads `file`, creating it with an admin and a node token when absent. */
 export function ensureTokens(file: string): TokenEntry[] {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as TokenEntry[];
+  if (existsSync(file)) {
+    tightenFile(file); // an older skiff wrote it with the umask's mode
+    return JSON.parse(readFileSync(file, 'utf8')) as TokenEntry[];
+  }
   const tokens: TokenEntry[] = [
     { token: newToken(), user: 'admin', role: 'admin' },
     { token: newToken(), user: 'system:node-joiner', role: 'node' },

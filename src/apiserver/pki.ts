@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
+import { tightenTree } from '../util/private-files.js';
 
 export interface ServingPki {
   readonly caCert: string;
@@ -51,6 +52,8 @@ export function localSubjectAltNames(extra: readonly string[] = []): { dns: stri
  * it does not cover `hosts`. */
 export function ensurePki(dir: string, hosts: readonly string[]): ServingPki {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Keys are 0600 when written, but a dir from an older skiff (or a loose umask) is tightened.
+  tightenTree(dir);
   const caCertPath = path.join(dir, 'ca.crt');
   const caKeyPath = path.join(dir, 'ca.key');
   if (!existsSync(caCertPath) || !existsSync(caKeyPath)) {
@@ -69,7 +72,7 @@ export function ensurePki(dir: string, hosts: readonly string[]): ServingPki {
     ]);
     ca.sign(kp.forgePrivate as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
     writeFileSync(caKeyPath, kp.privatePem, { mode: 0o600 });
-    writeFileSync(caCertPath, forge.pki.certificateToPem(ca));
+    writeFileSync(caCertPath, forge.pki.certificateToPem(ca), { mode: 0o600 });
   }
   const caCertPem = readFileSync(caCertPath, 'utf8');
   const certPath = path.join(dir, 'apiserver.crt');
@@ -96,7 +99,8 @@ export function ensurePki(dir: string, hosts: readonly string[]): ServingPki {
   cert.sign(caKey, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
   writeFileSync(keyPath, kp.privatePem, { mode: 0o600 });
-  writeFileSync(certPath, certPem);
+  writeFileSync(certPath, certPem, { mode: 0o600 });
+  tightenTree(dir);
   return { caCert: caCertPem, cert: certPem, key: kp.privatePem };
 }
 

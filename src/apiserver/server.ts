@@ -3,7 +3,7 @@ import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDir } from '../util/private-files.js';
 import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
 import { openStore, type Store } from '../storage/index.js';
@@ -110,7 +110,8 @@ export class ApiServer {
     const { dataDir } = this.options;
     const limits = compileLimits(this.options);
     const log = this.options.logger ?? logger('apiserver');
-    mkdirSync(dataDir, { recursive: true });
+    // Owner-only: it holds the state (every Secret), the CA's key and the tokens.
+    ensurePrivateDir(dataDir);
     const runtime = compileRuntimeConfig(this.options.runtimeConfig);
     const [host, portText] = splitHostPort(this.options.listen ?? '127.0.0.1:6443');
     const pki = ensurePki(path.join(dataDir, 'pki'), [host]);

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultImageGcPolicy, ImageGarbageCollector, ImageStore, imagesDir } from '../images/index.js';
 import type { Logger } from '../util/log.js';
+import { ensurePrivateDir } from '../util/private-files.js';
 import { registryOptions, withRegistryFlags, type RegistryFlags } from './registryflags.js';
 
 export interface ImageStoreFlags extends RegistryFlags {
@@ -29,6 +30,8 @@ export interface RunningImageStore {
 
 /** The store in `<dataDir>/images`, with its garbage collector running. */
 export function startImageStore(dataDir: string, flags: ImageStoreFlags, log: Logger): RunningImageStore {
+  // Owner-only; the store itself keeps its contents' modes (see ImageStore).
+  ensurePrivateDir(dataDir);
   const store = new ImageStore({ dir: imagesDir(dataDir), registry: registryOptions(flags) });
   const gc = new ImageGarbageCollector(store, { highPercent: flags.imageGcHighThreshold, lowPercent: flags.imageGcLowThreshold }, log);
   gc.start();

@@ -20,6 +20,7 @@ import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '.
 import { HostGatewayRoutes } from '../network/index.js';
 import type { ProxyMode } from './runtimes.js';
 import type { Logger } from '../util/log.js';
+import { ensurePrivateDir, tightenTree } from '../util/private-files.js';
 
 export interface NodeSpec {
   readonly name: string;
@@ -78,6 +79,19 @@ export interface NodeHostOptions {
   readonly hostGatewayRoutes?: boolean;
 }
 
+/**
+ * Owner-only: the nodes' dirs hold pods' logs, volumes (Secrets' contents) and containers'
+ * records (their environments). A dir an older skiff left 0755/0644 is tightened throughout,
+ * but for what running containers read as their own user (their modes are the container's, and
+ * the owner-only dirs above keep others out): volumes' contents, root filesystems, and an oci
+ * sandbox's /etc/hosts, resolv.conf and hostname.
+ */
+function tightenNodesDir(nodesDir: string): void {
+  ensurePrivateDir(path.dirname(nodesDir));
+  ensurePrivateDir(nodesDir);
+  tightenTree(nodesDir, (p) => /\/pods\/[^/]+\/volumes\/[^/]+$/.test(p) || /\/(rootfs|sandbox)$/.test(p));
+}
+
 export class NodeHost {
   readonly agents: NodeAgent[] = [];
   private readonly servers: KubeletServer[] = [];
@@ -113,10 +127,12 @@ export class NodeHost {
     const drain = proxy ? endpointDrain(this.informers, proxy) : undefined;
     if (this.opts.hostGatewayRoutes) this.routes = this.opts.nodes.map((n) => new HostGatewayRoutes({ informers: this.informers, nodeName: n.name, log: this.opts.log }));
     await this.informers.start();
+    tightenNodesDir(path.join(this.opts.dataDir, 'nodes'));
     const cpu = String(os.cpus().length);
     const memory = `${Math.floor(os.totalmem() / 1024)}Ki`;
     for (const spec of this.opts.nodes) {
       const dir = path.join(this.opts.dataDir, 'nodes', spec.name);
+      ensurePrivateDir(dir);
       const runtime = this.opts.makeRuntime(spec, dir);
       this.runtimes.push(runtime);
       const recorder = new EventRecorder(this.opts.client, { component: 'kubelet', host: spec.name });

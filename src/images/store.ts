@@ -17,6 +17,7 @@ import { RegistryClient, type RegistryOptions } from './registry.js';
 import { RootfsStore } from './rootfs.js';
 import { collectGarbage, type GcResult } from './gc.js';
 import { Leases } from './leases.js';
+import { ensurePrivateDir } from '../util/private-files.js';
 
 export interface ImageStoreOptions {
   /** The images folder itself (usually `imagesDir(dataDir)`). */
@@ -59,6 +60,9 @@ export class ImageStore implements ImageService {
   readonly #prepared = new Map<string, ImageRecord>();
 
   constructor(readonly opts: ImageStoreOptions) {
+    // Owner-only (and missing parents with it); its contents keep their modes: an unpacked root
+    // filesystem's are the image's own.
+    ensurePrivateDir(opts.dir);
     this.content = new ContentStore(opts.dir);
     this.rootfs = new RootfsStore(opts.dir, this.content);
     this.index = new RefIndex(opts.dir);

@@ -29,6 +29,8 @@ export interface RunningContainer {
   readonly imageId: string;
   readonly startedAt: Date;
   readonly exited: Promise<ContainerExit>;
+  /** What the runtime could not honour of the container's spec: Warning events on the pod. */
+  readonly warnings?: readonly { readonly reason: string; readonly message: string }[];
 }
 
 /** A volume as the agent prepared it on the host, to appear at `containerPath`. */

@@ -38,7 +38,8 @@ export async function openStore(url: string): Promise<Store> {
     case 'sqlite': {
       if (rest === '') throw new Error(`invalid datastore URL ${JSON.stringify(url)}: sqlite:// needs a file path`);
       const file = path.resolve(rest);
-      mkdirSync(path.dirname(file), { recursive: true });
+      // A directory made here holds the state: owner-only (an existing one is the user's choice).
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       return new SqliteStore(file);
     }
     case 'etcd':

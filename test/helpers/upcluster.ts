@@ -34,6 +34,10 @@ export interface UpClusterOptions {
   readonly restartBackoffMs?: number;
   /** The oci runtime's image store (required with runtime oci). */
   readonly images?: ImageService;
+  /** A data dir to use (made if missing; kept at stop, unlike the default temporary one). */
+  readonly dataDir?: string;
+  /** The control plane's datastore URL (default memory://). */
+  readonly datastore?: string;
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -42,7 +46,7 @@ function randomBlock(): number {
 }
 
 export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-up-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-up-'));
   const b = randomBlock();
   const block = addressBlock(b);
   const specs = nodeSpecs(opts.nodes, block, `node${b}`);
@@ -53,7 +57,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
   const cp = await startControlPlane({
     dataDir,
     listen: '127.0.0.1:0',
-    datastore: 'memory://',
+    datastore: opts.datastore ?? 'memory://',
     serviceClusterIpRange: oci ? `10.${b}.128.0/17` : block.serviceRange,
     ...(oci ? { clusterCidr } : {}),
     jobBackoffBaseMs: 200,
@@ -83,7 +87,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     async stop() {
       await host.stop();
       await cp.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
       // CNI leaves a node's bridge for its next pods (as cni0 stays); the test's go.
       if (oci) for (let i = 0; i < specs.length; i++) spawnSync('ip', ['link', 'del', `skb${b}n${i}`]);
     },

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContainerStartError, type RunningContainer } from '../../src/runtime/index.js';
 import type { Behaviour, Capability, MakeSubject, RuntimeSubject } from './subject.js';
+import { runAsCases } from './conformance-run-as.js';
 
 export type { Behaviour, Capability, ContainerSpec, MakeSubject, RuntimeSubject } from './subject.js';
 export { testPod } from './subject.js';
@@ -153,6 +154,8 @@ export function runtimeConformance(name: string, make: MakeSubject): void {
       await within(s.runtime.close(), 5000, 'close');
       await within(Promise.all(running.map((c) => c.exited)), 2000, 'all ended');
     });
+
+    runAsCases(add);
 
     for (const c of cases) {
       void test(c.name, async (t) => {

@@ -30,6 +30,7 @@ function commandFor(b: Behaviour): Partial<Container> {
     case 'serve': return { image: busybox, command: ['sh', '-c', 'trap "exit 143" TERM; sleep 1000 & wait'] };
     case 'ignore-term': return { image: busybox, command: ['sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'] };
     case 'print': return { image: busybox, command: ['sh', '-c', 'for l in "$@"; do echo "$l"; done', 'sh', ...b.lines] };
+    case 'sh': return { image: busybox, command: ['sh', '-c', b.script] };
     case 'no-image': return { image: 'gcr.io/google-containers/fluentd-elasticsearch:1.20' };
   }
 }

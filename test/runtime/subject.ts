@@ -15,7 +15,10 @@ export type Capability =
   /** exec runs the command: real output and exit code. */
   | 'exec-output'
   /** A program that ignores SIGTERM runs until the grace period ends. */
-  | 'grace';
+  | 'grace'
+  /** securityContext's runAsUser, runAsGroup, supplementalGroups, runAsNonRoot are applied
+   * (needs skiff to run as root to switch users). */
+  | 'run-as';
 
 export type Behaviour =
   /** Ends by itself with `code` after `afterMs`. */
@@ -26,6 +29,8 @@ export type Behaviour =
   | { readonly kind: 'ignore-term' }
   /** Writes these lines to stdout, then exits 0 (needs `logs`). */
   | { readonly kind: 'print'; readonly lines: readonly string[] }
+  /** Runs this sh script, then exits with its code (needs `logs` to see its output). */
+  | { readonly kind: 'sh'; readonly script: string }
   /** An image the runtime cannot run. */
   | { readonly kind: 'no-image' };
 
@@ -75,13 +80,13 @@ export function commandSubject<R extends Runtime>(runtime: R, dataDir: string, p
   return {
     runtime,
     dataDir,
-    capabilities: new Set(['logs', 'exec-output', 'grace']),
+    capabilities: new Set<Capability>(['logs', 'exec-output', 'grace', ...(process.getuid?.() === 0 ? ['run-as' as const] : [])]),
     podAddressPrefix,
     options,
     spec(b, name): ContainerSpec {
       const { command, ...rest } = commandFor(b);
       const container: Container = { name: 'main', ...rest };
-      return { pod: testPod(name, container, { restartPolicy: b.kind === 'exit' || b.kind === 'print' ? 'Never' : 'Always' }), container, opts: options(name, command ? { command } : {}) };
+      return { pod: testPod(name, container, { restartPolicy: b.kind === 'exit' || b.kind === 'print' || b.kind === 'sh' ? 'Never' : 'Always' }), container, opts: options(name, command ? { command } : {}) };
     },
     execCommand: (text, code) => ['sh', '-c', `echo '${text}'; exit ${code}`],
     dispose,

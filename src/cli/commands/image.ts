@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ImageStore, imagesDir, parseReference, type ImageSummary } from '../../images/index.js';
 import { getTableOptions, TabWriter } from '../printers/index.js';
 import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
+import { ensurePrivateDir } from '../../util/private-files.js';
 
 interface StoreFlags {
   dataDir: string;
@@ -21,6 +22,7 @@ function withDataDir(cmd: Command): Command {
 }
 
 function open(flags: StoreFlags & RegistryFlags, creds?: { username: string; password: string }): ImageStore {
+  ensurePrivateDir(path.resolve(flags.dataDir));
   return new ImageStore({ dir: imagesDir(path.resolve(flags.dataDir)), registry: { ...registryOptions(flags), ...(creds ? { credentials: () => creds } : {}) } });
 }
 

@@ -11,7 +11,7 @@
  * settles, so a settled container has left nothing behind but its log.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,9 @@ export interface ContainerParams {
   readonly oomKilled: () => boolean;
   /** Releases what the start made (rootfs, cgroups, bundle, image use); runs once, at the end. */
   readonly cleanup: () => Promise<void>;
+  /** The container's user: its stdout/stderr FIFOs become its own (still 0600), so that it can
+   * open /dev/stdout by name. */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** Files of a container's bundle beyond config.json. */
@@ -115,6 +118,7 @@ export class OciContainer {
   static async start(p: ContainerParams): Promise<OciContainer> {
     const files = bundleFiles(p.bundle);
     const [out, err] = await makePipes(p.fifoDir, [files.stdout, files.stderr]);
+    if (p.owner) for (const f of [files.stdout, files.stderr]) chownSync(f, p.owner.uid, p.owner.gid);
     const log = new CriLogWriter(p.logPath);
     const child = spawn('/bin/sh', ['-c', leaderScript, 'skiff-runc', files.exit, p.runc.binary, ...p.runc.runArgs(p.id, p.bundle, files.pid, files.runcLog)], {
       // Its own process group: a Ctrl-C meant for the agent is not forwarded into containers.

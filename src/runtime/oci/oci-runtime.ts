@@ -30,6 +30,7 @@ import { Runc } from './runc.js';
 import { createSandbox, destroySandbox, readSandbox, sandboxFiles, type SandboxRecord } from './sandbox.js';
 import { ociConfig, securitySettings } from './spec.js';
 import { resolveUser } from './user.js';
+import { verifyRunAsNonRoot } from '../shared/index.js';
 
 interface SandboxState {
   readonly sandbox: Sandbox;
@@ -129,12 +130,14 @@ export class OciRuntime implements Runtime {
     let rootfs: PreparedRootfs | undefined;
     const cleanup = (): Promise<void> => this.cleanup(bundle, rootfs?.kind, cgroupDir, releaseImage);
     let memoryLimit: number | undefined;
+    let owner: { uid: number; gid: number } | undefined;
     try {
       const security = securitySettings(pod, container);
       const resources = cgroupResources(container);
       memoryLimit = resources.memoryLimit;
       const user = resolveUser(image.rootfs, { ...(image.config.user ? { imageUser: image.config.user } : {}), ...security });
-      if (security.runAsNonRoot && user.uid === 0) throw new BundleError('container has runAsNonRoot and image will run as root');
+      verifyRunAsNonRoot(pod, container, security.runAsNonRoot, security.runAsUser, user.uid);
+      owner = { uid: user.uid, gid: user.gid };
       await rm(bundle, { recursive: true, force: true });
       await mkdir(bundle, { recursive: true });
       await this.cgroups.prepare(cgroupDir);
@@ -143,12 +146,14 @@ export class OciRuntime implements Runtime {
         pod, container, image: image.config, opts, rootfs: rootfs.path, user, security,
         sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, noSwap: this.cgroups.swapAccounting,
       });
-      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1));
+      // Owner-only: it holds the container's environment (Secrets' values among it).
+      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1), { mode: 0o600 });
     } catch (err) {
       await cleanup().catch(() => undefined);
+      if (err instanceof ContainerStartError) throw err; // kubelet's own words (runAsNonRoot)
       throw new ContainerStartError(err instanceof BundleError ? 'CreateContainerConfigError' : 'CreateContainerError', `${container.name}: ${message(err)}`);
     }
-    const running = await OciContainer.start(this.params(id, bundle, opts.logPath, cgroupDir, memoryLimit, cleanup));
+    const running = await OciContainer.start({ ...this.params(id, bundle, opts.logPath, cgroupDir, memoryLimit, cleanup), ...(owner ? { owner } : {}) });
     const run: RunRecord = {
       runcId: id, name: container.name, attempt, imageRef: image.ref, imageId: image.imageId, startedAt: running.startedAt.toISOString(), logPath: opts.logPath,
       cgroupDir, ...(memoryLimit !== undefined ? { memoryLimit } : {}), rootfsKind: rootfs.kind, ...(image.config.stopSignal ? { stopSignal: image.config.stopSignal } : {}), ...running.leader,

@@ -23,7 +23,7 @@ export interface RunRecord extends LeaderRecord {
 }
 
 export function saveRun(bundle: string, run: RunRecord): void {
-  writeFileSync(path.join(bundle, 'run.json'), JSON.stringify(run));
+  writeFileSync(path.join(bundle, 'run.json'), JSON.stringify(run), { mode: 0o600 });
 }
 
 export function loadRun(bundle: string): RunRecord | undefined {

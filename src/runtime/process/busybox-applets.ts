@@ -18,7 +18,7 @@ export function busyboxAppletDir(root: string): string | undefined {
   let result: string | undefined;
   if (busybox) {
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => /^[\w.[-]+$/.test(a));
       for (const a of applets) {
         try {

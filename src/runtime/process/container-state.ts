@@ -25,6 +25,8 @@ export interface RunRecord {
   readonly cwd: string;
   readonly mountNamespace: boolean;
   readonly stopSignal?: NodeJS.Signals;
+  /** Who the program runs as, when not as skiff (exec runs as it too). */
+  readonly runAs?: { readonly uid: number; readonly gid: number; readonly groups: readonly number[] };
 }
 
 export interface SavedSandbox {
@@ -43,9 +45,10 @@ export function containerFiles(dir: string): { stdoutPath: string; stderrPath: s
 }
 
 function writeAtomically(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value));
+  // Owner-only: a run record holds the container's environment (Secrets' values among it).
+  writeFileSync(tmp, JSON.stringify(value), { mode: 0o600 });
   renameSync(tmp, file);
 }
 

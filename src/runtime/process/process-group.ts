@@ -10,7 +10,7 @@
  * up` and `skiff agent`, whose pods outlive any end but an orderly stop.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { ContainerExit } from '../runtime.js';
 import { CriLogWriter, killAtExit, makePipes, openReader } from '../shared/index.js';
@@ -64,6 +64,9 @@ export interface GroupSpec {
   /** The container's stdout/stderr FIFOs and exit-code file (kept for an agent started again). */
   readonly stdoutPath: string;
   readonly stderrPath: string;
+  /** The user the program runs as, when not skiff's: its FIFOs become its own (still 0600), so
+   * that it can open /dev/stdout by name. */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** Where an adopted container's output and exit code are. */
@@ -134,6 +137,7 @@ export class ProcessGroup {
     if (!cmd) throw new Error('empty command');
     const [out, err] = await makePipes(spec.pipeDir, [spec.stdoutPath, spec.stderrPath]);
     const output = collect([out!.read, err!.read], spec.logPath);
+    if (spec.owner) for (const p of [spec.stdoutPath, spec.stderrPath]) chownSync(p, spec.owner.uid, spec.owner.gid);
     // fd 2 of the leader is /dev/null; the program's stderr arrives as fd 4 (see leaderScript).
     const child = spawn(cmd, args, {
       detached: true,

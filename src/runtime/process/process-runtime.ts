@@ -21,6 +21,7 @@ import { enterPrefix, mountsToMake, probeIsolation, wrap } from './isolation.js'
 import { killGroup, ProcessGroup, recordedExit, recordingExit } from './process-group.js';
 import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
+import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -39,11 +40,24 @@ interface Live {
   readonly cwd: string;
   readonly mountNamespace: boolean;
   readonly stopSignal: NodeJS.Signals | undefined;
+  readonly runAs: RunAs | undefined;
 }
 
 interface SandboxState {
   readonly sandbox: Sandbox;
   readonly containers: Set<string>;
+}
+
+/**
+ * A process container has no root filesystem of its own: it sees the host's, which skiff cannot
+ * make read-only for it alone. Refusing would make every hardened manifest unrunnable here, so
+ * the container starts and the pod gets a Warning event saying it is not read-only.
+ */
+function readOnlyRootWarning(container: Container): { reason: string; message: string } {
+  return {
+    reason: 'ReadOnlyRootFilesystemIgnored',
+    message: `container ${container.name} asks for readOnlyRootFilesystem, but the process runtime runs it on the host's file system, which is not made read-only for it`,
+  };
 }
 
 export class ProcessRuntime implements Runtime {
@@ -85,8 +99,13 @@ export class ProcessRuntime implements Runtime {
     if (state?.sandbox !== sandbox) throw new ContainerStartError('CreateContainerError', `sandbox ${sandbox.id} of pod ${pod.metadata.name ?? ''} is gone`);
     const image = container.image ?? '';
     const resolved = this.catalog.resolve(image);
+    // Before anything is made: a refused identity (runAsNonRoot) is a configuration error.
+    const runAs = containerIdentity(pod, container);
+    const setpriv = runAsPrefix(runAs);
     const dir = path.join(this.podDir(sandbox.podUid), container.name);
-    await mkdir(dir, { recursive: true });
+    // Owner-only (it holds the run record, with the environment): a container running as
+    // another user does not get into it, so its default working directory is / then.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const argv = await this.commandLine(resolved, image, container, sandbox, dir, opts);
 
     const env: Record<string, string> = { ...opts.env };
@@ -105,7 +124,7 @@ export class ProcessRuntime implements Runtime {
     const hostDir = (p: string | undefined): boolean => p !== undefined && existsSync(p) && statSync(p).isDirectory();
     // A workingDir inside a volume is the volume only once mounted: the wrapper enters it then.
     const wdInMount = canMount && wd !== undefined && mounts.some((m) => wd === m.containerPath || wd.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
-    const cwd = !wdInMount && hostDir(wd) ? wd! : dir;
+    const cwd = !wdInMount && hostDir(wd) ? wd! : runAs ? '/' : dir;
 
     const [program, ...args] = argv;
     const found = program !== undefined ? findProgram(program, env['PATH'], cwd) ?? (canMount && program.includes('/') ? program : undefined) : undefined;
@@ -114,8 +133,8 @@ export class ProcessRuntime implements Runtime {
     await rm(files.exitPath, { force: true });
     let group: ProcessGroup;
     try {
-      const argv = wrap(iso, recordingExit(files.exitPath, [found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined);
-      group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath });
+      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined);
+      group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, ...(runAs ? { owner: runAs } : {}) });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -132,6 +151,7 @@ export class ProcessRuntime implements Runtime {
       cwd: wdInMount ? wd! : cwd,
       mountNamespace: canMount,
       ...(resolved?.entry.stopSignal ? { stopSignal: resolved.entry.stopSignal } : {}),
+      ...(runAs ? { runAs } : {}),
     };
     try {
       saveRun(dir, run);
@@ -139,13 +159,14 @@ export class ProcessRuntime implements Runtime {
       await group.stop(0);
       throw new ContainerStartError('RunContainerError', `recording the container: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return this.track(state, run, group);
+    const running = this.track(state, run, group);
+    return container.securityContext?.['readOnlyRootFilesystem'] === true ? { ...running, warnings: [readOnlyRootWarning(container)] } : running;
   }
 
   /** Registers a live (started or adopted) container and forgets it when it ends. */
   private track(state: SandboxState, run: RunRecord, group: ProcessGroup): RunningContainer {
     const { id } = run;
-    this.containers.set(id, { group, podUid: state.sandbox.podUid, env: run.env, cwd: run.cwd, mountNamespace: run.mountNamespace, stopSignal: run.stopSignal });
+    this.containers.set(id, { group, podUid: state.sandbox.podUid, env: run.env, cwd: run.cwd, mountNamespace: run.mountNamespace, stopSignal: run.stopSignal, runAs: run.runAs });
     state.containers.add(id);
     void group.exited.then(() => {
       this.containers.delete(id);
@@ -209,7 +230,8 @@ export class ProcessRuntime implements Runtime {
     const live = this.containers.get(containerId);
     if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
     // In a mount namespace the working dir may be a volume: nsenter enters it there.
-    const prefix = live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid, live.cwd) : [];
+    // …and the command runs as the container's user, as kubectl exec does.
+    const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid, live.cwd) : []), ...runAsPrefix(live.runAs)];
     return execIn({ command, env: live.env, cwd: live.mountNamespace || !existsSync(live.cwd) ? '/' : live.cwd, prefix, timeoutMs });
   }
 

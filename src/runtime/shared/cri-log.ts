@@ -24,8 +24,9 @@ export class CriLogWriter {
   private readonly pendingBytes: Record<LogStream, number> = { stdout: 0, stderr: 0 };
 
   constructor(file: string, private readonly maxLineBytes = 16 * 1024) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.out = createWriteStream(file, { flags: 'a' });
+    // Owner-only: a container's output may hold anything it printed (tokens, passwords).
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.out = createWriteStream(file, { flags: 'a', mode: 0o600 });
     // A full disk must not crash the agent; the container keeps running without its log.
     this.out.on('error', () => undefined);
   }

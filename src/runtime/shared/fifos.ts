@@ -39,9 +39,9 @@ class FifoPool {
   }
 
   private async make(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const files = Array.from({ length: this.batch }, () => path.join(this.dir, `.fifo-${process.pid}-${this.serial++}-${Math.random().toString(36).slice(2, 8)}`));
-    await promisify(execFile)('mkfifo', files);
+    await promisify(execFile)('mkfifo', ['-m', '600', ...files]);
     this.free.push(...files);
   }
 }
@@ -67,7 +67,7 @@ export async function makePipes(poolDir: string, targets: readonly string[]): Pr
   const files = await pool.take(targets.length);
   return files.map((f, i) => {
     const target = targets[i]!;
-    mkdirSync(path.dirname(target), { recursive: true });
+    mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
     try {
       unlinkSync(target);
     } catch {

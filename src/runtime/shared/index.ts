@@ -4,3 +4,4 @@ export { CriLogWriter, rfc3339Nano, type LogStream } from './cri-log.js';
 export { makePipes, openReader, type ContainerPipe } from './fifos.js';
 export { execOutputCap, execResult } from './exec-output.js';
 export { containersOutlive, containersOutliveProcess, killAtExit } from './exit-policy.js';
+export { verifyRunAsNonRoot } from './non-root.js';

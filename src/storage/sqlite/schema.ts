@@ -8,7 +8,9 @@
  * which a cluster's source of truth must not do. The cost is one WAL fsync per write, the minimum
  * for that guarantee; nothing is batched behind an acknowledgement.
  */
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { privateFileMode, tightenFile } from '../../util/private-files.js';
 
 export type Db = Database.Database;
 
@@ -37,13 +39,25 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 `;
 
+/**
+ * The file holds every Secret: it is made 0600 before SQLite opens it (SQLite would create it
+ * 0644 less the umask), and an existing one is tightened. SQLite's unix VFS gives a new `-wal`
+ * and `-shm` the main file's permissions; ones an older skiff left are tightened too.
+ */
+function privateDatabaseFiles(file: string, phase: 'before' | 'after'): void {
+  if (phase === 'before' && file !== ':memory:') closeSync(openSync(file, 'a', privateFileMode));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) tightenFile(f);
+}
+
 export function openDatabase(file: string): Db {
+  privateDatabaseFiles(file, 'before');
   // `timeout`: how long a writer waits for another process's write lock before SQLITE_BUSY.
   const db = new Database(file, { timeout: 5000 });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(ddl);
+    privateDatabaseFiles(file, 'after');
   } catch (err) {
     db.close();
     throw err;
