@@ -57,6 +57,9 @@ export interface ApiServerOptions extends ServingLimitOptions {
   readonly serviceNodePortRange?: string;
   /** How often allocations of vanished services are freed after the pass at start (default 3 min). */
   readonly serviceAllocationRepairIntervalMs?: number;
+  /** `--authorization-mode`: `RBAC` (default) or `AlwaysAllow` (every authenticated request is
+   * allowed; for measuring what authorization costs, never for a real cluster). */
+  readonly authorizationMode?: 'RBAC' | 'AlwaysAllow';
   /** Where the server logs (default the `apiserver` component logger). */
   readonly logger?: Logger;
 }
@@ -184,7 +187,7 @@ export class ApiServer {
     const storeHealth = (this.storeHealth = new StoreHealth(this.store, log));
     const handler = makeHandler({
       ctx,
-      auth: new AuthChain(new Authenticator(this.tokens), rbac),
+      auth: new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC'),
       metrics: new ApiMetrics(),
       openapi: new OpenApiDocs(runtime),
       version: versionInfo(),

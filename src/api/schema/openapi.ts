@@ -16,6 +16,8 @@ export interface OpenApiResource {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly subresources: readonly string[];
+  /** Only created, never stored or read (the access reviews): one POST path. */
+  readonly createOnly?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -107,10 +109,18 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
   const tag = `${group === '' ? 'core' : group.replace(/\.k8s\.io$/, '')}_${version}`;
   const gvk: Gvk = { group, version, kind: r.kind };
   const def = definitionName(gvk);
-  const listDef = definitionName({ ...gvk, kind: `${r.kind}List` });
-  used.add(def).add(listDef);
   const ns = r.namespaced ? 'Namespaced' : '';
   const base = `${groupWord(group)}${camel(version)}`;
+  if (r.createOnly) {
+    used.add(def);
+    paths[r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`] = {
+      post: op({ id: `create${base}${ns}${r.kind}`, action: 'post', gvk, description: `create a ${r.kind}` }, tag, writeParams, def, ['200', '201', '202'], { ref: def }),
+      parameters: r.namespaced ? [p.namespace, p.pretty] : [p.pretty],
+    };
+    return;
+  }
+  const listDef = definitionName({ ...gvk, kind: `${r.kind}List` });
+  used.add(def).add(listDef);
   const collection = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`;
   const scope = r.namespaced ? [p.namespace, p.pretty] : [p.pretty];
   const deleteParams = [p.dryRun, p.gracePeriodSeconds, p.propagationPolicy];

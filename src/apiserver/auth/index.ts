@@ -17,14 +17,17 @@ export type { UserInfo } from './user.js';
 export { runAs, runAsServer, requestUser } from './context.js';
 export type { Attributes } from './attributes.js';
 
+const allow: Decision = { allowed: true, reason: '' };
+
 export class AuthChain {
   constructor(
     readonly authenticator: Authenticator,
     readonly rbac: RbacAuthorizer,
+    readonly mode: 'RBAC' | 'AlwaysAllow' = 'RBAC',
   ) {}
 
   authorize(a: Attributes): Decision {
-    if (a.user.groups.includes(MASTERS)) return { allowed: true, reason: '' };
+    if (this.mode === 'AlwaysAllow' || a.user.groups.includes(MASTERS)) return allow;
     return this.rbac.authorize(a);
   }
 
