@@ -20,9 +20,9 @@ function rec(v: unknown): Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
 }
 
-/** Go's %v of a []string: `[a b]`. */
+/** Go's %#v of a []string, as field.Invalid renders it: `[]string{"a", "b"}`. */
 function goList(v: unknown[]): string {
-  return `[${v.map(String).join(' ')}]`;
+  return `[]string{${v.map((x) => JSON.stringify(String(x))).join(', ')}}`;
 }
 
 function validateRule(rule: Obj, path: string, namespaced: boolean): FieldError[] {
