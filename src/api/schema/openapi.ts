@@ -111,7 +111,8 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
   const def = definitionName(gvk);
   const ns = r.namespaced ? 'Namespaced' : '';
   const base = `${groupWord(group)}${camel(version)}`;
-  if (r.createOnly) {
+  // Reviews have no list kind: they are only ever created.
+  if (r.createOnly ?? !kindEntry(group, version, `${r.kind}List`)) {
     used.add(def);
     paths[r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`] = {
       post: op({ id: `create${base}${ns}${r.kind}`, action: 'post', gvk, description: `create a ${r.kind}` }, tag, writeParams, def, ['200', '201', '202'], { ref: def }),
