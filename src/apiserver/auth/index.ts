@@ -15,6 +15,16 @@ import { MASTERS, type UserInfo } from './user.js';
 export { Authenticator, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
 export type { UserInfo } from './user.js';
 export { runAs, runAsServer, requestUser } from './context.js';
+
+/**
+ * Whether the registry must know who writes (the RBAC escalation checks): only for writes of RBAC
+ * objects by users outside `system:masters`. Every other request runs without the request-scoped
+ * store, so the async-context machinery costs nothing on the hot paths.
+ */
+export function writerMatters(user: UserInfo | undefined, info: RequestInfo): user is UserInfo {
+  return user !== undefined && info.kind === 'resource' && info.group === 'rbac.authorization.k8s.io' &&
+    info.verb !== 'get' && info.verb !== 'list' && info.verb !== 'watch' && !user.groups.includes(MASTERS);
+}
 export type { Attributes } from './attributes.js';
 
 const allow: Decision = { allowed: true, reason: '' };

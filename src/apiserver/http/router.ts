@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, NoResourceError, MethodNotAllowedError, RequestEntityTooLargeError } from '../../api/errors.js';
 import type { Logger } from '../../util/log.js';
-import { runAs, type AuthChain } from '../auth/index.js';
+import { runAs, writerMatters, type AuthChain } from '../auth/index.js';
 import { isReview, serveReview } from '../auth/reviews/index.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
@@ -99,7 +99,8 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   if (info.kind === 'resource') {
     const r = info;
     if (isReview(r)) return serveReview(deps.auth, user!, req, res, r);
-    return user ? runAs(user, () => serveResource(ctx, req, res, r, target.searchParams)) : serveResource(ctx, req, res, r, target.searchParams);
+    if (writerMatters(user, r)) return runAs(user, () => serveResource(ctx, req, res, r, target.searchParams));
+    return serveResource(ctx, req, res, r, target.searchParams);
   }
   return serveOther(deps, req, res, target);
 }
