@@ -47,7 +47,7 @@ export function ensureTokens(file: string): TokenEntry[] {
 
 /** The identity a token entry stands for. */
 export function identityOf(t: TokenEntry): UserInfo {
-  const groups = [...(t.role ? roleGroups[t.role] : []), ...(t.groups ?? [])];
+  const groups = [...((t.role && roleGroups[t.role]) || []), ...(t.groups ?? [])];
   if (!groups.includes(AUTHENTICATED)) groups.push(AUTHENTICATED);
   return { name: t.user, groups };
 }
