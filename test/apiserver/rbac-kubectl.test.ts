@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +50,7 @@ describe('RBAC with kubectl', () => {
   });
   after(async () => {
     await s?.stop();
+    if (s) rmSync(s.dataDir, { recursive: true, force: true });
   });
 
   const forbiddenIn = (user: string, verb: string, resource: string, group: string, ns?: string): string =>
