@@ -91,10 +91,27 @@ export const daemonSets = resource({ plural: 'daemonsets', kind: 'DaemonSet', gr
 export const replicaSets = resource({ plural: 'replicasets', kind: 'ReplicaSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 
-/** Every stored resource. */
+const rbacGroup = 'rbac.authorization.k8s.io';
+export const roles = resource({ plural: 'roles', kind: 'Role', group: rbacGroup, storageVersion: 'v1', namespaced: true });
+export const clusterRoles = resource({ plural: 'clusterroles', kind: 'ClusterRole', group: rbacGroup, storageVersion: 'v1', namespaced: false });
+export const roleBindings = resource({ plural: 'rolebindings', kind: 'RoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: true });
+export const clusterRoleBindings = resource({ plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: false });
+
+/** Reviews: created and answered, never stored (the registry pipeline does not see them). */
+const createOnly: readonly ResourceVerb[] = ['create'];
+export const selfSubjectAccessReviews = resource({ plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
+export const selfSubjectRulesReviews = resource({ plural: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
+export const subjectAccessReviews = resource({ plural: 'subjectaccessreviews', kind: 'SubjectAccessReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
+export const selfSubjectReviews = resource({ plural: 'selfsubjectreviews', kind: 'SelfSubjectReview', group: 'authentication.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
+
+/** The create-only review resources. */
+export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReviews, selfSubjectRulesReviews, subjectAccessReviews, selfSubjectReviews];
+
+/** Every stored resource (the reviews are served, not stored). */
 export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
+  roles, clusterRoles, roleBindings, clusterRoleBindings,
 ];
 
 function native(r: ResourceType): ServedVersion {
@@ -114,6 +131,7 @@ function legacy(r: ResourceType, enabledByDefault: boolean): ServedVersion {
  */
 export const servedVersions: readonly ServedVersion[] = [
   ...resourceTypes.map(native),
+  ...reviewResources.map(native),
   legacy(jobs, true),
   legacy(replicaSets, true),
   legacy(daemonSets, false),

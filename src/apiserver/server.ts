@@ -7,14 +7,22 @@ import { ensurePrivateDir } from '../util/private-files.js';
 import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
 import { openStore, type Store } from '../storage/index.js';
-import { resourceTypes, namespaces, nodes, type ResourceType } from '../api/resources.js';
+import {
+  resourceTypes, namespaces, nodes, roles, clusterRoles, roleBindings, clusterRoleBindings, type ResourceType,
+} from '../api/resources.js';
 import { AlreadyExistsError } from '../api/errors.js';
 import { WatchCacheHub } from './watchcache.js';
 import { Registry } from './registry/registry.js';
 import { strategyFor } from './registry/strategies.js';
 import { compileRuntimeConfig } from './runtimeconfig.js';
 import { ensurePki } from './pki.js';
-import { Authenticator, ensureTokens, type TokenEntry } from './auth.js';
+import { AuthChain, Authenticator, ensureTokens, runAsServer, type TokenEntry } from './auth/index.js';
+import { RbacIndex } from './auth/rbac/index-cache.js';
+import { RbacAuthorizer } from './auth/rbac/authorizer.js';
+import { EscalationCheck } from './auth/rbac/escalation.js';
+import { reconcileBootstrapPolicy } from './auth/rbac/reconcile.js';
+import { ClusterRoleAggregator } from './auth/rbac/aggregation.js';
+import type { WriteHooks } from './registry/registry.js';
 import { ApiMetrics } from './metrics.js';
 import { OpenApiDocs } from './http/openapi.js';
 import { makeHandler, type VersionInfo } from './http/router.js';
@@ -49,6 +57,9 @@ export interface ApiServerOptions extends ServingLimitOptions {
   readonly serviceNodePortRange?: string;
   /** How often allocations of vanished services are freed after the pass at start (default 3 min). */
   readonly serviceAllocationRepairIntervalMs?: number;
+  /** `--authorization-mode`: `RBAC` (default) or `AlwaysAllow` (every authenticated request is
+   * allowed; for measuring what authorization costs, never for a real cluster). */
+  readonly authorizationMode?: 'RBAC' | 'AlwaysAllow';
   /** Where the server logs (default the `apiserver` component logger). */
   readonly logger?: Logger;
 }
@@ -82,6 +93,7 @@ export class ApiServer {
   private podLogs: PodLogStreamer | undefined;
   private allocationRepair: ServiceAllocationRepair | undefined;
   private storeHealth: StoreHealth | undefined;
+  private aggregator: ClusterRoleAggregator | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -91,6 +103,15 @@ export class ApiServer {
 
   get adminToken(): string {
     return this.tokens.find((t) => t.role === 'admin')!.token;
+  }
+
+  /** Waits until aggregated ClusterRoles reflect every ClusterRole stored so far. */
+  async rbacSettled(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      await this.hub?.sync();
+      if (!this.aggregator?.busy) return;
+      await this.aggregator.settled();
+    }
   }
 
   get joinToken(): string {
@@ -124,13 +145,31 @@ export class ApiServer {
       clusterIpRange: this.options.serviceClusterIpRange,
       nodePortRange: this.options.serviceNodePortRange,
     });
+    const hub = this.hub;
+    const rbac = new RbacAuthorizer(new RbacIndex({
+      roles: hub.cacheFor(roles),
+      clusterRoles: hub.cacheFor(clusterRoles),
+      roleBindings: hub.cacheFor(roleBindings),
+      clusterRoleBindings: hub.cacheFor(clusterRoleBindings),
+    }));
+    const escalation = new EscalationCheck(rbac);
+    const hooksFor = new Map<ResourceType, WriteHooks>([
+      [services, serviceWriteHooks(allocators)],
+      [roles, escalation.roleHooks('roles')],
+      [clusterRoles, escalation.roleHooks('clusterroles')],
+      [roleBindings, escalation.bindingHooks('rolebindings')],
+      [clusterRoleBindings, escalation.bindingHooks('clusterrolebindings')],
+    ]);
     for (const r of resourceTypes) {
-      const hooks = r === services ? serviceWriteHooks(allocators) : undefined;
-      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooks));
+      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooksFor.get(r)));
     }
     this.allocationRepair = new ServiceAllocationRepair(this.store, allocators, this.options.serviceAllocationRepairIntervalMs);
     await this.allocationRepair.start();
     await this.bootstrap();
+    await runAsServer(() => reconcileBootstrapPolicy(this.registries.get(clusterRoles)!, this.registries.get(clusterRoleBindings)!));
+    this.aggregator = new ClusterRoleAggregator(this.registries.get(clusterRoles)!, log);
+    runAsServer(() => this.aggregator!.start());
+    await this.rbacSettled();
 
     this.podLogs ??= kubeletLogStreamer(() => this.registries.get(nodes)!, () => this.joinToken);
     const self = this;
@@ -151,7 +190,7 @@ export class ApiServer {
     const etcd: HealthCheck = { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') };
     const handler = makeHandler({
       ctx,
-      auth: new Authenticator(this.tokens),
+      auth: new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC'),
       metrics: new ApiMetrics(),
       openapi: new OpenApiDocs(runtime),
       version: versionInfo(),
@@ -245,6 +284,7 @@ export class ApiServer {
       this.server = undefined;
     }
     this.allocationRepair?.stop();
+    this.aggregator?.stop();
     this.storeHealth?.stop();
     this.hub?.stop();
     await this.store?.close();

@@ -11,6 +11,7 @@ import type { KubeObject } from '../types.js';
 import { defaultEndpoints, defaultNamespace, defaultNode, defaultSecret, defaultService } from './core.js';
 import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
+import { defaultBinding } from './rbac.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
 } from './workloads.js';
@@ -31,6 +32,8 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   Deployment: defaultDeployment,
   DaemonSet: defaultDaemonSet,
   Job: defaultJob,
+  RoleBinding: defaultBinding,
+  ClusterRoleBinding: defaultBinding,
 };
 
 /** Applies Kubernetes' defaults for `kind` to `obj` (stored form), in place. Kinds without

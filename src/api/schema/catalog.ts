@@ -9,6 +9,7 @@ import { conditionDefinition, serviceDefinitions } from './service.js';
 import { clusterDefinitions } from './cluster.js';
 import { workloadDefinitions } from './workloads.js';
 import { extensionsDefinitions } from './extensions.js';
+import { rbacDefinitions } from './rbac.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -21,6 +22,7 @@ export const definitions: Definitions = {
   ...clusterDefinitions,
   ...workloadDefinitions,
   ...extensionsDefinitions,
+  ...rbacDefinitions,
 };
 
 export interface KindEntry {
@@ -47,6 +49,10 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('batch', 'v1', 'batch', ['Job']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
+  ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
+  ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
+    { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
+  { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', definition: fullName('authn.SelfSubjectReview') },
   { group: '', version: 'v1', kind: 'Status', definition: fullName('meta.Status') },
   { group: '', version: 'v1', kind: 'Binding', definition: fullName('core.Binding') },
   { group: 'autoscaling', version: 'v1', kind: 'Scale', definition: fullName('autoscaling.Scale') },
@@ -59,6 +65,9 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'autoscaling', version: 'v1' },
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
+  { group: 'rbac.authorization.k8s.io', version: 'v1' },
+  { group: 'authorization.k8s.io', version: 'v1' },
+  { group: 'authentication.k8s.io', version: 'v1' },
   { group: 'extensions', version: 'v1beta1' },
 ];
 

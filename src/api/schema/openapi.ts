@@ -19,6 +19,8 @@ export interface OpenApiResource {
   /** The verbs the server serves on it (discovery's `verbs`): the document lists an operation only
    * where the server answers it, so that no client is sent to a 405. */
   readonly verbs: readonly string[];
+  /** Only created, never stored or read (the access reviews): one POST path. */
+  readonly createOnly?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -110,10 +112,19 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
   const tag = `${group === '' ? 'core' : group.replace(/\.k8s\.io$/, '')}_${version}`;
   const gvk: Gvk = { group, version, kind: r.kind };
   const def = definitionName(gvk);
-  const listDef = definitionName({ ...gvk, kind: `${r.kind}List` });
-  used.add(def).add(listDef);
   const ns = r.namespaced ? 'Namespaced' : '';
   const base = `${groupWord(group)}${camel(version)}`;
+  // Reviews have no list kind: they are only ever created.
+  if (r.createOnly ?? !kindEntry(group, version, `${r.kind}List`)) {
+    used.add(def);
+    paths[r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`] = {
+      post: op({ id: `create${base}${ns}${r.kind}`, action: 'post', gvk, description: `create a ${r.kind}` }, tag, writeParams, def, ['200', '201', '202'], { ref: def }),
+      parameters: r.namespaced ? [p.namespace, p.pretty] : [p.pretty],
+    };
+    return;
+  }
+  const listDef = definitionName({ ...gvk, kind: `${r.kind}List` });
+  used.add(def).add(listDef);
   const collection = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`;
   const scope = r.namespaced ? [p.namespace, p.pretty] : [p.pretty];
   const deleteParams = [p.dryRun, p.gracePeriodSeconds, p.propagationPolicy];

@@ -12,7 +12,10 @@ import {
 } from './cluster.js';
 import { validateJob, validateJobUpdate } from './job.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, type NameValidator } from './names.js';
+import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from './names.js';
+import {
+  validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding, validateRoleRefUpdate,
+} from './rbac.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { validateEndpoints, validateService, validateServiceUpdate } from './service.js';
 import {
@@ -50,6 +53,14 @@ const rules: Readonly<Record<string, KindRules>> = {
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: (o, old) => [...validateDaemonSet(o), ...validateSelectorImmutable(o, old)] },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: (o, old) => [...validateReplicaSet(o), ...validateSelectorImmutable(o, old)] },
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: (o, old) => [...validateDeployment(o), ...validateSelectorImmutable(o, old)] },
+  Role: { name: nameIsPathSegment, create: validateRole },
+  ClusterRole: { name: nameIsPathSegment, create: validateClusterRole },
+  RoleBinding: { name: nameIsPathSegment, create: validateRoleBinding, update: (o, old) => [...validateRoleBinding(o), ...validateRoleRefUpdate(o, old)] },
+  ClusterRoleBinding: {
+    name: nameIsPathSegment,
+    create: validateClusterRoleBinding,
+    update: (o, old) => [...validateClusterRoleBinding(o), ...validateRoleRefUpdate(o, old)],
+  },
 };
 
 function rulesFor(kind: string): KindRules {

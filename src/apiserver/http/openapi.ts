@@ -26,6 +26,7 @@ function resourceOf(s: ServedVersion): OpenApiResource {
     plural: s.resource.plural,
     kind: s.resource.kind,
     namespaced: s.resource.namespaced,
+    ...(s.resource.verbs.length === 1 && s.resource.verbs[0] === 'create' ? { createOnly: true } : {}),
     subresources: [
       ...(s.resource.subresources.status ? ['status'] : []),
       ...(s.resource.subresources.scale ? ['scale'] : []),

@@ -7,8 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, NoResourceError, MethodNotAllowedError, RequestEntityTooLargeError } from '../../api/errors.js';
 import type { Logger } from '../../util/log.js';
-import type { Authenticator } from '../auth.js';
-import { authorize } from '../auth.js';
+import { runAs, writerMatters, type AuthChain } from '../auth/index.js';
+import { isReview, serveReview } from '../auth/reviews/index.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
@@ -32,7 +32,7 @@ export interface VersionInfo {
 
 export interface RouterDeps {
   readonly ctx: ApiContext;
-  readonly auth: Authenticator;
+  readonly auth: AuthChain;
   readonly metrics: ApiMetrics;
   readonly openapi: OpenApiDocs;
   readonly version: VersionInfo;
@@ -81,8 +81,7 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   });
   const target = parseTarget(req.url ?? '/');
   info = parseRequestInfo(method, target.segments, target.pathname, target.searchParams);
-  const user = deps.auth.authenticate(req.headers.authorization);
-  authorize(user, info, target.pathname);
+  const user = deps.auth.admit(req.headers, info, method, target.pathname);
   if (methodsWithBody.has(method)) {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxRequestBodyBytes) {
@@ -99,7 +98,12 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     metrics.watchers.inc();
     res.on('close', () => metrics.watchers.dec());
   }
-  if (info.kind === 'resource') return serveResource(ctx, req, res, info, target.searchParams);
+  if (info.kind === 'resource') {
+    const r = info;
+    if (isReview(r)) return serveReview(deps.auth, user!, req, res, r);
+    if (writerMatters(user, r)) return runAs(user, () => serveResource(ctx, req, res, r, target.searchParams));
+    return serveResource(ctx, req, res, r, target.searchParams);
+  }
   return serveOther(deps, req, res, target);
 }
 

@@ -41,6 +41,10 @@ const all: Strategy[] = [
   makeStrategy(r.daemonSets),
   makeStrategy(r.replicaSets),
   makeStrategy(r.deployments),
+  makeStrategy(r.roles),
+  makeStrategy(r.clusterRoles),
+  makeStrategy(r.roleBindings),
+  makeStrategy(r.clusterRoleBindings),
 ];
 
 const byResource = new Map<ResourceType, Strategy>(all.map((s) => [s.resource, s]));

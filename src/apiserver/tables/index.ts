@@ -12,6 +12,7 @@ import {
   configMapPrinter, endpointsPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter,
 } from './core.js';
 import { since } from './age.js';
+import { bindingPrinter } from './rbac.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -59,6 +60,8 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   Secret: secretPrinter,
   ServiceAccount: serviceAccountPrinter,
   Lease: leasePrinter,
+  RoleBinding: bindingPrinter,
+  ClusterRoleBinding: bindingPrinter,
 };
 
 /** The printer for a stored kind (e.g. `Pod`, `ReplicationController`). */

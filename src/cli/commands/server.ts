@@ -14,6 +14,7 @@ interface ServerOptions extends ServingFlags {
   listen: string;
   datastore?: string;
   runtimeConfig?: string;
+  authorizationMode: string;
   controllers: boolean;
   serviceClusterIpRange: string;
   serviceNodePortRange: string;
@@ -34,6 +35,7 @@ export function serverCommand(): Command {
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
     .option('--datastore <url>', 'sqlite://PATH, etcd://HOST:PORT[,HOST:PORT...] or memory:// (default sqlite://DATA_DIR/state.db)')
     .option('--runtime-config <list>', 'enable or disable API group/versions and resources, e.g. extensions/v1beta1/daemonsets=true')
+    .option('--authorization-mode <mode>', 'RBAC, or AlwaysAllow to allow every authenticated request (for measurements only)', 'RBAC')
     .option('--service-cluster-ip-range <cidr>', 'the range services get cluster IPs from', '127.10.0.0/16')
     .option('--service-node-port-range <range>', 'the range services get node ports from', '30000-32767')
     .option('--cluster-cidr <cidr>', 'the range each node gets its pod subnet (spec.podCIDR) from', '10.42.0.0/16')
@@ -48,6 +50,9 @@ export function serverCommand(): Command {
     .action(async (opts: ServerOptions) => {
       exitOnFatalError('skiff server', logger('server'));
       const dataDir = path.resolve(opts.dataDir);
+      if (opts.authorizationMode !== 'RBAC' && opts.authorizationMode !== 'AlwaysAllow') {
+        throw new Error(`--authorization-mode must be RBAC or AlwaysAllow, got "${opts.authorizationMode}"`);
+      }
       const cp = await startControlPlane({
         controllers: opts.controllers,
         serviceClusterIpRange: opts.serviceClusterIpRange,
@@ -62,6 +67,7 @@ export function serverCommand(): Command {
         nodeCidrMaskSize: opts.nodeCidrMaskSize,
         dataDir,
         listen: opts.listen,
+        authorizationMode: opts.authorizationMode,
         ...servingOptions(opts),
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),

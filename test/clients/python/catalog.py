@@ -94,7 +94,18 @@ def catalog(replicas):
     apps = client.AppsV1Api()
     batch = client.BatchV1Api()
     coord = client.CoordinationV1Api()
+    rbac = client.RbacAuthorizationV1Api()
     sel = client.V1LabelSelector
+    subject = getattr(client, "RbacV1Subject", None) or getattr(client, "V1Subject")
+    rbac_v1 = "rbac.authorization.k8s.io/v1"
+
+    def rules():
+        return [client.V1PolicyRule(api_groups=[""], resources=["configmaps"], verbs=["get", "list"])]
+
+    def binding(model, n, l):
+        return model(metadata=meta(n, l), role_ref=client.V1RoleRef(api_group="rbac.authorization.k8s.io", kind="ClusterRole", name="view"),
+                     subjects=[subject(kind="User", api_group="rbac.authorization.k8s.io", name=n)])
+
     return [
         Kind("Namespace", v1, "namespace", client.V1Namespace, client.V1NamespaceList, "v1",
              lambda n, l, ns: client.V1Namespace(metadata=meta(n, l)), namespaced=False, status=True,
@@ -122,6 +133,14 @@ def catalog(replicas):
              status=True, created=service_created),
         Kind("Lease", coord, "lease", client.V1Lease, client.V1LeaseList, "coordination.k8s.io/v1",
              lambda n, l, ns: client.V1Lease(metadata=meta(n, l), spec=client.V1LeaseSpec(holder_identity=n, lease_duration_seconds=15))),
+        Kind("Role", rbac, "role", client.V1Role, client.V1RoleList, rbac_v1,
+             lambda n, l, ns: client.V1Role(metadata=meta(n, l), rules=rules())),
+        Kind("ClusterRole", rbac, "cluster_role", client.V1ClusterRole, client.V1ClusterRoleList, rbac_v1,
+             lambda n, l, ns: client.V1ClusterRole(metadata=meta(n, l), rules=rules()), namespaced=False),
+        Kind("RoleBinding", rbac, "role_binding", client.V1RoleBinding, client.V1RoleBindingList, rbac_v1,
+             lambda n, l, ns: binding(client.V1RoleBinding, n, l)),
+        Kind("ClusterRoleBinding", rbac, "cluster_role_binding", client.V1ClusterRoleBinding, client.V1ClusterRoleBindingList, rbac_v1,
+             lambda n, l, ns: binding(client.V1ClusterRoleBinding, n, l), namespaced=False),
         Kind("Pod", v1, "pod", client.V1Pod, client.V1PodList, "v1",
              lambda n, l, ns: client.V1Pod(metadata=meta(n, l), spec=pod_spec()), status=True,
              created=lambda o: expect_equal(o.status.phase, "Pending", "status.phase of a new pod")),

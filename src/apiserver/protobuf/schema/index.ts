@@ -5,6 +5,7 @@ import { coreMessages } from './core.js';
 import { podMessages } from './pod.js';
 import { volumeMessages } from './volumes.js';
 import { workloadMessages } from './workloads.js';
+import { rbacMessages } from './rbac.js';
 import { wellKnownMessages } from '../wellknown.js';
 
 export type { Field, Message, ValueType } from './dsl.js';
@@ -12,7 +13,7 @@ export type { Field, Message, ValueType } from './dsl.js';
 /** Messages with their own JSON form: decoded by their wire table, then converted (wellknown.ts). */
 export const wellKnown: ReadonlyMap<string, Message> = compileTables(wellKnownMessages);
 
-export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages);
+export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages);
 
 /** apiVersion → kind → root message: the served kinds kubectl may send as protobuf. */
 const KINDS: Record<string, readonly string[]> = {
@@ -21,6 +22,9 @@ const KINDS: Record<string, readonly string[]> = {
   'batch/v1': ['Job'],
   'coordination.k8s.io/v1': ['Lease'],
   'autoscaling/v1': ['Scale'],
+  'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
+  'authentication.k8s.io/v1': ['SelfSubjectReview'],
 };
 
 /** The root message for an envelope's type, or undefined when skiff does not decode it.
