@@ -4,6 +4,7 @@
  * runtime only does it and reports how containers ended. Kubernetes' CRI split, made small.
  */
 import type { Container, Pod } from '../api/kinds.js';
+import type { Credentials } from '../images/index.js';
 
 /** A pod's sandbox: its network identity, shared by its containers. */
 export interface Sandbox {
@@ -52,6 +53,9 @@ export interface StartOptions {
   /** The file stdout and stderr go to, one CRI log line each
    * (`2026-01-02T03:04:05.123456789Z stdout F text`); the agent rotates and reads it. */
   readonly logPath: string;
+  /** The credentials to try, in order, for a pull of `image` (the pod's pull secrets through the
+   * kubelet's keyring; none: anonymous). Called only by runtimes that pull, when they pull. */
+  readonly pullCredentials?: (image: string) => Promise<readonly Credentials[]>;
 }
 
 export interface ExecResult {

@@ -129,6 +129,7 @@ export interface PodSpec {
   priorityClassName?: string;
   priority?: number;
   enableServiceLinks?: boolean;
+  imagePullSecrets?: { name?: string }[];
 }
 
 export interface ContainerStatus {
