@@ -18,6 +18,7 @@ import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
+import { pullCredentialsFor } from './pull-secrets.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const pullErrorShownMs = 1000;
@@ -212,6 +213,7 @@ export class PodWorker {
         ...(container.args ? { args: container.args.map((a) => expand(a, env)) } : {}),
         mounts: containerMounts(container, this.volumes ?? new Map()),
         logPath: containerLogPath(this.host.dataDir, this.pod, name, attempt),
+        pullCredentials: pullCredentialsFor(this.host, this.pod, (reason, message) => this.event('Warning', reason, message)),
       });
       if (restarting) r.restartCount++;
       this.event('Normal', 'Started', `Started container ${name}`);

@@ -4,6 +4,7 @@
  * for the service and scope, sending Basic credentials when we have them; for `Basic` we send the
  * credentials themselves. Tokens are cached until shortly before they expire.
  */
+import { createHash } from 'node:crypto';
 import { AuthError } from './errors.js';
 
 export interface Credentials {
@@ -52,6 +53,12 @@ export function parseChallenges(header: string): Challenge[] {
   return out;
 }
 
+/** Tells credentials apart in in-memory cache keys (a token or header got with one user name and
+ * password is never handed to a request made with other credentials, or none). */
+export function credentialKey(c: Credentials | undefined): string {
+  return c ? createHash('sha256').update(`${c.username}\u0000${c.password}`).digest('hex') : '';
+}
+
 export function basicAuth(c: Credentials): string {
   return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 }
@@ -61,7 +68,7 @@ interface CachedToken {
   readonly expires: number;
 }
 
-/** Tokens by realm, service and scope. */
+/** Tokens by realm, service, scope and the credentials they were issued for. */
 export class TokenCache {
   readonly #tokens = new Map<string, CachedToken>();
 
@@ -78,7 +85,7 @@ export class TokenCache {
     if (!realm) throw new AuthError('Bearer challenge without a realm', 401);
     const service = challenge.params.service ?? '';
     const wanted = challenge.params.scope ?? scope;
-    const key = `${realm}\n${service}\n${wanted}\n${creds?.username ?? ''}`;
+    const key = `${realm}\n${service}\n${wanted}\n${credentialKey(creds)}`;
     const cached = this.#tokens.get(key);
     if (cached && cached.expires > Date.now()) return cached.header;
     const url = new URL(realm);

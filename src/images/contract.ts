@@ -4,6 +4,8 @@
  * implements it; the runtime only consumes it.
  */
 
+import type { Credentials } from './auth.js';
+
 /** The parts of an OCI image config (`config` of application/vnd.oci.image.config.v1+json) a
  * container start uses. */
 export interface ImageRunConfig {
@@ -40,9 +42,10 @@ export class ImagePullError extends Error {
 }
 
 export interface ImageService {
-  /** The image ready to run, pulled first when `policy` says so. Concurrent calls for one image
-   * share one pull. */
-  ensure(image: string, policy: PullPolicy): Promise<PreparedImage>;
+  /** The image ready to run, pulled first when `policy` says so (or when it is here but was pulled
+   * with credentials the caller does not offer). `credentials` are tried in turn for the image's
+   * registry. Concurrent calls for one image and credential share one pull. */
+  ensure(image: string, policy: PullPolicy, credentials?: readonly Credentials[]): Promise<PreparedImage>;
   /** Marks the image as used by a running container (GC keeps it) until the returned function is called. */
   use(ref: string): () => void;
 }

@@ -21,6 +21,9 @@ export interface ImageRecord {
   readonly size: number;
   readonly created: string;
   readonly source: 'pull' | 'import';
+  /** Who may use it without asking the registry again (see access.ts); absent on records made
+   * before grants were kept: such a pulled image is verified once more. */
+  readonly access?: readonly string[];
 }
 
 interface IndexFile {

@@ -1,12 +1,16 @@
 /**
  * The image store: the contract's ImageService (ensure, use) plus what the CLI needs (pull,
  * import, list, remove, gc), over a content store of verified blobs, a durable index of names and
- * built root filesystems, all under `<dataDir>/images`.
+ * built root filesystems, all under `<dataDir>/images`. A pull for a pod may carry its pull
+ * secrets' credentials: each is tried in turn, as the kubelet does, and an image one pod pulled
+ * with a credential is not handed to another pod without that credential unchecked (access.ts).
  */
 import path from 'node:path';
 import { ImagePullError, type ImageService, type PreparedImage, type PullPolicy } from './contract.js';
 import { ContentStore } from './content.js';
-import { ArchiveError, BadManifestError, ImageNotFoundError } from './errors.js';
+import { ArchiveError, BadManifestError, ImageNotFoundError, RegistryError } from './errors.js';
+import { AccessKeys, anyone, mayUse, withGrant } from './access.js';
+import type { Credentials } from './auth.js';
 import { readArchive, type ImportOptions } from './archive.js';
 import { RwLock } from './lock.js';
 import { hostPlatform, parseConfig, parseManifest, pickPlatform, type ImageManifest, type Platform } from './manifest.js';
@@ -56,6 +60,8 @@ export class ImageStore implements ImageService {
   readonly leases: Leases;
   readonly platform: Platform;
   readonly #lock = new RwLock();
+  readonly access: AccessKeys;
+  /** Pulls under way, by name and the credential they are made with. */
   readonly #pulls = new Map<string, Promise<ImageRecord>>();
   readonly #prepared = new Map<string, ImageRecord>();
 
@@ -67,11 +73,13 @@ export class ImageStore implements ImageService {
     this.rootfs = new RootfsStore(opts.dir, this.content);
     this.index = new RefIndex(opts.dir);
     this.leases = new Leases(opts.dir);
+    this.access = new AccessKeys(opts.dir);
     this.registry = new RegistryClient(opts.registry);
     this.platform = opts.platform ?? hostPlatform();
   }
 
-  async ensure(image: string, policy: PullPolicy): Promise<PreparedImage> {
+  /** `credentials`: a pod's, for the image's registry, tried in order (the agent's keyring picks them). */
+  async ensure(image: string, policy: PullPolicy, credentials: readonly Credentials[] = []): Promise<PreparedImage> {
     let ref: ImageReference;
     try {
       ref = parseReference(image);
@@ -81,7 +89,12 @@ export class ImageStore implements ImageService {
     try {
       let record = policy === 'Always' ? undefined : await this.#local(ref);
       if (!record && policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
-      record ??= await this.#pullOnce(ref);
+      if (record && !mayUse(record, credentials.map((c) => this.access.grant(ref.domain, c)))) {
+        if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is present with pull policy of Never but does not have the proper auth to access it`);
+        // Here, but pulled with credentials this pod does not hold: the registry decides again.
+        record = undefined;
+      }
+      record ??= await this.#pullAs(ref, credentials);
       return await this.#prepare(ref, record);
     } catch (err) {
       if (err instanceof ImagePullError) throw err;
@@ -125,7 +138,7 @@ export class ImageStore implements ImageService {
         for (const d of [manifest.config, ...manifest.layers]) {
           if (!(await this.content.has(d.digest))) throw new ArchiveError(`${file}: ${ref.name} needs blob ${d.digest}, which the archive lacks`);
         }
-        out.push(this.#summary(await this.#commit(ref, digest, manifestDigest, manifest, 'import')));
+        out.push(this.#summary(await this.#commit(ref, digest, manifestDigest, manifest, 'import', anyone)));
       }
       return out;
     });
@@ -174,22 +187,46 @@ export class ImageStore implements ImageService {
     return record;
   }
 
-  #pullOnce(ref: ImageReference): Promise<ImageRecord> {
-    let p = this.#pulls.get(ref.name);
+  /**
+   * The kubelet's loop over a pod's matching credentials: each in turn until one pulls, the
+   * node's own (or none) after them only when the node has some for this registry; with no pod
+   * credentials, the node's or none. Every attempt's error is kept, as the kubelet aggregates them.
+   */
+  async #pullAs(ref: ImageReference, credentials: readonly Credentials[]): Promise<ImageRecord> {
+    const attempts: (Credentials | undefined)[] = [...credentials];
+    if (!credentials.length || this.opts.registry?.credentials?.(ref.domain)) attempts.push(undefined);
+    const failures: unknown[] = [];
+    for (const c of attempts) {
+      try {
+        return await this.#pullOnce(ref, c);
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    throw new RegistryError(`[${failures.map((e) => (e instanceof Error ? e.message : String(e))).join(', ')}]`);
+  }
+
+  /** One pull per name and credential at a time (concurrent asks share it); what it earns is
+   * recorded as that credential's grant, or anyone's without one. */
+  #pullOnce(ref: ImageReference, credentials?: Credentials): Promise<ImageRecord> {
+    const grant = credentials ? this.access.grant(ref.domain, credentials) : anyone;
+    const key = `${ref.name}\n${grant}`;
+    let p = this.#pulls.get(key);
     if (!p) {
       p = this.#lock
         .shared(async () => {
-          const got = await pullImage(this.registry, this.content, ref, this.platform);
-          return this.#commit(ref, got.digest, got.manifestDigest, got.manifest, 'pull');
+          const got = await pullImage(this.registry, this.content, ref, this.platform, credentials ? { credentials } : undefined);
+          return this.#commit(ref, got.digest, got.manifestDigest, got.manifest, 'pull', grant);
         })
-        .finally(() => this.#pulls.delete(ref.name));
-      this.#pulls.set(ref.name, p);
+        .finally(() => this.#pulls.delete(key));
+      this.#pulls.set(key, p);
     }
     return p;
   }
 
   /** Builds the rootfs, then records the name: a recorded image is always ready to run. */
-  async #commit(ref: ImageReference, digest: string, manifestDigest: string, manifest: ImageManifest, source: 'pull' | 'import'): Promise<ImageRecord> {
+  async #commit(ref: ImageReference, digest: string, manifestDigest: string, manifest: ImageManifest, source: 'pull' | 'import', grant: string): Promise<ImageRecord> {
     const config = parseConfig(await this.content.read(manifest.config.digest));
     checkLayers(ref.name, manifest, config);
     const layers = manifest.layers.map((l) => l.digest);
@@ -203,11 +240,19 @@ export class ImageStore implements ImageService {
       size: manifest.layers.reduce((n, l) => n + l.size, 0),
       created: new Date().toISOString(),
       source,
+      access: [grant],
     };
     return this.index.update((images) => {
-      // A re-pull of the same content keeps the record (and its date) as it was.
+      // A re-pull of the same content keeps the record (and its date) as it was, one grant richer;
+      // new content under the name is only what this pull was allowed.
       const before = images.get(ref.name);
-      if (before && before.digest === record.digest && before.manifest === record.manifest) return before;
+      if (before && before.digest === record.digest && before.manifest === record.manifest) {
+        const access = withGrant(before.access, grant);
+        if (access === before.access) return before;
+        const updated = { ...before, access };
+        images.set(ref.name, updated);
+        return updated;
+      }
       images.set(ref.name, record);
       return record;
     });

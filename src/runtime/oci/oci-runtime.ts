@@ -122,7 +122,7 @@ export class OciRuntime implements Runtime {
   async startContainer(sandbox: Sandbox, pod: Pod, container: Container, attempt: number, opts: StartOptions): Promise<RunningContainer> {
     const state = this.sandboxes.get(sandbox.podUid);
     if (state?.sandbox !== sandbox) throw new ContainerStartError('CreateContainerError', `sandbox ${sandbox.id} of pod ${pod.metadata.name ?? ''} is gone`);
-    const image = await this.image(container);
+    const image = await this.image(container, opts);
     const releaseImage = this.cfg.images.use(image.ref);
     const bundle = path.join(this.podDir(sandbox.podUid), `${container.name}-${attempt}`);
     const cgroupDir = `/${this.cfg.cgroupParent}/${sandbox.podUid}/${container.name}-${attempt}`;
@@ -239,11 +239,13 @@ export class OciRuntime implements Runtime {
     return { id: `oci://${run.runcId}`, name: run.name, imageId: run.imageId, startedAt: new Date(run.startedAt), exited: Promise.resolve(exit) };
   }
 
-  private async image(container: Container): Promise<PreparedImage> {
+  private async image(container: Container, opts: StartOptions): Promise<PreparedImage> {
     const name = container.image ?? '';
     const policy = container.imagePullPolicy ?? (/:latest$|^[^:@]*$/.test(name.replace(/^[^/]*\//, '')) ? 'Always' : 'IfNotPresent');
     try {
-      return await this.cfg.images.ensure(name, policy);
+      // The pod's pull secrets' credentials for this image (an unreadable pull secret fails the pull).
+      const credentials = (await opts.pullCredentials?.(name)) ?? [];
+      return await this.cfg.images.ensure(name, policy, credentials);
     } catch (err) {
       if (err instanceof ImagePullError) throw new ContainerStartError(err.reason, err.message);
       throw new ContainerStartError('ErrImagePull', `image ${name}: ${message(err)}`);

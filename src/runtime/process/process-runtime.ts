@@ -22,6 +22,7 @@ import { killGroup, ProcessGroup, recordedExit, recordingExit } from './process-
 import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
+import { pullSecretsIgnored } from './pull-secrets.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -68,6 +69,8 @@ export class ProcessRuntime implements Runtime {
   private readonly containers = new Map<string, Live>();
   private readonly freeHosts: number[] = [];
   private readonly warned = new Set<string>();
+  /** Sandboxes whose pod was told its imagePullSecrets are not used here. */
+  private readonly pullSecretsWarned = new WeakSet<SandboxState>();
   private nextSandbox = 1;
 
   constructor(private readonly opts: ProcessRuntimeOptions) {
@@ -160,7 +163,14 @@ export class ProcessRuntime implements Runtime {
       throw new ContainerStartError('RunContainerError', `recording the container: ${err instanceof Error ? err.message : String(err)}`);
     }
     const running = this.track(state, run, group);
-    return container.securityContext?.['readOnlyRootFilesystem'] === true ? { ...running, warnings: [readOnlyRootWarning(container)] } : running;
+    const warnings = container.securityContext?.['readOnlyRootFilesystem'] === true ? [readOnlyRootWarning(container)] : [];
+    // Once per sandbox, not per container start.
+    const ignored = this.pullSecretsWarned.has(state) ? undefined : pullSecretsIgnored(pod);
+    if (ignored) {
+      this.pullSecretsWarned.add(state);
+      warnings.push(ignored);
+    }
+    return warnings.length ? { ...running, warnings } : running;
   }
 
   /** Registers a live (started or adopted) container and forgets it when it ends. */
