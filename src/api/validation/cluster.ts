@@ -7,6 +7,7 @@ import type { FieldError } from '../errors.js';
 import { isRecord } from '../types.js';
 import { child, forbidden, immutable, index, invalid, key, nonNegative, notSupported, required, tooLong } from './field.js';
 import { validateFinalizers } from './meta.js';
+import { goJsonObjectError } from './gojson.js';
 import { isConfigMapKey, isQualifiedName, isValidCIDR, isValidLabelValue } from './names.js';
 
 type Obj = Record<string, unknown>;
@@ -151,6 +152,13 @@ export function validateSecret(obj: Obj): FieldError[] {
     'kubernetes.io/ssh-auth': ['ssh-privatekey'],
   };
   for (const k of needs[type] ?? []) if (!(k in data)) errors.push(required(key('data', k)));
+  // Docker config Secrets must hold well-formed JSON (an object, or null), as Go decodes it.
+  const jsonKey = type === 'kubernetes.io/dockercfg' ? '.dockercfg' : type === 'kubernetes.io/dockerconfigjson' ? '.dockerconfigjson' : undefined;
+  const raw = jsonKey !== undefined ? data[jsonKey] : undefined;
+  if (jsonKey !== undefined && typeof raw === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(raw.replace(/\s/g, ''))) {
+    const problem = goJsonObjectError(Buffer.from(raw, 'base64'));
+    if (problem) errors.push(invalid(key('data', jsonKey), '<secret contents redacted>', problem));
+  }
   return errors;
 }
 
