@@ -22,160 +22,123 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 
 /** A recursive reader over the bytes with the scanner's messages; `context` is where the parser stands. */
-/** Go's maxNestingDepth: deeper input is refused (and never recursed into here). */
+/** Go's maxNestingDepth: deeper input is refused. */
 const maxDepth = 10_000;
 
-class Scanner {
-  i = 0;
-  private depth = 0;
-  constructor(private readonly b: Uint8Array) {}
-
-  private fail(context: string): never {
-    if (this.i >= this.b.length) throw new GoSyntaxError('unexpected end of JSON input');
-    throw new GoSyntaxError(`invalid character ${quoteChar(this.b[this.i]!)} ${context}`);
-  }
-
-  private peek(): number | undefined {
-    return this.b[this.i];
-  }
-
-  private skipSpace(): void {
-    while (this.i < this.b.length && isSpace(this.b[this.i]!)) this.i++;
-  }
-
-  document(): number {
-    this.skipSpace();
-    const first = this.peek();
-    this.value('looking for beginning of value');
-    this.skipSpace();
-    if (this.i < this.b.length) this.fail('after top-level value');
-    return first!;
-  }
-
-  private value(context: string): void {
-    const c = this.peek();
-    if (c === 0x7b) return this.object();
-    if (c === 0x5b) return this.array();
-    if (c === 0x22) return this.string();
-    if (c === 0x2d || (c !== undefined && isDigit(c))) return this.number();
-    if (c === 0x74) return this.literal('true');
-    if (c === 0x66) return this.literal('false');
-    if (c === 0x6e) return this.literal('null');
-    this.fail(context);
-  }
-
-  private enter(): void {
-    if (++this.depth > maxDepth) this.fail('exceeded max depth');
-    this.i++;
-  }
-
-  private object(): void {
-    this.enter();
-    this.skipSpace();
-    if (this.peek() === 0x7d) {
-      this.i++;
-      this.depth--;
-      return;
-    }
+/**
+ * Go's scanner over the whole input, iteratively (an explicit stack of open objects and arrays,
+ * so deep input cannot exhaust ours): the first byte of the top-level value, or a GoSyntaxError
+ * whose text says where the parser stood.
+ */
+function scan(b: Uint8Array): number {
+  let i = 0;
+  const open: ('object' | 'array')[] = [];
+  const fail = (context: string): never => {
+    if (i >= b.length) throw new GoSyntaxError('unexpected end of JSON input');
+    throw new GoSyntaxError(`invalid character ${quoteChar(b[i]!)} ${context}`);
+  };
+  const skipSpace = (): void => {
+    while (i < b.length && isSpace(b[i]!)) i++;
+  };
+  const digits = (context: string): void => {
+    if (i >= b.length || !isDigit(b[i]!)) fail(context);
+    while (i < b.length && isDigit(b[i]!)) i++;
+  };
+  const string = (): void => {
+    i++;
     for (;;) {
-      this.skipSpace();
-      if (this.peek() !== 0x22) this.fail('looking for beginning of object key string');
-      this.string();
-      this.skipSpace();
-      if (this.peek() !== 0x3a) this.fail('after object key');
-      this.i++;
-      this.skipSpace();
-      this.value('looking for beginning of value');
-      this.skipSpace();
-      if (this.peek() === 0x2c) {
-        this.i++;
-        continue;
-      }
-      if (this.peek() === 0x7d) {
-        this.i++;
-        this.depth--;
-        return;
-      }
-      this.fail('after object key:value pair');
-    }
-  }
-
-  private array(): void {
-    this.enter();
-    this.skipSpace();
-    if (this.peek() === 0x5d) {
-      this.i++;
-      this.depth--;
-      return;
-    }
-    for (;;) {
-      this.skipSpace();
-      this.value('looking for beginning of value');
-      this.skipSpace();
-      if (this.peek() === 0x2c) {
-        this.i++;
-        continue;
-      }
-      if (this.peek() === 0x5d) {
-        this.i++;
-        this.depth--;
-        return;
-      }
-      this.fail('after array element');
-    }
-  }
-
-  private string(): void {
-    this.i++;
-    for (;;) {
-      const c = this.peek();
-      if (c === undefined) this.fail('in string literal');
-      if (c === 0x22) {
-        this.i++;
-        return;
-      }
-      if (c < 0x20) this.fail('in string literal');
-      this.i++;
+      const c = b[i];
+      if (c === undefined || c < 0x20) fail('in string literal');
+      i++;
+      if (c === 0x22) return;
       if (c !== 0x5c) continue;
-      const e = this.peek();
+      const e = b[i];
       if (e === 0x75) {
-        this.i++;
-        for (let k = 0; k < 4; k++) {
-          const h = this.peek();
-          if (h === undefined || !isHex(h)) this.fail('in \\u hexadecimal character escape');
-          this.i++;
-        }
-      } else if (e !== undefined && 'bfnrt\\/"'.includes(String.fromCharCode(e))) this.i++;
-      else this.fail('in string escape code');
+        i++;
+        for (let k = 0; k < 4; k++, i++) if (i >= b.length || !isHex(b[i]!)) fail('in \\u hexadecimal character escape');
+      } else if (e !== undefined && 'bfnrt\\/"'.includes(String.fromCharCode(e))) i++;
+      else fail('in string escape code');
     }
-  }
-
-  private digits(context: string): void {
-    const c = this.peek();
-    if (c === undefined || !isDigit(c)) this.fail(context);
-    while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-  }
-
-  private number(): void {
-    if (this.peek() === 0x2d) this.i++;
-    if (this.peek() === 0x30) this.i++;
-    else this.digits('in numeric literal');
-    if (this.peek() === 0x2e) {
-      this.i++;
-      this.digits('after decimal point in numeric literal');
+  };
+  const number = (): void => {
+    if (b[i] === 0x2d) i++;
+    if (b[i] === 0x30) i++;
+    else digits('in numeric literal');
+    if (b[i] === 0x2e) {
+      i++;
+      digits('after decimal point in numeric literal');
     }
-    if (this.peek() === 0x65 || this.peek() === 0x45) {
-      this.i++;
-      if (this.peek() === 0x2b || this.peek() === 0x2d) this.i++;
-      this.digits('in exponent of numeric literal');
+    if (b[i] === 0x65 || b[i] === 0x45) {
+      i++;
+      if (b[i] === 0x2b || b[i] === 0x2d) i++;
+      digits('in exponent of numeric literal');
     }
-  }
-
-  private literal(word: 'true' | 'false' | 'null'): void {
-    this.i++;
+  };
+  const literal = (word: string): void => {
+    i++;
     for (const ch of word.slice(1)) {
-      if (this.peek() !== ch.charCodeAt(0)) this.fail(`in literal ${word} (expecting '${ch}')`);
-      this.i++;
+      if (b[i] !== ch.charCodeAt(0)) fail(`in literal ${word} (expecting '${ch}')`);
+      i++;
+    }
+  };
+  /** An object key and its colon; the value follows. */
+  const key = (): void => {
+    if (b[i] !== 0x22) fail('looking for beginning of object key string');
+    string();
+    skipSpace();
+    if (b[i] !== 0x3a) fail('after object key');
+    i++;
+  };
+  /** Opens a container; true when it closed at once (`{}`, `[]`). */
+  const enter = (kind: 'object' | 'array'): boolean => {
+    open.push(kind);
+    if (open.length > maxDepth) fail('exceeded max depth');
+    i++;
+    skipSpace();
+    if (b[i] === (kind === 'object' ? 0x7d : 0x5d)) {
+      i++;
+      open.pop();
+      return true;
+    }
+    if (kind === 'object') key();
+    return false;
+  };
+
+  skipSpace();
+  const first = b[i];
+  for (;;) {
+    // A value starts here.
+    skipSpace();
+    const c = b[i];
+    if (c === 0x7b || c === 0x5b) {
+      if (!enter(c === 0x7b ? 'object' : 'array')) continue;
+    } else if (c === 0x22) string();
+    else if (c === 0x2d || (c !== undefined && isDigit(c))) number();
+    else if (c === 0x74) literal('true');
+    else if (c === 0x66) literal('false');
+    else if (c === 0x6e) literal('null');
+    else fail('looking for beginning of value');
+    // The value ended: what may follow it where it stands.
+    for (;;) {
+      skipSpace();
+      const where = open[open.length - 1];
+      if (!where) {
+        if (i < b.length) fail('after top-level value');
+        return first!;
+      }
+      const closer = where === 'object' ? 0x7d : 0x5d;
+      if (b[i] === closer) {
+        i++;
+        open.pop();
+        continue;
+      }
+      if (b[i] !== 0x2c) fail(where === 'object' ? 'after object key:value pair' : 'after array element');
+      i++;
+      if (where === 'object') {
+        skipSpace();
+        key();
+      }
+      break;
     }
   }
 }
@@ -186,7 +149,7 @@ const kinds: Readonly<Record<number, string>> = { 0x5b: 'array', 0x22: 'string',
 export function goJsonObjectError(data: Uint8Array): string | undefined {
   let first: number;
   try {
-    first = new Scanner(data).document();
+    first = scan(data);
   } catch (err) {
     if (err instanceof GoSyntaxError) return err.message;
     throw err;
