@@ -242,12 +242,26 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
+export interface RegistryOptions {
+  /** Require HTTP Basic auth (docker-registry's htpasswd): user → password, hashed with bcrypt by
+   * apache2-utils' htpasswd. */
+  readonly users?: Readonly<Record<string, string>>;
+  /** Serve another registry's storage (push to an open one, pull from this guarded one). */
+  readonly storage?: string;
+}
+
 /** Debian's docker-registry on 127.0.0.1 with filesystem storage in a temporary folder. */
-export async function startRegistry(): Promise<Registry> {
+export async function startRegistry(opts: RegistryOptions = {}): Promise<Registry> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skiff-registry-'));
   const port = await freePort();
-  const storage = path.join(dir, 'storage');
+  const storage = opts.storage ?? path.join(dir, 'storage');
   const configFile = path.join(dir, 'config.yml');
+  const htpasswd = path.join(dir, 'htpasswd');
+  if (opts.users) {
+    execFileSync(path.join(repoRoot, 'scripts', 'debian-install'), ['htpasswd:apache2-utils'], { stdio: 'inherit' });
+    const lines = Object.entries(opts.users).map(([user, password]) => execFileSync('htpasswd', ['-Bbn', user, password], { encoding: 'utf8' }).trim());
+    await fs.writeFile(htpasswd, `${lines.join('\n')}\n`);
+  }
   await fs.writeFile(
     configFile,
     [
@@ -263,6 +277,7 @@ export async function startRegistry(): Promise<Registry> {
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(opts.users ? ['auth:', '  htpasswd:', '    realm: skiff-test', `    path: ${htpasswd}`] : []),
       '',
     ].join('\n'),
   );
@@ -274,7 +289,8 @@ export async function startRegistry(): Promise<Registry> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${err}`);
     try {
-      if ((await fetch(`${url}/v2/`)).ok) break;
+      const res = await fetch(`${url}/v2/`);
+      if (res.ok || (opts.users && res.status === 401)) break;
     } catch {
       // not listening yet
     }
@@ -292,6 +308,7 @@ export async function startRegistry(): Promise<Registry> {
           child.kill('SIGTERM');
         });
       }
+      // Only this registry's own folder: a shared storage belongs to the registry that made it.
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
