@@ -12,7 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ImagePullError, ImageStore, imagesDir, type Credentials, type RegistryOptions } from '../../src/images/index.js';
-import { installImageTools, markerImage, pushImage, startRegistry, type Registry } from '../helpers/images.js';
+import { installImageTools, markerImage, pushImage, startFront, startRegistry, type Registry } from '../helpers/images.js';
 import { freePort } from '../helpers/serverprocess.js';
 
 const suffix = (): string => Math.random().toString(36).slice(2, 8);
@@ -182,6 +182,22 @@ describe('image store: pulls with a pod’s credentials', () => {
     const [withCreds, without] = await Promise.allSettled([s.ensure(img.name, 'IfNotPresent', [good]), s.ensure(img.name, 'IfNotPresent')]);
     assert.equal(withCreds.status, 'fulfilled');
     assert.equal(without.status, 'rejected');
+  });
+
+  test('a token (and the Authorization that worked) is kept for the credentials it was issued to', async () => {
+    const img = await pushed();
+    // A token service that wants these credentials, in front of the registry.
+    const front = await startFront(open, { token: { username: user, password } });
+    stops.push(front.stop);
+    const name = img.name.replace(guarded.host, front.host);
+    const { s } = await store();
+    assert.equal(await which((await s.ensure(name, 'Always', [good])).rootfs), img.text);
+    const issued = front.tokenRequests.length;
+    assert.equal(await which((await s.ensure(name, 'Always', [good])).rootfs), img.text);
+    assert.equal(front.tokenRequests.length, issued, 'the same credentials reuse their token');
+    await assert.rejects(s.ensure(name, 'Always'), refused('ErrImagePull', /token service .* refused \(HTTP 401\)/));
+    await assert.rejects(s.ensure(name, 'Always', [wrong]), refused('ErrImagePull', /token service .* refused \(HTTP 401\)/));
+    assert.equal(front.tokenRequests.length, issued + 2, 'other credentials (or none) asked the token service themselves');
   });
 
   test('a pod’s credentials never go to a mirror', async () => {

@@ -14,6 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
 import { ImagePullError, type PreparedImage } from '../../images/contract.js';
+import type { Credentials } from '../../images/auth.js';
 import { processRunning } from '../../util/process.js';
 import { ContainerStartError, type ContainerExit, type ExecResult, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
@@ -243,12 +244,20 @@ export class OciRuntime implements Runtime {
     const name = container.image ?? '';
     const policy = container.imagePullPolicy ?? (/:latest$|^[^:@]*$/.test(name.replace(/^[^/]*\//, '')) ? 'Always' : 'IfNotPresent');
     try {
-      // The pod's pull secrets' credentials for this image (an unreadable pull secret fails the pull).
-      const credentials = (await opts.pullCredentials?.(name)) ?? [];
-      return await this.cfg.images.ensure(name, policy, credentials);
+      return await this.cfg.images.ensure(name, policy, await this.credentials(name, opts));
     } catch (err) {
       if (err instanceof ImagePullError) throw new ContainerStartError(err.reason, err.message);
       throw new ContainerStartError('ErrImagePull', `image ${name}: ${message(err)}`);
+    }
+  }
+
+  /** The pod's pull secrets' credentials for the image; an unreadable pull secret fails the pull,
+   * in the kubelet's words. */
+  private async credentials(name: string, opts: StartOptions): Promise<readonly Credentials[]> {
+    try {
+      return (await opts.pullCredentials?.(name)) ?? [];
+    } catch (err) {
+      throw new ImagePullError('ErrImagePull', `Failed to pull image "${name}": ${message(err)}`);
     }
   }
 
