@@ -1,0 +1,59 @@
+/**
+ * The order a pod's containers stop in (kubelet's terminationOrdering, 1.32): regular containers
+ * and plain init containers stop at once; each sidecar waits until every regular container and
+ * every sidecar after it has stopped, so sidecars stop last, in reverse order. The wait spends the
+ * grace period, as kubelet's does.
+ */
+import type { Pod } from '../api/kinds.js';
+import { isSidecar } from './container-record.js';
+
+interface Gate {
+  readonly done: Promise<void>;
+  open(): void;
+}
+
+function gate(): Gate {
+  let open!: () => void;
+  const done = new Promise<void>((r) => (open = r));
+  return { done, open };
+}
+
+export class TerminationOrder {
+  private readonly stopped = new Map<string, Gate>();
+  private readonly waitsFor = new Map<string, Promise<void>[]>();
+
+  /** `running`: the containers being stopped; the others count as stopped already. */
+  constructor(pod: Pod, running: ReadonlySet<string>) {
+    const mains: Promise<void>[] = [];
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+      const g = gate();
+      if (!running.has(c.name)) g.open();
+      this.stopped.set(c.name, g);
+    }
+    for (const c of pod.spec.containers) mains.push(this.stopped.get(c.name)!.done);
+    let later: string | undefined;
+    const inits = pod.spec.initContainers ?? [];
+    for (let i = inits.length - 1; i >= 0; i--) {
+      const c = inits[i]!;
+      if (!isSidecar(c)) continue;
+      this.waitsFor.set(c.name, [...mains, ...(later ? [this.stopped.get(later)!.done] : [])]);
+      later = c.name;
+    }
+  }
+
+  /** Waits, at most `graceSeconds`, until `name` may stop; resolves to the whole seconds waited. */
+  async waitForTurn(name: string, graceSeconds: number): Promise<number> {
+    const prereqs = this.waitsFor.get(name);
+    if (!prereqs?.length) return 0;
+    const t0 = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(prereqs), new Promise((r) => (timer = setTimeout(r, graceSeconds * 1000)))]);
+    clearTimeout(timer);
+    return Math.floor((Date.now() - t0) / 1000);
+  }
+
+  /** `name` has stopped: those waiting on it may go. */
+  terminated(name: string): void {
+    this.stopped.get(name)?.open();
+  }
+}
