@@ -2,8 +2,8 @@
  * The fake runtime behind `skiff sim` (as KWOK simulates kubelets): sandboxes get an address from
  * the node's pod range and containers "run" as timers, so thousands of nodes and a hundred
  * thousand pods fit in one process. A container of a pod that may finish (restartPolicy Never
- * or OnFailure) and every init container but sidecars exit 0 after `runSeconds`; an Always pod's
- * containers run until stopped. Annotations on the pod script other endings for tests, pod-wide
+ * or OnFailure) and every init container exit 0 after `runSeconds`; an Always pod's containers
+ * and sidecars run until stopped. Annotations on the pod script other endings for tests, pod-wide
  * or per container (see `simAnnotations`).
  */
 import type { Container, Pod } from '../../api/kinds.js';
@@ -82,9 +82,10 @@ export class FakeRuntime implements Runtime {
     };
     this.containers.set(id, fc);
     const scripted = note('runSeconds');
-    // Init containers (not sidecars) run to completion whatever the pod's policy.
+    // Init containers run to completion whatever the pod's policy; sidecars (restartPolicy
+    // Always) run until stopped whatever it is.
     const init = (pod.spec.initContainers ?? []).some((c) => c.name === container.name && c.restartPolicy !== 'Always');
-    const mayFinish = init || (pod.spec.restartPolicy ?? 'Always') !== 'Always';
+    const mayFinish = init || ((pod.spec.restartPolicy ?? 'Always') !== 'Always' && container.restartPolicy !== 'Always');
     if (scripted !== undefined || mayFinish) {
       const code = Number(note('exitCode') ?? 0);
       const seconds = scripted !== undefined ? Number(scripted) : this.runSeconds;
