@@ -60,3 +60,28 @@ export async function startContainer(ctx: StartContext, container: Container, r:
     return undefined;
   }
 }
+
+/** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
+const pullErrorShownMs = 1000;
+
+/** When a container due to start is still in back-off: the time it may start (its waiting reason
+ * turned from ErrImagePull to ImagePullBackOff, with kubelet's event, once the error has shown a
+ * while); undefined when it may start now. */
+export function heldBack(r: ContainerRecord, image: string, pullFailedAt: number, event: EventFn): number | undefined {
+  const now = Date.now();
+  if (r.backoffUntil <= now) return undefined;
+  if (r.waiting?.reason === 'ErrImagePull' && now - pullFailedAt >= pullErrorShownMs) {
+    r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
+    event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
+  }
+  return r.backoffUntil;
+}
+
+/** After a start attempt: when to look again (the end of the back-off of a failed start, or the
+ * moment ErrImagePull gives way to ImagePullBackOff); Infinity when nothing is pending. */
+export function nextTry(r: ContainerRecord): number {
+  let at = Infinity;
+  if (!r.running && r.backoffUntil > Date.now()) at = r.backoffUntil;
+  if (r.waiting?.reason === 'ErrImagePull') at = Math.min(at, Date.now() + pullErrorShownMs);
+  return at;
+}

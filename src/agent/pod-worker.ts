@@ -9,26 +9,23 @@
  * good (grace 0), as kubelet does.
  */
 import type { Container, Pod } from '../api/kinds.js';
-import { startProbes } from './probing.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import { ContainerStartError, type RecoveredSandbox, type RunningContainer, type Sandbox } from '../runtime/runtime.js';
-import { backoff, backoffDelayMs, newRecord, podContainers, restartsAfter, type ContainerRecord, type ContainerRole } from './container-record.js';
+import { newRecord, podContainers, type ContainerRecord, type ContainerRole } from './container-record.js';
 import { podStatus } from './pod-status.js';
 import { podActions } from './pod-actions.js';
 import { deadlineExceeded, deadlineLeftMs } from './deadline.js';
-import { startContainer } from './container-start.js';
-import { stopContainer } from './container-stop.js';
-import { TerminationOrder } from './stop-order.js';
+import { heldBack, nextTry, startContainer } from './container-start.js';
+import { watchRun } from './container-run.js';
+import { adoptRuns } from './adopt.js';
+import { stopPodContainers } from './stop-order.js';
 import { kubeTime } from '../api/time.js';
 import { prepareVolumes, removePodDir } from './volumes.js';
 import { logTarget, type LogTarget } from './log-target.js';
 import type { WorkerHost } from './worker-host.js';
 
 export type { WorkerHost } from './worker-host.js';
-
-/** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
-const pullErrorShownMs = 1000;
 
 export class PodWorker {
   private pod: Pod;
@@ -61,24 +58,10 @@ export class PodWorker {
     if (recovered) this.adopt(recovered);
   }
 
-  /** Takes over an earlier agent's runs, init containers' included: one that exited 0 is done
-   * and is not run again. */
+  /** Takes over an earlier agent's runs (adopt.ts). */
   private adopt(recovered: RecoveredSandbox): void {
     this.sandbox = recovered.sandbox;
-    const statuses = [...(this.pod.status?.initContainerStatuses ?? []), ...(this.pod.status?.containerStatuses ?? [])];
-    const containers = podContainers(this.pod);
-    for (const { name, attempt, run } of recovered.containers) {
-      const r = this.records.get(name);
-      const entry = containers.find((c) => c.container.name === name);
-      if (!r || !entry) continue;
-      r.restartCount = attempt;
-      // The run before this one, as the API last heard of it (describe's "Last State").
-      const last = statuses.find((c) => c.name === name)?.lastState?.terminated;
-      if (last?.containerID && last.startedAt && last.finishedAt) {
-        r.last = { id: last.containerID, startedAt: new Date(last.startedAt), exit: { exitCode: last.exitCode, reason: last.reason ?? 'Error', finishedAt: new Date(last.finishedAt), ...(last.message ? { message: last.message } : {}) } };
-      }
-      this.watch(entry.container, entry.role, r, run);
-    }
+    adoptRuns(this.pod, recovered, this.records, (container, role, r, run) => this.watch(container, role, r, run));
   }
 
   get uid(): string {
@@ -161,23 +144,17 @@ export class PodWorker {
     const actions = podActions(this.pod, this.records);
     if (actions.killPod) return this.killPod();
     let wakeAt = left !== undefined ? Date.now() + left : Infinity;
-    const now = Date.now();
     for (const name of actions.start) {
       const r = this.records.get(name)!;
-      if (r.backoffUntil > now) {
-        // kubelet's words for the wait after a failed pull.
-        const image = this.containerNamed(name)?.image ?? '';
-        if (r.waiting?.reason === 'ErrImagePull' && now - (this.pullFailedAt.get(name) ?? 0) >= pullErrorShownMs) {
-          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
-          this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
-        }
-        wakeAt = Math.min(wakeAt, r.backoffUntil);
+      const image = this.containerNamed(name)?.image ?? '';
+      // A container in back-off waits (kubelet's words for a failed pull change on the way).
+      const until = heldBack(r, image, this.pullFailedAt.get(name) ?? 0, (type, reason, message) => this.event(type, reason, message));
+      if (until !== undefined) {
+        wakeAt = Math.min(wakeAt, until);
         continue;
       }
       await this.start(name, r);
-      if (!r.running && r.backoffUntil > now) wakeAt = Math.min(wakeAt, r.backoffUntil);
-      // ErrImagePull shows for a moment, then the back-off (ImagePullBackOff) until the next try.
-      if (r.waiting?.reason === 'ErrImagePull') wakeAt = Math.min(wakeAt, Date.now() + pullErrorShownMs);
+      wakeAt = Math.min(wakeAt, nextTry(r));
     }
     await this.report();
     if (wakeAt !== Infinity) this.later(Math.max(0, wakeAt - Date.now()));
@@ -241,34 +218,16 @@ export class PodWorker {
     if (entry.role === 'sidecar' && r.started) this.kick();
   }
 
-  /** From now on `run` is the container's current run: probes, and what happens when it ends. */
+  /** From now on `run` is the container's current run (see container-run.ts). */
   private watch(container: Container, role: ContainerRole, r: ContainerRecord, run: RunningContainer): void {
-    const { name } = container;
-    r.running = run;
-    r.waiting = undefined;
-    r.imageId = run.imageId;
-    startProbes(container, r, run.id, {
-      runtime: this.host.runtime,
+    watchRun({
+      host: this.host,
+      pod: () => this.pod,
       podIP: () => this.sandbox?.ip ?? '',
-      graceSeconds: () => this.pod.spec.terminationGracePeriodSeconds ?? 30,
+      stopping: () => this.stopping,
       event: (type, reason, message) => this.event(type, reason, message),
       changed: () => this.kick(),
-    });
-    void run.exited.then((exit) => {
-      if (r.running !== run) return;
-      for (const p of r.probes.splice(0)) p.stop();
-      r.running = undefined;
-      r.last = { id: run.id, startedAt: run.startedAt, exit };
-      const ranMs = exit.finishedAt.getTime() - run.startedAt.getTime();
-      r.failures = ranMs >= backoff.resetAfterMs ? 1 : r.failures + 1;
-      r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
-      // A container stopped with its pod is not restarted: no back-off to show.
-      if (!this.stopping && restartsAfter(role, this.pod.spec.restartPolicy, exit)) {
-        this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})`);
-        r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelayMs(r.failures, this.host.restartBackoffMs) / 1000)}s restarting failed container=${name} pod=${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})` };
-      }
-      this.kick();
-    });
+    }, container, role, r, run);
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -313,14 +272,7 @@ export class PodWorker {
 
   /** Every running container stopped: regular ones at once, sidecars after them in reverse order. */
   private async stopAll(grace: number): Promise<void> {
-    const all = podContainers(this.pod);
-    const running = new Set(all.filter(({ container }) => this.records.get(container.name)?.running).map(({ container }) => container.name));
-    const order = new TerminationOrder(this.pod, running);
-    const ctx = { runtime: this.host.runtime, event: (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(type, reason, message), order };
-    await Promise.all(all.map(async ({ container }) => {
-      const r = this.records.get(container.name);
-      if (r) await stopContainer(ctx, container, r, grace);
-    }));
+    await stopPodContainers(this.pod, this.records, grace, { runtime: this.host.runtime, event: (type, reason, message) => this.event(type, reason, message) });
   }
 
   private async terminate(): Promise<void> {

@@ -5,7 +5,8 @@
  * grace period, as kubelet's does.
  */
 import type { Pod } from '../api/kinds.js';
-import { isSidecar } from './container-record.js';
+import { isSidecar, podContainers, type ContainerRecord } from './container-record.js';
+import { stopContainer, type StopContext } from './container-stop.js';
 
 interface Gate {
   readonly done: Promise<void>;
@@ -56,4 +57,15 @@ export class TerminationOrder {
   terminated(name: string): void {
     this.stopped.get(name)?.open();
   }
+}
+
+/** Stops every running container of the pod in kubelet's order, with `graceSeconds` shared. */
+export async function stopPodContainers(pod: Pod, records: ReadonlyMap<string, ContainerRecord>, graceSeconds: number, ctx: Omit<StopContext, 'order'>): Promise<void> {
+  const all = podContainers(pod);
+  const running = new Set(all.filter(({ container }) => records.get(container.name)?.running).map(({ container }) => container.name));
+  const order = new TerminationOrder(pod, running);
+  await Promise.all(all.map(async ({ container }) => {
+    const r = records.get(container.name);
+    if (r) await stopContainer({ ...ctx, order }, container, r, graceSeconds);
+  }));
 }
