@@ -32,13 +32,15 @@ export class TerminationOrder {
       this.stopped.set(c.name, g);
     }
     for (const c of pod.spec.containers) mains.push(this.stopped.get(c.name)!.done);
-    let later: string | undefined;
+    // Every later sidecar, not only the next: one that is not running must not let an earlier
+    // one overtake a later one that is.
+    const later: Promise<void>[] = [];
     const inits = pod.spec.initContainers ?? [];
     for (let i = inits.length - 1; i >= 0; i--) {
       const c = inits[i]!;
       if (!isSidecar(c)) continue;
-      this.waitsFor.set(c.name, [...mains, ...(later ? [this.stopped.get(later)!.done] : [])]);
-      later = c.name;
+      this.waitsFor.set(c.name, [...mains, ...later]);
+      later.push(this.stopped.get(c.name)!.done);
     }
   }
 
