@@ -3,6 +3,7 @@
  * the last one ended, restarts so far, and the back-off before the next start. Kubernetes keeps
  * this in the runtime; keeping it here lets every runtime stay small.
  */
+import type { Container, Pod } from '../api/kinds.js';
 import type { ContainerExit, RunningContainer } from '../runtime/runtime.js';
 
 export interface FinishedRun {
@@ -17,7 +18,8 @@ export interface ContainerRecord {
   last: FinishedRun | undefined;
   /** Times the container was started again after a run ended. */
   restartCount: number;
-  /** Why it is not running now (ContainerCreating, CrashLoopBackOff, ErrImagePull, …). */
+  /** Why it is not running now (CrashLoopBackOff, ErrImagePull, …); undefined before its first
+   * start, when the status shows kubelet's default (ContainerCreating, or PodInitializing). */
   waiting: { reason: string; message?: string } | undefined;
   /** No start before this time (ms since epoch). */
   backoffUntil: number;
@@ -33,7 +35,7 @@ export interface ContainerRecord {
 }
 
 export function newRecord(name: string): ContainerRecord {
-  return { name, running: undefined, last: undefined, restartCount: 0, waiting: { reason: 'ContainerCreating' }, backoffUntil: 0, failures: 0, imageId: undefined, ready: false, started: false, probes: [] };
+  return { name, running: undefined, last: undefined, restartCount: 0, waiting: undefined, backoffUntil: 0, failures: 0, imageId: undefined, ready: false, started: false, probes: [] };
 }
 
 /** kubelet's crash-loop back-off: 10 s doubling to 5 min; a run of 10 minutes resets it. */
@@ -49,4 +51,30 @@ export function shouldRestart(policy: string | undefined, exit: ContainerExit): 
   if (policy === 'Never') return false;
   if (policy === 'OnFailure') return exit.exitCode !== 0;
   return true;
+}
+
+/** What part a container plays in its pod's sequence: an init container runs to completion
+ * before the next; a sidecar (an init container with restartPolicy Always, 1.29+) is started in
+ * the init order and then kept running; regular containers start once initialization is done. */
+export type ContainerRole = 'init' | 'sidecar' | 'regular';
+
+export function isSidecar(c: Container): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+/** Every container of the pod with its role, init containers first, in spec order. */
+export function podContainers(pod: Pod): { container: Container; role: ContainerRole }[] {
+  return [
+    ...(pod.spec.initContainers ?? []).map((container) => ({ container, role: isSidecar(container) ? 'sidecar' as const : 'init' as const })),
+    ...pod.spec.containers.map((container) => ({ container, role: 'regular' as const })),
+  ];
+}
+
+/** Whether a container of this role that ended should be started again (kubelet's
+ * ShouldContainerBeRestarted and its init-container rules): sidecars always are, whatever the
+ * pod's policy; an init container only after a failure, unless the policy is Never. */
+export function restartsAfter(role: ContainerRole, policy: string | undefined, exit: ContainerExit): boolean {
+  if (role === 'sidecar') return true;
+  if (role === 'init') return exit.exitCode !== 0 && policy !== 'Never';
+  return shouldRestart(policy, exit);
 }

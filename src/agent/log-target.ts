@@ -17,14 +17,15 @@ export function containerLogPath(dataDir: string | undefined, pod: Pod, containe
 export function logTarget(dataDir: string | undefined, pod: Pod, records: ReadonlyMap<string, ContainerRecord>, container: string | undefined, previous: boolean): LogTarget {
   const podName = pod.metadata.name ?? '';
   const names = pod.spec.containers.map((c) => c.name);
+  const inits = (pod.spec.initContainers ?? []).map((c) => c.name);
   const name = container || (names.length === 1 ? names[0] : undefined);
-  if (!name) return { error: `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]` };
+  if (!name) return { error: `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}` };
   const r = records.get(name);
-  if (!r || !names.includes(name)) return { error: `container ${name} is not valid for pod ${podName}` };
+  if (!r || !(names.includes(name) || inits.includes(name))) return { error: `container ${name} is not valid for pod ${podName}` };
   if (previous) {
     if (r.restartCount < 1) return { error: `previous terminated container "${name}" in pod "${podName}" not found` };
     return { file: containerLogPath(dataDir, pod, name, r.restartCount - 1), ended: Promise.resolve() };
   }
-  if (!r.running && !r.last) return { error: `container "${name}" in pod "${podName}" is waiting to start: ${r.waiting?.reason ?? 'ContainerCreating'}` };
+  if (!r.running && !r.last) return { error: `container "${name}" in pod "${podName}" is waiting to start: ${r.waiting?.reason ?? (inits.length ? 'PodInitializing' : 'ContainerCreating')}` };
   return { file: containerLogPath(dataDir, pod, name, r.restartCount), ended: r.running ? r.running.exited : Promise.resolve() };
 }

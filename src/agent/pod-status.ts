@@ -1,11 +1,14 @@
 /**
- * A pod's status from what the agent knows of its containers, as kubelet computes it: container
- * states, the phase, and the Initialized / PodReadyToStartContainers / ContainersReady / Ready
- * conditions. Pure, so the rules are tested without a node.
+ * A pod's status from what the agent knows of its containers, as kubelet's generateAPIPodStatus
+ * builds it: init and regular container statuses, the phase (pod-phase.ts), the conditions
+ * (pod-conditions.ts), and the reason when the node itself ended the pod (DeadlineExceeded).
+ * Pure, so the rules are tested without a node.
  */
-import type { Condition, ContainerState, ContainerStatus, Pod, PodStatus } from '../api/kinds.js';
-import { shouldRestart, type ContainerRecord } from './container-record.js';
-import { kubeTime } from '../api/time.js';
+import type { ContainerStatus, Pod, PodStatus } from '../api/kinds.js';
+import { isSidecar, type ContainerRecord } from './container-record.js';
+import { containerStatus, type StatusContext } from './container-status.js';
+import { podPhase } from './pod-phase.js';
+import { podConditions } from './pod-conditions.js';
 
 export interface PodView {
   readonly pod: Pod;
@@ -14,91 +17,41 @@ export interface PodView {
   readonly hostIP: string;
   readonly startTime: string;
   readonly now: string;
+  /** The pod is being stopped for good: containers that ended are not started again. */
+  readonly stopping?: boolean;
+  /** Its containers were all stopped for good (kubelet's podIsTerminal). */
+  readonly terminal?: boolean;
+  /** The node ended the pod itself (activeDeadlineSeconds): Failed, with this reason. */
+  readonly evicted?: { readonly reason: string; readonly message: string };
 }
 
-
-function stateOf(r: ContainerRecord, policy: string | undefined): { state: ContainerState; lastState: ContainerState } {
-  const last: ContainerState = r.last
-    ? { terminated: { exitCode: r.last.exit.exitCode, ...(r.last.exit.signal !== undefined ? { signal: r.last.exit.signal } : {}), reason: r.last.exit.reason, ...(r.last.exit.message ? { message: r.last.exit.message } : {}), startedAt: kubeTime(r.last.startedAt), finishedAt: kubeTime(r.last.exit.finishedAt), containerID: r.last.id } }
-    : {};
-  if (r.running) return { state: { running: { startedAt: kubeTime(r.running.startedAt) } }, lastState: last };
-  if (r.last && !shouldRestart(policy, r.last.exit)) return { state: last, lastState: {} };
-  if (r.waiting) return { state: { waiting: { reason: r.waiting.reason, ...(r.waiting.message ? { message: r.waiting.message } : {}) } }, lastState: last };
-  return { state: { waiting: { reason: 'ContainerCreating' } }, lastState: last };
-}
-
-/** kubelet's getPhase over the regular containers. */
-export function podPhase(pod: Pod, records: ReadonlyMap<string, ContainerRecord>): NonNullable<PodStatus['phase']> {
-  const policy = pod.spec.restartPolicy ?? 'Always';
-  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
-  for (const c of pod.spec.containers) {
-    const r = records.get(c.name);
-    if (r?.running) running++;
-    else if (r?.last && !shouldRestart(policy, r.last.exit)) {
-      stopped++;
-      if (r.last.exit.exitCode === 0) succeeded++;
-    } else if (r?.last) running++; // ended and about to restart: the pod is still running
-    else waiting++;
-  }
-  const total = pod.spec.containers.length;
-  if (waiting > 0) return running > 0 || stopped > 0 ? 'Running' : 'Pending';
-  if (running > 0) return 'Running';
-  if (stopped === total) {
-    if (policy === 'Always') return 'Running';
-    return succeeded === total ? 'Succeeded' : 'Failed';
-  }
-  return 'Pending';
-}
-
-function condition(type: string, ok: boolean, prior: readonly Condition[] | undefined, now: string, reason?: string): Condition {
-  const status = ok ? 'True' : 'False';
-  const before = prior?.find((c) => c.type === type);
-  return {
-    type,
-    status,
-    lastTransitionTime: before && before.status === status && before.lastTransitionTime ? before.lastTransitionTime : now,
-    ...(reason && !ok ? { reason } : {}),
-  };
+function isTerminal(phase: PodStatus['phase']): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 export function podStatus(v: PodView): PodStatus {
   const { pod, records } = v;
-  const policy = pod.spec.restartPolicy ?? 'Always';
-  const phase = podPhase(pod, records);
-  const terminal = phase === 'Succeeded' || phase === 'Failed';
-  const statuses: ContainerStatus[] = pod.spec.containers.map((c) => {
-    const r = records.get(c.name);
-    const { state, lastState } = r ? stateOf(r, policy) : { state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
-    const running = !!r?.running;
-    return {
-      name: c.name,
-      state,
-      lastState,
-      ready: running && (r?.ready ?? true),
-      restartCount: r?.restartCount ?? 0,
-      image: c.image ?? '',
-      imageID: r?.imageId ?? '',
-      ...(r?.running ? { containerID: r.running.id } : r?.last ? { containerID: r.last.id } : {}),
-      started: running && (r?.started ?? true),
-    };
-  });
-  const allReady = statuses.length > 0 && statuses.every((s) => s.ready);
-  const prior = pod.status?.conditions;
-  const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
-  const conditions: Condition[] = [
-    condition('PodReadyToStartContainers', v.podIP !== undefined && !terminal, prior, v.now),
-    condition('Initialized', true, prior, v.now),
-    condition('Ready', allReady && !terminal, prior, v.now, notReadyReason),
-    condition('ContainersReady', allReady && !terminal, prior, v.now, notReadyReason),
-    condition('PodScheduled', true, prior, v.now),
-  ];
+  const inits = pod.spec.initContainers ?? [];
+  const ctx: StatusContext = { policy: pod.spec.restartPolicy ?? 'Always', hasInit: inits.length > 0, stopping: !!v.stopping || !!v.terminal };
+  const initStatuses: ContainerStatus[] = inits.map((c) => containerStatus(c, isSidecar(c) ? 'sidecar' : 'init', records.get(c.name), ctx));
+  const statuses: ContainerStatus[] = pod.spec.containers.map((c) => containerStatus(c, 'regular', records.get(c.name), ctx));
+  const all = [...initStatuses, ...statuses];
+  let phase = v.evicted ? 'Failed' : podPhase(pod, all, !!v.terminal);
+  // Pods never leave a terminal phase (kubelet forces the one the API has).
+  const before = pod.status?.phase;
+  if (isTerminal(before) && phase !== before) phase = before!;
+  const reason = v.evicted?.reason ?? (phase === before ? pod.status?.reason : undefined);
+  const message = v.evicted?.message ?? (phase === before ? pod.status?.message : undefined);
   return {
     phase,
-    conditions,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+    conditions: podConditions({ pod, statuses: all, phase, sandboxReady: v.podIP !== undefined && !isTerminal(phase), now: v.now }),
     hostIP: v.hostIP,
     hostIPs: [{ ip: v.hostIP }],
     ...(v.podIP ? { podIP: v.podIP, podIPs: [{ ip: v.podIP }] } : {}),
     startTime: v.startTime,
+    ...(inits.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
   };
 }

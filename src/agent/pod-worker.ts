@@ -1,48 +1,31 @@
 /**
  * One pod on one node: a worker that brings the runtime to what the pod asks for and reports
  * back. Syncs are serialised per pod (a change arriving mid-sync runs one more sync after it), so
- * the worker never starts a container twice. Deletion: containers get their grace period, the
- * sandbox goes, then the agent removes the pod object for good (grace 0), as kubelet does.
+ * the worker never starts a container twice. Each sync asks pod-actions.ts what to start (init
+ * containers in order, sidecars, regular containers) and whether the pod is done; a pod done for
+ * good (its containers finished, an init container failed under Never, its active deadline passed)
+ * has its containers stopped in order (stop-order.ts) and its sandbox released. Deletion:
+ * containers get their grace period, the sandbox goes, then the agent removes the pod object for
+ * good (grace 0), as kubelet does.
  */
 import type { Container, Pod } from '../api/kinds.js';
-import type { EventRecorder } from '../client/events.js';
-import { startProbes } from './probing.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
-import type { RestClient } from '../client/rest.js';
-import type { Logger } from '../util/log.js';
-import { ContainerStartError, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox } from '../runtime/runtime.js';
-import { backoff, backoffDelayMs, newRecord, shouldRestart, type ContainerRecord } from './container-record.js';
+import { ContainerStartError, type RecoveredSandbox, type RunningContainer, type Sandbox } from '../runtime/runtime.js';
+import { newRecord, podContainers, type ContainerRecord, type ContainerRole } from './container-record.js';
 import { podStatus } from './pod-status.js';
+import { podActions } from './pod-actions.js';
+import { deadlineExceeded, deadlineLeftMs } from './deadline.js';
+import { heldBack, nextTry, startContainer } from './container-start.js';
+import { watchRun } from './container-run.js';
+import { adoptRuns } from './adopt.js';
+import { stopPodContainers } from './stop-order.js';
 import { kubeTime } from '../api/time.js';
-import { containerEnv, EnvError, expand } from './env.js';
-import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
-import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
-import { pullCredentialsFor } from './pull-secrets.js';
+import { prepareVolumes, removePodDir } from './volumes.js';
+import { logTarget, type LogTarget } from './log-target.js';
+import type { WorkerHost } from './worker-host.js';
 
-/** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
-const pullErrorShownMs = 1000;
-
-/** What a worker needs from its agent. */
-export interface WorkerHost {
-  readonly client: RestClient;
-  readonly runtime: Runtime;
-  readonly nodeName: string;
-  readonly hostIP: string;
-  readonly log: Logger;
-  /** Back-off before the first restart of a crashed container (tests shorten it). */
-  readonly restartBackoffMs: number;
-  /** Where pods' volumes and logs live; undefined on simulated nodes (nothing touches disk). */
-  readonly dataDir: string | undefined;
-  /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
-  lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
-  workerDone(uid: string): void;
-  /** Resolves once services no longer send the pod new connections (see proxy/drain.ts);
-   * terminating pods wait for it, within their grace period, before their stop signal. */
-  drain?(pod: Pod): Promise<void>;
-  /** kubelet's Events (Started, Killing, Unhealthy, BackOff); none on simulated nodes. */
-  readonly recorder?: EventRecorder;
-}
+export type { WorkerHost } from './worker-host.js';
 
 export class PodWorker {
   private pod: Pod;
@@ -60,30 +43,25 @@ export class PodWorker {
   private finished = false;
   /** The grace the containers are being stopped with, once the pod is terminating. */
   private stopGrace: number | undefined;
+  /** The pod is being stopped for good: nothing is started again. */
+  private stopping = false;
+  /** Its containers have all been stopped for good (kubelet's podIsTerminal). */
+  private terminal = false;
+  /** Why the node itself ended the pod (activeDeadlineSeconds). */
+  private evicted: { reason: string; message: string } | undefined;
 
   /** `recovered`: what an earlier agent left running for this pod, taken over instead of
    * started again. */
   constructor(private readonly host: WorkerHost, pod: Pod, recovered?: RecoveredSandbox) {
     this.pod = pod;
-    for (const c of pod.spec.containers) this.records.set(c.name, newRecord(c.name));
+    for (const { container } of podContainers(pod)) this.records.set(container.name, newRecord(container.name));
     if (recovered) this.adopt(recovered);
   }
 
+  /** Takes over an earlier agent's runs (adopt.ts). */
   private adopt(recovered: RecoveredSandbox): void {
     this.sandbox = recovered.sandbox;
-    const statuses = this.pod.status?.containerStatuses ?? [];
-    for (const { name, attempt, run } of recovered.containers) {
-      const r = this.records.get(name);
-      const container = this.pod.spec.containers.find((c) => c.name === name);
-      if (!r || !container) continue;
-      r.restartCount = attempt;
-      // The run before this one, as the API last heard of it (describe's "Last State").
-      const last = statuses.find((c) => c.name === name)?.lastState?.terminated;
-      if (last?.containerID && last.startedAt && last.finishedAt) {
-        r.last = { id: last.containerID, startedAt: new Date(last.startedAt), exit: { exitCode: last.exitCode, reason: last.reason ?? 'Error', finishedAt: new Date(last.finishedAt), ...(last.message ? { message: last.message } : {}) } };
-      }
-      this.watch(container, r, run);
-    }
+    adoptRuns(this.pod, recovered, this.records, (container, role, r, run) => this.watch(container, role, r, run));
   }
 
   get uid(): string {
@@ -147,20 +125,51 @@ export class PodWorker {
 
   private async sync(): Promise<void> {
     if (this.deleted || this.pod.metadata.deletionTimestamp) return this.terminate();
-    const phase = this.pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') {
+    if (this.terminal) {
       // Terminal pods never run again; their sandbox can go.
       if (this.sandbox) await this.releaseSandbox();
       return;
     }
+    const phase = this.pod.status?.phase;
+    // Ended by someone else, or before an agent restart: stop what still runs. Statuses are only
+    // reported by a worker that saw the containers run (a fresh one knows nothing better).
+    if (phase === 'Succeeded' || phase === 'Failed') return this.killPod([...this.records.values()].some((r) => r.running || r.last));
+    const left = deadlineLeftMs(this.pod, this.pod.status?.startTime ?? this.startTime, Date.now());
+    if (left !== undefined && left <= 0) {
+      this.evicted = { ...deadlineExceeded };
+      this.event('Normal', deadlineExceeded.reason, deadlineExceeded.message);
+      return this.killPod();
+    }
+    if (!(await this.prepare())) return;
+    const actions = podActions(this.pod, this.records);
+    if (actions.killPod) return this.killPod();
+    let wakeAt = left !== undefined ? Date.now() + left : Infinity;
+    for (const name of actions.start) {
+      const r = this.records.get(name)!;
+      const image = this.containerNamed(name)?.image ?? '';
+      // A container in back-off waits (kubelet's words for a failed pull change on the way).
+      const until = heldBack(r, image, this.pullFailedAt.get(name) ?? 0, (type, reason, message) => this.event(type, reason, message));
+      if (until !== undefined) {
+        wakeAt = Math.min(wakeAt, until);
+        continue;
+      }
+      await this.start(name, r);
+      wakeAt = Math.min(wakeAt, nextTry(r));
+    }
+    await this.report();
+    if (wakeAt !== Infinity) this.later(Math.max(0, wakeAt - Date.now()));
+  }
+
+  /** The sandbox and volumes, made once; false (with the reason shown) while they cannot be. */
+  private async prepare(): Promise<boolean> {
     if (!this.sandbox) {
       try {
         this.sandbox = await this.host.runtime.runSandbox(this.pod);
       } catch (err) {
-        for (const r of this.records.values()) r.waiting = { reason: err instanceof ContainerStartError ? err.reason : 'CreatePodSandboxError', message: String(err instanceof Error ? err.message : err) };
+        this.showWaiting(err instanceof ContainerStartError ? err.reason : 'CreatePodSandboxError', String(err instanceof Error ? err.message : err));
         await this.report();
         this.later(5000);
-        return;
+        return false;
       }
     }
     if (!this.volumes) {
@@ -168,97 +177,57 @@ export class PodWorker {
         const ns = this.pod.metadata.namespace ?? 'default';
         this.volumes = await prepareVolumes(this.host.dataDir, this.pod, (kind, name) => this.host.lookupData(ns, kind, name));
       } catch (err) {
-        for (const r of this.records.values()) r.waiting = { reason: 'ContainerCreating', message: err instanceof Error ? err.message : String(err) };
+        this.showWaiting('ContainerCreating', err instanceof Error ? err.message : String(err));
         await this.report();
         this.later(2000);
-        return;
+        return false;
       }
     }
-    const policy = this.pod.spec.restartPolicy ?? 'Always';
-    const now = Date.now();
-    let wakeAt = Infinity;
-    for (const c of this.pod.spec.containers) {
-      const r = this.records.get(c.name) ?? newRecord(c.name);
-      this.records.set(c.name, r);
-      if (r.running) continue;
-      if (r.last && !shouldRestart(policy, r.last.exit)) continue;
-      if (r.backoffUntil > now) {
-        // kubelet's words for the wait after a failed pull.
-        if (r.waiting?.reason === 'ErrImagePull' && now - (this.pullFailedAt.get(c.name) ?? 0) >= pullErrorShownMs) {
-          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` };
-          this.event('Normal', 'BackOff', `Back-off pulling image "${c.image ?? ''}"`);
-        }
-        wakeAt = Math.min(wakeAt, r.backoffUntil);
-        continue;
-      }
-      await this.start(c.name, r);
-      if (!r.running && r.backoffUntil > now) wakeAt = Math.min(wakeAt, r.backoffUntil);
-      // ErrImagePull shows for a moment, then the back-off (ImagePullBackOff) until the next try.
-      if (r.waiting?.reason === 'ErrImagePull') wakeAt = Math.min(wakeAt, Date.now() + pullErrorShownMs);
+    return true;
+  }
+
+  /** Why nothing can start yet, on the containers that would start first (the regular ones of a
+   * pod with init containers keep PodInitializing). */
+  private showWaiting(reason: string, message: string): void {
+    const inits = this.pod.spec.initContainers ?? [];
+    const first = inits.length ? inits : this.pod.spec.containers;
+    for (const c of first) {
+      const r = this.records.get(c.name);
+      if (r && !r.running && !r.last) r.waiting = { reason, message };
     }
-    await this.report();
-    if (wakeAt !== Infinity) this.later(Math.max(0, wakeAt - Date.now()));
+  }
+
+  private containerNamed(name: string): Container | undefined {
+    return podContainers(this.pod).find((c) => c.container.name === name)?.container;
   }
 
   private async start(name: string, r: ContainerRecord): Promise<void> {
-    const container = this.pod.spec.containers.find((c) => c.name === name)!;
-    const restarting = r.last !== undefined;
-    try {
-      const attempt = r.restartCount + (restarting ? 1 : 0);
-      const ns = this.pod.metadata.namespace ?? 'default';
-      const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, (kind, name) => this.host.lookupData(ns, kind, name), (reason, message) => this.event('Warning', reason, message));
-      const run = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, attempt, {
-        env: Object.fromEntries(env),
-        ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
-        ...(container.args ? { args: container.args.map((a) => expand(a, env)) } : {}),
-        mounts: containerMounts(container, this.volumes ?? new Map()),
-        logPath: containerLogPath(this.host.dataDir, this.pod, name, attempt),
-        pullCredentials: pullCredentialsFor(this.host, this.pod, (reason, message) => this.event('Warning', reason, message)),
-      });
-      if (restarting) r.restartCount++;
-      this.event('Normal', 'Started', `Started container ${name}`);
-      for (const w of run.warnings ?? []) this.event('Warning', w.reason, w.message);
-      this.watch(container, r, run);
-    } catch (err) {
-      r.failures++;
-      r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
-      if (err instanceof ContainerStartError && err.reason === 'ErrImagePull') {
-        this.pullFailedAt.set(name, Date.now());
-        this.event('Warning', 'Failed', `Failed to pull image "${container.image ?? ''}": ${err.message}`);
-      }
-      // kubelet's event when a container's configuration cannot be made (kuberuntime: "Error: %v").
-      if (err instanceof EnvError || (err instanceof ContainerStartError && err.reason === 'CreateContainerConfigError')) this.event('Warning', 'Failed', `Error: ${err.message}`);
-      r.waiting = err instanceof ContainerStartError || err instanceof EnvError
-        ? { reason: err.reason, message: err.message }
-        : { reason: 'CreateContainerError', message: err instanceof Error ? err.message : String(err) };
-    }
+    const entry = podContainers(this.pod).find((c) => c.container.name === name);
+    if (!entry || !this.sandbox) return;
+    const run = await startContainer({
+      host: this.host,
+      pod: this.pod,
+      sandbox: this.sandbox,
+      volumes: this.volumes ?? new Map(),
+      event: (type, reason, message) => this.event(type, reason, message),
+      pullFailedAt: this.pullFailedAt,
+    }, entry.container, r);
+    if (!run) return;
+    this.watch(entry.container, entry.role, r, run);
+    // A sidecar without a startup probe has started at once: the next init container may go.
+    if (entry.role === 'sidecar' && r.started) this.kick();
   }
 
-  /** From now on `run` is the container's current run: probes, and what happens when it ends. */
-  private watch(container: Container, r: ContainerRecord, run: RunningContainer): void {
-    const { name } = container;
-    r.running = run;
-    r.waiting = undefined;
-    r.imageId = run.imageId;
-    startProbes(container, r, run.id, {
-      runtime: this.host.runtime,
+  /** From now on `run` is the container's current run (see container-run.ts). */
+  private watch(container: Container, role: ContainerRole, r: ContainerRecord, run: RunningContainer): void {
+    watchRun({
+      host: this.host,
+      pod: () => this.pod,
       podIP: () => this.sandbox?.ip ?? '',
-      graceSeconds: () => this.pod.spec.terminationGracePeriodSeconds ?? 30,
+      stopping: () => this.stopping,
       event: (type, reason, message) => this.event(type, reason, message),
       changed: () => this.kick(),
-    });
-    void run.exited.then((exit) => {
-      if (r.running !== run) return;
-      for (const p of r.probes.splice(0)) p.stop();
-      r.running = undefined;
-      r.last = { id: run.id, startedAt: run.startedAt, exit };
-      const ranMs = exit.finishedAt.getTime() - run.startedAt.getTime();
-      r.failures = ranMs >= backoff.resetAfterMs ? 1 : r.failures + 1;
-      r.backoffUntil = Date.now() + backoffDelayMs(r.failures, this.host.restartBackoffMs);
-      if (shouldRestart(this.pod.spec.restartPolicy, exit)) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})`);
-      r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelayMs(r.failures, this.host.restartBackoffMs) / 1000)}s restarting failed container=${name} pod=${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})` };
-      this.kick();
-    });
+    }, container, role, r, run);
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -273,6 +242,9 @@ export class PodWorker {
       hostIP: this.host.hostIP,
       startTime: this.pod.status?.startTime ?? this.startTime,
       now: kubeTime(),
+      stopping: this.stopping,
+      terminal: this.terminal,
+      ...(this.evicted ? { evicted: this.evicted } : {}),
     });
     const text = JSON.stringify(status);
     if (text === this.lastReported) return;
@@ -287,7 +259,24 @@ export class PodWorker {
     }
   }
 
+  /** Stops the pod for good (kubelet's killPod for a pod that is done): what runs stops in
+   * order with the pod's grace period, the final status is reported, the sandbox goes. */
+  private async killPod(report = true): Promise<void> {
+    this.stopping = true;
+    if (report) await this.report();
+    await this.stopAll(this.pod.spec.terminationGracePeriodSeconds ?? 30);
+    this.terminal = true;
+    if (report) await this.report();
+    await this.releaseSandbox();
+  }
+
+  /** Every running container stopped: regular ones at once, sidecars after them in reverse order. */
+  private async stopAll(grace: number): Promise<void> {
+    await stopPodContainers(this.pod, this.records, grace, { runtime: this.host.runtime, event: (type, reason, message) => this.event(type, reason, message) });
+  }
+
   private async terminate(): Promise<void> {
+    this.stopping = true;
     const asked = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     let grace = Math.min(asked, this.stopGrace ?? asked);
     this.stopGrace = grace;
@@ -299,13 +288,7 @@ export class PodWorker {
       clearTimeout(timer);
       grace = Math.max(0, Math.min(this.stopGrace, grace - (Date.now() - t0) / 1000));
     }
-    await Promise.all([...this.records.values()].map(async (r) => {
-      for (const p of r.probes.splice(0)) p.stop();
-      if (r.running) {
-        this.event('Normal', 'Killing', `Stopping container ${r.name}`);
-        await this.host.runtime.stopContainer(r.running.id, grace);
-      }
-    }));
+    await this.stopAll(grace);
     await this.releaseSandbox();
     await this.cleanUp();
     if (!this.deleted) {

@@ -2,8 +2,9 @@
  * The fake runtime behind `skiff sim` (as KWOK simulates kubelets): sandboxes get an address from
  * the node's pod range and containers "run" as timers, so thousands of nodes and a hundred
  * thousand pods fit in one process. A container of a pod that may finish (restartPolicy Never
- * or OnFailure) exits 0 after `runSeconds`; an Always pod runs until stopped. Annotations on the
- * pod script other endings for tests (see `simAnnotations`).
+ * or OnFailure) and every init container exit 0 after `runSeconds`; an Always pod's containers
+ * and sidecars run until stopped. Annotations on the pod script other endings for tests, pod-wide
+ * or per container (see `simAnnotations`).
  */
 import type { Container, Pod } from '../../api/kinds.js';
 import { ContainerStartError, type ContainerExit, type ExecResult, type RunningContainer, type Runtime, type Sandbox } from '../runtime.js';
@@ -16,6 +17,12 @@ export const simAnnotations = {
   /** The container never starts: this is the waiting reason (e.g. ErrImagePull). */
   startError: 'sim.skiff.dev/start-error',
 } as const;
+
+/** An annotation for one container only (`sim.skiff.dev/exit-code.init-db`): it wins over the
+ * pod-wide one of the same kind. */
+export function simContainerAnnotation(kind: keyof typeof simAnnotations, container: string): string {
+  return `${simAnnotations[kind]}.${container}`;
+}
 
 export interface FakeRuntimeOptions {
   /** The node's pod addresses: a /24 prefix such as `10.0.7.` (hosts .2–.254 are handed out). */
@@ -56,8 +63,9 @@ export class FakeRuntime implements Runtime {
   }
 
   startContainer(sandbox: Sandbox, pod: Pod, container: Container): Promise<RunningContainer> {
-    const notes = pod.metadata.annotations ?? {};
-    const startError = notes[simAnnotations.startError];
+    const all = pod.metadata.annotations ?? {};
+    const note = (kind: keyof typeof simAnnotations): string | undefined => all[simContainerAnnotation(kind, container.name)] ?? all[simAnnotations[kind]];
+    const startError = note('startError');
     if (startError) return Promise.reject(new ContainerStartError(startError, `simulated: ${startError} for ${container.image ?? container.name}`));
     const id = `fake://${this.nextId++}`;
     let settle!: (e: ContainerExit) => void;
@@ -73,10 +81,13 @@ export class FakeRuntime implements Runtime {
       },
     };
     this.containers.set(id, fc);
-    const scripted = notes[simAnnotations.runSeconds];
-    const mayFinish = (pod.spec.restartPolicy ?? 'Always') !== 'Always';
+    const scripted = note('runSeconds');
+    // Init containers run to completion whatever the pod's policy; sidecars (restartPolicy
+    // Always) run until stopped whatever it is.
+    const init = (pod.spec.initContainers ?? []).some((c) => c.name === container.name && c.restartPolicy !== 'Always');
+    const mayFinish = init || ((pod.spec.restartPolicy ?? 'Always') !== 'Always' && container.restartPolicy !== 'Always');
     if (scripted !== undefined || mayFinish) {
-      const code = Number(notes[simAnnotations.exitCode] ?? 0);
+      const code = Number(note('exitCode') ?? 0);
       const seconds = scripted !== undefined ? Number(scripted) : this.runSeconds;
       fc.timer = setTimeout(() => fc.finish({ exitCode: code, reason: code === 0 ? 'Completed' : 'Error' }), Math.max(0, seconds * 1000));
     }

@@ -1,1 +1,1 @@
-export { FakeRuntime, simAnnotations, type FakeRuntimeOptions } from './fake-runtime.js';
+export { FakeRuntime, simAnnotations, simContainerAnnotation, type FakeRuntimeOptions } from './fake-runtime.js';
