@@ -18,6 +18,8 @@ import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
+import { killContainer, type KillHost } from './kill.js';
+import { runPostStart } from './post-start.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const pullErrorShownMs = 1000;
@@ -59,6 +61,8 @@ export class PodWorker {
   private finished = false;
   /** The grace the containers are being stopped with, once the pod is terminating. */
   private stopGrace: number | undefined;
+  /** [hooks] Aborted once the pod is being deleted: a postStart hook in progress gives up. */
+  private readonly hookAbort = new AbortController();
 
   /** `recovered`: what an earlier agent left running for this pod, taken over instead of
    * started again. */
@@ -91,6 +95,7 @@ export class PodWorker {
 
   update(pod: Pod): void {
     this.pod = pod;
+    if (pod.metadata.deletionTimestamp) this.hookAbort.abort(); // [hooks]
     // Deleted again with less grace while stopping: the kill comes sooner (as kubelet does).
     const grace = pod.metadata.deletionGracePeriodSeconds;
     if (this.stopGrace !== undefined && grace !== undefined && grace < this.stopGrace) {
@@ -103,6 +108,7 @@ export class PodWorker {
   /** The pod object is gone from the API: stop everything, report nothing. */
   podDeleted(): void {
     this.deleted = true;
+    this.hookAbort.abort(); // [hooks]
     this.kick();
   }
 
@@ -216,6 +222,8 @@ export class PodWorker {
       if (restarting) r.restartCount++;
       this.event('Normal', 'Started', `Started container ${name}`);
       for (const w of run.warnings ?? []) this.event('Warning', w.reason, w.message);
+      // [hooks] postStart runs before the container counts as running; a failure kills it.
+      await runPostStart(this.killHost(), { pod: this.pod, container, run, podIP: this.sandbox!.ip, graceSeconds: this.pod.spec.terminationGracePeriodSeconds ?? 30, signal: this.hookAbort.signal });
       this.watch(container, r, run);
     } catch (err) {
       r.failures++;
@@ -242,6 +250,8 @@ export class PodWorker {
       runtime: this.host.runtime,
       podIP: () => this.sandbox?.ip ?? '',
       graceSeconds: () => this.pod.spec.terminationGracePeriodSeconds ?? 30,
+      // [hooks] probe kills go through killContainer (preStop, probe-level grace).
+      kill: (grace, message) => killContainer(this.killHost(), { pod: this.pod, container, run, podIP: this.sandbox?.ip ?? '', graceSeconds: grace, message }),
       event: (type, reason, message) => this.event(type, reason, message),
       changed: () => this.kick(),
     });
@@ -257,6 +267,11 @@ export class PodWorker {
       r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelayMs(r.failures, this.host.restartBackoffMs) / 1000)}s restarting failed container=${name} pod=${this.pod.metadata.name ?? ''}_${this.pod.metadata.namespace ?? ''}(${this.uid})` };
       this.kick();
     });
+  }
+
+  /** [hooks] What killContainer and postStart need from this worker. */
+  private killHost(): KillHost {
+    return { runtime: this.host.runtime, event: (t, reason, m) => this.event(t, reason, m), log: (m) => this.host.log.warn({ pod: this.key() }, m) };
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -299,10 +314,10 @@ export class PodWorker {
     }
     await Promise.all([...this.records.values()].map(async (r) => {
       for (const p of r.probes.splice(0)) p.stop();
-      if (r.running) {
-        this.event('Normal', 'Killing', `Stopping container ${r.name}`);
-        await this.host.runtime.stopContainer(r.running.id, grace);
-      }
+      const container = this.pod.spec.containers.find((c) => c.name === r.name);
+      // [hooks] Killing event, preStop within the grace period, then the stop signal.
+      if (r.running && container) await killContainer(this.killHost(), { pod: this.pod, container, run: r.running, podIP: this.sandbox?.ip ?? '', graceSeconds: grace });
+      else if (r.running) await this.host.runtime.stopContainer(r.running.id, grace);
     }));
     await this.releaseSandbox();
     await this.cleanUp();
