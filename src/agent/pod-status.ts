@@ -6,6 +6,7 @@
 import type { Condition, ContainerState, ContainerStatus, Pod, PodStatus } from '../api/kinds.js';
 import { shouldRestart, type ContainerRecord } from './container-record.js';
 import { kubeTime } from '../api/time.js';
+import { foreignConditions, readyCondition } from './readiness-gates.js';
 
 export interface PodView {
   readonly pod: Pod;
@@ -88,9 +89,10 @@ export function podStatus(v: PodView): PodStatus {
   const conditions: Condition[] = [
     condition('PodReadyToStartContainers', v.podIP !== undefined && !terminal, prior, v.now),
     condition('Initialized', true, prior, v.now),
-    condition('Ready', allReady && !terminal, prior, v.now, notReadyReason),
+    readyCondition(pod, allReady && !terminal, notReadyReason, v.now), // [hooks] readiness gates
     condition('ContainersReady', allReady && !terminal, prior, v.now, notReadyReason),
     condition('PodScheduled', true, prior, v.now),
+    ...foreignConditions(prior), // [hooks] conditions others own (gates, DisruptionTarget) carried over
   ];
   return {
     phase,

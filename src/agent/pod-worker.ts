@@ -20,6 +20,7 @@ import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
 import { killContainer, type KillHost } from './kill.js';
 import { runPostStart } from './post-start.js';
+import { putPodStatus } from './status-writer.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const pullErrorShownMs = 1000;
@@ -279,20 +280,21 @@ export class PodWorker {
   }
 
   private async report(): Promise<void> {
-    const status = podStatus({
-      pod: this.pod,
+    const now = kubeTime();
+    const view = (pod: Pod) => podStatus({
+      pod,
       records: this.records,
       podIP: this.sandbox?.ip,
       hostIP: this.host.hostIP,
-      startTime: this.pod.status?.startTime ?? this.startTime,
-      now: kubeTime(),
+      startTime: pod.status?.startTime ?? this.startTime,
+      now,
     });
-    const text = JSON.stringify(status);
+    const text = JSON.stringify(view(this.pod));
     if (text === this.lastReported) return;
-    const { namespace, name } = this.pod.metadata;
     try {
-      const updated = await this.host.client.patch<Pod>(podsResource, namespace, name ?? '', { status }, 'merge', 'status');
-      this.lastReported = text;
+      // [hooks] PUT on the read resourceVersion, retried on 409: others' conditions survive.
+      const updated = await putPodStatus(this.host.client, this.pod, view);
+      this.lastReported = JSON.stringify(view(updated));
       if (!this.deleted) this.pod = updated;
     } catch (err) {
       if (err instanceof ApiError && err.code === 404) return;
