@@ -21,6 +21,7 @@ import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
 import { killContainer, type KillHost } from './kill.js';
 import { runPostStart } from './post-start.js';
 import { putPodStatus } from './status-writer.js';
+import { prepareTerminationFile, withTerminationMessage } from './termination-message.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const pullErrorShownMs = 1000;
@@ -213,13 +214,18 @@ export class PodWorker {
       const attempt = r.restartCount + (restarting ? 1 : 0);
       const ns = this.pod.metadata.namespace ?? 'default';
       const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, (kind, name) => this.host.lookupData(ns, kind, name), (reason, message) => this.event('Warning', reason, message));
-      const run = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, attempt, {
+      // [hooks] the run's termination-message file, read into its exit (termination-message.ts)
+      const logPath = containerLogPath(this.host.dataDir, this.pod, name, attempt);
+      const termination = await prepareTerminationFile(this.host.dataDir, this.pod, container);
+      const started = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, attempt, {
         env: Object.fromEntries(env),
         ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
         ...(container.args ? { args: container.args.map((a) => expand(a, env)) } : {}),
         mounts: containerMounts(container, this.volumes ?? new Map()),
-        logPath: containerLogPath(this.host.dataDir, this.pod, name, attempt),
+        logPath,
+        ...(termination ? { terminationMessage: termination } : {}),
       });
+      const run = withTerminationMessage(started, this.pod, container, termination, logPath); // [hooks]
       if (restarting) r.restartCount++;
       this.event('Normal', 'Started', `Started container ${name}`);
       for (const w of run.warnings ?? []) this.event('Warning', w.reason, w.message);

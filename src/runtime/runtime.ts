@@ -40,6 +40,13 @@ export interface Mount {
   readonly readOnly: boolean;
 }
 
+/** The run's termination-message file (made by the agent, mode 0666), to appear writable at the
+ * container's `terminationMessagePath`. */
+export interface TerminationMessageMount {
+  readonly hostPath: string;
+  readonly containerPath: string;
+}
+
 /** What the agent resolved for one start of a container: the runtime does not read the pod spec
  * for these. */
 export interface StartOptions {
@@ -52,6 +59,9 @@ export interface StartOptions {
   /** The file stdout and stderr go to, one CRI log line each
    * (`2026-01-02T03:04:05.123456789Z stdout F text`); the agent rotates and reads it. */
   readonly logPath: string;
+  /** Where the container may leave its termination message; a runtime that cannot mount it
+   * there leaves it out (the message then comes from the logs, or is empty). */
+  readonly terminationMessage?: TerminationMessageMount;
 }
 
 export interface ExecResult {
