@@ -10,6 +10,8 @@ import type { ContainerExit, ExecResult, RunningContainer, Runtime } from '../..
 import { podRef, runHook } from '../../src/agent/hooks.js';
 import { killContainer, type KillHost } from '../../src/agent/kill.js';
 import { runPostStart } from '../../src/agent/post-start.js';
+import { startProbes } from '../../src/agent/probing.js';
+import { newRecord } from '../../src/agent/container-record.js';
 import { suffix } from '../controlplane/fixtures.js';
 
 type Step = { kind: 'exec'; command: readonly string[]; at: number } | { kind: 'stop'; grace: number; at: number };
@@ -199,4 +201,40 @@ describe('postStart', () => {
     assert.deepEqual(steps, []);
     assert.deepEqual(ev.list, []);
   });
+});
+
+describe('probe-level terminationGracePeriodSeconds', () => {
+  const podGrace = 30;
+  const cases: { name: string; kind: 'livenessProbe' | 'startupProbe'; probeGrace?: number; wantGrace: number; why: string }[] = [
+    { name: 'liveness failure with its own grace', kind: 'livenessProbe', probeGrace: 3, wantGrace: 3, why: 'failed liveness probe' },
+    { name: 'liveness failure without: the pod\'s', kind: 'livenessProbe', wantGrace: podGrace, why: 'failed liveness probe' },
+    { name: 'startup failure with its own grace', kind: 'startupProbe', probeGrace: 7, wantGrace: 7, why: 'failed startup probe' },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const name = `c${suffix()}`;
+      const container: Container = { name, image: 'busybox', [c.kind]: { exec: { command: ['false'] }, failureThreshold: 1, periodSeconds: 60, ...(c.probeGrace ? { terminationGracePeriodSeconds: c.probeGrace } : {}) } };
+      const { runtime, run } = recordingRuntime(() => ({ exitCode: 1, output: 'unhealthy' }));
+      const r = newRecord(name);
+      r.running = run;
+      const kills: { grace: number; message: string }[] = [];
+      const killed = new Promise<void>((resolve) => {
+        startProbes(container, r, run.id, {
+          runtime,
+          podIP: () => '127.0.0.1',
+          graceSeconds: () => podGrace,
+          event: () => undefined,
+          changed: () => undefined,
+          kill: (grace, message) => {
+            kills.push({ grace, message });
+            resolve();
+            return Promise.resolve();
+          },
+        });
+      });
+      await killed;
+      for (const p of r.probes) p.stop();
+      assert.deepEqual(kills, [{ grace: c.wantGrace, message: `Container ${name} ${c.why}, will be restarted` }]);
+    });
+  }
 });

@@ -54,28 +54,34 @@ describe('hooks, grpc probes, readiness gates, termination messages on skiff up 
     await c.kubectl.ok(['delete', 'pod', name, '--grace-period=1', '--wait=false']);
   });
 
-  test('preStop: runs on delete before the stop signal, within the grace period', async () => {
-    const name = `prestop-${suffix()}`;
-    const dir = mkdtempSync(path.join(outDir, 'prestop-'));
-    const grace = randomInt(8, 15);
-    await create(pod(name, {
-      terminationGracePeriodSeconds: grace,
-      volumes: [{ name: 'out', hostPath: { path: dir } }],
-      containers: [{
-        name: 'main', image: 'busybox',
-        command: ['sh', '-c', 'trap "echo term >> /out/log; exit 0" TERM; echo up > /out/ready; while true; do sleep 0.2; done'],
-        volumeMounts: [{ name: 'out', mountPath: '/out' }],
-        lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop >> /out/log; sleep 1'] } } },
-      }],
-    }));
-    await waitFor('running', async () => (await get(name)).status?.phase === 'Running', 30_000);
-    await waitFor('main up', () => { try { return readFileSync(path.join(dir, 'ready'), 'utf8').includes('up'); } catch { return false; } });
-    const t0 = Date.now();
-    await c.kubectl.ok(['delete', 'pod', name]);
-    const took = (Date.now() - t0) / 1000;
-    assert.deepEqual(readFileSync(path.join(dir, 'log'), 'utf8').trim().split('\n'), ['prestop', 'term']);
-    assert.ok(took >= 1 && took < grace, `deleted in ${took.toFixed(1)} s: the 1 s hook, then the stop, within ${grace} s`);
-  });
+  const preStops: { name: string; hook: Record<string, unknown>; log: string[]; minSeconds: number }[] = [
+    { name: 'exec', hook: { exec: { command: ['sh', '-c', 'echo prestop >> /out/log; sleep 1'] } }, log: ['prestop', 'term'], minSeconds: 1 },
+    { name: 'sleep', hook: { sleep: { seconds: 2 } }, log: ['term'], minSeconds: 2 },
+  ];
+  for (const h of preStops) {
+    test(`preStop (${h.name}): runs on delete before the stop signal, within the grace period`, async () => {
+      const name = `prestop-${h.name}-${suffix()}`;
+      const dir = mkdtempSync(path.join(outDir, 'prestop-'));
+      const grace = randomInt(8, 15);
+      await create(pod(name, {
+        terminationGracePeriodSeconds: grace,
+        volumes: [{ name: 'out', hostPath: { path: dir } }],
+        containers: [{
+          name: 'main', image: 'busybox',
+          command: ['sh', '-c', 'trap "echo term >> /out/log; exit 0" TERM; echo up > /out/ready; while true; do sleep 0.2; done'],
+          volumeMounts: [{ name: 'out', mountPath: '/out' }],
+          lifecycle: { preStop: h.hook },
+        }],
+      }));
+      await waitFor('running', async () => (await get(name)).status?.phase === 'Running', 30_000);
+      await waitFor('main up', () => { try { return readFileSync(path.join(dir, 'ready'), 'utf8').includes('up'); } catch { return false; } });
+      const t0 = Date.now();
+      await c.kubectl.ok(['delete', 'pod', name]);
+      const took = (Date.now() - t0) / 1000;
+      assert.deepEqual(readFileSync(path.join(dir, 'log'), 'utf8').trim().split('\n'), h.log);
+      assert.ok(took >= h.minSeconds && took < grace, `deleted in ${took.toFixed(1)} s: the hook, then the stop, within ${grace} s`);
+    });
+  }
 
   test('a failing postStart: FailedPostStartHook, the container killed and restarted', async () => {
     const name = `badhook-${suffix()}`;
