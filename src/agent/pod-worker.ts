@@ -20,7 +20,7 @@ import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
 import { killContainer, type KillHost } from './kill.js';
 import { runPostStart } from './post-start.js';
-import { putPodStatus } from './status-writer.js';
+import { PodStatusWriter } from './status-writer.js';
 import { prepareTerminationFile, withTerminationMessage } from './termination-message.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
@@ -65,11 +65,14 @@ export class PodWorker {
   private stopGrace: number | undefined;
   /** [hooks] Aborted once the pod is being deleted: a postStart hook in progress gives up. */
   private readonly hookAbort = new AbortController();
+  /** [hooks] PUTs status on the newest copy known (status-writer.ts). */
+  private readonly statusWriter: PodStatusWriter;
 
   /** `recovered`: what an earlier agent left running for this pod, taken over instead of
    * started again. */
   constructor(private readonly host: WorkerHost, pod: Pod, recovered?: RecoveredSandbox) {
     this.pod = pod;
+    this.statusWriter = new PodStatusWriter(host.client); // [hooks]
     for (const c of pod.spec.containers) this.records.set(c.name, newRecord(c.name));
     if (recovered) this.adopt(recovered);
   }
@@ -299,7 +302,7 @@ export class PodWorker {
     if (text === this.lastReported) return;
     try {
       // [hooks] PUT on the read resourceVersion, retried on 409: others' conditions survive.
-      const updated = await putPodStatus(this.host.client, this.pod, view);
+      const updated = await this.statusWriter.write(this.pod, view);
       this.lastReported = JSON.stringify(view(updated));
       if (!this.deleted) this.pod = updated;
     } catch (err) {

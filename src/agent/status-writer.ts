@@ -29,3 +29,29 @@ export async function putPodStatus(client: RestClient, pod: Pod, compute: (pod: 
     }
   }
 }
+
+/** Whether `a` is a later version of the same object than `b` (skiff's resourceVersions are
+ * store revisions: numbers). */
+function isNewer(a: Pod, b: Pod): boolean {
+  const ra = a.metadata.resourceVersion ?? '', rb = b.metadata.resourceVersion ?? '';
+  if (!/^\d+$/.test(ra) || !/^\d+$/.test(rb)) return false;
+  return BigInt(ra) > BigInt(rb);
+}
+
+/**
+ * One pod's status writes: each starts from the newest copy known — the informer's, or the one
+ * the last write returned when the informer has not caught up with it yet — so a burst of writes
+ * does not turn into a 409 and a re-read each.
+ */
+export class PodStatusWriter {
+  private latest: Pod | undefined;
+
+  constructor(private readonly client: RestClient) {}
+
+  async write(pod: Pod, compute: (pod: Pod) => PodStatus): Promise<Pod> {
+    const base = this.latest && this.latest.metadata.uid === pod.metadata.uid && isNewer(this.latest, pod) ? this.latest : pod;
+    const stored = await putPodStatus(this.client, base, compute);
+    this.latest = stored;
+    return stored;
+  }
+}

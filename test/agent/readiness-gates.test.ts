@@ -7,7 +7,7 @@ import type { Condition, Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
 import { NodeFleet } from '../../src/agent/index.js';
 import { foreignConditions, readyCondition, unreadyGatesMessage } from '../../src/agent/readiness-gates.js';
-import { putPodStatus } from '../../src/agent/status-writer.js';
+import { PodStatusWriter, putPodStatus } from '../../src/agent/status-writer.js';
 import { logger } from '../../src/util/log.js';
 import { startTestCluster, waitFor, type TestCluster } from '../helpers/cluster.js';
 import { containerBuilder, podBuilder } from '../helpers/builders.js';
@@ -111,5 +111,27 @@ describe('readiness gates on a node', () => {
     assert.equal(calls, 2, 'computed again from the pod as re-read');
     assert.equal(written.status?.conditions?.find((x) => x.type === gate)?.status, 'True');
     assert.equal(written.status?.qosClass, 'BestEffort', 'fields the agent does not compute are kept');
+  });
+
+  test('a writer starts from its own last write when the informer\'s copy lags: no conflict, no re-read', async () => {
+    const name = `burst-${suffix()}`;
+    const stale = await c.client.create<Pod>(pods, podBuilder(name).build() as Pod);
+    const writer = new PodStatusWriter(c.client);
+    const reads: string[] = [];
+    const client = c.client as unknown as { get: (...a: unknown[]) => Promise<unknown> };
+    const realGet = client.get.bind(client);
+    client.get = (...a: unknown[]) => {
+      reads.push(String(a[2]));
+      return realGet(...a);
+    };
+    try {
+      const writes = 2 + Math.floor(Math.random() * 3);
+      let last: Pod = stale;
+      for (let i = 0; i < writes; i++) last = await writer.write(stale, () => ({ phase: 'Pending', message: `write ${i}` }));
+      assert.deepEqual(reads.filter((r) => r === name), []);
+      assert.equal(last.status?.message, `write ${writes - 1}`);
+    } finally {
+      client.get = realGet;
+    }
   });
 });
