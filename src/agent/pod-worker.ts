@@ -302,8 +302,14 @@ export class PodWorker {
     if (text === this.lastReported) return;
     try {
       // [hooks] PUT on the read resourceVersion, retried on 409: others' conditions survive.
-      const updated = await this.statusWriter.write(this.pod, view);
-      this.lastReported = JSON.stringify(view(updated));
+      // What was written, not what the records say by now (a probe may flip mid-write).
+      let written = text;
+      const updated = await this.statusWriter.write(this.pod, (p) => {
+        const status = view(p);
+        written = JSON.stringify(status);
+        return status;
+      });
+      this.lastReported = written;
       if (!this.deleted) this.pod = updated;
     } catch (err) {
       if (err instanceof ApiError && err.code === 404) return;
