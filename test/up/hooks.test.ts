@@ -83,10 +83,14 @@ describe('hooks, grpc probes, readiness gates, termination messages on skiff up 
     });
   }
 
-  test('a failing postStart: FailedPostStartHook, the container killed and restarted', async () => {
+  const badHooks: { name: string; hook: Record<string, unknown> }[] = [
+    { name: 'exec exits non-zero', hook: { exec: { command: ['sh', '-c', `exit ${randomInt(1, 100)}`] } } },
+    { name: 'tcpSocket, which kubelet cannot run', hook: { tcpSocket: { port: randomInt(1024, 60000) } } },
+  ];
+  for (const h of badHooks) test(`a failing postStart (${h.name}): FailedPostStartHook, the container killed and restarted`, async () => {
     const name = `badhook-${suffix()}`;
     await create(pod(name, {
-      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], lifecycle: { postStart: { exec: { command: ['sh', '-c', `exit ${randomInt(1, 100)}`] } } } }],
+      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], lifecycle: { postStart: h.hook } }],
     }));
     const p = await waitFor('restarted', async () => {
       const p = await get(name);
