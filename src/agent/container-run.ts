@@ -19,6 +19,8 @@ export interface RunContext {
   readonly event: EventFn;
   /** Something changed (a run ended, readiness flipped): the pod wants a sync. */
   changed(): void;
+  /** Stops `run` as kubelet's killContainer does (preStop, `grace`); used by probe kills. */
+  kill?(container: Container, run: RunningContainer, grace: number, message: string): Promise<void>;
 }
 
 export function watchRun(ctx: RunContext, container: Container, role: ContainerRole, r: ContainerRecord, run: RunningContainer): void {
@@ -32,6 +34,7 @@ export function watchRun(ctx: RunContext, container: Container, role: ContainerR
     graceSeconds: () => ctx.pod().spec.terminationGracePeriodSeconds ?? 30,
     event: ctx.event,
     changed: ctx.changed,
+    ...(ctx.kill ? { kill: (grace: number, message: string) => ctx.kill!(container, run, grace, message) } : {}),
   });
   void run.exited.then((exit) => {
     if (r.running !== run) return;

@@ -12,6 +12,7 @@ import { containerMounts } from './volumes.js';
 import { containerLogPath } from './log-target.js';
 import type { WorkerHost } from './worker-host.js';
 import { pullCredentialsFor } from './pull-secrets.js';
+import { prepareTerminationFile, withTerminationMessage } from './termination-message.js';
 
 export type EventFn = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
@@ -35,14 +36,19 @@ export async function startContainer(ctx: StartContext, container: Container, r:
     const attempt = r.restartCount + (restarting ? 1 : 0);
     const ns = pod.metadata.namespace ?? 'default';
     const env = await containerEnv(pod, container, sandbox.ip, host.hostIP, (kind, n) => host.lookupData(ns, kind, n), (reason, message) => event('Warning', reason, message));
-    const run = await host.runtime.startContainer(sandbox, pod, container, attempt, {
+    const logPath = containerLogPath(host.dataDir, pod, name, attempt);
+    // The run's termination-message file, read into its exit (termination-message.ts).
+    const termination = await prepareTerminationFile(host.dataDir, pod, container);
+    const started = await host.runtime.startContainer(sandbox, pod, container, attempt, {
       env: Object.fromEntries(env),
       ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
       ...(container.args ? { args: container.args.map((a) => expand(a, env)) } : {}),
       mounts: containerMounts(container, ctx.volumes),
-      logPath: containerLogPath(host.dataDir, pod, name, attempt),
+      logPath,
+      ...(termination ? { terminationMessage: termination } : {}),
       pullCredentials: pullCredentialsFor(host, pod, (reason, message) => event('Warning', reason, message)),
     });
+    const run = withTerminationMessage(started, pod, container, termination, logPath);
     if (restarting) r.restartCount++;
     event('Normal', 'Started', `Started container ${name}`);
     for (const w of run.warnings ?? []) event('Warning', w.reason, w.message);

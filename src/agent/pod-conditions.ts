@@ -7,6 +7,7 @@
 import type { Condition, ContainerStatus, Pod } from '../api/kinds.js';
 import { isSidecar } from './container-record.js';
 import { anyRegularContainerStarted, type PodPhase } from './pod-phase.js';
+import { foreignConditions, gatedReady } from './readiness-gates.js';
 
 /** What a condition says, before its transition time is settled. */
 export interface ConditionValue {
@@ -15,8 +16,6 @@ export interface ConditionValue {
   readonly reason?: string;
   readonly message?: string;
 }
-
-const kubeletOwned = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
 /** Go's `%s` of a []string, as kubelet's messages print container names: `[a b]`. */
 function goList(names: readonly string[]): string {
@@ -62,11 +61,6 @@ export function containersReadyCondition(pod: Pod, statuses: readonly ContainerS
   return { type: 'ContainersReady', ok: true };
 }
 
-/** Ready follows ContainersReady (readiness gates, where a pod has them, come on top). */
-export function readyCondition(containersReady: ConditionValue): ConditionValue {
-  return { ...containersReady, type: 'Ready' };
-}
-
 /** The condition with its transition time kept while its status stays the same. */
 function settle(v: ConditionValue, prior: readonly Condition[] | undefined, now: string): Condition {
   const status = v.ok ? 'True' : 'False';
@@ -96,10 +90,10 @@ export function podConditions(v: ConditionInput): Condition[] {
   const values: ConditionValue[] = [
     { type: 'PodReadyToStartContainers', ok: v.sandboxReady },
     initializedCondition(v.pod, v.statuses, v.phase),
-    readyCondition(containersReady),
+    gatedReady(v.pod, containersReady),
     containersReady,
     { type: 'PodScheduled', ok: true },
   ];
-  const others = (prior ?? []).filter((c) => !kubeletOwned.has(c.type));
+  const others = foreignConditions(prior);
   return [...others, ...values.map((x) => settle(x, prior, v.now))];
 }

@@ -20,6 +20,9 @@ import { heldBack, nextTry, startContainer } from './container-start.js';
 import { watchRun } from './container-run.js';
 import { adoptRuns } from './adopt.js';
 import { stopPodContainers } from './stop-order.js';
+import { killContainer, type KillHost } from './kill.js';
+import { runPostStart } from './post-start.js';
+import { PodStatusWriter } from './status-writer.js';
 import { kubeTime } from '../api/time.js';
 import { prepareVolumes, removePodDir } from './volumes.js';
 import { logTarget, type LogTarget } from './log-target.js';
@@ -49,11 +52,16 @@ export class PodWorker {
   private terminal = false;
   /** Why the node itself ended the pod (activeDeadlineSeconds). */
   private evicted: { reason: string; message: string } | undefined;
+  /** Aborted once the pod is being deleted: a postStart hook in progress gives up. */
+  private readonly hookAbort = new AbortController();
+  /** PUTs status on the newest copy known, so conditions others own survive (status-writer.ts). */
+  private readonly statusWriter: PodStatusWriter;
 
   /** `recovered`: what an earlier agent left running for this pod, taken over instead of
    * started again. */
   constructor(private readonly host: WorkerHost, pod: Pod, recovered?: RecoveredSandbox) {
     this.pod = pod;
+    this.statusWriter = new PodStatusWriter(host.client);
     for (const { container } of podContainers(pod)) this.records.set(container.name, newRecord(container.name));
     if (recovered) this.adopt(recovered);
   }
@@ -70,6 +78,7 @@ export class PodWorker {
 
   update(pod: Pod): void {
     this.pod = pod;
+    if (pod.metadata.deletionTimestamp) this.hookAbort.abort();
     // Deleted again with less grace while stopping: the kill comes sooner (as kubelet does).
     const grace = pod.metadata.deletionGracePeriodSeconds;
     if (this.stopGrace !== undefined && grace !== undefined && grace < this.stopGrace) {
@@ -82,6 +91,7 @@ export class PodWorker {
   /** The pod object is gone from the API: stop everything, report nothing. */
   podDeleted(): void {
     this.deleted = true;
+    this.hookAbort.abort();
     this.kick();
   }
 
@@ -213,6 +223,8 @@ export class PodWorker {
       pullFailedAt: this.pullFailedAt,
     }, entry.container, r);
     if (!run) return;
+    // postStart runs before the container counts as running; a failure kills it (post-start.ts).
+    await runPostStart(this.killHost(), { pod: this.pod, container: entry.container, run, podIP: this.sandbox?.ip ?? '', graceSeconds: this.pod.spec.terminationGracePeriodSeconds ?? 30, signal: this.hookAbort.signal });
     this.watch(entry.container, entry.role, r, run);
     // A sidecar without a startup probe has started at once: the next init container may go.
     if (entry.role === 'sidecar' && r.started) this.kick();
@@ -227,7 +239,14 @@ export class PodWorker {
       stopping: () => this.stopping,
       event: (type, reason, message) => this.event(type, reason, message),
       changed: () => this.kick(),
+      // Probe kills go through killContainer: preStop, probe-level grace.
+      kill: (c, run, grace, message) => killContainer(this.killHost(), { pod: this.pod, container: c, run, podIP: this.sandbox?.ip ?? '', graceSeconds: grace, message }),
     }, container, role, r, run);
+  }
+
+  /** What killContainer and the hooks need from this worker. */
+  private killHost(): KillHost {
+    return { runtime: this.host.runtime, event: (t, reason, m) => this.event(t, reason, m), log: (m) => this.host.log.warn({ pod: this.key() }, m) };
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -235,29 +254,37 @@ export class PodWorker {
   }
 
   private async report(): Promise<void> {
-    const status = podStatus({
-      pod: this.pod,
+    const now = kubeTime();
+    const view = (pod: Pod) => podStatus({
+      pod,
       records: this.records,
       podIP: this.sandbox?.ip,
       hostIP: this.host.hostIP,
-      startTime: this.pod.status?.startTime ?? this.startTime,
-      now: kubeTime(),
+      startTime: pod.status?.startTime ?? this.startTime,
+      now,
       stopping: this.stopping,
       terminal: this.terminal,
       ...(this.evicted ? { evicted: this.evicted } : {}),
     });
-    const text = JSON.stringify(status);
+    const text = JSON.stringify(view(this.pod));
     if (text === this.lastReported) return;
-    const { namespace, name } = this.pod.metadata;
     try {
-      const updated = await this.host.client.patch<Pod>(podsResource, namespace, name ?? '', { status }, 'merge', 'status');
-      this.lastReported = text;
+      // PUT on the read resourceVersion, re-read on 409 (others' conditions survive). What was
+      // written counts, not what the records say by now (a probe may flip mid-write).
+      let written = text;
+      const updated = await this.statusWriter.write(this.pod, (p) => {
+        const status = view(p);
+        written = JSON.stringify(status);
+        return status;
+      });
+      this.lastReported = written;
       if (!this.deleted) this.pod = updated;
     } catch (err) {
       if (err instanceof ApiError && err.code === 404) return;
       throw err;
     }
   }
+
 
   /** Stops the pod for good (kubelet's killPod for a pod that is done): what runs stops in
    * order with the pod's grace period, the final status is reported, the sandbox goes. */
@@ -272,7 +299,7 @@ export class PodWorker {
 
   /** Every running container stopped: regular ones at once, sidecars after them in reverse order. */
   private async stopAll(grace: number): Promise<void> {
-    await stopPodContainers(this.pod, this.records, grace, { runtime: this.host.runtime, event: (type, reason, message) => this.event(type, reason, message) });
+    await stopPodContainers(this.pod, this.records, grace, { ...this.killHost(), podIP: this.sandbox?.ip ?? '' });
   }
 
   private async terminate(): Promise<void> {

@@ -10,6 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import type { Container, IntOrString, Probe } from '../api/kinds.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { grpcProbe } from './grpc-probe.js';
 
 export interface ProbeOutcome {
   readonly ok: boolean;
@@ -69,6 +70,8 @@ export async function probeOnce(probe: Probe, container: Container, containerId:
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
   }
+  // [hooks] gRPC health checks against the pod's address (grpc-probe.ts).
+  if (probe.grpc) return grpcProbe(podIP, probe.grpc.port, probe.grpc.service ?? '', probe.timeoutSeconds ?? 1);
   const target = probe.httpGet ?? probe.tcpSocket;
   if (!target) return { ok: false, message: 'probe has no handler' };
   const port = resolvePort(target.port, container);

@@ -13,6 +13,8 @@ export interface ProbeHost {
   readonly runtime: Runtime;
   podIP(): string;
   graceSeconds(): number;
+  /** Stops the run with `grace` seconds (preStop included); default: the runtime's stop. */
+  kill?(grace: number, message: string): Promise<void>;
   event(type: 'Normal' | 'Warning', reason: string, message: string): void;
   /** Readiness or startup state changed: the pod's status should be reported again. */
   changed(): void;
@@ -23,10 +25,14 @@ export interface ProbeHost {
 export function startProbes(container: Container, r: ContainerRecord, id: string, host: ProbeHost): void {
   const check = (probe: Probe) => () => probeOnce(probe, container, id, host.podIP(), host.runtime);
   const unhealthy = (kind: string) => (o: ProbeOutcome) => host.event('Warning', 'Unhealthy', `${kind} probe failed: ${o.message}`);
-  const kill = (why: string) => {
+  const kill = (why: string, probe: Probe) => {
     if (r.running?.id !== id) return;
-    host.event('Normal', 'Killing', `Container ${container.name} ${why}, will be restarted`);
-    void host.runtime.stopContainer(id, host.graceSeconds()).catch(() => undefined);
+    const message = `Container ${container.name} ${why}, will be restarted`;
+    // A liveness or startup probe's own terminationGracePeriodSeconds wins over the pod's.
+    const grace = probe.terminationGracePeriodSeconds ?? host.graceSeconds();
+    if (host.kill) return void host.kill(grace, message).catch(() => undefined);
+    host.event('Normal', 'Killing', message);
+    void host.runtime.stopContainer(id, grace).catch(() => undefined);
   };
   const loop = (probe: Probe, kind: string, onResult: (ok: boolean) => void): ProbeLoop => {
     const l = new ProbeLoop(probe, check(probe), onResult, unhealthy(kind));
@@ -35,7 +41,7 @@ export function startProbes(container: Container, r: ContainerRecord, id: string
     return l;
   };
   const steady = () => {
-    if (container.livenessProbe) loop(container.livenessProbe, 'Liveness', (ok) => (ok ? undefined : kill('failed liveness probe')));
+    if (container.livenessProbe) loop(container.livenessProbe, 'Liveness', (ok) => (ok ? undefined : kill('failed liveness probe', container.livenessProbe!)));
     if (container.readinessProbe) {
       loop(container.readinessProbe, 'Readiness', (ok) => {
         r.ready = ok;
@@ -47,7 +53,7 @@ export function startProbes(container: Container, r: ContainerRecord, id: string
   r.started = !container.startupProbe;
   if (!container.startupProbe) return steady();
   const startup = loop(container.startupProbe, 'Startup', (ok) => {
-    if (!ok) return kill('failed startup probe');
+    if (!ok) return kill('failed startup probe', container.startupProbe!);
     startup.stop();
     r.started = true;
     steady();

@@ -62,12 +62,12 @@ export class TerminationOrder {
 }
 
 /** Stops every running container of the pod in kubelet's order, with `graceSeconds` shared. */
-export async function stopPodContainers(pod: Pod, records: ReadonlyMap<string, ContainerRecord>, graceSeconds: number, ctx: Omit<StopContext, 'order'>): Promise<void> {
+export async function stopPodContainers(pod: Pod, records: ReadonlyMap<string, ContainerRecord>, graceSeconds: number, ctx: Omit<StopContext, 'order' | 'pod'>): Promise<void> {
   const all = podContainers(pod);
   const running = new Set(all.filter(({ container }) => records.get(container.name)?.running).map(({ container }) => container.name));
   const order = new TerminationOrder(pod, running);
   await Promise.all(all.map(async ({ container }) => {
     const r = records.get(container.name);
-    if (r) await stopContainer({ ...ctx, order }, container, r, graceSeconds);
+    if (r) await stopContainer({ ...ctx, pod, order }, container, r, graceSeconds);
   }));
 }

@@ -41,6 +41,13 @@ export interface Mount {
   readonly readOnly: boolean;
 }
 
+/** The run's termination-message file (made by the agent, mode 0666), to appear writable at the
+ * container's `terminationMessagePath`. */
+export interface TerminationMessageMount {
+  readonly hostPath: string;
+  readonly containerPath: string;
+}
+
 /** What the agent resolved for one start of a container: the runtime does not read the pod spec
  * for these. */
 export interface StartOptions {
@@ -56,6 +63,9 @@ export interface StartOptions {
   /** The credentials to try, in order, for a pull of `image` (the pod's pull secrets through the
    * kubelet's keyring; none: anonymous). Called only by runtimes that pull, when they pull. */
   readonly pullCredentials?: (image: string) => Promise<readonly Credentials[]>;
+  /** Where the container may leave its termination message; a runtime that cannot mount it
+   * there leaves it out (the message then comes from the logs, or is empty). */
+  readonly terminationMessage?: TerminationMessageMount;
 }
 
 export interface ExecResult {

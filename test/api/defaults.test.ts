@@ -104,6 +104,37 @@ describe('pods', () => {
   });
 });
 
+describe('grpc probes: service defaults to "" (kubectl 1.32 describe dereferences it)', () => {
+  const kinds = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+  const cases: { name: string; grpc: Obj; want: Obj }[] = [
+    { name: 'absent service', grpc: { port: 9090 }, want: { port: 9090, service: '' } },
+    { name: 'a named service is kept', grpc: { port: 50051, service: 'liveness.v1' }, want: { port: 50051, service: 'liveness.v1' } },
+    { name: 'an explicit empty service stays empty', grpc: { port: 7000, service: '' }, want: { port: 7000, service: '' } },
+  ];
+  for (const kind of kinds) {
+    for (const c of cases) {
+      test(`${kind}: ${c.name}`, () => {
+        const port = 1024 + Math.floor(Math.random() * 60000);
+        const grpc = { ...c.grpc, port };
+        const pod = podBuilder()
+          .containers(containerBuilder('main').probe(kind, { grpc }))
+          .initContainer(containerBuilder('init').probe(kind, { grpc }))
+          .defaulted();
+        const s = spec(pod);
+        for (const container of [...containersOf(s), ...(s['initContainers'] as Obj[])]) {
+          const probe = container[kind] as Obj;
+          assert.deepEqual(probe['grpc'], { ...c.want, port });
+          assert.equal(probe['periodSeconds'], 10);
+        }
+      });
+    }
+  }
+  test('pod templates get it too', () => {
+    const rc = rcBuilder('web').noContainers().container(containerBuilder('c').probe('readinessProbe', { grpc: { port: 8080 } })).defaulted();
+    assert.deepEqual((containersOf(podSpecOf(rc))[0]!['readinessProbe'] as Obj)['grpc'], { port: 8080, service: '' });
+  });
+});
+
 describe('pod templates', () => {
   test('templates get PodSpec defaults but not the pod-only ones', () => {
     const rc = rcBuilder('hello-nginx', { hello: 'world' }).container(containerBuilder('my-nginx-container').image('nginx').limits({ cpu: '1' })).defaulted();

@@ -48,6 +48,9 @@ function defaultProbe(p: Obj | undefined): void {
     setDefault(http, 'path', '/');
     setDefault(http, 'scheme', 'HTTP');
   }
+  // GRPCAction.service is `+default=""`: kubectl 1.32 describe dereferences it.
+  const grpc = objAt(p, 'grpc');
+  if (grpc) setDefault(grpc, 'service', '');
 }
 
 function defaultLifecycleHandler(h: Obj | undefined): void {

@@ -51,6 +51,20 @@ export interface HTTPGetAction {
   httpHeaders?: { name: string; value: string }[];
 }
 
+/** What a lifecycle hook runs (`tcpSocket` is accepted by the API but fails when run, as in
+ * kubelet). */
+export interface LifecycleHandler {
+  exec?: { command?: string[] };
+  httpGet?: HTTPGetAction;
+  tcpSocket?: { port: IntOrString; host?: string };
+  sleep?: { seconds: number };
+}
+
+export interface Lifecycle {
+  postStart?: LifecycleHandler;
+  preStop?: LifecycleHandler;
+}
+
 export interface Probe {
   exec?: { command?: string[] };
   httpGet?: HTTPGetAction;
@@ -78,6 +92,7 @@ export interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  lifecycle?: Lifecycle;
   terminationMessagePath?: string;
   terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
@@ -130,6 +145,7 @@ export interface PodSpec {
   priority?: number;
   enableServiceLinks?: boolean;
   imagePullSecrets?: { name?: string }[];
+  readinessGates?: { conditionType: string }[];
 }
 
 export interface ContainerStatus {

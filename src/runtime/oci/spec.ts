@@ -121,6 +121,8 @@ function mounts(b: BundleInput): OciMount[] {
     bind(b.sandbox.resolvConf, '/etc/resolv.conf', false),
     bind(b.sandbox.hostname, '/etc/hostname', false),
     ...b.opts.mounts.map((m) => bind(m.hostPath, m.containerPath, m.readOnly)),
+    // The termination-message file, last so a volume at its directory does not hide it.
+    ...(b.opts.terminationMessage ? [bind(b.opts.terminationMessage.hostPath, b.opts.terminationMessage.containerPath, false)] : []),
   ];
 }
 

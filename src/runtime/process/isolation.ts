@@ -63,6 +63,10 @@ const mountScript = `p=$PATH; PATH=${defaultPath}
 wd=$1; n=$2; shift 2
 while [ "$n" -gt 0 ]; do
   src=$1; dst=$2; mode=$3; shift 3; n=$((n - 1))
+  if [ "$mode" = opt ]; then
+    { mkdir -p "$(dirname "$dst")" && { [ -e "$dst" ] || : > "$dst"; } && mount --bind "$src" "$dst"; } 2>/dev/null
+    continue
+  fi
   if [ -d "$src" ]; then mkdir -p "$dst"; else mkdir -p "$(dirname "$dst")"; [ -e "$dst" ] || : > "$dst"; fi
   mount --bind "$src" "$dst" 2>&4 || exit 127
   if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst" 2>&4 || exit 127; fi
@@ -72,13 +76,14 @@ if [ -n "$wd" ]; then cd "$wd" 2>&4 || exit 127; fi
 exec "$@"`;
 
 /** The argv that runs `argv` with `mounts` in place. The script's errors go to fd 4, the
- * container's stderr (see process-group.ts). */
-export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined): string[] {
+ * container's stderr (see process-group.ts). `optional` mounts (the termination-message file)
+ * are made when they can be and skipped quietly when not. */
+export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined, optional: readonly Mount[] = []): string[] {
   const inner = [...argv];
-  if (mounts.length === 0 || iso.mounts === 'none' || !iso.unshare) return inner;
+  const all = [...mounts.map((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']), ...optional.map((m) => [m.hostPath, m.containerPath, 'opt'])];
+  if (all.length === 0 || iso.mounts === 'none' || !iso.unshare) return inner;
   const ns = iso.mounts === 'userns' ? ['--user', '--map-root-user'] : [];
-  const spec = mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']);
-  return [iso.unshare, ...ns, '--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript, 'skiff-mounts', workDir ?? '', String(mounts.length), ...spec, ...inner];
+  return [iso.unshare, ...ns, '--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript, 'skiff-mounts', workDir ?? '', String(all.length), ...all.flat(), ...inner];
 }
 
 /** The prefix that runs an exec'd command in a container's mount namespace. */

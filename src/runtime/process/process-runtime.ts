@@ -121,8 +121,13 @@ export class ProcessRuntime implements Runtime {
 
     const iso = probeIsolation();
     const mounts = mountsToMake(opts.mounts);
+    // The termination-message file where mounts are made anyway (as root, or with volumes): it is
+    // never the reason to run a container in a user namespace.
+    const tm = opts.terminationMessage;
+    const optional = tm && (iso.mounts === 'root' || (mounts.length > 0 && iso.mounts !== 'none')) ? [{ ...tm, readOnly: false }] : [];
     const canMount = mounts.length > 0 && iso.mounts !== 'none';
-    if (mounts.length > 0 && !canMount) this.warnOnce('mounts', `process runtime: no private mount namespace on this host (unshare failed); volumes are not mounted at their containerPath (first: ${mounts[0]!.containerPath} in pod ${pod.metadata.name ?? ''})`);
+    const wrapped = canMount || (optional.length > 0 && iso.mounts !== 'none');
+    if (mounts.length > 0 && iso.mounts === 'none') this.warnOnce('mounts', `process runtime: no private mount namespace on this host (unshare failed); volumes are not mounted at their containerPath (first: ${mounts[0]!.containerPath} in pod ${pod.metadata.name ?? ''})`);
     const wd = container.workingDir;
     const hostDir = (p: string | undefined): boolean => p !== undefined && existsSync(p) && statSync(p).isDirectory();
     // A workingDir inside a volume is the volume only once mounted: the wrapper enters it then.
@@ -136,7 +141,7 @@ export class ProcessRuntime implements Runtime {
     await rm(files.exitPath, { force: true });
     let group: ProcessGroup;
     try {
-      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined);
+      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined, wrapped ? optional : []);
       group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, ...(runAs ? { owner: runAs } : {}) });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
@@ -152,7 +157,7 @@ export class ProcessRuntime implements Runtime {
       logPath: opts.logPath,
       env,
       cwd: wdInMount ? wd! : cwd,
-      mountNamespace: canMount,
+      mountNamespace: wrapped,
       ...(resolved?.entry.stopSignal ? { stopSignal: resolved.entry.stopSignal } : {}),
       ...(runAs ? { runAs } : {}),
     };
