@@ -19,5 +19,7 @@ export async function stopContainer(ctx: StopContext, container: Container, r: C
   for (const p of r.probes.splice(0)) p.stop();
   if (!run) return;
   await killContainer(ctx, { pod: ctx.pod, container, run, podIP: ctx.podIP, graceSeconds, ...(ctx.order ? { order: ctx.order } : {}), current: () => r.running === run });
+  // The run's end is in its record (its termination message read) before the pod reports.
+  await run.exited.catch(() => undefined);
   ctx.order?.terminated(container.name);
 }

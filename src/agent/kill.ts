@@ -50,7 +50,7 @@ export async function killContainer(host: KillHost, req: KillRequest): Promise<v
     waited = true;
   }
   // Time spent waiting never turns into an immediate SIGKILL: kubelet's minimum remains.
-  if (waited) grace = Math.max(grace, Math.min(minimumGraceSeconds, req.graceSeconds));
+  if (waited) grace = Math.max(grace, minimumGraceSeconds);
   if (req.current?.() ?? true) await host.runtime.stopContainer(run.id, grace);
 }
 
