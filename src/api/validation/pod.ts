@@ -13,6 +13,8 @@ import { child, forbidden, index, invalid, invalidRendered, notSupported, requir
 import { validateAnnotations } from './meta.js';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateVolumes } from './volumes.js';
+import { validateHostSecurity } from './host-security.js';
+import { checkSupport } from '../support/index.js';
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -96,6 +98,9 @@ export function validatePodSpec(spec: unknown, path: string): FieldError[] {
   if (grace !== undefined && grace !== null && (typeof grace !== 'number' || !Number.isInteger(grace))) {
     errs.push(typeInvalid(child(path, 'terminationGracePeriodSeconds'), grace, 'must be an integer'));
   }
+  errs.push(...validateHostSecurity(spec, path));
+  // What skiff cannot run at all is refused here, so every writer of a pod spec is covered.
+  errs.push(...checkSupport(spec, path));
   return errs;
 }
 
