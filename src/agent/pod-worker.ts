@@ -18,6 +18,7 @@ import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
+import { recordDegradedFields } from './support-events.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const pullErrorShownMs = 1000;
@@ -155,6 +156,7 @@ export class PodWorker {
     if (!this.sandbox) {
       try {
         this.sandbox = await this.host.runtime.runSandbox(this.pod);
+        recordDegradedFields(this.pod, this.host.runtime.name, (type, reason, message) => this.event(type, reason, message)); // support: one call
       } catch (err) {
         for (const r of this.records.values()) r.waiting = { reason: err instanceof ContainerStartError ? err.reason : 'CreatePodSandboxError', message: String(err instanceof Error ? err.message : err) };
         await this.report();
