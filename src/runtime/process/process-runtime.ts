@@ -133,7 +133,7 @@ export class ProcessRuntime implements Runtime {
     await rm(files.exitPath, { force: true });
     let group: ProcessGroup;
     try {
-      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined);
+      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined, path.join(dir, 'mounts'));
       group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, ...(runAs ? { owner: runAs } : {}) });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
@@ -231,7 +231,7 @@ export class ProcessRuntime implements Runtime {
     if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
     // In a mount namespace the working dir may be a volume: nsenter enters it there.
     // …and the command runs as the container's user, as kubectl exec does.
-    const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid, live.cwd) : []), ...runAsPrefix(live.runAs)];
+    const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid) : []), ...runAsPrefix(live.runAs)];
     return execIn({ command, env: live.env, cwd: live.mountNamespace || !existsSync(live.cwd) ? '/' : live.cwd, prefix, timeoutMs });
   }
 
