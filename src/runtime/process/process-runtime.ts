@@ -22,6 +22,7 @@ import { killGroup, ProcessGroup, recordedExit, recordingExit } from './process-
 import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
+import { applyFsGroup } from '../shared/index.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -107,6 +108,7 @@ export class ProcessRuntime implements Runtime {
     // another user does not get into it, so its default working directory is / then.
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const argv = await this.commandLine(resolved, image, container, sandbox, dir, opts);
+    await applyFsGroup(pod, container, opts.mounts);
 
     const env: Record<string, string> = { ...opts.env };
     env['PATH'] ??= defaultPath;
