@@ -82,3 +82,14 @@ export function describeDegraded(d: Degraded, runtime: string): string {
   const how = d.support.level === 'partial' ? 'only partly honoured' : 'not honoured';
   return `${d.paths.join(', ')}: ${d.feature.what} ${how} by the ${runtime} runtime${d.support.note ? `: ${d.support.note}` : ''}`;
 }
+
+const appArmorAnnotation = 'container.apparmor.security.beta.kubernetes.io/';
+
+/** AppArmor asked for through the older annotations (which Kubernetes still honours, as the
+ * field): refused as the field is, unless `unconfined`. `path` is where the annotations are. */
+export function checkAnnotationSupport(annotations: unknown, path: string): FieldError[] {
+  if (!isRecord(annotations)) return [];
+  return Object.entries(annotations)
+    .filter(([k, v]) => k.startsWith(appArmorAnnotation) && v !== 'unconfined')
+    .map(([k]) => forbidden(`${path}[${k}]`, 'not supported by skiff: AppArmor profiles'));
+}

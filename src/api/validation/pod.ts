@@ -14,7 +14,7 @@ import { validateAnnotations } from './meta.js';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateVolumes } from './volumes.js';
 import { validateHostSecurity } from './host-security.js';
-import { checkSupport } from '../support/index.js';
+import { checkAnnotationSupport, checkSupport } from '../support/index.js';
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -112,6 +112,7 @@ export function validatePodTemplateSpec(template: unknown, path: string): FieldE
   return [
     ...validateLabels(meta['labels'], child(path, 'labels')),
     ...validateAnnotations(meta['annotations'], child(path, 'annotations')),
+    ...checkAnnotationSupport(meta['annotations'], child(path, 'annotations')),
     ...validatePodSpec(template['spec'], child(path, 'spec')),
   ];
 }
@@ -130,8 +131,10 @@ function validateContainersOnlyForPod(list: unknown, path: string): FieldError[]
 /** The spec of a pod (its metadata is checked by the caller), on create and on every update. */
 export function validatePod(obj: Obj): FieldError[] {
   const spec = isRecord(obj['spec']) ? obj['spec'] : {};
+  const meta = isRecord(obj['metadata']) ? obj['metadata'] : {};
   return [
     ...validatePodSpec(obj['spec'], 'spec'),
+    ...checkAnnotationSupport(meta['annotations'], 'metadata.annotations'),
     ...validateContainersOnlyForPod(spec['containers'], 'spec.containers'),
     ...validateContainersOnlyForPod(spec['initContainers'], 'spec.initContainers'),
   ];
