@@ -70,7 +70,8 @@ while [ "$n" -gt 0 ]; do
     parent "$t"; e=$up
     while [ ! -d "$root$e" ]; do parent "$e"; e=$up; done
     if ! has "$e" "$shadows" && ! under "$e" "$created"; then
-      k=$((k + 1)); s="$stage/$k"; mkdir -p -- "$s" 2>&4 || exit 127
+      # Owner-only on the host, as all of skiff's state (the shadow itself is the namespace's).
+      k=$((k + 1)); s="$stage/$k"; mkdir -p -m 700 -- "$stage" && mkdir -p -m 700 -- "$s" 2>&4 || exit 127
       if [ "$e" = / ]; then
         perl -e "$shadow_perl" "$mnr" "$unr" "$s" / '' 2>&4 || exit 127
         root=$s
