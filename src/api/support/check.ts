@@ -7,8 +7,8 @@
 import type { FieldError } from '../errors.js';
 import { isRecord } from '../types.js';
 import { child, forbidden, index, notSupported } from '../validation/field.js';
-import { features, type Feature } from './features.js';
-import { anyRuntimeHonours, supportOf, type Support } from './tables.js';
+import type { Feature } from './features.js';
+import { degradableFeatures, notFullyHonoured, refusedFeatures, supportOf, type Support } from './tables.js';
 
 type Obj = Record<string, unknown>;
 
@@ -46,8 +46,7 @@ function unsafeSysctls(spec: Obj, path: string): FieldError[] {
 export function checkSupport(spec: unknown, path: string): FieldError[] {
   if (!isRecord(spec)) return [];
   const errs: FieldError[] = [];
-  for (const f of features) {
-    if (anyRuntimeHonours(f.id)) continue;
+  for (const f of refusedFeatures) {
     for (const u of f.uses(spec)) {
       const p = child(path, u.path);
       errs.push(u.supported ? notSupported(p, u.value, u.supported) : forbidden(p, `not supported by skiff: ${f.what}`));
@@ -68,13 +67,16 @@ export interface Degraded {
 export function degradedFeatures(spec: unknown, runtime: string, path = 'spec'): Degraded[] {
   if (!isRecord(spec)) return [];
   const out: Degraded[] = [];
-  for (const f of features) {
-    const support = supportOf(runtime, f.id);
-    if (support.level === 'yes') continue;
+  for (const f of notFullyHonoured(runtime)) {
     const uses = f.uses(spec);
-    if (uses.length) out.push({ feature: f, support, paths: uses.map((u) => child(path, u.path)) });
+    if (uses.length) out.push({ feature: f, support: supportOf(runtime, f.id), paths: uses.map((u) => child(path, u.path)) });
   }
   return out;
+}
+
+/** Whether the spec uses anything some runtime does not fully honour (the cheap first look). */
+export function mayDegrade(spec: unknown): boolean {
+  return isRecord(spec) && degradableFeatures.some((f) => f.uses(spec).length > 0);
 }
 
 /** One line per degraded feature: `spec.hostAliases: not honoured by the process runtime: …`. */

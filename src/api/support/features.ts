@@ -28,9 +28,32 @@ export interface Feature {
 const recs = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => (isRecord(x) ? x : {})) : []);
 const set = (v: unknown): boolean => v !== undefined && v !== null;
 
+type Located = { c: Obj; path: string };
+/** Computed once per spec: admission asks every feature about the same spec. */
+const containerCache = new WeakMap<Obj, Located[]>();
+const volumeCache = new WeakMap<Obj, Obj[]>();
+
 /** Every container of the spec with its path (`containers[0]`, `initContainers[1]`). */
-function containers(spec: Obj): { c: Obj; path: string }[] {
-  return ['initContainers', 'containers', 'ephemeralContainers'].flatMap((list) => recs(spec[list]).map((c, i) => ({ c, path: `${list}[${i}]` })));
+function containers(spec: Obj): Located[] {
+  let found = containerCache.get(spec);
+  if (!found) {
+    found = [];
+    for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+      const items = spec[list];
+      if (Array.isArray(items)) items.forEach((c, i) => found!.push({ c: isRecord(c) ? c : {}, path: `${list}[${i}]` }));
+    }
+    containerCache.set(spec, found);
+  }
+  return found;
+}
+
+function volumes(spec: Obj): Obj[] {
+  let found = volumeCache.get(spec);
+  if (!found) {
+    found = recs(spec['volumes']);
+    volumeCache.set(spec, found);
+  }
+  return found;
 }
 
 function podField(id: string, field: string, what: string, used: (v: unknown) => boolean): Feature {
@@ -61,7 +84,7 @@ function containerField(id: string, field: string, what: string, used: (v: unkno
 function volumeType(kind: string, what: string): Feature {
   return {
     id: `volume.${kind}`, field: `volumes[*].${kind}`, what,
-    uses: (spec) => recs(spec['volumes']).flatMap((v, i) => (set(v[kind]) ? [{ path: `volumes[${i}].${kind}` }] : [])),
+    uses: (spec) => volumes(spec).flatMap((v, i) => (set(v[kind]) ? [{ path: `volumes[${i}].${kind}` }] : [])),
   };
 }
 
@@ -100,11 +123,11 @@ export const features: readonly Feature[] = [
   volumeType('emptyDir', 'emptyDir volumes'),
   {
     id: 'volume.emptyDir.medium', field: 'volumes[*].emptyDir.medium', what: 'memory-backed emptyDir volumes',
-    uses: (spec) => recs(spec['volumes']).flatMap((v, i) => (isRecord(v['emptyDir']) && present(v['emptyDir']['medium']) ? [{ path: `volumes[${i}].emptyDir.medium` }] : [])),
+    uses: (spec) => volumes(spec).flatMap((v, i) => (isRecord(v['emptyDir']) && present(v['emptyDir']['medium']) ? [{ path: `volumes[${i}].emptyDir.medium` }] : [])),
   },
   {
     id: 'volume.emptyDir.sizeLimit', field: 'volumes[*].emptyDir.sizeLimit', what: 'emptyDir size limits',
-    uses: (spec) => recs(spec['volumes']).flatMap((v, i) => (isRecord(v['emptyDir']) && present(v['emptyDir']['sizeLimit']) ? [{ path: `volumes[${i}].emptyDir.sizeLimit` }] : [])),
+    uses: (spec) => volumes(spec).flatMap((v, i) => (isRecord(v['emptyDir']) && present(v['emptyDir']['sizeLimit']) ? [{ path: `volumes[${i}].emptyDir.sizeLimit` }] : [])),
   },
   volumeType('secret', 'secret volumes'),
   volumeType('configMap', 'configMap volumes'),

@@ -4,7 +4,7 @@
  * without it. A feature no runtime honours even partly is refused at admission (check.ts); one
  * that some runtime lacks is a `Warning:` on create and an event on the pod where it runs.
  */
-import { features } from './features.js';
+import { features, type Feature } from './features.js';
 
 export const runtimeNames = ['process', 'oci', 'fake'] as const;
 export type RuntimeName = (typeof runtimeNames)[number];
@@ -87,3 +87,22 @@ export function supportOf(runtime: string, id: string): Support {
 export function anyRuntimeHonours(id: string): boolean {
   return runtimeNames.some((r) => supportOf(r, id).level !== 'no');
 }
+
+const partly = new Map<string, readonly Feature[]>();
+
+/** The features `runtime` does not fully honour (computed once per runtime: admission asks per
+ * pod). */
+export function notFullyHonoured(runtime: string): readonly Feature[] {
+  let list = partly.get(runtime);
+  if (!list) {
+    list = features.filter((f) => supportOf(runtime, f.id).level !== 'yes');
+    partly.set(runtime, list);
+  }
+  return list;
+}
+
+/** The features no runtime honours even partly: admission refuses them. */
+export const refusedFeatures: readonly Feature[] = features.filter((f) => !anyRuntimeHonours(f.id));
+
+/** The features some runtime does not fully honour: only these can make a warning. */
+export const degradableFeatures: readonly Feature[] = features.filter((f) => runtimeNames.some((r) => supportOf(r, f.id).level !== 'yes'));

@@ -5,7 +5,7 @@
  * A pod bound to a node (spec.nodeName) is judged by that node's runtime alone.
  */
 import type { ServerResponse } from 'node:http';
-import { degradedFeatures, describeDegraded, runtimeNames } from '../../api/support/index.js';
+import { degradedFeatures, describeDegraded, mayDegrade } from '../../api/support/index.js';
 import { nodes } from '../../api/resources.js';
 import { isRecord, type KubeObject } from '../../api/types.js';
 import type { ApiContext } from './context.js';
@@ -40,7 +40,7 @@ export function supportWarnings(ctx: ApiContext, obj: KubeObject): string[] {
   const found = podSpecOf(obj);
   if (!found) return [];
   // Cheap first: most specs are honoured by every runtime, and then no node is looked at.
-  if (runtimeNames.every((r) => degradedFeatures(found.spec, r, found.path).length === 0)) return [];
+  if (!mayDegrade(found.spec)) return [];
   const byRuntime = new Map<string, string[]>();
   const boundTo = typeof found.spec['nodeName'] === 'string' && found.spec['nodeName'] ? found.spec['nodeName'] : undefined;
   for (const node of ctx.registry(nodes).cache.objects.values()) {
