@@ -155,6 +155,15 @@ describe('sysctls, hostNetwork ports and seccomp profiles as Kubernetes checks t
       pod: () => podBuilder(`p-${suffix()}`).containers(containerBuilder('web').image('nginx').port(80, { hostPort: 8080 })).podField('hostNetwork', true).defaulted(),
       want: ['spec.containers[0].ports[0].hostPort: Invalid value: 8080: must match `containerPort` when `hostNetwork` is true'],
     },
+    {
+      name: 'a pod with hostNetwork and hostPort 0 (not defaulted)',
+      pod: () => {
+        const p = podBuilder(`p-${suffix()}`).containers(containerBuilder('web').image('nginx').port(80)).podField('hostNetwork', true).defaulted();
+        delete (((p['spec'] as Obj)['containers'] as Obj[])[0]!['ports'] as Obj[])[0]!['hostPort'];
+        return p;
+      },
+      want: ['spec.containers[0].ports[0].hostPort: Invalid value: null: must match `containerPort` when `hostNetwork` is true'],
+    },
     { name: 'hostNetwork with hostPort defaulted from containerPort', pod: () => podBuilder(`p-${suffix()}`).containers(containerBuilder('web').image('nginx').port(80)).podField('hostNetwork', true).defaulted(), want: [] },
     { name: 'seccomp Localhost without a profile', pod: () => podWith({ pod: { securityContext: { seccompProfile: { type: 'Localhost' } } }, path: '' }), want: ['spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost'] },
     { name: 'seccomp Localhost escaping the profile dir', pod: () => podWith({ container: { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: '../etc/x.json' } } }, path: '' }), want: ['spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: "../etc/x.json": must be a relative path and must not contain \'..\''] },
@@ -164,4 +173,12 @@ describe('sysctls, hostNetwork ports and seccomp profiles as Kubernetes checks t
     { name: 'AppArmor Unconfined asks for nothing', pod: () => podWith({ pod: { securityContext: { appArmorProfile: { type: 'Unconfined' } } }, path: '' }), want: [] },
   ];
   for (const c of cases) test(c.name, () => assert.deepEqual(causes(validateObject('Pod', c.pod())), c.want));
+
+  // (The builder's template has a container of its own: the agent is containers[1].)
+  test('a template under hostNetwork may leave hostPort unset, not set it to another port', () => {
+    const ds = (hostPort?: number): KubeObject => daemonSetBuilder(`ds-${suffix()}`).container(containerBuilder('agent').image('busybox').port(9100, hostPort === undefined ? {} : { hostPort })).podField('hostNetwork', true).defaulted();
+    assert.deepEqual(causes(validateObject('DaemonSet', ds())), []);
+    assert.deepEqual(causes(validateObject('DaemonSet', ds(9100))), []);
+    assert.deepEqual(causes(validateObject('DaemonSet', ds(9200))), ['spec.template.spec.containers[1].ports[0].hostPort: Invalid value: 9200: must match `containerPort` when `hostNetwork` is true']);
+  });
 });

@@ -41,15 +41,16 @@ function validateSysctls(spec: Obj, path: string): FieldError[] {
   return errs;
 }
 
-/** Under hostNetwork a container's port is the host's: hostPort (defaulted to containerPort)
- * must equal containerPort. */
-function validateHostNetworkPorts(spec: Obj, path: string): FieldError[] {
+/** Under hostNetwork a container's port is the host's: hostPort must equal containerPort. A
+ * pod's hostPort was defaulted to it already; a template may leave it 0 (its pods get it). */
+export function validateHostNetworkPorts(spec: Obj, path: string, resourceIsPod: boolean): FieldError[] {
   if (spec['hostNetwork'] !== true) return [];
   const errs: FieldError[] = [];
   for (const list of ['containers', 'initContainers']) {
     recs(spec[list]).forEach((c, ci) => {
       recs(c['ports']).forEach((p, pi) => {
-        if (p['hostPort'] !== p['containerPort']) {
+        const hp = p['hostPort'] ?? 0;
+        if ((resourceIsPod || hp !== 0) && hp !== p['containerPort']) {
           errs.push(invalid(child(index(child(index(child(path, list), ci), 'ports'), pi), 'hostPort'), p['hostPort'], 'must match `containerPort` when `hostNetwork` is true'));
         }
       });
@@ -81,7 +82,7 @@ export function validateHostSecurity(spec: Obj, path: string): FieldError[] {
   const sc = isRecord(spec['securityContext']) ? spec['securityContext'] : {};
   return [
     ...validateSysctls(spec, path),
-    ...validateHostNetworkPorts(spec, path),
+    ...validateHostNetworkPorts(spec, path, false),
     ...validateSeccompProfile(sc['seccompProfile'], child(path, 'securityContext', 'seccompProfile')),
     ...['initContainers', 'containers'].flatMap((list) => recs(spec[list]).flatMap((c, i) => {
       const csc = isRecord(c['securityContext']) ? c['securityContext'] : {};

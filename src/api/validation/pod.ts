@@ -13,7 +13,7 @@ import { child, forbidden, index, invalid, invalidRendered, notSupported, requir
 import { validateAnnotations } from './meta.js';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateVolumes } from './volumes.js';
-import { validateHostSecurity } from './host-security.js';
+import { validateHostNetworkPorts, validateHostSecurity } from './host-security.js';
 import { checkAnnotationSupport, checkSupport } from '../support/index.js';
 
 type Obj = Record<string, unknown>;
@@ -134,6 +134,7 @@ export function validatePod(obj: Obj): FieldError[] {
   const meta = isRecord(obj['metadata']) ? obj['metadata'] : {};
   return [
     ...validatePodSpec(obj['spec'], 'spec'),
+    ...validateHostNetworkPorts(spec, 'spec', true),
     ...checkAnnotationSupport(meta['annotations'], 'metadata.annotations'),
     ...validateContainersOnlyForPod(spec['containers'], 'spec.containers'),
     ...validateContainersOnlyForPod(spec['initContainers'], 'spec.initContainers'),
