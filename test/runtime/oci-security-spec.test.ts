@@ -11,8 +11,8 @@ import type { Container, Pod, PodSpec } from '../../src/api/kinds.js';
 import { podNamespaces, podSysctls } from '../../src/runtime/oci/spec.js';
 import { namespacePaths } from '../../src/runtime/oci/namespaces.js';
 import { loadLocalhostProfile, runtimeDefaultProfile, seccompFor } from '../../src/runtime/oci/seccomp.js';
-import { hostAliasesBlock, podResolvConf } from '../../src/runtime/oci/sandbox.js';
-import { applyFsGroup, managedMounts } from '../../src/runtime/shared/index.js';
+import { podResolvConf } from '../../src/runtime/oci/sandbox.js';
+import { applyFsGroup, hostAliasesBlock, managedMounts } from '../../src/runtime/shared/index.js';
 
 const ns = namespacePaths('/sbx');
 const main: Container = { name: 'main', image: 'busybox' };

@@ -80,6 +80,19 @@ describe('process runtime: mounts', { skip: iso.mounts === 'none' ? 'no private 
     });
   }
 
+  void test("hostAliases: the container's /etc/hosts has them, the host's does not", async () => {
+    const ip = `10.${randomBytes(1)[0]!}.7.9`;
+    const alias = `db-${randomBytes(3).toString('hex')}`;
+    const container: Container = { name: 'main', image: 'busybox' };
+    const pod = testPod(`aliases-${alias}`, container, { restartPolicy: 'Never' });
+    pod.spec.hostAliases = [{ ip, hostnames: [alias] }];
+    const opts = s.options(`aliases-${alias}`, { command: ['cat', '/etc/hosts'], mounts: [] });
+    const c = await s.runtime.startContainer(await s.runtime.runSandbox(pod), pod, container, 0, opts);
+    await c.exited;
+    assert.match(await readFile(opts.logPath, 'utf8'), new RegExp(`stdout F # Entries added by HostAliases.\n.*stdout F ${ip.replace(/\./g, '\\.')}\t${alias}\n`, 's'));
+    assert.doesNotMatch(await readFile('/etc/hosts', 'utf8'), new RegExp(alias));
+  });
+
   void test('a file volume at a missing path below /dev (as a termination-log file is mounted)', async () => {
     const file = path.join(host, 'greeting');
     const dst = `/dev/skiff-file-${randomBytes(3).toString('hex')}`;

@@ -36,7 +36,7 @@ const process: Table = {
   'pod.hostPID': { level: 'yes', note: "process pods always see the host's processes" },
   'pod.hostIPC': { level: 'yes', note: "process pods always share the host's IPC namespace" },
   'pod.shareProcessNamespace': { level: 'yes', note: "containers see each other's processes (and the host's)" },
-  'pod.hostAliases': no("containers read the host's /etc/hosts"),
+  'pod.hostAliases': { level: 'yes', note: "the host's /etc/hosts with the aliases, in the container's own mount namespace (root or user namespaces)" },
   'pod.hostname': no("containers see the host's hostname ($HOSTNAME is the pod's)"),
   'pod.setHostnameAsFQDN': no("containers see the host's hostname"),
   'pod.dnsConfig': no("containers use the host's resolver"),

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Pod } from '../../api/kinds.js';
 import { resultAddress, type CniResult, type PortMapping } from './cni.js';
 import { OciRuntimeError } from './errors.js';
+import { hostAliasesBlock, hostNetworkHosts } from '../shared/index.js';
 import { createNamespaces, namespacePaths, removeNamespaces, type PidHolder } from './namespaces.js';
 import { portMappings, type PodNetworks } from './network.js';
 import type { SandboxFiles } from './spec.js';
@@ -63,24 +64,6 @@ function hostsFile(ip: string, hostname: string, aliases: string): string {
     `${ip}\t${hostname}`,
     '',
   ].join('\n') + aliases;
-}
-
-/** The kubelet's hostAliases block, appended to the pod's hosts file. */
-export function hostAliasesBlock(pod: Pod): string {
-  const aliases = (pod.spec.hostAliases ?? []).filter((a) => a.ip && a.hostnames?.length);
-  if (!aliases.length) return '';
-  return `\n# Entries added by HostAliases.\n${aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join('\t')}`).join('\n')}\n`;
-}
-
-/** A hostNetwork pod's hosts file: the node's own (kubelet copies it), and the aliases. */
-function hostNetworkHosts(pod: Pod): string {
-  let text = '';
-  try {
-    text = readFileSync('/etc/hosts', 'utf8');
-  } catch {
-    text = '127.0.0.1\tlocalhost\n';
-  }
-  return `# Kubernetes-managed hosts file (host network).\n${text}${text.endsWith('\n') ? '' : '\n'}${hostAliasesBlock(pod)}`;
 }
 
 /** The pod's resolv.conf by its dnsPolicy and dnsConfig (skiff has no cluster DNS: ClusterFirst

@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
-import { ContainerStartError, type ExecResult, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { ContainerStartError, type ExecResult, type Mount, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { busyboxAppletDir } from './busybox-applets.js';
 import { ImageCatalog, type ResolvedImage } from './catalog.js';
 import { execIn } from './exec.js';
@@ -22,7 +22,7 @@ import { killGroup, ProcessGroup, recordedExit, recordingExit } from './process-
 import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
-import { applyFsGroup } from '../shared/index.js';
+import { applyFsGroup, hostAliasesBlock, hostNetworkHosts } from '../shared/index.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -119,7 +119,7 @@ export class ProcessRuntime implements Runtime {
     env['HOSTNAME'] = pod.metadata.name ?? '';
 
     const iso = probeIsolation();
-    const mounts = mountsToMake(opts.mounts);
+    const mounts = [...mountsToMake(opts.mounts), ...(await this.hostsMount(pod, dir, iso.mounts !== 'none'))];
     const canMount = mounts.length > 0 && iso.mounts !== 'none';
     if (mounts.length > 0 && !canMount) this.warnOnce('mounts', `process runtime: no private mount namespace on this host (unshare failed); volumes are not mounted at their containerPath (first: ${mounts[0]!.containerPath} in pod ${pod.metadata.name ?? ''})`);
     const wd = container.workingDir;
@@ -163,6 +163,15 @@ export class ProcessRuntime implements Runtime {
     }
     const running = this.track(state, run, group);
     return container.securityContext?.['readOnlyRootFilesystem'] === true ? { ...running, warnings: [readOnlyRootWarning(container)] } : running;
+  }
+
+  /** hostAliases: the host's /etc/hosts with the aliases, over /etc/hosts in the container's
+   * own mount namespace (none without one: the table says the aliases then need one). */
+  private async hostsMount(pod: Pod, dir: string, canMount: boolean): Promise<Mount[]> {
+    if (!canMount || !hostAliasesBlock(pod)) return [];
+    const file = path.join(dir, 'hosts');
+    await writeFile(file, hostNetworkHosts(pod), { mode: 0o644 });
+    return [{ hostPath: file, containerPath: '/etc/hosts', readOnly: true }];
   }
 
   /** Registers a live (started or adopted) container and forgets it when it ends. */

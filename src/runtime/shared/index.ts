@@ -6,3 +6,4 @@ export { execOutputCap, execResult } from './exec-output.js';
 export { containersOutlive, containersOutliveProcess, killAtExit } from './exit-policy.js';
 export { verifyRunAsNonRoot } from './non-root.js';
 export { applyFsGroup, fsGroupOf, managedMounts } from './fs-group.js';
+export { hostAliasesBlock, hostNetworkHosts } from './hosts.js';
