@@ -27,6 +27,7 @@ import { kubeTime } from '../api/time.js';
 import { prepareVolumes, removePodDir } from './volumes.js';
 import { logTarget, type LogTarget } from './log-target.js';
 import type { WorkerHost } from './worker-host.js';
+import { recordDegradedFields } from './support-events.js';
 
 export type { WorkerHost } from './worker-host.js';
 
@@ -175,6 +176,7 @@ export class PodWorker {
     if (!this.sandbox) {
       try {
         this.sandbox = await this.host.runtime.runSandbox(this.pod);
+        recordDegradedFields(this.pod, this.host.runtime.name, (type, reason, message) => this.event(type, reason, message));
       } catch (err) {
         this.showWaiting(err instanceof ContainerStartError ? err.reason : 'CreatePodSandboxError', String(err instanceof Error ? err.message : err));
         await this.report();

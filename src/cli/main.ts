@@ -11,6 +11,7 @@ import { describeCommand } from './commands/describe.js';
 import { logsCommand } from './commands/logs.js';
 import { rollingUpdateCommand } from './commands/rollingupdate.js';
 import { imageCommand } from './commands/image.js';
+import { explainSupportCommand } from './commands/explain-support.js';
 import { versionInfo } from '../apiserver/index.js';
 
 const program = new Command('skiff')
@@ -25,7 +26,8 @@ const program = new Command('skiff')
   .addCommand(describeCommand())
   .addCommand(logsCommand())
   .addCommand(rollingUpdateCommand())
-  .addCommand(imageCommand());
+  .addCommand(imageCommand())
+  .addCommand(explainSupportCommand());
 
 addClientVerbs(program);
 

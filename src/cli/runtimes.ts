@@ -48,6 +48,6 @@ export function makeRuntime(name: RuntimeName, spec: NodeSpec, dataDir: string, 
     case 'oci':
       if (!extras.images) throw new Error('the oci runtime needs an image store');
       // The pod CIDR comes from the server once the node is registered (setPodCIDR).
-      return new OciRuntime({ dataDir, images: extras.images, ...(extras.bridge ? { bridge: extras.bridge, networkName: extras.bridge } : {}), ...(extras.clusterCidr ? { clusterCidr: extras.clusterCidr } : {}) });
+      return new OciRuntime({ dataDir, images: extras.images, nodeIP: spec.address, ...(extras.bridge ? { bridge: extras.bridge, networkName: extras.bridge } : {}), ...(extras.clusterCidr ? { clusterCidr: extras.clusterCidr } : {}) });
   }
 }

@@ -2,7 +2,9 @@
  * what starting a container costs with and without one. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Container } from '../../src/api/kinds.js';
@@ -38,7 +40,7 @@ describe('process runtime: mounts', { skip: iso.mounts === 'none' ? 'no private 
     return { id: c.id, log: () => readFile(opts.logPath, 'utf8'), done: c.exited };
   }
 
-  void test('a volume appears at its containerPath; read-only mounts refuse writes; the host sees no mount', async () => {
+  void test('a volume appears at its containerPath; read-only mounts refuse writes; the host sees no mount and no mount point', async () => {
     const rw = await run('rw', ['sh', '-c', `cat ${target}/greeting && echo written > ${target}/new`], [{ hostPath: host, containerPath: target, readOnly: false }]);
     await rw.done;
     assert.match(await rw.log(), /stdout F hello from the volume/);
@@ -46,8 +48,58 @@ describe('process runtime: mounts', { skip: iso.mounts === 'none' ? 'no private 
     const ro = await run('ro', ['sh', '-c', `echo nope > ${target}/other`], [{ hostPath: host, containerPath: target, readOnly: true }]);
     assert.notEqual(((await ro.done) as { exitCode: number }).exitCode, 0);
     assert.match(await ro.log(), /Read-only file system/);
-    await mkdir(target, { recursive: true });
-    assert.deepEqual(await import('node:fs/promises').then((f) => f.readdir(target)), [], 'the mount stayed in the container');
+    assert.equal(existsSync(path.dirname(target)), false, 'the mount point was made on a shadow, not on the host');
+  });
+
+  // Mount points the host lacks, at every depth: below /tmp, at the top of / (the container is
+  // then chrooted into a shadow of /), a file below /dev; none of them may appear on the host.
+  const tag = randomBytes(4).toString('hex');
+  const missing = [
+    { name: 'nested below /tmp', dir: path.join(os.tmpdir(), `skiff-miss-${tag}`, 'a', 'b') },
+    { name: 'at the top of /', dir: `/skiff-top-${tag}/data` },
+    { name: 'two at the top of / and one below an existing dir', dir: `/skiff-top2-${tag}/x`, more: [`/skiff-top3-${tag}`, path.join(os.tmpdir(), `skiff-miss2-${tag}`)] },
+  ];
+  for (const m of missing) {
+    void test(`a mount point the host lacks, ${m.name}: the container sees the volume and the host directory's contents, the host sees nothing new`, async () => {
+      const extra = (m.more ?? []).map((d) => ({ hostPath: host, containerPath: d, readOnly: true }));
+      const mounts = [{ hostPath: host, containerPath: m.dir, readOnly: false }, ...extra];
+      const script = [`cat ${m.dir}/greeting`, ...(m.more ?? []).map((d) => `cat ${d}/greeting`), 'ls / >/dev/null && test -d /proc/self && echo proc', `test -e ${process.execPath} && echo host-files`, 'echo ready'].join('; ');
+      const c = await run(`miss-${randomBytes(3).toString('hex')}`, ['sh', '-c', `${script}; sleep 1000`], mounts);
+      for (let i = 0; i < 200 && !/stdout F ready/.test(await c.log()); i++) await new Promise((res) => setTimeout(res, 25));
+      const r = await s.runtime.exec(c.id, ['cat', `${m.dir}/greeting`], 5000);
+      assert.equal(r.output, 'hello from the volume\n', 'exec sees the volume too');
+      await s.runtime.stopContainer(c.id, 1);
+      const log = await c.log();
+      assert.equal((log.match(/stdout F hello from the volume/g) ?? []).length, 1 + (m.more?.length ?? 0), log);
+      assert.match(log, /stdout F proc\n/);
+      assert.match(log, /stdout F host-files\n/);
+      for (const d of [m.dir, ...(m.more ?? [])]) {
+        const top = `/${d.split('/').filter(Boolean).slice(0, d.startsWith(os.tmpdir()) ? os.tmpdir().split('/').filter(Boolean).length + 1 : 1).join('/')}`;
+        assert.equal(existsSync(top), false, `${top} must not exist on the host`);
+      }
+    });
+  }
+
+  void test("hostAliases: the container's /etc/hosts has them, the host's does not", async () => {
+    const ip = `10.${randomBytes(1)[0]!}.7.9`;
+    const alias = `db-${randomBytes(3).toString('hex')}`;
+    const container: Container = { name: 'main', image: 'busybox' };
+    const pod = testPod(`aliases-${alias}`, container, { restartPolicy: 'Never' });
+    pod.spec.hostAliases = [{ ip, hostnames: [alias] }];
+    const opts = s.options(`aliases-${alias}`, { command: ['cat', '/etc/hosts'], mounts: [] });
+    const c = await s.runtime.startContainer(await s.runtime.runSandbox(pod), pod, container, 0, opts);
+    await c.exited;
+    assert.match(await readFile(opts.logPath, 'utf8'), new RegExp(`stdout F # Entries added by HostAliases.\n.*stdout F ${ip.replace(/\./g, '\\.')}\t${alias}\n`, 's'));
+    assert.doesNotMatch(await readFile('/etc/hosts', 'utf8'), new RegExp(alias));
+  });
+
+  void test('a file volume at a missing path below /dev (as a termination-log file is mounted)', async () => {
+    const file = path.join(host, 'greeting');
+    const dst = `/dev/skiff-file-${randomBytes(3).toString('hex')}`;
+    const c = await run('devfile', ['sh', '-c', `cat ${dst}; test -c /dev/null && echo devnull`], [{ hostPath: file, containerPath: dst, readOnly: false }]);
+    await c.done;
+    assert.match(await c.log(), /stdout F hello from the volume\n.*stdout F devnull/s);
+    assert.equal(existsSync(dst), false);
   });
 
   void test('workingDir inside a volume, and exec sees the volume too', async () => {

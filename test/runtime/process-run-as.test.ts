@@ -28,6 +28,9 @@ interface Case {
 const cases: Case[] = [
   { name: 'nothing asked: runs as skiff', host: root, want: undefined },
   { name: 'root skiff takes runAsUser, runAsGroup and supplementalGroups', host: root, pod: { runAsUser: u, runAsGroup: g, supplementalGroups: [s, s] }, want: { uid: u, gid: g, groups: [s] } },
+  { name: 'root skiff adds fsGroup to the supplementary groups', host: root, pod: { runAsUser: u, runAsGroup: g, supplementalGroups: [s], fsGroup: s + 1 }, want: { uid: u, gid: g, groups: [s, s + 1] } },
+  { name: 'fsGroup alone under a root skiff: its own ids plus the group', host: root, pod: { fsGroup: s }, want: { uid: root.uid, gid: root.gid, groups: [s] } },
+  { name: 'fsGroup under a non-root skiff: runs as skiff (only the volumes get the group)', host: user, pod: { fsGroup: s }, want: undefined },
   { name: "the container's runAsUser over the pod's", host: root, pod: { runAsUser: id(), runAsGroup: g }, container: { runAsUser: u }, want: { uid: u, gid: g, groups: [] } },
   { name: 'a non-root skiff refuses another uid', host: user, pod: { runAsUser: u, runAsGroup: g }, want: new RegExp(`^process runtime: container main asks to run as uid ${u} gid ${g}, which needs skiff to run as root \\(it runs as uid ${me}\\)$`) },
   { name: 'a non-root skiff refuses supplementalGroups', host: user, pod: { supplementalGroups: [s] }, want: /needs skiff to run as root/ },

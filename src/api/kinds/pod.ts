@@ -135,6 +135,9 @@ export interface PodSpec {
   hostNetwork?: boolean;
   hostPID?: boolean;
   hostIPC?: boolean;
+  shareProcessNamespace?: boolean;
+  hostAliases?: { ip?: string; hostnames?: string[] }[];
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name?: string; value?: string }[] };
   securityContext?: Record<string, unknown>;
   hostname?: string;
   subdomain?: string;

@@ -13,6 +13,8 @@ import { child, forbidden, index, invalid, invalidRendered, notSupported, requir
 import { validateAnnotations } from './meta.js';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateVolumes } from './volumes.js';
+import { validateHostNetworkPorts, validateHostSecurity } from './host-security.js';
+import { checkAnnotationSupport, checkSupport } from '../support/index.js';
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -96,6 +98,9 @@ export function validatePodSpec(spec: unknown, path: string): FieldError[] {
   if (grace !== undefined && grace !== null && (typeof grace !== 'number' || !Number.isInteger(grace))) {
     errs.push(typeInvalid(child(path, 'terminationGracePeriodSeconds'), grace, 'must be an integer'));
   }
+  errs.push(...validateHostSecurity(spec, path));
+  // What skiff cannot run at all is refused here, so every writer of a pod spec is covered.
+  errs.push(...checkSupport(spec, path));
   return errs;
 }
 
@@ -107,6 +112,7 @@ export function validatePodTemplateSpec(template: unknown, path: string): FieldE
   return [
     ...validateLabels(meta['labels'], child(path, 'labels')),
     ...validateAnnotations(meta['annotations'], child(path, 'annotations')),
+    ...checkAnnotationSupport(meta['annotations'], child(path, 'annotations')),
     ...validatePodSpec(template['spec'], child(path, 'spec')),
   ];
 }
@@ -125,8 +131,11 @@ function validateContainersOnlyForPod(list: unknown, path: string): FieldError[]
 /** The spec of a pod (its metadata is checked by the caller), on create and on every update. */
 export function validatePod(obj: Obj): FieldError[] {
   const spec = isRecord(obj['spec']) ? obj['spec'] : {};
+  const meta = isRecord(obj['metadata']) ? obj['metadata'] : {};
   return [
     ...validatePodSpec(obj['spec'], 'spec'),
+    ...validateHostNetworkPorts(spec, 'spec', true),
+    ...checkAnnotationSupport(meta['annotations'], 'metadata.annotations'),
     ...validateContainersOnlyForPod(spec['containers'], 'spec.containers'),
     ...validateContainersOnlyForPod(spec['initContainers'], 'spec.initContainers'),
   ];

@@ -22,6 +22,7 @@ import { decodeBody, mediaType, readBody } from './body.js';
 import { patchObject } from './patch.js';
 import { serveWatch } from './watch.js';
 import { serveSubresource } from './subresources.js';
+import { addSupportWarnings } from './support-warnings.js';
 import type { DeleteOptions } from '../registry/registry.js';
 
 /**
@@ -89,17 +90,23 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
       const obj = await readObject(req, res, sv, fieldValidation(q));
       setNamespace(obj, info.namespace, r.namespaced);
       if (info.namespace !== undefined) await admitNamespace(ctx, info.namespace, sv, obj);
-      reply(201, await registry.create(obj, { dryRun: isDryRun(q) }));
+      const created = await registry.create(obj, { dryRun: isDryRun(q) });
+      addSupportWarnings(ctx, created, res);
+      reply(201, created);
       return;
     }
     case 'update': {
       const obj = await readObject(req, res, sv, fieldValidation(q));
       setNamespace(obj, info.namespace, r.namespaced);
-      reply(200, await registry.update(info.namespace, info.name!, obj, { dryRun: isDryRun(q) }));
+      const updated = await registry.update(info.namespace, info.name!, obj, { dryRun: isDryRun(q) });
+      addSupportWarnings(ctx, updated, res);
+      reply(200, updated);
       return;
     }
     case 'patch': {
-      reply(200, await patchObject(req, res, sv, registry, info, q));
+      const patched = await patchObject(req, res, sv, registry, info, q);
+      addSupportWarnings(ctx, patched, res);
+      reply(200, patched);
       return;
     }
     case 'delete': {

@@ -29,9 +29,11 @@ import { prepareRootfs, releaseRootfs, type PreparedRootfs, type RootfsKind } fr
 import { loadRun, saveRun, type RunRecord } from './run-record.js';
 import { Runc } from './runc.js';
 import { createSandbox, destroySandbox, readSandbox, sandboxFiles, type SandboxRecord } from './sandbox.js';
-import { ociConfig, securitySettings } from './spec.js';
+import { ociConfig, securitySettings, supplementaryGroups } from './spec.js';
+import { seccompFor } from './seccomp.js';
+import { capabilitySet } from './capabilities.js';
 import { resolveUser } from './user.js';
-import { verifyRunAsNonRoot } from '../shared/index.js';
+import { applyFsGroup, verifyRunAsNonRoot } from '../shared/index.js';
 
 interface SandboxState {
   readonly sandbox: Sandbox;
@@ -109,9 +111,10 @@ export class OciRuntime implements Runtime {
   private async makeSandbox(uid: string, pod: Pod): Promise<Sandbox> {
     let record: SandboxRecord;
     try {
-      const networks = this.networks;
-      await this.ensureMasquerade();
-      record = await createSandbox(networks, path.join(this.podDir(uid), 'sandbox'), pod);
+      // A hostNetwork pod needs neither the pod network nor its masquerade.
+      const networks = pod.spec.hostNetwork === true ? this.podNetworks : this.networks;
+      if (pod.spec.hostNetwork !== true) await this.ensureMasquerade();
+      record = await createSandbox(networks, path.join(this.podDir(uid), 'sandbox'), pod, this.cfg.nodeIP);
     } catch (err) {
       throw new ContainerStartError('CreatePodSandboxError', `pod ${pod.metadata.name ?? uid}: ${message(err)}`);
     }
@@ -136,16 +139,20 @@ export class OciRuntime implements Runtime {
       const security = securitySettings(pod, container);
       const resources = cgroupResources(container);
       memoryLimit = resources.memoryLimit;
-      const user = resolveUser(image.rootfs, { ...(image.config.user ? { imageUser: image.config.user } : {}), ...security });
+      const groups = supplementaryGroups(security);
+      const user = resolveUser(image.rootfs, { ...(image.config.user ? { imageUser: image.config.user } : {}), ...security, ...(groups ? { supplementalGroups: groups } : {}) });
       verifyRunAsNonRoot(pod, container, security.runAsNonRoot, security.runAsUser, user.uid);
       owner = { uid: user.uid, gid: user.gid };
       await rm(bundle, { recursive: true, force: true });
       await mkdir(bundle, { recursive: true });
       await this.cgroups.prepare(cgroupDir);
       rootfs = await prepareRootfs(bundle, image.rootfs);
+      await applyFsGroup(pod, container, opts.mounts);
+      const seccomp = seccompFor(pod, container, { privileged: security.privileged, capabilities: capabilitySet({ ...security.capabilities, privileged: security.privileged }), profileRoot: this.cfg.seccompProfileRoot });
       const config = ociConfig({
         pod, container, image: image.config, opts, rootfs: rootfs.path, user, security,
         sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, noSwap: this.cgroups.swapAccounting,
+        ...(seccomp ? { seccomp } : {}),
       });
       // Owner-only: it holds the container's environment (Secrets' values among it).
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1), { mode: 0o600 });
@@ -203,9 +210,12 @@ export class OciRuntime implements Runtime {
       const dir = path.join(this.cfg.podsDir, entry);
       const record = await readSandbox(path.join(dir, 'sandbox'));
       const bundles = readdirSync(dir).filter((n) => n !== 'sandbox').map((n) => path.join(dir, n));
-      if (!record || this.sandboxes.has(record.podUid) || !mounts.includes(` ${sandboxFiles(record.dir).namespaces.net} `)) {
+      // Alive: its network namespace is still mounted (a hostNetwork pod has none: its init, if
+      // it shares a PID namespace, or else its record is what is left of it).
+      const alive = record && (record.hostNetwork ? !record.pidHolder || processRunning(record.pidHolder.pid, record.pidHolder.start) : mounts.includes(` ${sandboxFiles(record.dir).namespaces.net} `));
+      if (!record || this.sandboxes.has(record.podUid) || !alive) {
         for (const b of bundles) await this.cleanup(b, loadRun(b)?.rootfsKind ?? 'overlay', loadRun(b)?.cgroupDir ?? '/nonexistent', () => undefined);
-        if (record) await destroySandbox(this.networks, record).catch(() => undefined);
+        if (record) await destroySandbox(this.podNetworks, record).catch(() => undefined);
         await rm(dir, { recursive: true, force: true });
         continue;
       }
@@ -279,7 +289,7 @@ export class OciRuntime implements Runtime {
     this.sandboxes.delete(sandbox.podUid);
     await Promise.all([...state.containers].map((id) => this.containers.get(id)?.container.stop(0)));
     try {
-      await destroySandbox(this.networks, state.record);
+      await destroySandbox(this.podNetworks, state.record);
     } finally {
       await this.cgroups.removeEmpty(`/${this.cfg.cgroupParent}/${sandbox.podUid}`);
       await rm(this.podDir(sandbox.podUid), { recursive: true, force: true });

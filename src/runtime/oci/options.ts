@@ -1,4 +1,5 @@
 /** The oci runtime's options, and the complete config they compile to once. */
+import os from 'node:os';
 import path from 'node:path';
 import type { ImageService } from '../../images/contract.js';
 
@@ -23,6 +24,11 @@ export interface OciRuntimeOptions {
   readonly cniPluginDirs?: readonly string[];
   /** The cgroup all containers are placed under (default `skiff`). */
   readonly cgroupParent?: string;
+  /** The node's address: hostNetwork pods' IP (default: the host's first non-loopback IPv4). */
+  readonly nodeIP?: string;
+  /** Where seccomp `Localhost` profiles are (default `<dataDir>/seccomp`, the kubelet's
+   * `<root-dir>/seccomp`). */
+  readonly seccompProfileRoot?: string;
 }
 
 export interface OciConfig {
@@ -38,6 +44,16 @@ export interface OciConfig {
   readonly runcRoot: string;
   readonly podsDir: string;
   readonly ipamDir: string;
+  readonly nodeIP: string;
+  readonly seccompProfileRoot: string;
+}
+
+/** The host's first non-internal IPv4 address (a hostNetwork pod's IP when none is given). */
+export function firstHostAddress(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
 }
 
 export class OciOptionsError extends Error {
@@ -73,5 +89,7 @@ export function compileOptions(o: OciRuntimeOptions): OciConfig {
     runcRoot: path.join(dataDir, 'runc'),
     podsDir: path.join(dataDir, 'oci'),
     ipamDir: path.join(dataDir, 'cni', 'host-local'),
+    nodeIP: o.nodeIP ?? firstHostAddress(),
+    seccompProfileRoot: path.resolve(o.seccompProfileRoot ?? path.join(dataDir, 'seccomp')),
   };
 }

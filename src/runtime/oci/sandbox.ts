@@ -8,11 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../../api/kinds.js';
 import { resultAddress, type CniResult, type PortMapping } from './cni.js';
 import { OciRuntimeError } from './errors.js';
-import { createNamespaces, namespacePaths, removeNamespaces } from './namespaces.js';
+import { hostAliasesBlock, hostNetworkHosts } from '../shared/index.js';
+import { createNamespaces, namespacePaths, removeNamespaces, type PidHolder } from './namespaces.js';
 import { portMappings, type PodNetworks } from './network.js';
 import type { SandboxFiles } from './spec.js';
 
@@ -23,7 +25,10 @@ export interface SandboxRecord {
   readonly ip: string;
   readonly dir: string;
   readonly portMappings: readonly PortMapping[];
+  /** No CNI result under hostNetwork: the pod has the node's address and no network of its own. */
   readonly result: CniResult;
+  readonly hostNetwork?: boolean;
+  readonly pidHolder?: PidHolder;
 }
 
 const ifName = 'eth0';
@@ -48,7 +53,7 @@ function resolvConf(): string {
   return 'nameserver 8.8.8.8\n';
 }
 
-function hostsFile(ip: string, hostname: string): string {
+function hostsFile(ip: string, hostname: string, aliases: string): string {
   return [
     '# Kubernetes-managed hosts file.',
     '127.0.0.1\tlocalhost',
@@ -58,52 +63,91 @@ function hostsFile(ip: string, hostname: string): string {
     'fe00::2\tip6-allrouters',
     `${ip}\t${hostname}`,
     '',
-  ].join('\n');
+  ].join('\n') + aliases;
 }
 
-export async function createSandbox(networks: PodNetworks, dir: string, pod: Pod): Promise<SandboxRecord> {
+/** The pod's resolv.conf by its dnsPolicy and dnsConfig (skiff has no cluster DNS: ClusterFirst
+ * is the node's resolver, as kubelet falls back to without one): `None` is dnsConfig alone;
+ * otherwise dnsConfig's nameservers and searches are appended and its options override. */
+export function podResolvConf(pod: Pod, host: string): string {
+  const cfg = pod.spec.dnsConfig ?? {};
+  const none = pod.spec.dnsPolicy === 'None';
+  const base = none ? '' : host;
+  const servers = [...[...base.matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1]!), ...(cfg.nameservers ?? [])];
+  const searches = [...[...base.matchAll(/^(?:search|domain)\s+(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/)), ...(cfg.searches ?? [])];
+  const options = new Map<string, string | undefined>();
+  for (const m of base.matchAll(/^options\s+(.+)$/gm)) {
+    for (const o of m[1]!.trim().split(/\s+/)) {
+      const [k, v] = o.split(':');
+      options.set(k!, v);
+    }
+  }
+  for (const o of cfg.options ?? []) if (o.name) options.set(o.name, o.value);
+  const lines = [
+    ...[...new Set(servers)].slice(0, 3).map((s) => `nameserver ${s}`),
+    ...(searches.length ? [`search ${[...new Set(searches)].slice(0, 32).join(' ')}`] : []),
+    ...(options.size ? [`options ${[...options].map(([k, v]) => (v === undefined ? k : `${k}:${v}`)).join(' ')}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function createSandbox(networks: PodNetworks | undefined, dir: string, pod: Pod, nodeIP: string): Promise<SandboxRecord> {
   const podUid = pod.metadata.uid ?? '';
   const podName = pod.metadata.name ?? '';
+  const hostNetwork = pod.spec.hostNetwork === true;
   const hostname = pod.spec.hostname ?? podName;
   const id = `skiff-${randomBytes(6).toString('hex')}`;
   await mkdir(dir, { recursive: true });
-  const ns = await createNamespaces(dir);
-  const mappings = portMappings(pod);
+  const made = await createNamespaces(dir, { net: !hostNetwork, ipc: pod.spec.hostIPC !== true, sharedPid: pod.spec.shareProcessNamespace === true && pod.spec.hostPID !== true });
+  const ns = made.ns;
+  // Under hostNetwork a container port is the node's port already: nothing to map.
+  const mappings = hostNetwork ? [] : portMappings(pod);
   const attachment = { containerId: id, netns: ns.net, ifName, capabilityArgs: { portMappings: mappings } };
   let loopbackUp = false;
   try {
-    await networks.loopback.add({ ...attachment, ifName: 'lo' });
-    loopbackUp = true;
-    const result = await networks.bridged(mappings.length > 0).add(attachment);
-    const ip = resultAddress(result);
-    if (!ip) throw new OciRuntimeError('NoAddress', `the CNI result for pod ${podName} has no address: ${JSON.stringify(result)}`);
-    const record: SandboxRecord = { id, podUid, podName, ip, dir, portMappings: mappings, result };
+    let ip = nodeIP;
+    let result: CniResult = {};
+    if (!hostNetwork) {
+      if (!networks) throw new OciRuntimeError('NoPodCIDR', 'the node has no pod CIDR yet');
+      await networks.loopback.add({ ...attachment, ifName: 'lo' });
+      loopbackUp = true;
+      result = await networks.bridged(mappings.length > 0).add(attachment);
+      const addr = resultAddress(result);
+      if (!addr) throw new OciRuntimeError('NoAddress', `the CNI result for pod ${podName} has no address: ${JSON.stringify(result)}`);
+      ip = addr;
+    }
+    const record: SandboxRecord = {
+      id, podUid, podName, ip, dir, portMappings: mappings, result,
+      ...(hostNetwork ? { hostNetwork } : {}), ...(made.pidHolder ? { pidHolder: made.pidHolder } : {}),
+    };
     const files = sandboxFiles(dir);
     await Promise.all([
-      writeFile(files.hosts, hostsFile(ip, hostname)),
-      writeFile(files.resolvConf, resolvConf()),
-      writeFile(files.hostname, `${hostname}\n`),
+      writeFile(files.hosts, hostNetwork ? hostNetworkHosts(pod) : hostsFile(ip, hostname, hostAliasesBlock(pod))),
+      writeFile(files.resolvConf, podResolvConf(pod, resolvConf())),
+      writeFile(files.hostname, `${hostNetwork ? os.hostname() : hostname}\n`),
       writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(record)),
     ]);
     return record;
   } catch (err) {
-    if (loopbackUp) await networks.loopback.del({ ...attachment, ifName: 'lo' }).catch(() => undefined);
-    await removeNamespaces(dir);
+    if (loopbackUp) await networks?.loopback.del({ ...attachment, ifName: 'lo' }).catch(() => undefined);
+    await removeNamespaces(dir, made.pidHolder);
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }
 
 /** CNI DEL in reverse, then the namespaces and files; safe to repeat. */
-export async function destroySandbox(networks: PodNetworks, record: SandboxRecord): Promise<void> {
+export async function destroySandbox(networks: PodNetworks | undefined, record: SandboxRecord): Promise<void> {
   const ns = namespacePaths(record.dir);
-  // A namespace already gone is passed as none: plugins then release what is outside it.
-  const netns = existsSync(ns.net) ? ns.net : '';
-  const attachment = { containerId: record.id, netns, ifName, capabilityArgs: { portMappings: record.portMappings } };
   let first: unknown;
-  await networks.bridged(record.portMappings.length > 0).del(attachment, record.result).catch((e: unknown) => (first ??= e));
-  await networks.loopback.del({ ...attachment, ifName: 'lo' }).catch((e: unknown) => (first ??= e));
-  await removeNamespaces(record.dir);
+  if (!record.hostNetwork && networks) {
+    // A namespace already gone is passed as none: plugins then release what is outside it.
+    const netns = existsSync(ns.net) ? ns.net : '';
+    const attachment = { containerId: record.id, netns, ifName, capabilityArgs: { portMappings: record.portMappings } };
+    await networks.bridged(record.portMappings.length > 0).del(attachment, record.result).catch((e: unknown) => (first ??= e));
+    await networks.loopback.del({ ...attachment, ifName: 'lo' }).catch((e: unknown) => (first ??= e));
+  }
+  await removeNamespaces(record.dir, record.pidHolder);
   if (first) throw first;
 }
 

@@ -2,10 +2,13 @@
  * A container's OCI runtime config (`config.json`), built from the pod spec, the image config and
  * what the agent resolved (StartOptions), by Kubernetes' rules: `command` replaces the image's
  * ENTRYPOINT and CMD, `args` its CMD; the container's env over the image's; the container's
- * workingDir, else the image's, else `/`. The pod's network and IPC namespaces are joined by path;
- * the rest (pid, uts, mount) are the container's own.
+ * workingDir, else the image's, else `/`. The pod's network and IPC namespaces are joined by path
+ * (or are the host's), the rest (pid, uts, mount) are the container's own but for hostPID,
+ * shareProcessNamespace and hostNetwork (podNamespaces); sysctls and seccomp as the pod says.
  */
+import os from 'node:os';
 import type { Container, Pod } from '../../api/kinds.js';
+import { normalizeSysctl } from '../../api/support/index.js';
 import type { ImageRunConfig } from '../../images/contract.js';
 import type { StartOptions } from '../runtime.js';
 import { capabilitySet } from './capabilities.js';
@@ -26,6 +29,9 @@ export interface SecuritySettings {
   readonly readOnlyRootFilesystem: boolean;
   readonly allowPrivilegeEscalation?: boolean;
   readonly capabilities: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
+  /** The pod's fsGroup: a supplementary group of every container (volumes get it too). */
+  readonly fsGroup?: number;
+  readonly procMountUnmasked: boolean;
 }
 
 function num(v: unknown): number | undefined {
@@ -46,6 +52,7 @@ export function securitySettings(pod: Pod, container: Container): SecuritySettin
   const supplementalGroups = (Array.isArray(p['supplementalGroups']) ? p['supplementalGroups'] : []).map(num).filter((g): g is number => g !== undefined);
   const add = strings(caps['add']);
   const drop = strings(caps['drop']);
+  const fsGroup = num(p['fsGroup']);
   return {
     ...(runAsUser !== undefined ? { runAsUser } : {}),
     ...(runAsGroup !== undefined ? { runAsGroup } : {}),
@@ -55,7 +62,30 @@ export function securitySettings(pod: Pod, container: Container): SecuritySettin
     readOnlyRootFilesystem: c['readOnlyRootFilesystem'] === true,
     ...(typeof c['allowPrivilegeEscalation'] === 'boolean' ? { allowPrivilegeEscalation: c['allowPrivilegeEscalation'] } : {}),
     capabilities: { ...(add ? { add } : {}), ...(drop ? { drop } : {}) },
+    ...(fsGroup !== undefined ? { fsGroup } : {}),
+    procMountUnmasked: c['procMount'] === 'Unmasked',
   };
+}
+
+/** The supplementary groups a container gets: the pod's, and its fsGroup (as the kubelet adds). */
+export function supplementaryGroups(s: SecuritySettings): number[] | undefined {
+  const groups = [...(s.supplementalGroups ?? []), ...(s.fsGroup !== undefined ? [s.fsGroup] : [])];
+  return groups.length ? [...new Set(groups)] : undefined;
+}
+
+/** The pod's namespace settings as the OCI config's `linux.namespaces`: the pod's network and IPC
+ * namespaces joined by path unless the pod takes the host's, a PID namespace of the container's
+ * own unless hostPID or shareProcessNamespace (then the pod's, by path), UTS the host's under
+ * hostNetwork (the pod's hostname is the node's, as in Kubernetes). */
+export function podNamespaces(pod: Pod, ns: PodNamespaces): { type: string; path?: string }[] {
+  const spec = pod.spec;
+  const out: { type: string; path?: string }[] = [];
+  if (spec.hostPID !== true) out.push(spec.shareProcessNamespace === true ? { type: 'pid', path: ns.pid } : { type: 'pid' });
+  if (spec.hostIPC !== true) out.push({ type: 'ipc', path: ns.ipc });
+  if (spec.hostNetwork !== true) out.push({ type: 'uts' });
+  out.push({ type: 'mount' });
+  if (spec.hostNetwork !== true) out.push({ type: 'network', path: ns.net });
+  return out;
 }
 
 /** The process's argv by Kubernetes' rule. */
@@ -99,6 +129,8 @@ export interface BundleInput {
   readonly resources: CgroupResources;
   /** Whether the memory limit also bounds swap (Cgroups.swapAccounting). */
   readonly noSwap: boolean;
+  /** The `linux.seccomp` section (seccomp.ts), none for no filter. */
+  readonly seccomp?: Record<string, unknown>;
 }
 
 const maskedPaths = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
@@ -116,7 +148,8 @@ function mounts(b: BundleInput): OciMount[] {
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'] },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
-    bind(b.sandbox.namespaces.shm, '/dev/shm', false),
+    // hostIPC: the host's shared memory, as the IPC namespace is the host's.
+    bind(b.pod.spec.hostIPC === true ? '/dev/shm' : b.sandbox.namespaces.shm, '/dev/shm', false),
     bind(b.sandbox.hosts, '/etc/hosts', false),
     bind(b.sandbox.resolvConf, '/etc/resolv.conf', false),
     bind(b.sandbox.hostname, '/etc/hostname', false),
@@ -126,8 +159,19 @@ function mounts(b: BundleInput): OciMount[] {
   ];
 }
 
+/** The pod's sysctls (all namespaced: admission refuses the rest), by their dotted names. */
+export function podSysctls(pod: Pod): Record<string, string> | undefined {
+  const list = pod.spec.securityContext?.['sysctls'];
+  if (!Array.isArray(list) || !list.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const s of list as { name?: unknown; value?: unknown }[]) if (typeof s.name === 'string') out[normalizeSysctl(s.name)] = String(s.value ?? '');
+  return out;
+}
+
 export function ociConfig(b: BundleInput): Record<string, unknown> {
-  const hostname = b.pod.spec.hostname ?? b.pod.metadata.name ?? 'pod';
+  const hostNetwork = b.pod.spec.hostNetwork === true;
+  const hostname = hostNetwork ? os.hostname() : b.pod.spec.hostname ?? b.pod.metadata.name ?? 'pod';
+  const sysctl = podSysctls(b.pod);
   const caps = capabilitySet({ ...b.security.capabilities, privileged: b.security.privileged });
   const r = b.resources;
   return {
@@ -142,23 +186,21 @@ export function ociConfig(b: BundleInput): Record<string, unknown> {
       noNewPrivileges: b.security.allowPrivilegeEscalation === false,
     },
     root: { path: b.rootfs, readonly: b.security.readOnlyRootFilesystem },
-    hostname,
+    // Without a UTS namespace of its own (hostNetwork) runc may not set a hostname.
+    ...(hostNetwork ? {} : { hostname }),
     mounts: mounts(b),
     linux: {
-      namespaces: [
-        { type: 'pid' },
-        { type: 'ipc', path: b.sandbox.namespaces.ipc },
-        { type: 'uts' },
-        { type: 'mount' },
-        { type: 'network', path: b.sandbox.namespaces.net },
-      ],
+      namespaces: podNamespaces(b.pod, b.sandbox.namespaces),
+      ...(sysctl ? { sysctl } : {}),
+      ...(b.seccomp ? { seccomp: b.seccomp } : {}),
       cgroupsPath: b.cgroupsPath,
       resources: {
         devices: b.security.privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }],
         cpu: { shares: r.cpuShares, ...(r.cpuQuota !== undefined ? { quota: r.cpuQuota, period: r.cpuPeriod } : {}) },
         ...(r.memoryLimit !== undefined ? { memory: { limit: r.memoryLimit, ...(b.noSwap ? { swap: r.memoryLimit } : {}) } } : {}),
       },
-      ...(b.security.privileged ? {} : { maskedPaths, readonlyPaths }),
+      // procMount Unmasked: /proc as the kernel shows it (Kubernetes' UnmaskedProcMount).
+      ...(b.security.privileged || b.security.procMountUnmasked ? {} : { maskedPaths, readonlyPaths }),
     },
   };
 }

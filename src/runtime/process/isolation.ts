@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Mount } from '../runtime.js';
 import { defaultPath, findProgram } from './host-programs.js';
+import { mountScript, syscallNumbers } from './mount-script.js';
 
 export interface Isolation {
   /** How mounts are made: in a private mount namespace as root, in a user namespace, or not. */
@@ -54,41 +55,24 @@ export function mountsToMake(mounts: readonly Mount[]): Mount[] {
   return mounts.filter((m) => path.resolve(m.containerPath) !== path.resolve(m.hostPath));
 }
 
-/* Arguments: workdir, count, then (source target ro|rw) per mount, then the command. The tools'
- * PATH is set for the script only; the program gets the container's own. Fd 3 is passed on: the
- * program's wrapper reports on it that it runs, so a start returns only once the mounts are in
- * place (an exec right after must see them). Mount points missing on
- * the host are created there (as Docker does for hostPath), files for file sources. */
-const mountScript = `p=$PATH; PATH=${defaultPath}
-wd=$1; n=$2; shift 2
-while [ "$n" -gt 0 ]; do
-  src=$1; dst=$2; mode=$3; shift 3; n=$((n - 1))
-  if [ "$mode" = opt ]; then
-    { mkdir -p "$(dirname "$dst")" && { [ -e "$dst" ] || : > "$dst"; } && mount --bind "$src" "$dst"; } 2>/dev/null
-    continue
-  fi
-  if [ -d "$src" ]; then mkdir -p "$dst"; else mkdir -p "$(dirname "$dst")"; [ -e "$dst" ] || : > "$dst"; fi
-  mount --bind "$src" "$dst" 2>&4 || exit 127
-  if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst" 2>&4 || exit 127; fi
-done
-PATH=$p
-if [ -n "$wd" ]; then cd "$wd" 2>&4 || exit 127; fi
-exec "$@"`;
-
-/** The argv that runs `argv` with `mounts` in place. The script's errors go to fd 4, the
- * container's stderr (see process-group.ts). `optional` mounts (the termination-message file)
- * are made when they can be and skipped quietly when not. */
-export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined, optional: readonly Mount[] = []): string[] {
+/** The argv that runs `argv` with `mounts` in place (mount-script.ts), mount points the host
+ * lacks made on shadows staged in `stageDir` (the container's private dir). The script's errors
+ * go to fd 4, the container's stderr (see process-group.ts). */
+export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined, stageDir: string): string[] {
   const inner = [...argv];
-  const all = [...mounts.map((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']), ...optional.map((m) => [m.hostPath, m.containerPath, 'opt'])];
-  if (all.length === 0 || iso.mounts === 'none' || !iso.unshare) return inner;
+  if (mounts.length === 0 || iso.mounts === 'none' || !iso.unshare) return inner;
+  const nr = syscallNumbers();
+  if (!nr) throw new Error(`process runtime: mounts are not supported on ${process.arch}`);
   const ns = iso.mounts === 'userns' ? ['--user', '--map-root-user'] : [];
-  return [iso.unshare, ...ns, '--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript, 'skiff-mounts', workDir ?? '', String(all.length), ...all.flat(), ...inner];
+  const spec = mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']);
+  return [iso.unshare, ...ns, '--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript, 'skiff-mounts', workDir ?? '', stageDir, String(nr.mount), String(nr.umount2), String(mounts.length), ...spec, ...inner];
 }
 
-/** The prefix that runs an exec'd command in a container's mount namespace. */
-export function enterPrefix(iso: Isolation, pid: number, workDir: string): string[] {
+/** The prefix that runs an exec'd command in a container's mount namespace, in its root and
+ * working directory: both taken from the container's process (`--root`, `--wd` without a path:
+ * a path would be opened in the host's namespace, where a shadowed one does not exist). */
+export function enterPrefix(iso: Isolation, pid: number): string[] {
   if (!iso.nsenter) return [];
   const userns = iso.mounts === 'userns' ? ['--user', '--preserve-credentials'] : [];
-  return [iso.nsenter, `--target=${pid}`, ...userns, '--mount', `--wd=${workDir}`, '--'];
+  return [iso.nsenter, `--target=${pid}`, ...userns, '--mount', '--root', '--wd', '--'];
 }

@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
-import { ContainerStartError, type ExecResult, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { ContainerStartError, type ExecResult, type Mount, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { busyboxAppletDir } from './busybox-applets.js';
 import { ImageCatalog, type ResolvedImage } from './catalog.js';
 import { execIn } from './exec.js';
@@ -23,6 +23,7 @@ import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
 import { pullSecretsIgnored } from './pull-secrets.js';
+import { applyFsGroup, hostAliasesBlock, hostNetworkHosts } from '../shared/index.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -110,6 +111,7 @@ export class ProcessRuntime implements Runtime {
     // another user does not get into it, so its default working directory is / then.
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const argv = await this.commandLine(resolved, image, container, sandbox, dir, opts);
+    await applyFsGroup(pod, container, opts.mounts);
 
     const env: Record<string, string> = { ...opts.env };
     env['PATH'] ??= defaultPath;
@@ -120,13 +122,14 @@ export class ProcessRuntime implements Runtime {
     env['HOSTNAME'] = pod.metadata.name ?? '';
 
     const iso = probeIsolation();
-    const mounts = mountsToMake(opts.mounts);
+    const volumeMounts = [...mountsToMake(opts.mounts), ...(await this.hostsMount(pod, dir, iso.mounts !== 'none'))];
     // The termination-message file where mounts are made anyway (as root, or with volumes): it is
     // never the reason to run a container in a user namespace.
     const tm = opts.terminationMessage;
-    const optional = tm && (iso.mounts === 'root' || (mounts.length > 0 && iso.mounts !== 'none')) ? [{ ...tm, readOnly: false }] : [];
+    const optional = tm && (iso.mounts === 'root' || (volumeMounts.length > 0 && iso.mounts !== 'none')) ? [{ ...tm, readOnly: false }] : [];
+    const mounts = [...volumeMounts, ...optional];
     const canMount = mounts.length > 0 && iso.mounts !== 'none';
-    const wrapped = canMount || (optional.length > 0 && iso.mounts !== 'none');
+    const wrapped = canMount;
     if (mounts.length > 0 && iso.mounts === 'none') this.warnOnce('mounts', `process runtime: no private mount namespace on this host (unshare failed); volumes are not mounted at their containerPath (first: ${mounts[0]!.containerPath} in pod ${pod.metadata.name ?? ''})`);
     const wd = container.workingDir;
     const hostDir = (p: string | undefined): boolean => p !== undefined && existsSync(p) && statSync(p).isDirectory();
@@ -141,7 +144,7 @@ export class ProcessRuntime implements Runtime {
     await rm(files.exitPath, { force: true });
     let group: ProcessGroup;
     try {
-      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined, wrapped ? optional : []);
+      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined, path.join(dir, 'mounts'));
       group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, ...(runAs ? { owner: runAs } : {}) });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);
@@ -176,6 +179,15 @@ export class ProcessRuntime implements Runtime {
       warnings.push(ignored);
     }
     return warnings.length ? { ...running, warnings } : running;
+  }
+
+  /** hostAliases: the host's /etc/hosts with the aliases, over /etc/hosts in the container's
+   * own mount namespace (none without one: the table says the aliases then need one). */
+  private async hostsMount(pod: Pod, dir: string, canMount: boolean): Promise<Mount[]> {
+    if (!canMount || !hostAliasesBlock(pod)) return [];
+    const file = path.join(dir, 'hosts');
+    await writeFile(file, hostNetworkHosts(pod), { mode: 0o644 });
+    return [{ hostPath: file, containerPath: '/etc/hosts', readOnly: true }];
   }
 
   /** Registers a live (started or adopted) container and forgets it when it ends. */
@@ -246,7 +258,7 @@ export class ProcessRuntime implements Runtime {
     if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
     // In a mount namespace the working dir may be a volume: nsenter enters it there.
     // …and the command runs as the container's user, as kubectl exec does.
-    const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid, live.cwd) : []), ...runAsPrefix(live.runAs)];
+    const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid) : []), ...runAsPrefix(live.runAs)];
     return execIn({ command, env: live.env, cwd: live.mountNamespace || !existsSync(live.cwd) ? '/' : live.cwd, prefix, timeoutMs });
   }
 

@@ -50,10 +50,13 @@ function passwdGid(uid: number): number {
 export function containerIdentity(pod: Pod, container: Container, host: HostUser = hostUser()): RunAs | undefined {
   const s = securitySettings(pod, container);
   verifyRunAsNonRoot(pod, container, s.runAsNonRoot, s.runAsUser, s.runAsUser ?? host.uid);
-  if (s.runAsUser === undefined && s.runAsGroup === undefined && s.supplementalGroups === undefined) return undefined;
+  // fsGroup is a supplementary group too, as the kubelet adds it — where skiff may switch
+  // groups (as root); otherwise the volumes still get the group (shared/fs-group.ts).
+  const fsGroup = host.uid === 0 ? s.fsGroup : undefined;
+  if (s.runAsUser === undefined && s.runAsGroup === undefined && s.supplementalGroups === undefined && fsGroup === undefined) return undefined;
   const uid = s.runAsUser ?? host.uid;
   const gid = s.runAsGroup ?? (s.runAsUser !== undefined ? passwdGid(uid) : host.gid);
-  const groups = [...new Set(s.supplementalGroups ?? [])];
+  const groups = [...new Set([...(s.supplementalGroups ?? []), ...(fsGroup !== undefined ? [fsGroup] : [])])];
   if (host.uid !== 0 && (uid !== host.uid || gid !== host.gid || groups.length > 0)) {
     throw new ContainerStartError('CreateContainerConfigError', `process runtime: container ${container.name} asks to run as uid ${uid} gid ${gid}${groups.length ? ` groups ${groups.join(',')}` : ''}, which needs skiff to run as root (it runs as uid ${host.uid})`);
   }

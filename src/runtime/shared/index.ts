@@ -5,3 +5,5 @@ export { makePipes, openReader, type ContainerPipe } from './fifos.js';
 export { execOutputCap, execResult } from './exec-output.js';
 export { containersOutlive, containersOutliveProcess, killAtExit } from './exit-policy.js';
 export { verifyRunAsNonRoot } from './non-root.js';
+export { applyFsGroup, fsGroupOf, managedMounts } from './fs-group.js';
+export { hostAliasesBlock, hostNetworkHosts } from './hosts.js';
