@@ -17,6 +17,7 @@ import { podStatus } from './pod-status.js';
 import { kubeTime } from '../api/time.js';
 import { containerEnv, EnvError, expand } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
+import { ProjectedVolumes, type IssuedToken } from './projected.js';
 import { containerLogPath, logTarget, type LogTarget } from './log-target.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
@@ -35,6 +36,11 @@ export interface WorkerHost {
   readonly dataDir: string | undefined;
   /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
   lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
+  /** A service-account token for the pod's account bound to the pod (TokenRequest); none on
+   * simulated nodes. */
+  requestToken?(pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<IssuedToken>;
+  /** The service variables of the pod's containers (service-env.ts); none on simulated nodes. */
+  serviceEnv?(pod: Pod): Promise<Map<string, string>>;
   workerDone(uid: string): void;
   /** Resolves once services no longer send the pod new connections (see proxy/drain.ts);
    * terminating pods wait for it, within their grace period, before their stop signal. */
@@ -48,6 +54,7 @@ export class PodWorker {
   private deleted = false;
   private sandbox: Sandbox | undefined;
   private volumes: Map<string, string> | undefined;
+  private projected: ProjectedVolumes | undefined;
   private readonly records = new Map<string, ContainerRecord>();
   /** When each container's last pull failed (ErrImagePull shows for a while before the back-off). */
   private readonly pullFailedAt = new Map<string, number>();
@@ -165,8 +172,15 @@ export class PodWorker {
     if (!this.volumes) {
       try {
         const ns = this.pod.metadata.namespace ?? 'default';
-        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, (kind, name) => this.host.lookupData(ns, kind, name));
+        const lookup = (kind: 'ConfigMap' | 'Secret', name: string) => this.host.lookupData(ns, kind, name);
+        const host = this.host;
+        const pod = this.pod;
+        this.projected = new ProjectedVolumes(pod, lookup, host.requestToken ? (aud, secs) => host.requestToken!(pod, aud, secs) : undefined,
+          (err) => host.log.warn({ pod: `${ns}/${pod.metadata.name ?? ''}`, err: err instanceof Error ? err.message : String(err) }, 'cannot refresh a service account token'));
+        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, lookup, this.projected);
       } catch (err) {
+        this.projected?.stop();
+        this.projected = undefined;
         for (const r of this.records.values()) r.waiting = { reason: 'ContainerCreating', message: err instanceof Error ? err.message : String(err) };
         await this.report();
         this.later(2000);
@@ -205,7 +219,8 @@ export class PodWorker {
     try {
       const attempt = r.restartCount + (restarting ? 1 : 0);
       const ns = this.pod.metadata.namespace ?? 'default';
-      const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, (kind, name) => this.host.lookupData(ns, kind, name), (reason, message) => this.event('Warning', reason, message));
+      const serviceVars = this.host.serviceEnv ? await this.host.serviceEnv(this.pod) : new Map<string, string>();
+      const env = await containerEnv(this.pod, container, this.sandbox!.ip, this.host.hostIP, (kind, name) => this.host.lookupData(ns, kind, name), (reason, message) => this.event('Warning', reason, message), serviceVars);
       const run = await this.host.runtime.startContainer(this.sandbox!, this.pod, container, attempt, {
         env: Object.fromEntries(env),
         ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
@@ -325,6 +340,8 @@ export class PodWorker {
 
   /** The pod is gone for good: its volumes and logs go too. */
   private async cleanUp(): Promise<void> {
+    this.projected?.stop();
+    this.projected = undefined;
     this.volumes = undefined;
     await removePodDir(this.host.dataDir, this.pod);
   }
