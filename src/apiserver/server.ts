@@ -158,7 +158,7 @@ export class ApiServer {
     // The serving certificate also names the `kubernetes` Service's address, for pods.
     const serviceIP = kubernetesServiceIP(this.options.serviceClusterIpRange ?? defaultServiceClusterIpRange);
     const advertise = this.options.advertiseAddress ?? defaultAdvertiseAddress(host);
-    const pki = ensurePki(path.join(dataDir, 'pki'), [host, serviceIP, advertise]);
+    const pki = ensurePki(path.join(dataDir, 'pki'), [host, serviceIP, advertise, 'kubernetes.default.svc.cluster.local']);
     this.caCert = pki.caCert;
     this.tokens = ensureTokens(path.join(dataDir, 'tokens.json'));
     this.store = await openStore(this.options.datastore ?? `sqlite://${path.join(dataDir, 'state.db')}`);

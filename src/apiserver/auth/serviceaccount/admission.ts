@@ -78,7 +78,8 @@ export class ServiceAccountAdmission {
       if (spec.serviceAccountName) throw this.forbidden(pod, 'a mirror pod may not reference service accounts');
       return;
     }
-    if (!spec.serviceAccountName) spec.serviceAccountName = DEFAULT_SERVICE_ACCOUNT;
+    // The deprecated `serviceAccount` names the account when `serviceAccountName` does not.
+    if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
     spec.serviceAccount = spec.serviceAccountName;
     const name = spec.serviceAccountName;
     const account = await this.find(namespace, name);

@@ -10,7 +10,14 @@ import type { BoundClaims, LegacyClaims } from './claims.js';
 /** kube-apiserver's default `--service-account-issuer` as kubeadm sets it. */
 export const DEFAULT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
+/** Verified tokens remembered (their signature never changes; claims are judged every time). */
+const VERIFIED_CACHE_SIZE = 4096;
+
 export class TokenSigner {
+  /** Token → its verified payload, oldest first: an RSA verification per request would cost
+   * more than the rest of authentication together. */
+  private readonly verified = new Map<string, Record<string, unknown>>();
+
   constructor(private readonly keys: SigningKeys) {}
 
   async sign(claims: BoundClaims | LegacyClaims): Promise<string> {
@@ -22,6 +29,17 @@ export class TokenSigner {
   /** The payload of a token this key signed, or undefined (bad signature, not a JWT, another
    * key). Time claims are checked later, with Kubernetes' words. */
   async verify(token: string): Promise<Record<string, unknown> | undefined> {
+    const known = this.verified.get(token);
+    if (known) return known;
+    const payload = await this.verifySignature(token);
+    if (payload) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, payload);
+    }
+    return payload;
+  }
+
+  private async verifySignature(token: string): Promise<Record<string, unknown> | undefined> {
     try {
       const { payload } = await compactVerify(token, this.keys.publicKey, { algorithms: ['RS256'] });
       const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
