@@ -147,6 +147,30 @@ describe('service-account tokens', () => {
     assert.match(again.error ?? '', /^pod UID \(.+\) does not match service account pod ref claim/);
   });
 
+  test('a terminating pod\'s token works through its grace period and a minute more', async () => {
+    const name = `grace-${randomBytes(2).toString('hex')}`;
+    await createSA(name);
+    const podName = `pg-${randomBytes(2).toString('hex')}`;
+    const pod = podBuilder(podName).podField('serviceAccountName', name).podField('nodeName', `node-${suffix}`).set('metadata.namespace', ns).build();
+    assert.equal((await s.request('POST', `/api/v1/namespaces/${ns}/pods`, { body: pod })).status, 201);
+    const token = (await tokenFor(name, { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: podName } })).json.status.token as string;
+    const del = await s.request('DELETE', `/api/v1/namespaces/${ns}/pods/${podName}?gracePeriodSeconds=30`);
+    assert.equal(del.status, 200, del.text);
+    const deletionAt = Date.parse(del.json.metadata.deletionTimestamp as string);
+    assert.ok(deletionAt > Date.now(), 'the pod is terminating, not gone');
+    const authn = s.server.serviceAccountAuth.authenticator;
+    const cases = [
+      { name: 'now', at: Date.now(), ok: true },
+      { name: 'deletion time + 59 s', at: deletionAt + 59_000, ok: true },
+      { name: 'deletion time + 61 s', at: deletionAt + 61_000, ok: false },
+    ];
+    for (const c of cases) {
+      const r = await authn.authenticate(token, undefined, c.at);
+      assert.equal(r?.user !== undefined, c.ok, `${c.name}: ${r?.error ?? ''}`);
+      if (!c.ok) assert.equal(r?.error, `pod ${ns}/${podName} has been deleted`);
+    }
+  });
+
   const bindingErrors = [
     { name: 'a stale pod uid is a conflict', ref: (pod: string) => ({ apiVersion: 'v1', kind: 'Pod', name: pod, uid: 'stale' }), code: 409, message: (pod: string) => `Operation cannot be fulfilled on Pod "${pod}": the UID in the bound object reference (stale) does not match the UID in record. The object might have been deleted and then recreated` },
     { name: 'a missing pod is not found', ref: () => ({ apiVersion: 'v1', kind: 'Pod', name: `none-${suffix}` }), code: 404, message: () => `pods "none-${suffix}" not found` },

@@ -44,10 +44,11 @@ function ref(v: unknown): { name: string; uid: string } | undefined {
   return { name: str(r['name']), uid: str(r['uid']) };
 }
 
+/** Whether a bound object counts as deleted: gone a minute past its deletion time (pods keep
+ * their token through their grace period, as kube-apiserver's validator allows). */
 function deleted(obj: KubeObject, nowMs: number): boolean {
   const ts = obj.metadata.deletionTimestamp;
-  // A bound token dies with its object; an object still finishing its grace is gone too.
-  return ts !== undefined && Date.parse(ts) <= nowMs;
+  return ts !== undefined && Date.parse(ts) < nowMs - LEEWAY_SECONDS * 1000;
 }
 
 export class ServiceAccountAuthenticator {
