@@ -101,9 +101,12 @@ export class KubernetesServiceReconciler {
       }
       return;
     }
-    const spec = (current.spec ?? {}) as { ports?: unknown; clusterIP?: string };
+    const spec = (current.spec ?? {}) as { ports?: { name?: string; port?: number; protocol?: string }[] };
     const wantSpec = want.spec as { ports: unknown };
-    if (JSON.stringify(spec.ports) === JSON.stringify(wantSpec.ports)) return;
+    // The target port is whichever server wrote last (the Endpoints carry each one's port), so
+    // servers on different ports do not take turns rewriting it.
+    const shape = (ports: { name?: string; port?: number; protocol?: string }[] | undefined) => JSON.stringify((ports ?? []).map((p) => [p.name, p.port, p.protocol]));
+    if (shape(spec.ports) === shape(wantSpec.ports as { name?: string; port?: number; protocol?: string }[])) return;
     // The ports are the server's; the cluster IP (immutable) stays whatever it was given.
     await this.o.services.guaranteedUpdate(NAMESPACE, KUBERNETES_SERVICE, (svc) => ({ ...svc, spec: { ...(svc.spec ?? {}), ports: wantSpec.ports } }));
   }
@@ -112,14 +115,22 @@ export class KubernetesServiceReconciler {
   private async ensureEndpoints(present: boolean): Promise<void> {
     const ip = this.o.advertiseAddress;
     const port = { name: 'https', port: this.o.port, protocol: 'TCP' };
+    // One subset per port: servers of one cluster share a port, but several on one machine may not.
     const merge = (subsets: Subset[]): Subset[] => {
-      const ips = new Set<string>();
+      const byPort = new Map<number, Set<string>>();
       for (const s of subsets) {
-        if (s.ports?.length === 1 && s.ports[0]!.port === port.port) for (const a of s.addresses ?? []) ips.add(a.ip);
+        const p = s.ports?.length === 1 ? s.ports[0]!.port : undefined;
+        if (p === undefined) continue;
+        const ips = byPort.get(p) ?? new Set<string>();
+        for (const a of s.addresses ?? []) ips.add(a.ip);
+        byPort.set(p, ips);
       }
-      if (present) ips.add(ip);
-      else ips.delete(ip);
-      return ips.size ? [{ addresses: [...ips].sort().map((a) => ({ ip: a })), ports: [port] }] : [];
+      const mine = byPort.get(port.port) ?? new Set<string>();
+      if (present) mine.add(ip);
+      else mine.delete(ip);
+      byPort.set(port.port, mine);
+      return [...byPort].filter(([, ips]) => ips.size > 0).sort(([a], [b]) => a - b)
+        .map(([p, ips]) => ({ addresses: [...ips].sort().map((a) => ({ ip: a })), ports: [{ ...port, port: p }] }));
     };
     for (let attempt = 0; attempt < 5; attempt++) {
       try {

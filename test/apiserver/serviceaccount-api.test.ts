@@ -12,6 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/apiserver.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { containerBuilder, podBuilder } from '../helpers/builders.js';
+import { KubernetesServiceReconciler } from '../../src/apiserver/kubernetes-service.js';
+import { endpoints, services } from '../../src/api/resources.js';
+import { logger } from '../../src/util/log.js';
 
 const rand = () => randomBytes(3).toString('hex');
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -168,6 +171,22 @@ describe('service-account API', () => {
     assert.equal(svc.spec.selector, undefined);
     const ep = await kubectl.ok(['get', 'endpoints', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.subsets[0].addresses[*].ip} {.subsets[0].ports[0].port}']);
     assert.equal(ep, `127.0.0.1 ${port}`);
+  });
+
+  test('a second server adds its own endpoint and takes it out when it stops', async () => {
+    const port = Number(new URL(s.url).port);
+    const other = 20_000 + Math.floor(Math.random() * 10_000);
+    const ip = `127.0.${1 + Math.floor(Math.random() * 200)}.9`;
+    const second = new KubernetesServiceReconciler({
+      services: s.server.registry(services), endpoints: s.server.registry(endpoints),
+      clusterIP: '127.10.0.1', advertiseAddress: ip, port: other, log: logger('test'), intervalMs: 60_000,
+    });
+    const read = () => kubectl.ok(['get', 'endpoints', 'kubernetes', '-n', 'default', '-o', 'jsonpath={range .subsets[*]}{.addresses[*].ip}:{.ports[0].port} {end}']);
+    await second.start();
+    const both = [`127.0.0.1:${port}`, `${ip}:${other}`].sort((a, b) => Number(a.split(':')[1]) - Number(b.split(':')[1]));
+    assert.equal((await read()).trim(), both.join(' '));
+    await second.stop();
+    assert.equal((await read()).trim(), `127.0.0.1:${port}`);
   });
 });
 
