@@ -3,8 +3,8 @@
  * a worker per pod bound to it. The same code drives a real node (process or oci runtime) and
  * each of `skiff sim`'s simulated nodes (fake runtime); only the runtime and the feed differ.
  */
-import type { ConfigMap, Node, Pod, Secret } from '../api/kinds.js';
-import { configMaps, nodes as nodesResource, secrets } from '../api/resources.js';
+import type { ConfigMap, Node, Pod, Secret, Service } from '../api/kinds.js';
+import { configMaps, nodes as nodesResource, secrets, serviceAccounts, services } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
 import type { EventRecorder } from '../client/events.js';
@@ -15,6 +15,8 @@ import { nodeObject, nodeStatus, type NodeIdentity } from './node-object.js';
 import { renewNodeLease } from './lease.js';
 import { PodWorker, type WorkerHost } from './pod-worker.js';
 import { backoff } from './container-record.js';
+import type { IssuedToken } from './projected.js';
+import { serviceEnv } from './service-env.js';
 
 export interface NodeAgentOptions {
   readonly client: RestClient;
@@ -52,6 +54,34 @@ async function lookupData(client: RestClient, namespace: string, kind: 'ConfigMa
   }
 }
 
+/** TokenRequest for the pod's account, bound to the pod (what kubelet's token manager asks). */
+async function requestPodToken(client: RestClient, pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<IssuedToken> {
+  const answer = await client.post(serviceAccounts, pod.metadata.namespace, pod.spec.serviceAccountName || 'default', 'token', {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: {
+      ...(audience ? { audiences: [audience] } : {}),
+      expirationSeconds,
+      boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+    },
+  }) as { status?: Partial<IssuedToken> };
+  return { token: answer.status?.token ?? '', expirationTimestamp: answer.status?.expirationTimestamp ?? '' };
+}
+
+/** The pod's namespace's services (with service links on) and the `kubernetes` Service. */
+async function podServiceEnv(client: RestClient, pod: Pod): Promise<Map<string, string>> {
+  const found: Service[] = [];
+  if (pod.spec.enableServiceLinks ?? true) found.push(...(await client.list<Service>(services, pod.metadata.namespace ?? 'default')).items);
+  if (pod.metadata.namespace !== 'default' || !(pod.spec.enableServiceLinks ?? true)) {
+    try {
+      found.push(await client.get<Service>(services, 'default', 'kubernetes'));
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+    }
+  }
+  return serviceEnv(pod, found);
+}
+
 export class NodeAgent implements AgentEvents {
   private readonly workers = new Map<string, PodWorker>();
   private readonly identity: NodeIdentity;
@@ -77,6 +107,11 @@ export class NodeAgent implements AgentEvents {
       ...(opts.recorder ? { recorder: opts.recorder } : {}),
       ...(opts.drain ? { drain: opts.drain } : {}),
       lookupData: (ns, kind, name) => lookupData(opts.client, ns, kind, name),
+      // Simulated nodes (no data dir) write no volumes and start no processes.
+      ...(opts.dataDir ? {
+        requestToken: (pod: Pod, audience: string | undefined, seconds: number) => requestPodToken(opts.client, pod, audience, seconds),
+        serviceEnv: (pod: Pod) => podServiceEnv(opts.client, pod),
+      } : {}),
       workerDone: (uid) => this.workers.delete(uid),
     };
   }

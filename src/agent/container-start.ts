@@ -35,7 +35,8 @@ export async function startContainer(ctx: StartContext, container: Container, r:
   try {
     const attempt = r.restartCount + (restarting ? 1 : 0);
     const ns = pod.metadata.namespace ?? 'default';
-    const env = await containerEnv(pod, container, sandbox.ip, host.hostIP, (kind, n) => host.lookupData(ns, kind, n), (reason, message) => event('Warning', reason, message));
+    const serviceVars = host.serviceEnv ? await host.serviceEnv(pod) : new Map<string, string>();
+    const env = await containerEnv(pod, container, sandbox.ip, host.hostIP, (kind, n) => host.lookupData(ns, kind, n), (reason, message) => event('Warning', reason, message), serviceVars);
     const logPath = containerLogPath(host.dataDir, pod, name, attempt);
     // The run's termination-message file, read into its exit (termination-message.ts).
     const termination = await prepareTerminationFile(host.dataDir, pod, container);

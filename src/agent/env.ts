@@ -52,7 +52,7 @@ export function fieldValue(pod: Pod, path: string): string | undefined {
   }
 }
 
-function resourceValue(container: Container | undefined, resource: string, divisor: string | undefined): string {
+export function resourceValue(container: Container | undefined, resource: string, divisor: string | undefined): string {
   const [kind, name] = resource.split('.') as [string, string];
   const q = (kind === 'limits' ? container?.resources?.limits : container?.resources?.requests)?.[name];
   if (q === undefined) return '0';
@@ -97,11 +97,13 @@ class Sources {
   }
 }
 
-export async function containerEnv(pod: Pod, container: Container, podIP: string, hostIP: string, lookup: DataLookup, warn: EnvWarning = () => {}): Promise<Map<string, string>> {
+/** `serviceVars` (service-env.ts) are there first: `env` may refer to them, and the container's
+ * own variables of the same name win, as kubelet adds them only where the container has none. */
+export async function containerEnv(pod: Pod, container: Container, podIP: string, hostIP: string, lookup: DataLookup, warn: EnvWarning = () => {}, serviceVars: ReadonlyMap<string, string> = new Map()): Promise<Map<string, string>> {
   // The pod's own addresses are known before its status says so.
   const view: Pod = { ...pod, status: { ...(pod.status ?? {}), podIP, podIPs: [{ ip: podIP }], hostIP, hostIPs: [{ ip: hostIP }] } };
   const sources = new Sources(pod.metadata.namespace ?? 'default', lookup);
-  const vars = new Map<string, string>();
+  const vars = new Map<string, string>(serviceVars);
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;

@@ -28,6 +28,7 @@ import { prepareVolumes, removePodDir } from './volumes.js';
 import { logTarget, type LogTarget } from './log-target.js';
 import type { WorkerHost } from './worker-host.js';
 import { recordDegradedFields } from './support-events.js';
+import { ProjectedVolumes } from './projected.js';
 
 export type { WorkerHost } from './worker-host.js';
 
@@ -36,6 +37,7 @@ export class PodWorker {
   private deleted = false;
   private sandbox: Sandbox | undefined;
   private volumes: Map<string, string> | undefined;
+  private projected: ProjectedVolumes | undefined;
   private readonly records = new Map<string, ContainerRecord>();
   /** When each container's last pull failed (ErrImagePull shows for a while before the back-off). */
   private readonly pullFailedAt = new Map<string, number>();
@@ -187,8 +189,15 @@ export class PodWorker {
     if (!this.volumes) {
       try {
         const ns = this.pod.metadata.namespace ?? 'default';
-        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, (kind, name) => this.host.lookupData(ns, kind, name));
+        const lookup = (kind: 'ConfigMap' | 'Secret', name: string) => this.host.lookupData(ns, kind, name);
+        const host = this.host;
+        const pod = this.pod;
+        this.projected = new ProjectedVolumes(pod, lookup, host.requestToken ? (aud, secs) => host.requestToken!(pod, aud, secs) : undefined,
+          (err) => host.log.warn({ pod: `${ns}/${pod.metadata.name ?? ''}`, err: err instanceof Error ? err.message : String(err) }, 'cannot refresh a service account token'));
+        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, lookup, this.projected);
       } catch (err) {
+        this.projected?.stop();
+        this.projected = undefined;
         this.showWaiting('ContainerCreating', err instanceof Error ? err.message : String(err));
         await this.report();
         this.later(2000);
@@ -339,6 +348,8 @@ export class PodWorker {
 
   /** The pod is gone for good: its volumes and logs go too. */
   private async cleanUp(): Promise<void> {
+    this.projected?.stop();
+    this.projected = undefined;
     this.volumes = undefined;
     await removePodDir(this.host.dataDir, this.pod);
   }

@@ -1,7 +1,8 @@
 /**
  * Pod volumes on the node: an emptyDir is a directory under the pod's own directory (gone with
  * the pod), a hostPath is the host's path (created first for `DirectoryOrCreate`), ConfigMap and
- * Secret volumes are files written from the objects. Simulated nodes (no data dir) only name the
+ * Secret volumes are files written from the objects, projected volumes (the service-account
+ * token's among them) are written by projected.ts. Simulated nodes (no data dir) only name the
  * paths and touch no disk.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import type { Container, Pod, Volume } from '../api/kinds.js';
 import type { Mount } from '../runtime/runtime.js';
 import { EnvError } from './env.js';
+import type { ProjectedVolumes } from './projected.js';
 
 /** Reads a ConfigMap's or Secret's data (Secret values decoded). */
 export type DataLookup = (kind: 'ConfigMap' | 'Secret', name: string) => Promise<Record<string, string> | undefined>;
@@ -18,7 +20,7 @@ export function podDir(root: string, pod: Pod): string {
 }
 
 /** Host paths of the pod's volumes by name; creates them when `root` is given. */
-export async function prepareVolumes(root: string | undefined, pod: Pod, lookup: DataLookup): Promise<Map<string, string>> {
+export async function prepareVolumes(root: string | undefined, pod: Pod, lookup: DataLookup, projected?: ProjectedVolumes): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const base = root ? podDir(root, pod) : `/sim/pods/${pod.metadata.uid ?? ''}`;
   // The pod's own dirs are owner-only (Secrets' contents are under them); the volumes keep
@@ -32,6 +34,9 @@ export async function prepareVolumes(root: string | undefined, pod: Pod, lookup:
     } else if (v.configMap || v.secret) {
       out.set(v.name, dir);
       if (root) await writeProjected(dir, v, lookup);
+    } else if (v['projected'] && projected) {
+      out.set(v.name, dir);
+      if (root) await projected.write(dir, v);
     } else {
       out.set(v.name, dir);
       if (root) await mkdir(dir, { recursive: true });

@@ -5,6 +5,7 @@ import type { EventRecorder } from '../client/events.js';
 import type { RestClient } from '../client/rest.js';
 import type { Logger } from '../util/log.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { IssuedToken } from './projected.js';
 
 export interface WorkerHost {
   readonly client: RestClient;
@@ -18,6 +19,11 @@ export interface WorkerHost {
   readonly dataDir: string | undefined;
   /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
   lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
+  /** A service-account token for the pod's account bound to the pod (TokenRequest); none on
+   * simulated nodes. */
+  requestToken?(pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<IssuedToken>;
+  /** The service variables of the pod's containers (service-env.ts); none on simulated nodes. */
+  serviceEnv?(pod: Pod): Promise<Map<string, string>>;
   workerDone(uid: string): void;
   /** Resolves once services no longer send the pod new connections (see proxy/drain.ts);
    * terminating pods wait for it, within their grace period, before their stop signal. */

@@ -20,6 +20,8 @@ export interface Subresources {
   readonly scale?: ScaleSubresource;
   readonly binding?: boolean;
   readonly log?: boolean;
+  /** `serviceaccounts/NAME/token`: TokenRequest. */
+  readonly token?: boolean;
 }
 
 export interface ResourceType {
@@ -84,7 +86,7 @@ export const replicationControllers = resource({ plural: 'replicationcontrollers
 export const events = resource({ plural: 'events', kind: 'Event', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['ev'] });
 export const configMaps = resource({ plural: 'configmaps', kind: 'ConfigMap', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['cm'] });
 export const secrets = resource({ plural: 'secrets', kind: 'Secret', group: '', storageVersion: 'v1', namespaced: true });
-export const serviceAccounts = resource({ plural: 'serviceaccounts', kind: 'ServiceAccount', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['sa'] });
+export const serviceAccounts = resource({ plural: 'serviceaccounts', kind: 'ServiceAccount', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['sa'], subresources: { token: true } });
 export const leases = resource({ plural: 'leases', kind: 'Lease', group: 'coordination.k8s.io', storageVersion: 'v1', namespaced: true });
 export const jobs = resource({ plural: 'jobs', kind: 'Job', group: 'batch', storageVersion: 'v1', namespaced: true, categories: ['all'], subresources: { status: true } });
 export const daemonSets = resource({ plural: 'daemonsets', kind: 'DaemonSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: { status: true } });
@@ -103,9 +105,10 @@ export const selfSubjectAccessReviews = resource({ plural: 'selfsubjectaccessrev
 export const selfSubjectRulesReviews = resource({ plural: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
 export const subjectAccessReviews = resource({ plural: 'subjectaccessreviews', kind: 'SubjectAccessReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
 export const selfSubjectReviews = resource({ plural: 'selfsubjectreviews', kind: 'SelfSubjectReview', group: 'authentication.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
+export const tokenReviews = resource({ plural: 'tokenreviews', kind: 'TokenReview', group: 'authentication.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
 
 /** The create-only review resources. */
-export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReviews, selfSubjectRulesReviews, subjectAccessReviews, selfSubjectReviews];
+export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReviews, selfSubjectRulesReviews, subjectAccessReviews, selfSubjectReviews, tokenReviews];
 
 /** Every stored resource (the reviews are served, not stored). */
 export const resourceTypes: readonly ResourceType[] = [

@@ -39,8 +39,12 @@ import { IdleConnections } from './http/idle.js';
 import { onClientError } from './http/clienterror.js';
 import { StoreHealth, type HealthCheck } from './http/health.js';
 import { immortalNamespaces } from './http/immortal.js';
+import { serviceAccountAuth, SERVICE_ACCOUNT_PLUGIN, type ServiceAccountAuth, type ServiceAccountOptions } from './auth/serviceaccount/index.js';
+import { defaultAdvertiseAddress, KubernetesServiceReconciler, kubernetesServiceIP } from './kubernetes-service.js';
+import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
+import { pods, endpoints } from '../api/resources.js';
 
-export interface ApiServerOptions extends ServingLimitOptions {
+export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions {
   readonly dataDir: string;
   /** `host:port`; port 0 picks a free one. Default 127.0.0.1:6443. */
   readonly listen?: string;
@@ -60,6 +64,14 @@ export interface ApiServerOptions extends ServingLimitOptions {
   /** `--authorization-mode`: `RBAC` (default) or `AlwaysAllow` (every authenticated request is
    * allowed; for measuring what authorization costs, never for a real cluster). */
   readonly authorizationMode?: 'RBAC' | 'AlwaysAllow';
+  /** `--disable-admission-plugins`: `ServiceAccount` turns off the pod defaulting and token
+   * volume (tests of the bare API, which runs no service-account controller, do). */
+  readonly disableAdmissionPlugins?: readonly string[];
+  /** `--advertise-address`: where the `kubernetes` Service's Endpoints send pods (default the
+   * listen address, or the host's first non-loopback IPv4 address when listening on all). */
+  readonly advertiseAddress?: string;
+  /** Keep the `kubernetes` Service and Endpoints in `default` (default true). */
+  readonly kubernetesService?: boolean;
   /** Where the server logs (default the `apiserver` component logger). */
   readonly logger?: Logger;
 }
@@ -94,6 +106,8 @@ export class ApiServer {
   private allocationRepair: ServiceAllocationRepair | undefined;
   private storeHealth: StoreHealth | undefined;
   private aggregator: ClusterRoleAggregator | undefined;
+  private kubernetesService: KubernetesServiceReconciler | undefined;
+  private serviceAccounts: ServiceAccountAuth | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -112,6 +126,12 @@ export class ApiServer {
       if (!this.aggregator?.busy) return;
       await this.aggregator.settled();
     }
+  }
+
+  /** Signs service-account tokens (the token controller fills legacy token Secrets with it). */
+  get serviceAccountAuth(): ServiceAccountAuth {
+    if (!this.serviceAccounts) throw new Error('server not started');
+    return this.serviceAccounts;
   }
 
   get joinToken(): string {
@@ -135,7 +155,10 @@ export class ApiServer {
     ensurePrivateDir(dataDir);
     const runtime = compileRuntimeConfig(this.options.runtimeConfig);
     const [host, portText] = splitHostPort(this.options.listen ?? '127.0.0.1:6443');
-    const pki = ensurePki(path.join(dataDir, 'pki'), [host]);
+    // The serving certificate also names the `kubernetes` Service's address, for pods.
+    const serviceIP = kubernetesServiceIP(this.options.serviceClusterIpRange ?? defaultServiceClusterIpRange);
+    const advertise = this.options.advertiseAddress ?? defaultAdvertiseAddress(host);
+    const pki = ensurePki(path.join(dataDir, 'pki'), [host, serviceIP, advertise, 'kubernetes.default.svc.cluster.local']);
     this.caCert = pki.caCert;
     this.tokens = ensureTokens(path.join(dataDir, 'tokens.json'));
     this.store = await openStore(this.options.datastore ?? `sqlite://${path.join(dataDir, 'state.db')}`);
@@ -153,7 +176,10 @@ export class ApiServer {
       clusterRoleBindings: hub.cacheFor(clusterRoleBindings),
     }));
     const escalation = new EscalationCheck(rbac);
+    const sa = (this.serviceAccounts = serviceAccountAuth(dataDir, hub, (r) => this.registries.get(r)!, this.options));
+    const admitServiceAccounts = !(this.options.disableAdmissionPlugins ?? []).includes(SERVICE_ACCOUNT_PLUGIN);
     const hooksFor = new Map<ResourceType, WriteHooks>([
+      ...(admitServiceAccounts ? [[pods, sa.admission.hooks()] as const] : []),
       [services, serviceWriteHooks(allocators)],
       [roles, escalation.roleHooks('roles')],
       [clusterRoles, escalation.roleHooks('clusterroles')],
@@ -184,13 +210,14 @@ export class ApiServer {
       get podLogs() {
         return self.podLogs;
       },
+      tokenRequest: (namespace, name, body) => sa.tokenRequests.create(namespace, name, body),
     };
     const storeHealth = (this.storeHealth = new StoreHealth(this.store, log));
     const ping: HealthCheck = { name: 'ping', run: () => undefined };
     const etcd: HealthCheck = { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') };
     const handler = makeHandler({
       ctx,
-      auth: new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC'),
+      auth: new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator),
       metrics: new ApiMetrics(),
       openapi: new OpenApiDocs(runtime),
       version: versionInfo(),
@@ -249,6 +276,17 @@ export class ApiServer {
     const addr = this.server.address() as AddressInfo;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     this.url = `https://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${addr.port}`;
+    if (this.options.kubernetesService !== false) {
+      this.kubernetesService = new KubernetesServiceReconciler({
+        services: this.registries.get(services)!,
+        endpoints: this.registries.get(endpoints)!,
+        clusterIP: serviceIP,
+        advertiseAddress: advertise,
+        port: addr.port,
+        log,
+      });
+      await this.kubernetesService.start();
+    }
     this.ready = true;
     if (this.options.writeKubeconfig !== false) {
       writeKubeconfig(this.kubeconfigPath, kubeconfigYaml(this.url, this.caCert, this.adminToken));
@@ -275,6 +313,8 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    await this.kubernetesService?.stop();
+    this.kubernetesService = undefined;
     if (this.server) {
       const s = this.server;
       await new Promise<void>((resolve) => {

@@ -21,6 +21,8 @@ import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
 import { CidrSet, defaultClusterCidr, defaultNodeCidrMaskSize, NodeIpamController } from '../controllers/nodeipam/index.js';
 import { Scheduler } from '../scheduler/index.js';
+import { RootCaPublisher, ServiceAccountsController, TokensController, type LegacyTokenSigner } from '../controllers/serviceaccount/index.js';
+import { legacyClaims } from '../apiserver/auth/serviceaccount/index.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
   /** false: the API server alone. */
@@ -106,6 +108,11 @@ export interface ControlLoopOptions {
   readonly clusterCidr?: string;
   /** `--node-cidr-mask-size`: prefix length of each node's pod subnet (default 24). */
   readonly nodeCidrMaskSize?: number;
+  /** The cluster CA the root CA publisher and the tokens controller hand out (`--root-ca-file`). */
+  readonly rootCaCert?: string;
+  /** Signs legacy token Secrets (`--service-account-private-key-file`); without it the tokens
+   * controller does not run. */
+  readonly legacyTokenSigner?: LegacyTokenSigner;
 }
 
 /** Every control loop, in the order they start. */
@@ -129,6 +136,9 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('garbage-collector-controller', (ctx) => new GarbageCollector(ctx)),
     loop('namespace-controller', (ctx) => new NamespaceController(ctx)),
     loop('default-scheduler', (ctx) => new Scheduler(ctx)),
+    loop('serviceaccount-controller', (ctx) => new ServiceAccountsController(ctx)),
+    ...(opts.rootCaCert !== undefined ? [loop('root-ca-cert-publisher', (ctx) => new RootCaPublisher(ctx, opts.rootCaCert!))] : []),
+    ...(opts.rootCaCert !== undefined && opts.legacyTokenSigner ? [loop('serviceaccount-token-controller', (ctx) => new TokensController(ctx, opts.legacyTokenSigner!, opts.rootCaCert!))] : []),
   ];
 }
 
@@ -143,7 +153,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const log = logger('controller-manager');
     manager = new ControllerManager({
       client,
-      factories: controlLoops(opts),
+      factories: controlLoops({
+        ...opts,
+        rootCaCert: server.caCert,
+        legacyTokenSigner: (namespace, account, secretName) => server.serviceAccountAuth.signer.sign(legacyClaims(namespace, account, secretName)),
+      }),
       log,
       ...(opts.leaderElect !== false ? { leadership: leaderLease(client, opts, log) } : {}),
     });

@@ -30,9 +30,22 @@ export interface Response {
   readonly json: any;
 }
 
+/**
+ * The bare API server runs no controllers, so no `default` service account appears in a
+ * namespace: the ServiceAccount admission plugin and the `kubernetes` Service are off unless a
+ * test turns them on (`disableAdmissionPlugins: []`, `kubernetesService: true`); `skiff up` and
+ * the control plane run with both.
+ */
 export async function startTestServer(opts: Partial<ApiServerOptions> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-test-'));
-  const server = new ApiServer({ listen: '127.0.0.1:0', datastore: 'memory://', ...opts, dataDir });
+  const server = new ApiServer({
+    listen: '127.0.0.1:0',
+    datastore: 'memory://',
+    disableAdmissionPlugins: ['ServiceAccount'],
+    kubernetesService: false,
+    ...opts,
+    dataDir,
+  });
   await server.start();
   const request = (method: string, p: string, ro: RequestOptions = {}) => httpsRequest(server, method, p, ro);
   return {

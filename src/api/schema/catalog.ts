@@ -53,6 +53,8 @@ export const kindCatalog: readonly KindEntry[] = [
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', definition: fullName('authn.SelfSubjectReview') },
+  { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview', definition: fullName('authn.TokenReview') },
+  { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', definition: fullName('authn.TokenRequest') },
   { group: '', version: 'v1', kind: 'Status', definition: fullName('meta.Status') },
   { group: '', version: 'v1', kind: 'Binding', definition: fullName('core.Binding') },
   { group: 'autoscaling', version: 'v1', kind: 'Scale', definition: fullName('autoscaling.Scale') },

@@ -179,6 +179,14 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
         post: op({ id: `create${base}${ns}${r.kind}Binding`, action: 'post', gvk: bGvk, description: `create binding of a ${what}` }, tag, writeParams, bDef, ['200', '201', '202'], { ref: bDef }),
         parameters: params,
       };
+    } else if (sub === 'token') {
+      const tGvk = { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
+      const tDef = definitionName(tGvk);
+      used.add(tDef);
+      paths[item] = {
+        post: op({ id: `create${base}${ns}${r.kind}Token`, action: 'post', gvk: tGvk, description: `create token of a ${what}` }, tag, writeParams, tDef, ['200', '201', '202'], { ref: tDef }),
+        parameters: params,
+      };
     } else if (sub === 'log') {
       paths[item] = {
         get: {

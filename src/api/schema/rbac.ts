@@ -1,6 +1,6 @@
 /** rbac.authorization.k8s.io/v1 roles and bindings, and the authorization.k8s.io/v1 and
  * authentication.k8s.io/v1 reviews. */
-import { bool, defs, kindObject, list, listOf, mapOf, obj, ref, str, strList, type Definitions } from './dsl.js';
+import { bool, defs, int64, kindObject, list, listOf, mapOf, obj, ref, str, strList, time, type Definitions } from './dsl.js';
 
 const atomic = { listType: 'atomic' } as const;
 
@@ -117,6 +117,39 @@ export const rbacDefinitions: Definitions = {
     SelfSubjectReviewStatus: obj({ userInfo: ref('authn.UserInfo', 'The current user.') }, 'The answer.'),
     SelfSubjectReview: kindObject('Asks who the current user is.', {
       status: ref('authn.SelfSubjectReviewStatus', 'The answer.'),
+    }),
+    TokenReviewSpec: obj({
+      token: str('The opaque bearer token.'),
+      audiences: strList('Identifiers the resource server presents the token with; the API server\'s by default.'),
+    }, 'The token to review.'),
+    TokenReviewStatus: obj({
+      authenticated: bool('Whether the token is valid.'),
+      user: ref('authn.UserInfo', 'Who the token stands for.'),
+      audiences: strList('The audiences the token was accepted for.'),
+      error: str('Why the token could not be reviewed.'),
+    }, 'The answer.'),
+    TokenReview: kindObject('Asks who a token stands for.', {
+      spec: ref('authn.TokenReviewSpec', 'The token.'),
+      status: ref('authn.TokenReviewStatus', 'The answer.'),
+    }),
+    BoundObjectReference: obj({
+      kind: str('`Pod`, `Secret` or `Node`.'),
+      apiVersion: str('`v1`.'),
+      name: str('The name of the object.'),
+      uid: str('The uid of the object; the token is refused when it differs.'),
+    }, 'The object a token is bound to.'),
+    TokenRequestSpec: obj({
+      audiences: strList('Who the token is meant for; the API server\'s audiences by default.'),
+      expirationSeconds: int64('Seconds the token is valid for (default 3600, at least 600).'),
+      boundObjectRef: ref('authn.BoundObjectReference', 'The object the token dies with.'),
+    }, 'What token to issue.', ['audiences']),
+    TokenRequestStatus: obj({
+      token: str('The signed token.'),
+      expirationTimestamp: time('When the token expires.'),
+    }, 'The issued token.', ['token', 'expirationTimestamp']),
+    TokenRequest: kindObject('Requests a token for a service account.', {
+      spec: ref('authn.TokenRequestSpec', 'What token to issue.'),
+      status: ref('authn.TokenRequestStatus', 'The issued token.'),
     }),
   }),
 };

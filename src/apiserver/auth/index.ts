@@ -1,7 +1,8 @@
 /**
  * Who may do what: the authentication and authorization chain, built once at server start.
- * Authenticators turn a request into a user (bearer tokens today); impersonation may swap it;
- * then `system:masters` pass (kube-apiserver's privileged group) and RBAC decides for the rest.
+ * Authenticators turn a request into a user (static bearer tokens, then service-account JWTs,
+ * which need the store and so answer asynchronously); impersonation may swap it; then
+ * `system:masters` pass (kube-apiserver's privileged group) and RBAC decides for the rest.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { UnauthorizedError } from '../../api/errors.js';
@@ -11,6 +12,8 @@ import { impersonate } from './impersonation.js';
 import type { RbacAuthorizer, Decision } from './rbac/authorizer.js';
 import { isPublic, type Authenticator } from './tokens.js';
 import { MASTERS, type UserInfo } from './user.js';
+import type { ServiceAccountAuthenticator, TokenAuthentication } from './serviceaccount/authenticator.js';
+import { looksLikeJwt } from './serviceaccount/issuer.js';
 
 export { Authenticator, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
 export type { UserInfo } from './user.js';
@@ -34,7 +37,25 @@ export class AuthChain {
     readonly authenticator: Authenticator,
     readonly rbac: RbacAuthorizer,
     readonly mode: 'RBAC' | 'AlwaysAllow' = 'RBAC',
+    readonly serviceAccounts?: ServiceAccountAuthenticator,
   ) {}
+
+  /** Who a bearer token stands for (TokenReview asks this too); `audiences` default to the
+   * API server's. Undefined when no authenticator knows the token. */
+  async authenticateToken(token: string, audiences?: readonly string[]): Promise<TokenAuthentication | undefined> {
+    const user = this.authenticator.authenticate(`Bearer ${token}`);
+    if (user) return { user, audiences: audiences ?? this.serviceAccounts?.apiAudiences ?? [] };
+    if (!this.serviceAccounts || !looksLikeJwt(token)) return undefined;
+    return this.serviceAccounts.authenticate(token, audiences);
+  }
+
+  private async authenticate(header: string | undefined): Promise<UserInfo | undefined> {
+    const user = this.authenticator.authenticate(header);
+    if (user || !header) return user;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m || !this.serviceAccounts || !looksLikeJwt(m[1]!)) return undefined;
+    return (await this.serviceAccounts.authenticate(m[1]!))?.user;
+  }
 
   authorize(a: Attributes): Decision {
     if (this.mode === 'AlwaysAllow' || a.user.groups.includes(MASTERS)) return allow;
@@ -45,8 +66,8 @@ export class AuthChain {
    * The user a request acts as, once authenticated, impersonated and authorized; undefined only
    * for the public paths. Throws UnauthorizedError (401) or ForbiddenError (403).
    */
-  admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string): UserInfo | undefined {
-    const authn = this.authenticator.authenticate(headers.authorization);
+  async admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string): Promise<UserInfo | undefined> {
+    const authn = await this.authenticate(headers.authorization);
     if (!authn) {
       if (isPublic(path)) return undefined;
       throw new UnauthorizedError();

@@ -6,6 +6,9 @@ import type { RuntimeConfig } from '../runtimeconfig.js';
 import type { Registry } from '../registry/registry.js';
 import type { WatchCacheHub } from '../watchcache.js';
 
+/** Answers a TokenRequest for `namespace/name` (`serviceaccounts/NAME/token`). */
+export type TokenRequestHandler = (namespace: string, name: string, body: unknown) => Promise<Record<string, unknown>>;
+
 /** Serves `pods/NAME/log` from the node that runs the pod (the node agent provides it). */
 export type PodLogStreamer = (pod: KubeObject, query: URLSearchParams, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -18,4 +21,5 @@ export interface ApiContext {
   /** How often watches that allow bookmarks get one. */
   readonly bookmarkIntervalMs: number;
   podLogs?: PodLogStreamer;
+  readonly tokenRequest?: TokenRequestHandler;
 }

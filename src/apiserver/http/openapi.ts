@@ -32,6 +32,7 @@ function resourceOf(s: ServedVersion): OpenApiResource {
       ...(s.resource.subresources.scale ? ['scale'] : []),
       ...(s.resource.subresources.binding ? ['binding'] : []),
       ...(s.resource.subresources.log ? ['log'] : []),
+      ...(s.resource.subresources.token ? ['token'] : []),
     ],
     verbs: s.resource.verbs,
   };

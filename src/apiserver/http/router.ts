@@ -81,7 +81,7 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   });
   const target = parseTarget(req.url ?? '/');
   info = parseRequestInfo(method, target.segments, target.pathname, target.searchParams);
-  const user = deps.auth.admit(req.headers, info, method, target.pathname);
+  const user = await deps.auth.admit(req.headers, info, method, target.pathname);
   if (methodsWithBody.has(method)) {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxRequestBodyBytes) {

@@ -74,6 +74,13 @@ export async function serveSubresource(
       await bindPod(req, res, info, registry);
       return;
     }
+    case 'token': {
+      if (!r.subresources.token || !ctx.tokenRequest) break;
+      if (info.verb !== 'create') throw new MethodNotAllowedError();
+      const body = decodeBody(await readBody(req), mediaType(req) || 'application/json', 'TokenRequest');
+      sendJson(res, 201, await ctx.tokenRequest(info.namespace ?? '', name, body));
+      return;
+    }
     case 'log': {
       if (!r.subresources.log) break;
       if (info.verb !== 'get') throw new MethodNotAllowedError();

@@ -8,8 +8,9 @@ import { exitOnFatalError } from '../fatal.js';
 import { logger } from '../../util/log.js';
 import { duration } from '../durations.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
+import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 
-interface ServerOptions extends ServingFlags {
+interface ServerOptions extends ServingFlags, ServiceAccountFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -29,7 +30,7 @@ interface ServerOptions extends ServingFlags {
 }
 
 export function serverCommand(): Command {
-  return withServingFlags(new Command('server')
+  return withServiceAccountFlags(withServingFlags(new Command('server')
     .description('run the API server (control plane) until SIGTERM/SIGINT')
     .option('--data-dir <dir>', 'where state, certificates, tokens and the kubeconfig live', path.join(os.homedir(), '.skiff', 'server'))
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
@@ -46,7 +47,7 @@ export function serverCommand(): Command {
     .option('--leader-elect-renew-deadline <d>', 'a leader that cannot renew within this gives up', duration, 10_000)
     .option('--leader-elect-retry-period <d>', 'how often candidates try and leaders renew', duration, 2_000)
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
-    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000))
+    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000)))
     .action(async (opts: ServerOptions) => {
       exitOnFatalError('skiff server', logger('server'));
       const dataDir = path.resolve(opts.dataDir);
@@ -69,6 +70,7 @@ export function serverCommand(): Command {
         listen: opts.listen,
         authorizationMode: opts.authorizationMode,
         ...servingOptions(opts),
+        ...serviceAccountOptions(opts),
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });

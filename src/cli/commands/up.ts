@@ -10,9 +10,10 @@ import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runt
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
+import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface UpOptions extends ImageStoreFlags, ServingFlags {
+interface UpOptions extends ImageStoreFlags, ServingFlags, ServiceAccountFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -49,7 +50,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return withServingFlags(withImageStoreFlags(new Command('up')
+  return withServiceAccountFlags(withServingFlags(withImageStoreFlags(new Command('up')
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -64,7 +65,7 @@ export function upCommand(): Command {
     .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
     .option('--service-cluster-ip-range <cidr>', 'where services get cluster IPs (default 127.B.128.0/17, with --runtime oci 10.43.0.0/16)')
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
-    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)))
+    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode))))
     .action(async (opts: UpOptions) => {
       exitOnFatalError('skiff up', logger('up'));
       const t0 = Date.now();
@@ -75,6 +76,7 @@ export function upCommand(): Command {
         dataDir,
         listen: opts.listen,
         ...servingOptions(opts),
+        ...serviceAccountOptions(opts),
         // Pods in their own network namespaces cannot reach loopback cluster IPs.
         serviceClusterIpRange: opts.serviceClusterIpRange ?? (opts.runtime === 'oci' ? '10.43.0.0/16' : block.serviceRange),
         clusterCidr: opts.clusterCidr,

@@ -52,6 +52,14 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
     ],
   },
   { name: 'system:public-info-viewer', rules: [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])] },
+  {
+    // For servers that delegate authentication and authorization to the API (bound by operators).
+    name: 'system:auth-delegator',
+    rules: [
+      rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+      rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+    ],
+  },
   { name: 'admin', rules: [], aggregateFrom: [{ [AGGREGATE_TO_ADMIN]: 'true' }] },
   { name: 'edit', labels: { [AGGREGATE_TO_ADMIN]: 'true' }, rules: [], aggregateFrom: [{ [AGGREGATE_TO_EDIT]: 'true' }] },
   { name: 'view', labels: { [AGGREGATE_TO_EDIT]: 'true' }, rules: [], aggregateFrom: [{ [AGGREGATE_TO_VIEW]: 'true' }] },
@@ -97,6 +105,8 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
     rules: [
       rule(Read, ['*'], ['*']),
       rule(['*'], ['*'], ['nodes', 'nodes/status', 'leases', 'events', 'pods', 'pods/status', 'pods/binding', 'pods/log', 'pods/eviction', 'endpoints']),
+      // Pods' projected service-account tokens (system:node has the same).
+      rule(['create'], [''], ['serviceaccounts/token']),
       urls(['*'], ['*']),
     ],
   },

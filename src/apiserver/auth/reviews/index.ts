@@ -1,6 +1,7 @@
 /**
  * The review resources: `authorization.k8s.io/v1` SelfSubjectAccessReview, SubjectAccessReview,
- * SelfSubjectRulesReview and `authentication.k8s.io/v1` SelfSubjectReview. Each is a create that
+ * SelfSubjectRulesReview and `authentication.k8s.io/v1` SelfSubjectReview and TokenReview (who a
+ * bearer token stands for, as a webhook authenticator or a service asks). Each is a create that
  * is answered (201, the object with its status filled) and never stored — what `kubectl auth
  * can-i [--list]` and `kubectl auth whoami` ask.
  */
@@ -20,6 +21,7 @@ const kinds: Readonly<Record<string, string>> = {
   'authorization.k8s.io/subjectaccessreviews': 'SubjectAccessReview',
   'authorization.k8s.io/selfsubjectrulesreviews': 'SelfSubjectRulesReview',
   'authentication.k8s.io/selfsubjectreviews': 'SelfSubjectReview',
+  'authentication.k8s.io/tokenreviews': 'TokenReview',
 };
 
 export function isReview(info: ResourceRequest): boolean {
@@ -90,6 +92,22 @@ export async function serveReview(chain: AuthChain, user: UserInfo, req: Incomin
       if (user.uid) userInfo['uid'] = user.uid;
       if (user.extra) userInfo['extra'] = user.extra;
       out['status'] = { userInfo };
+      break;
+    }
+    case 'TokenReview': {
+      const token = str(spec['token']);
+      if (token === '') throw new BadRequestError('token is required for TokenReview in authentication');
+      const asked = Array.isArray(spec['audiences']) && spec['audiences'].length > 0 ? spec['audiences'].map(str) : undefined;
+      const answer = await chain.authenticateToken(token, asked);
+      out['spec'] = spec;
+      const status: Obj = { authenticated: answer?.user !== undefined, user: {} };
+      if (answer?.user) {
+        const u = answer.user;
+        status['user'] = { username: u.name, ...(u.uid ? { uid: u.uid } : {}), groups: [...u.groups], ...(u.extra ? { extra: u.extra } : {}) };
+        status['audiences'] = [...(answer.audiences ?? [])];
+      }
+      if (answer?.error) status['error'] = answer.error;
+      out['status'] = status;
       break;
     }
     case 'SelfSubjectRulesReview': {

@@ -24,7 +24,7 @@ const KINDS: Record<string, readonly string[]> = {
   'autoscaling/v1': ['Scale'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
-  'authentication.k8s.io/v1': ['SelfSubjectReview'],
+  'authentication.k8s.io/v1': ['SelfSubjectReview', 'TokenRequest', 'TokenReview'],
 };
 
 /** The root message for an envelope's type, or undefined when skiff does not decode it.

@@ -1,6 +1,6 @@
 /** rbac.authorization.k8s.io/v1, authorization.k8s.io/v1 and authentication.k8s.io/v1 messages
  * (grammar in dsl.ts): what `kubectl create role/rolebinding/clusterrole/clusterrolebinding` and
- * `kubectl auth can-i/whoami` send. SubjectAccessReview's and UserInfo's `extra` (field 5 / 4)
+ * `kubectl auth can-i/whoami` and `kubectl create token` send. SubjectAccessReview's and UserInfo's `extra` (field 5 / 4)
  * are not decoded: no kubectl command sends them. */
 import type { MessageTable } from './dsl.js';
 
@@ -34,4 +34,12 @@ export const rbacMessages: MessageTable = {
   UserInfo: 'username=1 uid=2 groups=3*',
   SelfSubjectReviewStatus: 'userInfo=1:UserInfo',
   SelfSubjectReview: 'metadata=1:ObjectMeta status=2:SelfSubjectReviewStatus',
+  // `kubectl create token` (kubectl sends an empty status too; the server fills it).
+  BoundObjectReference: 'kind=1 apiVersion=2 name=3 uid=4',
+  TokenRequestSpec: 'audiences=1* boundObjectRef=3:BoundObjectReference expirationSeconds=4:i64',
+  TokenRequestStatus: 'token=1 expirationTimestamp=2:Time',
+  TokenRequest: 'metadata=1:ObjectMeta spec=2:TokenRequestSpec status=3:TokenRequestStatus',
+  TokenReviewSpec: 'token=1 audiences=2*',
+  TokenReviewStatus: 'authenticated=1:b user=2:UserInfo error=3 audiences=4*',
+  TokenReview: 'metadata=1:ObjectMeta spec=2:TokenReviewSpec status=3:TokenReviewStatus',
 };
