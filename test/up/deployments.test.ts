@@ -172,6 +172,31 @@ describe('deployments on skiff up with kubectl', () => {
     assert.ok(['DeploymentResumed', 'NewReplicaSetAvailable'].includes(resumed.reason ?? ''), resumed.reason);
   });
 
+  test('delete --cascade=orphan keeps ReplicaSets and pods; the same deployment adopts them again; delete removes all', async () => {
+    const name = `orph-${suffix()}`;
+    const replicas = randomInt(1, 3);
+    await c.kubectl.ok(['create', 'deployment', name, '--image=nginx', `--replicas=${replicas}`]);
+    assert.equal((await rolloutStatus(name)).code, 0);
+    const podNames = async () => live((await client().list<Pod>(pods, 'default', { labelSelector: `app=${name}` })).items).map((p) => p.metadata.name).sort();
+    const before = await podNames();
+    const [rs] = await ownedReplicaSets(await getDeploy(name));
+    await c.kubectl.ok(['delete', 'deployment', name, '--cascade=orphan']);
+    await waitFor('orphaned', async () => {
+      const r = await client().get<ReplicaSet>(replicaSets, 'default', rs!.metadata.name!);
+      return !r.metadata.ownerReferences?.length;
+    });
+    await c.kubectl.ok(['create', 'deployment', name, '--image=nginx', `--replicas=${replicas}`]);
+    assert.equal((await rolloutStatus(name)).code, 0);
+    const again = await ownedReplicaSets(await getDeploy(name));
+    assert.deepEqual(again.map((r) => r.metadata.uid), [rs!.metadata.uid], 'adopted, not replaced');
+    assert.deepEqual(await podNames(), before, 'the same pods');
+    await c.kubectl.ok(['delete', 'deployment', name]);
+    await waitFor('ReplicaSet and pods gone', async () => {
+      const left = (await client().list<ReplicaSet>(replicaSets, 'default')).items.filter((r) => r.metadata.name === rs!.metadata.name);
+      return left.length === 0 && (await podNames()).length === 0;
+    }, 20_000);
+  });
+
   test('a progress deadline runs out: Progressing False ProgressDeadlineExceeded and `rollout status` exits 1', async () => {
     const name = `stuck-${suffix()}`;
     await c.kubectl.ok(['create', 'deployment', name, '--image=skiff-image-that-never-starts', '--replicas=1']);
