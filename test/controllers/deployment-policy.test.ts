@@ -159,6 +159,11 @@ test('rolling step sizes', async (t) => {
         budget: 2, unhealthy: { old1: 3 }, healthy: {},
       },
       {
+        name: 'an old ReplicaSet whose status still counts more available pods than its size is left alone',
+        d: deploy({ replicas: 10, surge: 3, unavailable: 2 }), olds: [{ size: 5, available: 8, actual: 8, age: 20 }, { size: 5, available: 3, age: 10 }], fresh: { size: 3, available: 3 },
+        budget: 5, unhealthy: { old1: 3 }, healthy: {},
+      },
+      {
         name: 'several old ReplicaSets: the oldest shrinks first',
         d: deploy({ replicas: 6, surge: 0, unavailable: 3 }), olds: [{ size: 2, available: 2, age: 30 }, { size: 4, available: 4, age: 20 }], fresh: { size: 0 },
         budget: 3, unhealthy: {}, healthy: { old0: 0, old1: 3 },

@@ -81,7 +81,9 @@ export function unhealthyCleanup(oldRSs: readonly ReplicaSet[], budget: number):
     if (total >= budget) break;
     const size = specReplicas(rs);
     const available = rs.status?.availableReplicas ?? 0;
-    if (size === 0 || size === available) continue;
+    // A status that still counts pods of a larger size is behind, not unhealthy: Kubernetes
+    // refuses to "clean up" upward, and so does this.
+    if (size === 0 || available >= size) continue;
     const n = Math.min(budget - total, size - available);
     out.set(rs, size - n);
     total += n;
