@@ -11,6 +11,7 @@ import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
 import { httpGet, httpGetOnce, startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { live, randomInt, suffix } from '../controlplane/fixtures.js';
+import { skiff, skiffOk } from '../cli/run.js';
 
 const revision = 'deployment.kubernetes.io/revision';
 
@@ -197,6 +198,35 @@ describe('deployments on skiff up with kubectl', () => {
     }, 20_000);
   });
 
+  test("skiff's own rollout and set image verbs say and do what kubectl's do", async () => {
+    const name = `own-${suffix()}`;
+    const kc = c.cp.server.kubeconfigPath;
+    await c.kubectl.ok(['create', 'deployment', name, '--image=nginx', '--replicas=2']);
+    const st = await skiff(kc, ['rollout', 'status', `deployment/${name}`, '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stdout, new RegExp(`deployment "${name}" successfully rolled out\\n$`));
+    assert.equal(await skiffOk(kc, ['set', 'image', `deployment/${name}`, 'nginx=httpd']), `deployment.apps/${name} image updated\n`);
+    const missing = await skiff(kc, ['set', 'image', `deployment/${name}`, 'nope=httpd']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /unable to find container named "nope"/);
+    assert.equal((await skiff(kc, ['rollout', 'status', 'deployment', name, '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
+    assert.equal(await skiffOk(kc, ['rollout', 'history', `deployment/${name}`]), await c.kubectl.ok(['rollout', 'history', `deployment/${name}`]));
+    assert.equal(await skiffOk(kc, ['rollout', 'pause', `deployment/${name}`]), `deployment.apps/${name} paused\n`);
+    const paused = await skiff(kc, ['rollout', 'undo', `deployment/${name}`]);
+    assert.match(paused.stderr, /you cannot rollback a paused deployment/);
+    assert.equal(await skiffOk(kc, ['rollout', 'resume', `deployment/${name}`]), `deployment.apps/${name} resumed\n`);
+    assert.equal(await skiffOk(kc, ['rollout', 'undo', `deployment/${name}`]), `deployment.apps/${name} rolled back\n`);
+    assert.equal((await skiff(kc, ['rollout', 'status', `deployment/${name}`, '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
+    const d = await getDeploy(name);
+    assert.equal(d.spec.template.spec?.containers[0]?.image, 'nginx');
+    assert.equal(d.metadata.annotations?.[revision], '3');
+    const none = await skiff(kc, ['rollout', 'undo', `deployment/${name}`, '--to-revision=9']);
+    assert.match(none.stderr, /unable to find specified revision 9 in history/);
+    assert.equal(await skiffOk(kc, ['rollout', 'restart', `deployment/${name}`]), `deployment.apps/${name} restarted\n`);
+    assert.equal((await skiff(kc, ['rollout', 'status', `deployment/${name}`, '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
+    assert.equal((await getDeploy(name)).metadata.annotations?.[revision], '4');
+  });
+
   test('a progress deadline runs out: Progressing False ProgressDeadlineExceeded and `rollout status` exits 1', async () => {
     const name = `stuck-${suffix()}`;
     await c.kubectl.ok(['create', 'deployment', name, '--image=skiff-image-that-never-starts', '--replicas=1']);
@@ -211,6 +241,9 @@ describe('deployments on skiff up with kubectl', () => {
     assert.match(cond?.message ?? '', new RegExp(`^ReplicaSet "${name}-\\w+" has timed out progressing\\.$`));
     assert.equal(d.status?.conditions?.find((x) => x.type === 'Available')?.reason, 'MinimumReplicasUnavailable');
     assert.equal(d.status?.unavailableReplicas, 1);
+    const own = await skiff(c.cp.server.kubeconfigPath, ['rollout', 'status', `deployment/${name}`]);
+    assert.equal(own.code, 1);
+    assert.equal(own.stderr, `error: deployment "${name}" exceeded its progress deadline\n`);
   });
 
   test('kubectl 1.27 waits on a rollout and reports it the same way', async () => {
