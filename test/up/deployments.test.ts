@@ -211,6 +211,10 @@ describe('deployments on skiff up with kubectl', () => {
     assert.match(missing.stderr, /unable to find container named "nope"/);
     assert.equal((await skiff(kc, ['rollout', 'status', 'deployment', name, '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
     assert.equal(await skiffOk(kc, ['rollout', 'history', `deployment/${name}`]), await c.kubectl.ok(['rollout', 'history', `deployment/${name}`]));
+    const rev1 = await skiffOk(kc, ['rollout', 'history', `deployment/${name}`, '--revision=1']);
+    assert.ok(rev1.startsWith(`deployment.apps/${name} with revision #1\nPod Template:\n  Labels:  app=${name}\n`), rev1);
+    assert.match(rev1, /^\s+pod-template-hash=[bcdfghjklmnpqrstvwxz2456789]+$/m);
+    assert.match(rev1, /Image:\s+nginx\n/);
     assert.equal(await skiffOk(kc, ['rollout', 'pause', `deployment/${name}`]), `deployment.apps/${name} paused\n`);
     const paused = await skiff(kc, ['rollout', 'undo', `deployment/${name}`]);
     assert.match(paused.stderr, /you cannot rollback a paused deployment/);

@@ -11,7 +11,7 @@ import { parseDuration } from '../durations.js';
 import {
   CliError, kubeCommand, listObjects, operationLine, resolveTargets, resourcePath, runKube, sleep, type CliContext, type GlobalFlags, type Target,
 } from '../kube/index.js';
-import { controlledBy, deploymentRolloutState, historyTable, replicaSetForRevision, rollbackPatch, RolloutError } from '../rollout/index.js';
+import { controlledBy, deploymentRolloutState, historyTable, replicaSetForRevision, revisionTemplate, rollbackPatch, RolloutError } from '../rollout/index.js';
 
 /** The one deployment named by `TYPE NAME` or `TYPE/NAME` (other kinds are not rolled here). */
 async function deploymentTarget(ctx: CliContext, args: readonly string[]): Promise<Target> {
@@ -66,7 +66,7 @@ function historyCommand(): Command {
       const revision = Number(opts.revision);
       if (revision > 0) {
         const rs = replicaSetForRevision(d, rss, revision);
-        ctx.out.write(`${operationLine(t.resource, t.name, `with revision #${revision}`)}\nPod Template:\n${JSON.stringify(rs.spec.template ?? {}, null, 2)}\n`);
+        ctx.out.write(`${operationLine(t.resource, t.name, `with revision #${revision}`)}\n${revisionTemplate(rs)}\n`);
         return;
       }
       ctx.out.write(`${operationLine(t.resource, t.name, '')}\n${historyTable(rss)}\n`);

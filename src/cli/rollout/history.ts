@@ -5,6 +5,7 @@
  * template — without the pod-template-hash label — and its annotations back into the deployment.
  */
 import type { PodTemplateSpec } from '../../api/kinds.js';
+import { DescribeWriter, podTemplate } from '../describe/index.js';
 import type { Deployment, ReplicaSet } from '../../controllers/deployment/index.js';
 import {
   desiredReplicasAnnotation, equalIgnoreHash, lastAppliedAnnotation, maxReplicasAnnotation, podTemplateHashLabel, revisionAnnotation,
@@ -80,4 +81,15 @@ export function rollbackPatch(d: Deployment, rs: ReplicaSet): unknown[] | undefi
     { op: 'replace', path: '/spec/template', value: template },
     { op: 'replace', path: '/metadata/annotations', value: annotations },
   ];
+}
+
+/** `rollout history --revision=N`: the revision's pod template as describe prints one, with the
+ * ReplicaSet's change cause among its annotations (as kubectl shows it). */
+export function revisionTemplate(rs: ReplicaSet): string {
+  const t = structuredClone(rs.spec.template ?? { spec: { containers: [] } }) as PodTemplateSpec;
+  const cause = rs.metadata.annotations?.[changeCauseAnnotation];
+  if (cause !== undefined) t.metadata = { ...(t.metadata ?? {}), annotations: { ...(t.metadata?.annotations ?? {}), [changeCauseAnnotation]: cause } };
+  const w = new DescribeWriter();
+  podTemplate(w, t);
+  return w.toString();
 }
