@@ -201,7 +201,11 @@ describe('deployments on skiff up with kubectl', () => {
   test("skiff's own rollout and set image verbs say and do what kubectl's do", async () => {
     const name = `own-${suffix()}`;
     const kc = c.cp.server.kubeconfigPath;
-    await c.kubectl.ok(['create', 'deployment', name, '--image=nginx', '--replicas=2']);
+    assert.equal(await skiffOk(kc, ['create', 'deployment', name, '--image=docker.io/library/nginx', '--replicas=2', '--port=80']), `deployment.apps/${name} created\n`);
+    const made = await getDeploy(name);
+    assert.deepEqual(made.metadata.labels, { app: name });
+    assert.deepEqual(made.spec.selector, { matchLabels: { app: name } });
+    assert.deepEqual(made.spec.template.spec?.containers.map((x) => [x.name, x.image, x.ports?.[0]?.containerPort]), [['nginx', 'docker.io/library/nginx', 80]]);
     const st = await skiff(kc, ['rollout', 'status', `deployment/${name}`, '--timeout=60s'], { timeoutMs: 70_000 });
     assert.equal(st.code, 0, st.stderr);
     assert.match(st.stdout, new RegExp(`deployment "${name}" successfully rolled out\\n$`));
@@ -214,7 +218,7 @@ describe('deployments on skiff up with kubectl', () => {
     const rev1 = await skiffOk(kc, ['rollout', 'history', `deployment/${name}`, '--revision=1']);
     assert.ok(rev1.startsWith(`deployment.apps/${name} with revision #1\nPod Template:\n  Labels:  app=${name}\n`), rev1);
     assert.match(rev1, /^\s+pod-template-hash=[bcdfghjklmnpqrstvwxz2456789]+$/m);
-    assert.match(rev1, /Image:\s+nginx\n/);
+    assert.match(rev1, /Image:\s+docker\.io\/library\/nginx\n/);
     assert.equal(await skiffOk(kc, ['rollout', 'pause', `deployment/${name}`]), `deployment.apps/${name} paused\n`);
     const paused = await skiff(kc, ['rollout', 'undo', `deployment/${name}`]);
     assert.match(paused.stderr, /you cannot rollback a paused deployment/);
@@ -222,7 +226,7 @@ describe('deployments on skiff up with kubectl', () => {
     assert.equal(await skiffOk(kc, ['rollout', 'undo', `deployment/${name}`]), `deployment.apps/${name} rolled back\n`);
     assert.equal((await skiff(kc, ['rollout', 'status', `deployment/${name}`, '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
     const d = await getDeploy(name);
-    assert.equal(d.spec.template.spec?.containers[0]?.image, 'nginx');
+    assert.equal(d.spec.template.spec?.containers[0]?.image, 'docker.io/library/nginx');
     assert.equal(d.metadata.annotations?.[revision], '3');
     const none = await skiff(kc, ['rollout', 'undo', `deployment/${name}`, '--to-revision=9']);
     assert.match(none.stderr, /unable to find specified revision 9 in history/);
