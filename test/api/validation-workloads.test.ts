@@ -97,6 +97,9 @@ describe('replica sets and deployments', () => {
       'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "150%": must not be greater than 100%',
       "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"lots\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
     ]);
+    // Only maxUnavailable is capped at 100%: a deployment may surge to three times its size.
+    const surge = deploymentBuilder('d').set('spec.strategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '200%' } }).defaulted();
+    assert.deepEqual(errs('Deployment', surge), []);
     const recreate = deploymentBuilder('d').set('spec.strategy', { type: 'Recreate', rollingUpdate: {} }).defaulted();
     assert.deepEqual(errs('Deployment', recreate), ["spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"]);
     const deadline = deploymentBuilder('d').set('spec.minReadySeconds', 30).set('spec.progressDeadlineSeconds', 30).defaulted();

@@ -101,14 +101,16 @@ export function validateReplicaSet(obj: Obj): FieldError[] {
 
 const percentRe = /^[0-9]+%$/;
 
-function intOrPercent(v: unknown, path: string): { errors: FieldError[]; value: number } {
+/** An int or a percentage, not negative; `atMost100` also refuses percentages above 100 (a
+ * deployment's maxUnavailable, a daemon set's both — a deployment may surge by 200%). */
+function intOrPercent(v: unknown, path: string, atMost100 = true): { errors: FieldError[]; value: number } {
   if (v === undefined || v === null) return { errors: [], value: 0 };
   if (typeof v === 'string') {
     if (!percentRe.test(v)) {
       return { errors: [invalid(path, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")], value: 0 };
     }
     const value = Number(v.slice(0, -1));
-    return { errors: value > 100 ? [invalid(path, v, 'must not be greater than 100%')] : [], value };
+    return { errors: atMost100 && value > 100 ? [invalid(path, v, 'must not be greater than 100%')] : [], value };
   }
   if (typeof v === 'number') return { errors: nonNegative(path, v), value: v };
   return { errors: [invalid(path, v, "must be an integer or percentage (e.g '5%')")], value: 0 };
@@ -129,7 +131,7 @@ export function validateDeployment(obj: Obj): FieldError[] {
     if (!isRecord(ru)) errs.push(required('spec.strategy.rollingUpdate', 'this should be defaulted and never be nil'));
     else {
       const mu = intOrPercent(ru['maxUnavailable'], 'spec.strategy.rollingUpdate.maxUnavailable');
-      const ms = intOrPercent(ru['maxSurge'], 'spec.strategy.rollingUpdate.maxSurge');
+      const ms = intOrPercent(ru['maxSurge'], 'spec.strategy.rollingUpdate.maxSurge', false);
       errs.push(...mu.errors, ...ms.errors);
       if (mu.value === 0 && ms.value === 0) errs.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'] ?? 0, 'may not be 0 when `maxSurge` is 0'));
     }

@@ -9,6 +9,7 @@ import {
   readManifests, resourceForObject, resourcePath, runKube, withSource, CliError, type GlobalFlags,
 } from '../kube/index.js';
 import { withLastApplied } from '../apply/index.js';
+import { createDeploymentCommand } from './createdeployment.js';
 
 interface CreateOptions extends GlobalFlags {
   filename?: string[];
@@ -27,6 +28,7 @@ export function createCommand(): Command {
     .option('-o, --output <format>', 'name: print only kind/name')
     .option('--save-config', 'store the object in the last-applied annotation, for later apply', false)
     .option('--validate [mode]', 'strict, warn or ignore (the server validates fields strictly)', 'strict')
+    .addCommand(createDeploymentCommand())
     .action(runKube<CreateOptions>(async (ctx, args, opts) => {
       if (!opts.filename?.length) throw new CliError(args.length ? `Unexpected args: [${args.join(' ')}]\nSee 'skiff create -h' for help and examples` : noResourcesMessage);
       const dryRun = parseDryRun(opts.dryRun);

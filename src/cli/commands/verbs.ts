@@ -10,12 +10,14 @@ import { deleteCommand } from './delete.js';
 import { editCommand } from './edit.js';
 import { exposeCommand } from './expose.js';
 import { labelCommand } from './label.js';
+import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
+import { setCommand } from './set.js';
 import { stopCommand } from './stop.js';
 import { versionCommand } from './version.js';
 
 export function addClientVerbs(program: Command): Command {
-  for (const c of [createCommand(), applyCommand(), deleteCommand(), stopCommand(), scaleCommand(), labelCommand(), annotateCommand(), exposeCommand(), editCommand(), versionCommand(), apiResourcesCommand()]) {
+  for (const c of [createCommand(), applyCommand(), deleteCommand(), stopCommand(), scaleCommand(), labelCommand(), annotateCommand(), exposeCommand(), editCommand(), rolloutCommand(), setCommand(), versionCommand(), apiResourcesCommand()]) {
     program.addCommand(c);
   }
   program.addCommand(completionCommand(() => program.commands.map((c) => c.name())));

@@ -4,6 +4,7 @@ export { ReplicaManager, type ReplicaKind, type ReplicaOwner } from './manager.j
 export { ReplicationControllerController, ReplicaSetController, replicationControllerKind, replicaSetKind } from './kinds.js';
 export { claimDecision, deletionOrder, podsToDelete, slowStartBatches, replicaDiff, replicaStatus, burstReplicas, type ClaimDecision, type ReplicaStatus } from './policy.js';
 export { Expectations } from './expectations.js';
+export { failureConditions, replicaFailure } from './failure.js';
 export { PodControl, slowStart, isConflict, isNotFound, errorMessage } from './podcontrol.js';
 export { claimPods, type ClaimOwner } from './claim.js';
 export * from './pods.js';

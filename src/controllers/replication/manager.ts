@@ -4,12 +4,13 @@
  * selector: claims (adopts orphans, releases pods that stopped matching), creates in slow-start
  * batches, deletes surplus in Kubernetes' order, and writes the status subresource.
  */
-import type { Pod, PodTemplateSpec } from '../../api/kinds.js';
+import type { Condition, Pod, PodTemplateSpec } from '../../api/kinds.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Selector } from '../../api/labels.js';
 import type { ControllerContext } from '../controller.js';
 import { isConflict, isNotFound, slowStart } from './podcontrol.js';
 import { claimPods } from './claim.js';
+import { failureConditions } from './failure.js';
 import { OwnedPodsController, objectKey, type OwnerKind } from './owned.js';
 import { isActive, ownerRefFor, podFromTemplate, podKey } from './pods.js';
 import { podsToDelete, replicaDiff, replicaStatus, type ReplicaStatus } from './policy.js';
@@ -58,7 +59,7 @@ export class ReplicaManager extends OwnedPodsController<ReplicaOwner> {
         manageError = err;
       }
     }
-    await this.writeStatus(owner, owned);
+    await this.writeStatus(owner, owned, manageError);
     if (manageError !== undefined) throw manageError;
   }
 
@@ -97,17 +98,19 @@ export class ReplicaManager extends OwnedPodsController<ReplicaOwner> {
 
   /** Writes the status subresource when it changed; re-reads once on a conflict. Requeues while
    * ready pods wait out `minReadySeconds` to become available. */
-  private async writeStatus(owner: ReplicaOwner, owned: readonly Pod[]): Promise<void> {
+  private async writeStatus(owner: ReplicaOwner, owned: readonly Pod[], manageError: unknown): Promise<void> {
     const minReady = owner.spec.minReadySeconds ?? 0;
     const next = replicaStatus(owned, owner.spec.template?.metadata?.labels ?? {}, minReady, owner.metadata.generation ?? 0, Date.now());
     if (minReady > 0 && next.readyReplicas > next.availableReplicas) this.queue.addAfter(objectKey(owner), minReady * 1000);
     const cur = owner.status ?? {};
-    const same = (Object.keys(next) as (keyof ReplicaStatus)[]).every((k) => (cur[k] ?? 0) === next[k]);
+    const conditions = failureConditions(cur.conditions as Condition[] | undefined, manageError, owned.length - (owner.spec.replicas ?? 1));
+    const same = (Object.keys(next) as (keyof ReplicaStatus)[]).every((k) => (cur[k] ?? 0) === next[k]) && conditions === cur.conditions;
     if (same) return;
     let target: ReplicaOwner = owner;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.ctx.client.update(this.kind.resource, { ...target, status: { ...(target.status ?? {}), ...next } }, 'status');
+        const { conditions: _old, ...rest } = target.status ?? {};
+        await this.ctx.client.update(this.kind.resource, { ...target, status: { ...rest, ...next, ...(conditions ? { conditions } : {}) } }, 'status');
         return;
       } catch (err) {
         if (isNotFound(err)) return;
