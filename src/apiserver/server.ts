@@ -32,7 +32,7 @@ import { createServiceAllocators, ServiceAllocationRepair } from './registry/all
 import { serviceWriteHooks } from './registry/core/services-alloc.js';
 import { services } from '../api/resources.js';
 import { logger, type Logger } from '../util/log.js';
-import { compileLimits, type ServingLimitOptions } from './http/limits.js';
+import { compileLimits, MAX_HEADER_BYTES, MAX_HEADER_LIST_SIZE, type ServingLimitOptions } from './http/limits.js';
 import { InflightLimiter } from './http/inflight.js';
 import { RequestDeadlines } from './http/deadlines.js';
 import { IdleConnections } from './http/idle.js';
@@ -211,7 +211,7 @@ export class ApiServer {
         cert: pki.cert,
         key: pki.key,
         allowHTTP1: true,
-        settings: { maxConcurrentStreams: 1000 },
+        settings: { maxConcurrentStreams: 1000, maxHeaderListSize: MAX_HEADER_LIST_SIZE },
         handshakeTimeout: limits.idleConnectionTimeoutMs,
       },
       (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
@@ -220,6 +220,8 @@ export class ApiServer {
         handler(r, res as unknown as ServerResponse);
       },
     );
+    // The HTTP/1.1 fallback reads the server's `maxHeaderSize` (Node's default is 16 KiB).
+    (this.server as unknown as { maxHeaderSize: number }).maxHeaderSize = MAX_HEADER_BYTES;
     this.server.on('session', (session: http2.ServerHttp2Session) => {
       this.connections.add(session);
       idle.add(session, () => session.destroy());
