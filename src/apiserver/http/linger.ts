@@ -55,7 +55,7 @@ export function lingerClose(socket: Duplex, last?: string | Buffer): void {
  */
 export function lingerAfterResponse(socket: Duplex): void {
   const s = socket as Duplex & { destroySoon?: () => void };
-  if (typeof s.destroySoon !== 'function') return;
+  if (s.destroyed || typeof s.destroySoon !== 'function') return;
   s.destroySoon = () => lingerClose(socket);
 }
 
@@ -75,5 +75,6 @@ export function closeIfBodyPending(req: IncomingMessage, res: ServerResponse): v
   if ((res as unknown as { stream?: unknown }).stream !== undefined || res.headersSent) return;
   if (!bodyPending(req)) return;
   res.setHeader('Connection', 'close');
-  lingerAfterResponse(req.socket);
+  const socket = res.socket ?? req.socket;
+  if (socket) lingerAfterResponse(socket);
 }
