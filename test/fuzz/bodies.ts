@@ -82,10 +82,15 @@ function deepJson(r: Prng, depth: number): string {
   return arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 }
 
-function deepYaml(depth: number): string {
-  let s = '';
-  for (let i = 0; i < depth; i++) s += `${' '.repeat(i)}a:\n`;
-  return s + `${' '.repeat(depth)}b: 1\n`;
+/** YAML nested `depth` deep: block style (indentation grows with depth, so kept shallow) or flow
+ * style (linear in depth). */
+function deepYaml(r: Prng, depth: number): string {
+  if (depth <= 200 && r.chance(0.5)) {
+    let s = '';
+    for (let i = 0; i < depth; i++) s += `${' '.repeat(i)}a:\n`;
+    return s + `${' '.repeat(depth)}b: 1\n`;
+  }
+  return r.chance(0.5) ? `a: ${'['.repeat(depth)}${']'.repeat(depth)}\n` : `a: ${'{b: '.repeat(depth)}1${'}'.repeat(depth)}\n`;
 }
 
 /** A body of `kind` with a matching Content-Type. */
@@ -96,7 +101,7 @@ export function bodyOf(r: Prng): Body {
     [2, () => ({ bytes: Buffer.from(yamlOf(objectOf(r))), contentType: 'application/yaml' })],
     [2, () => json(r.pick(['{', '{"a":', '[1,2', '{"apiVersion":"v1",,}', 'null', 'true', '"str"', '123', '[]', '{}', '\u0000', '{"a":"\\ud800"}', '{"a":1e999}', ' ']))],
     [2, () => json(deepJson(r, r.pick([100, 9_999, 10_001, 100_000, 1_000_000])))],
-    [1, () => ({ bytes: Buffer.from(deepYaml(r.pick([50, 10_001, 20_000]))), contentType: 'application/yaml' })],
+    [1, () => ({ bytes: Buffer.from(deepYaml(r, r.pick([50, 150, 10_001, 100_000]))), contentType: 'application/yaml' })],
     [1, () => ({ bytes: Buffer.from(r.pick(['a: &a [*a]', '- &a\n- *a\n'.repeat(50), 'a: !!binary zzz', '? [a]\n: b', ':\n  - :', 'a: b\n a: c', '%YAML 9.9\n---\na: 1'])), contentType: 'application/yaml' })],
     [1, () => json(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `fz-${r.word()}` }, data: { k: 'x'.repeat(r.pick([1 << 20, 3 * (1 << 20) - 200, 3 * (1 << 20) + 10])) } }))],
     [1, () => ({ bytes: Buffer.concat([Buffer.from('k8s\u0000'), r.bytes(r.int(0, 200))]), contentType: 'application/vnd.kubernetes.protobuf' })],

@@ -48,7 +48,8 @@ console.log(`seed ${result.seed}: ${result.requests} requests in ${(result.durat
 console.log(`answers: ${codes}`);
 console.log(`RSS MB: idle ${result.rss.idleMB ?? '?'}, peak ${result.rss.peakMB ?? '?'}, end ${result.rss.endMB ?? '?'}, bound ${result.rss.boundMB ?? '?'} (${result.idleConnections} idle connections)`);
 console.log(`kept writes: ${result.kept.created} created, ${result.kept.missing} missing`);
+if (process.env['FUZZ_SLOW']) for (const s of result.slowest) console.log(`slow ${s.ms} ms → ${s.outcome}: ${s.request}`);
 for (const f of result.failures.slice(0, 20)) console.log(`FAIL [${f.rule}] seed ${result.seed} ${f.request ?? ''}\n  → ${f.detail}`);
 if (result.failures.length > 20) console.log(`… and ${result.failures.length - 20} more failures`);
-console.log(`RESULT ${JSON.stringify({ ...result, failures: result.failures.length })}`);
+console.log(`RESULT ${JSON.stringify({ ...result, failures: result.failures.length, slowest: result.slowest.length })}`);
 process.exit(result.failures.length ? 1 : 0);

@@ -47,6 +47,8 @@ export interface FuzzResult {
   readonly rss: { readonly idleMB?: number; readonly peakMB?: number; readonly endMB?: number; readonly boundMB?: number };
   readonly kept: { readonly created: number; readonly missing: number };
   readonly failures: Failure[];
+  /** The slowest requests (over 1 s), slowest first. */
+  readonly slowest: readonly { readonly ms: number; readonly outcome: string; readonly request: string }[];
 }
 
 /** Per idle connection, what a Node TLS server holds natively (measured: see tlsbaseline.ts). */
@@ -99,6 +101,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     log(`seed ${o.seed}: ${o.requests} requests against ${target.endpoint.url} (${idle.length} idle connections, RSS idle ${round(rssIdle) ?? '?'} MB)`);
 
     const kept: string[] = [];
+    const slowest: { ms: number; outcome: string; request: string }[] = [];
     const keepEvery = o.keepEvery ?? 20;
     const creds = { admin: target.token };
     let next = 0;
@@ -119,7 +122,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         const req = requestOf(o.seed, i, creds);
         // The delivery's own randomness (pauses, cut points) comes from a stream of its own.
         const r = new Prng(o.seed ^ 0x5bd1e995, i);
+        const t0 = Date.now();
         const answer: Answer = req.transport === 'h2' ? await pool.send(req, r) : await sendHttp1(target.endpoint, req, r);
+        const ms = Date.now() - t0;
+        if (ms > 1000) slowest.push({ ms, outcome: answer.kind === 'answered' ? String(answer.status) : answer.kind, request: describeRequest(req).slice(0, 400) });
         const key = answer.kind === 'answered' ? String(answer.status) : answer.kind;
         answers[key] = (answers[key] ?? 0) + 1;
         for (const v of check(req, answer)) failures.push({ ...v, request: describeRequest(req) });
@@ -164,6 +170,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       rss: { idleMB: round(rssIdle), peakMB: round(rssPeak), endMB: round(rssEnd), boundMB: round(bound) },
       kept: { created: kept.length, missing },
       failures,
+      slowest: slowest.sort((a, b) => b.ms - a.ms).slice(0, 10),
     };
   } finally {
     if (sampler) clearInterval(sampler);

@@ -18,10 +18,15 @@ export type Answer =
   | { readonly kind: 'answered'; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer; readonly complete: boolean }
   /** Closed or reset with no answer, or no answer within the time allowed. */
   | { readonly kind: 'closed' | 'timeout' }
+  /** An HTTP/2 stream the server reset without an answer: the protocol's own refusal of a
+   * malformed request (a `:path` with spaces or NUL, a header over a limit), with no place for a
+   * body. */
+  | { readonly kind: 'h2-reset'; readonly code: number }
   /** The client library would not send it (HTTP/2 header rules): nothing reached the server. */
   | { readonly kind: 'unsendable'; readonly why: string };
 
-const ANSWER_TIMEOUT_MS = 2500;
+// Above kube-apiserver's 3 s wait for a resourceVersion from the future (then 504).
+const ANSWER_TIMEOUT_MS = 4000;
 
 export function tlsOptions(ep: Endpoint, alpn: string[]): tls.ConnectionOptions {
   return { host: ep.host, port: ep.port, ALPNProtocols: alpn, ...(ep.ca ? { ca: ep.ca, servername: ep.host.match(/^[\d.]+$/) ? undefined : ep.host } : { rejectUnauthorized: false }) };
@@ -189,7 +194,8 @@ export class Http2Pool {
         if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
         resolve(a);
       };
-      const answered = (complete: boolean): Answer => (status ? { kind: 'answered', status, headers: respHeaders, body: Buffer.concat(chunks), complete } : { kind: 'closed' });
+      const answered = (complete: boolean): Answer =>
+        status ? { kind: 'answered', status, headers: respHeaders, body: Buffer.concat(chunks), complete } : stream.rstCode ? { kind: 'h2-reset', code: stream.rstCode } : { kind: 'closed' };
       const timer = setTimeout(() => finish(status ? answered(false) : { kind: 'timeout' }), ANSWER_TIMEOUT_MS);
       stream.on('response', (h) => {
         status = Number(h[':status']);

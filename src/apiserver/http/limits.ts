@@ -35,6 +35,10 @@ export const MAX_HEADER_BYTES = 1 << 20;
  * plus room for ten fields' 32-byte overhead (RFC 7541's entry size). */
 export const MAX_HEADER_LIST_SIZE = MAX_HEADER_BYTES + 10 * 32;
 
+/** Header fields per HTTP/2 request: as many as fit in {@link MAX_HEADER_LIST_SIZE} (each field
+ * counts at least 32 bytes there, RFC 7541). */
+export const MAX_HEADER_LIST_PAIRS = Math.floor(MAX_HEADER_LIST_SIZE / 32);
+
 export function compileLimits(o: ServingLimitOptions): ServingLimits {
   const limits: ServingLimits = {
     maxRequestBodyBytes: o.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES,
