@@ -9,7 +9,7 @@ import http2 from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import type tls from 'node:tls';
 import { startTestServer, type TestServer } from '../helpers/apiserver.js';
-import { connectTls, parseRawResponse, type RawResponse } from '../helpers/rawtls.js';
+import { connectTls, parseRawResponse, rawExchange, type RawResponse } from '../helpers/rawtls.js';
 import { captureLog, type CapturedLog } from '../helpers/logcapture.js';
 
 const suffix = (): string => randomBytes(3).toString('hex');
@@ -110,8 +110,9 @@ describe('early answers on the wire', () => {
       const r = await s.request('GET', '/version', { headers: { [`X-Big-${suffix()}`]: 'a'.repeat(kib * 1024) } });
       assert.equal(r.status, 200, `HTTP/1.1 with a ${kib} KiB header: ${r.text}`);
     }
-    // nghttp2 bounds one field at 64 KiB; the list as a whole may be larger.
-    const fields = 2 + Math.floor(Math.random() * 3);
+    // nghttp2 bounds one field at 64 KiB; the list as a whole may be larger (Node's HTTP/2 fails
+    // header blocks above about 200 KB whatever the settings: not tested here).
+    const fields = 2 + Math.floor(Math.random() * 2);
     // Node's client refuses to send a header block over 64 KiB unless told otherwise.
     const session = http2.connect(s.url, { ca: s.server.caCert, maxSendHeaderBlockLength: 1 << 20 });
     try {
@@ -124,6 +125,36 @@ describe('early answers on the wire', () => {
         st.resume();
       });
       assert.equal(status, 200, `HTTP/2 with ${fields} × 60 KB of headers`);
+    } finally {
+      session.destroy();
+    }
+  });
+
+  test('CONNECT gets the answer of a method without a route (405 on a served path, 404 elsewhere), not a dropped connection', async () => {
+    const cases = [
+      { name: 'a served collection', path: `/api/v1/namespaces/ns-${suffix()}/configmaps`, code: 405, reason: 'MethodNotAllowed' },
+      { name: 'an unknown path', path: `/nowhere-${suffix()}`, code: 404, reason: 'NotFound' },
+    ];
+    for (const c of cases) {
+      const r = await rawExchange(s.server, `CONNECT ${c.path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.server.adminToken}\r\n\r\n`);
+      assertStatusBody(r, c.code, c.reason);
+    }
+    assert.equal((await s.request('GET', '/version')).status, 200);
+  });
+
+  test('an HTTP/2 request with hundreds of header fields is served (Go bounds the list by size only)', async () => {
+    const count = 300 + Math.floor(Math.random() * 700);
+    const session = http2.connect(s.url, { ca: s.server.caCert });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const headers: http2.OutgoingHttpHeaders = { ':path': '/version', authorization: `Bearer ${s.server.adminToken}` };
+        for (let i = 0; i < count; i++) headers[`x-field-${i}`] = suffix();
+        const st = session.request(headers);
+        st.on('response', (h) => resolve(Number(h[':status'])));
+        st.on('error', reject);
+        st.resume();
+      });
+      assert.equal(status, 200, `${count} header fields`);
     } finally {
       session.destroy();
     }
