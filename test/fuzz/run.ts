@@ -148,8 +148,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     let missing = 0;
     if (canKeep && !target.exited()) {
       const list = await admin.request('GET', `/api/v1/namespaces/${keepNs}/configmaps`);
+      if (list.status !== 200) failures.push({ rule: 'no lost write', detail: `the created ConfigMaps cannot be listed: ${list.status} ${list.text.slice(0, 200)}` });
       const present = new Set(((list.json?.items ?? []) as { metadata: { name: string } }[]).map((x) => x.metadata.name));
-      const lost = kept.filter((n) => !present.has(n));
+      const lost = list.status === 200 ? kept.filter((n) => !present.has(n)) : [];
       missing = lost.length;
       if (lost.length) failures.push({ rule: 'no lost write', detail: `${lost.length} of ${kept.length} created ConfigMaps are gone: ${lost.slice(0, 10).join(', ')}` });
       const bad = await checkWorkload(admin, keepNs).catch((err: Error) => err.message);

@@ -18,10 +18,9 @@ export function onConnectMethod(handler: RequestListener) {
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Parameters<ServerResponse['assignSocket']>[0]);
-    res.once('finish', () => {
-      res.detachSocket(socket as Parameters<ServerResponse['detachSocket']>[0]);
-      lingerClose(socket);
-    });
+    // The socket stays assigned, so that its close is the response's `close` (what releases the
+    // request's in-flight slot and idle-connection count).
+    res.once('finish', () => lingerClose(socket));
     handler(req, res);
   };
 }
