@@ -87,7 +87,7 @@ function dechunk(b: Buffer): { body: Buffer; complete: boolean } {
     const size = parseInt(b.subarray(i, eol).toString('latin1'), 16);
     if (!Number.isFinite(size)) return { body: Buffer.concat(parts), complete: false };
     if (size === 0) return { body: Buffer.concat(parts), complete: true };
-    if (b.length < eol + 2 + size + 2) return { body: Buffer.concat(parts, parts.reduce((s, p) => s + p.length, 0)), complete: false };
+    if (b.length < eol + 2 + size + 2) return { body: Buffer.concat(parts), complete: false };
     parts.push(b.subarray(eol + 2, eol + 2 + size));
     i = eol + 2 + size + 2;
   }
