@@ -46,7 +46,7 @@ const result = await runFuzz({
 const codes = Object.entries(result.answers).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`).join(' ');
 console.log(`seed ${result.seed}: ${result.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s (${result.requestsPerSecond}/s)`);
 console.log(`answers: ${codes}`);
-console.log(`RSS MB: idle ${result.rss.idleMB ?? '?'}, peak ${result.rss.peakMB ?? '?'}, end ${result.rss.endMB ?? '?'}, bound ${result.rss.boundMB ?? '?'} (${result.idleConnections} idle connections)`);
+console.log(`RSS MB: idle ${result.rss.idleMB ?? '?'}, peak ${result.rss.peakMB ?? '?'}, end ${result.rss.endMB ?? '?'}, bound ${result.rss.boundMB ?? '?'} (${result.idleConnections} idle connections, ${result.rss.writtenMB ?? 0} MB of objects written)`);
 console.log(`kept writes: ${result.kept.created} created, ${result.kept.missing} missing`);
 if (process.env['FUZZ_SLOW']) for (const s of result.slowest) console.log(`slow ${s.ms} ms → ${s.outcome}: ${s.request}`);
 for (const f of result.failures.slice(0, 20)) console.log(`FAIL [${f.rule}] seed ${result.seed} ${f.request ?? ''}\n  → ${f.detail}`);
