@@ -24,6 +24,7 @@ import { setBodyLimit, type ServingLimits } from './limits.js';
 import { healthAnswer, type HealthCheck } from './health.js';
 import { ClientWentAwayError } from './brokenbody.js';
 import { closeIfBodyPending } from './linger.js';
+import { onRequestDone } from './done.js';
 
 export interface VersionInfo {
   readonly major: string;
@@ -94,11 +95,11 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     setBodyLimit(req, limits.maxRequestBodyBytes);
   }
   const release = deps.inflight.acquire(info, method, `${user?.name ?? ''}@${req.socket?.remoteAddress ?? ''}`);
-  res.on('close', release);
+  onRequestDone(req, res, release);
   if (!isLongRunning(info)) deps.deadlines.add(res);
   if (info.kind === 'resource' && info.verb === 'watch') {
     metrics.watchers.inc();
-    res.on('close', () => metrics.watchers.dec());
+    onRequestDone(req, res, () => metrics.watchers.dec());
   }
   if (info.kind === 'resource') {
     const r = info;
