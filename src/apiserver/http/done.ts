@@ -6,19 +6,40 @@
  * connection the client dropped exhausted the read-only pool).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** What waits for each HTTP/1.1 connection's close: one listener per socket, however many
+ * requests are pipelined on it. */
+const waiting = new WeakMap<Socket, Set<() => void>>();
+
+function onSocketClose(socket: Socket, fn: () => void): () => void {
+  let set = waiting.get(socket);
+  if (!set) {
+    const fns = (set = new Set());
+    waiting.set(socket, fns);
+    socket.once('close', () => {
+      waiting.delete(socket);
+      for (const f of fns) f();
+    });
+  }
+  const fns = set;
+  fns.add(fn);
+  return () => fns.delete(fn);
+}
 
 /** Calls `fn` once, when `res` closes or its HTTP/1.1 connection does. */
 export function onRequestDone(req: IncomingMessage, res: ServerResponse, fn: () => void): void {
   let done = false;
+  let forget = (): unknown => undefined;
   const once = () => {
     if (done) return;
     done = true;
-    socket?.removeListener('close', once);
+    forget();
     fn();
   };
-  const socket = (res as unknown as { stream?: unknown }).stream === undefined ? req.socket : undefined;
   res.once('close', once);
+  const socket = (res as unknown as { stream?: unknown }).stream === undefined ? req.socket : undefined;
   if (!socket) return;
   if (socket.destroyed) once();
-  else socket.once('close', once);
+  else forget = onSocketClose(socket, once);
 }
