@@ -1,9 +1,9 @@
 /**
  * The end of a request for bookkeeping (in-flight seats, watcher counts): its response's `close`,
- * or the connection's close for an HTTP/1.1 request pipelined behind another — Node queues such a
- * response unattached to the socket and never closes it when the connection goes, so a seat
- * taken for it would be held for good (found by the fuzz run: pipelined `GET /version`s on a
- * connection the client dropped exhausted the read-only pool).
+ * or its HTTP/1.1 connection's close, whichever comes first. The fuzz run (seed 29) found
+ * responses that never emitted `close` although their connection was gone — non-resource GETs
+ * pipelined on a connection the client dropped — and the seats they held filled the read-only
+ * pool until every request got 429. A connection that is gone ends every request on it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
