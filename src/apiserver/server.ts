@@ -32,11 +32,12 @@ import { createServiceAllocators, ServiceAllocationRepair } from './registry/all
 import { serviceWriteHooks } from './registry/core/services-alloc.js';
 import { services } from '../api/resources.js';
 import { logger, type Logger } from '../util/log.js';
-import { compileLimits, type ServingLimitOptions } from './http/limits.js';
+import { compileLimits, MAX_HEADER_BYTES, MAX_HEADER_LIST_PAIRS, MAX_HEADER_LIST_SIZE, type ServingLimitOptions } from './http/limits.js';
 import { InflightLimiter } from './http/inflight.js';
 import { RequestDeadlines } from './http/deadlines.js';
 import { IdleConnections } from './http/idle.js';
 import { onClientError } from './http/clienterror.js';
+import { onConnectMethod } from './http/connectmethod.js';
 import { StoreHealth, type HealthCheck } from './http/health.js';
 import { immortalNamespaces } from './http/immortal.js';
 import { serviceAccountAuth, SERVICE_ACCOUNT_PLUGIN, type ServiceAccountAuth, type ServiceAccountOptions } from './auth/serviceaccount/index.js';
@@ -233,20 +234,25 @@ export class ApiServer {
     // HTTP/2 as kubectl and client-go prefer it (one connection multiplexes every request and
     // watch), and HTTP/1.1 for everyone else, on one port. A TLS handshake gets no longer than an
     // idle connection.
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      idle.track(req, (listener) => res.once('close', listener));
+      handler(req, res);
+    };
     this.server = http2.createSecureServer(
       {
         cert: pki.cert,
         key: pki.key,
         allowHTTP1: true,
-        settings: { maxConcurrentStreams: 1000 },
+        settings: { maxConcurrentStreams: 1000, maxHeaderListSize: MAX_HEADER_LIST_SIZE },
+        // Go bounds a header list by its size only; Node also by its count (default 128), which
+        // would refuse streams kube-apiserver serves. As many as fit in the size limit.
+        maxHeaderListPairs: MAX_HEADER_LIST_PAIRS,
         handshakeTimeout: limits.idleConnectionTimeoutMs,
       },
-      (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
-        const r = req as unknown as IncomingMessage;
-        idle.track(r, (listener) => res.once('close', listener));
-        handler(r, res as unknown as ServerResponse);
-      },
+      (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse),
     );
+    // The HTTP/1.1 fallback reads the server's `maxHeaderSize` (Node's default is 16 KiB).
+    (this.server as unknown as { maxHeaderSize: number }).maxHeaderSize = MAX_HEADER_BYTES;
     this.server.on('session', (session: http2.ServerHttp2Session) => {
       this.connections.add(session);
       idle.add(session, () => session.destroy());
@@ -267,6 +273,8 @@ export class ApiServer {
     });
     // Parser-level rejections of HTTP/1.1 requests get a Status too.
     this.server.on('clientError', onClientError);
+    // CONNECT gets the answer any method without a route gets (Node would drop it unanswered).
+    this.server.on('connect', onConnectMethod(onRequest));
     // A failed or timed-out TLS handshake (nothing HTTP can answer): the connection goes.
     this.server.on('tlsClientError', (_err: Error, socket: { destroy(): void }) => socket.destroy());
     await new Promise<void>((resolve, reject) => {

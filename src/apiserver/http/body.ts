@@ -5,6 +5,7 @@ import { BadRequestError, NestingTooDeepError, RequestEntityTooLargeError, Unsup
 import { MAX_NESTING_DEPTH, MAX_YAML_NODES, jsonTooDeep, scanYaml, valueTooDeep } from './depth.js';
 import { decodeProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError, UnsupportedProtobufKindError } from '../protobuf/index.js';
 import { bodyLimitOf } from './limits.js';
+import { readChunks } from './brokenbody.js';
 
 /** Kubernetes' limit on request bodies. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -17,14 +18,14 @@ export async function readBody(req: IncomingMessage, limit = bodyLimitOf(req)): 
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  await readChunks(req, (chunk) => {
     size += chunk.length;
     if (size > limit) {
       req.resume();
       throw new RequestEntityTooLargeError(limit);
     }
     chunks.push(chunk);
-  }
+  });
   const bytes = Buffer.concat(chunks);
   return mediaType(req) === PROTOBUF_MEDIA_TYPE ? protobufToJson(bytes) : bytes.toString('utf8');
 }

@@ -2,12 +2,14 @@
  * Parser-level rejections of HTTP/1.1 requests (Node's `clientError`: a malformed request line,
  * bad or oversized headers, a request that timed out before it was read): the request never
  * reaches the router, so the answer is written straight to the socket — a minimal HTTP/1.1
- * response with a `Status` body, then the connection is closed. (On HTTP/2 the same rejections
- * are stream or session errors; the protocol leaves no place for a body.)
+ * response with a `Status` body, then the connection is closed gracefully (linger.ts) so that a
+ * client still sending reads the answer instead of a reset. (On HTTP/2 the same rejections are
+ * stream or session errors; the protocol leaves no place for a body.)
  */
 import type { Duplex } from 'node:stream';
 import { ApiError, BadRequestError, RequestHeaderFieldsTooLargeError } from '../../api/errors.js';
 import { statusOf } from './status.js';
+import { lingerClose } from './linger.js';
 
 const reasonPhrases: Record<number, string> = {
   400: 'Bad Request',
@@ -41,12 +43,25 @@ export function clientErrorResponse(err: NodeJS.ErrnoException): string {
   );
 }
 
+type HttpSocket = Duplex & {
+  _httpMessage?: { headersSent?: boolean };
+  parser?: { incoming?: { complete?: boolean } | null } | null;
+};
+
+/** Whether the client closed its side in the middle of a request whose head had arrived (a body
+ * cut short): the client went away, and there is no one to tell. */
+function endedMidBody(err: NodeJS.ErrnoException, socket: HttpSocket): boolean {
+  const incoming = socket.parser?.incoming;
+  return err.code === 'HPE_INVALID_EOF_STATE' && incoming !== undefined && incoming !== null && incoming.complete !== true;
+}
+
 /** The `clientError` listener: answers where the socket still can, and always closes it. */
 export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  const inResponse = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable || inResponse) {
+  const s = socket as HttpSocket;
+  const inResponse = s._httpMessage?.headersSent === true;
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable || inResponse || endedMidBody(err, s)) {
     socket.destroy();
     return;
   }
-  socket.end(clientErrorResponse(err));
+  lingerClose(socket, clientErrorResponse(err));
 }

@@ -26,6 +26,19 @@ export type ServingLimits = Required<ServingLimitOptions>;
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
+/** The largest request head (request line and headers) read: kube-apiserver serves with Go's
+ * `MaxHeaderBytes: 1 << 20`, so headers Node's default of 16 KiB would refuse with 431 (long
+ * impersonation lists, big bearer tokens, many cookies) are served as Kubernetes serves them. */
+export const MAX_HEADER_BYTES = 1 << 20;
+
+/** The HTTP/2 SETTINGS_MAX_HEADER_LIST_SIZE announced: Go's http2 server announces MaxHeaderBytes
+ * plus room for ten fields' 32-byte overhead (RFC 7541's entry size). */
+export const MAX_HEADER_LIST_SIZE = MAX_HEADER_BYTES + 10 * 32;
+
+/** Header fields per HTTP/2 request: as many as fit in {@link MAX_HEADER_LIST_SIZE} (each field
+ * counts at least 32 bytes there, RFC 7541). */
+export const MAX_HEADER_LIST_PAIRS = Math.floor(MAX_HEADER_LIST_SIZE / 32);
+
 export function compileLimits(o: ServingLimitOptions): ServingLimits {
   const limits: ServingLimits = {
     maxRequestBodyBytes: o.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES,

@@ -13,7 +13,7 @@ import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
 import { parseTarget, type RequestTarget } from './paths.js';
-import { closeAfterResponse, sendError, sendJson, toApiError } from './status.js';
+import { sendError, sendJson, toApiError } from './status.js';
 import { serveResource } from './rest.js';
 import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.js';
 import { discoveryContentType, negotiateDiscovery } from './negotiate.js';
@@ -22,6 +22,9 @@ import { isLongRunning, type InflightLimiter } from './inflight.js';
 import type { RequestDeadlines } from './deadlines.js';
 import { setBodyLimit, type ServingLimits } from './limits.js';
 import { healthAnswer, type HealthCheck } from './health.js';
+import { ClientWentAwayError } from './brokenbody.js';
+import { closeIfBodyPending } from './linger.js';
+import { onRequestDone } from './done.js';
 
 export interface VersionInfo {
   readonly major: string;
@@ -85,18 +88,18 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   if (methodsWithBody.has(method)) {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxRequestBodyBytes) {
-      // Do not read (or let Node drain) a body that will be refused anyway.
-      closeAfterResponse(res);
+      // Do not read (or let Node drain) a body that will be refused anyway: the boundary closes
+      // the connection after the answer (closeIfBodyPending).
       throw new RequestEntityTooLargeError(limits.maxRequestBodyBytes);
     }
     setBodyLimit(req, limits.maxRequestBodyBytes);
   }
   const release = deps.inflight.acquire(info, method, `${user?.name ?? ''}@${req.socket?.remoteAddress ?? ''}`);
-  res.on('close', release);
+  onRequestDone(req, res, release);
   if (!isLongRunning(info)) deps.deadlines.add(res);
   if (info.kind === 'resource' && info.verb === 'watch') {
     metrics.watchers.inc();
-    res.on('close', () => metrics.watchers.dec());
+    onRequestDone(req, res, () => metrics.watchers.dec());
   }
   if (info.kind === 'resource') {
     const r = info;
@@ -119,8 +122,9 @@ function clientGone(res: ServerResponse, err: unknown): boolean {
 function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: unknown): void {
   try {
     // Already answered (a deadline's 504): what the handler meets afterwards is its own ending.
-    if (res.writableEnded || (!res.headersSent && clientGone(res, err))) {
+    if (err instanceof ClientWentAwayError || res.writableEnded || (!res.headersSent && clientGone(res, err))) {
       deps.log.debug({ method: req.method, url: req.url, reason: err instanceof Error ? err.message : String(err) }, 'client went away');
+      if (err instanceof ClientWentAwayError && !res.writableEnded) res.destroy();
       return;
     }
     const e = toApiError(err);
@@ -130,6 +134,7 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
       // resourceVersion from the future, a request deadline): the client's answer, not a fault.
       deps.log.error({ method: req.method, url: req.url, err: err instanceof ApiError ? e.message : err }, 'request failed');
     }
+    closeIfBodyPending(req, res);
     sendError(res, e);
   } catch (inner) {
     deps.log.error({ method: req.method, url: req.url, err: inner }, 'could not send an error response');
