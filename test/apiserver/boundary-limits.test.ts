@@ -27,11 +27,11 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000):
 }
 
 /** Starts a POST whose body never finishes: it holds a mutating seat until the socket is destroyed. */
-async function slowBody(s: TestServer, path: string) {
+async function slowBody(s: TestServer, path: string, token = s.server.adminToken) {
   const socket = await connectTls(s.server);
   socket.on('error', () => undefined);
   socket.write(
-    `POST ${path} HTTP/1.1\r\nHost: skiff\r\nAuthorization: Bearer ${s.server.adminToken}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":`,
+    `POST ${path} HTTP/1.1\r\nHost: skiff\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":`,
   );
   return socket;
 }
@@ -48,27 +48,33 @@ function assertTooMany(r: Response, message = 'Too many requests, please try aga
 describe('requests in flight', () => {
   let s: TestServer;
   let logs: CapturedLog;
+  let token: string;
+  const as = (): { token: string } => ({ token });
+  const bearer = (): Record<string, string> => ({ Authorization: `Bearer ${token}` });
   before(async () => {
     logs = captureLog();
-    s = await startTestServer({ logger: logs.log, maxRequestsInflight: 1, maxMutatingRequestsInflight: 1, maxWatchesPerClient: 2 });
+    // A client outside system:masters (the join token, allowed everything): kube-apiserver serves
+    // system:masters even when a pool is full, so the admin token would never see 429.
+    s = await startTestServer({ logger: logs.log, maxRequestsInflight: 1, maxMutatingRequestsInflight: 1, maxWatchesPerClient: 2, authorizationMode: 'AlwaysAllow' });
+    token = s.server.joinToken;
   });
   after(async () => {
     await s.stop();
   });
 
   test('a full mutating pool answers 429 with Retry-After: 1; reads and watches go on; an aborted slow body is no error', async () => {
-    const held = await slowBody(s, '/api/v1/namespaces/default/configmaps');
+    const held = await slowBody(s, '/api/v1/namespaces/default/configmaps', token);
     // An empty object is refused (4xx) when admitted: only the seat decides between that and 429.
-    const refused = await until(() => s.request('POST', '/api/v1/namespaces/default/configmaps', { body: {} }), (r) => r.status === 429);
+    const refused = await until(() => s.request('POST', '/api/v1/namespaces/default/configmaps', { body: {}, ...as() }), (r) => r.status === 429);
     assertTooMany(refused);
-    assert.equal((await s.request('GET', '/api/v1/namespaces/default/configmaps')).status, 200);
-    const watch = openStream(s.server, '/api/v1/namespaces/default/configmaps?watch=1');
+    assert.equal((await s.request('GET', '/api/v1/namespaces/default/configmaps', as())).status, 200);
+    const watch = openStream(s.server, '/api/v1/namespaces/default/configmaps?watch=1', bearer());
     await until(async () => watch.status, (st) => st !== 0);
     assert.equal(watch.status, 200);
     watch.close();
     held.destroy();
     const name = `after-${suffix()}`;
-    const created = await until(() => s.request('POST', '/api/v1/namespaces/default/configmaps', { body: objectBuilder('v1', 'ConfigMap', name).build() }), (r) => r.status !== 429);
+    const created = await until(() => s.request('POST', '/api/v1/namespaces/default/configmaps', { body: objectBuilder('v1', 'ConfigMap', name).build(), ...as() }), (r) => r.status !== 429);
     assert.equal(created.status, 201, created.text);
     assert.deepEqual(logs.errors(), []);
     assert.ok(logs.matching('client went away').length >= 1, 'the aborted body is a debug line');
@@ -76,25 +82,28 @@ describe('requests in flight', () => {
 
   test('a full read-only pool answers 429 while mutations go on', async () => {
     // A list at a future resourceVersion waits (up to 3 s) for the cache: it holds the read seat.
-    const waiting = s.request('GET', '/api/v1/namespaces/default/configmaps?resourceVersion=999999999&resourceVersionMatch=NotOlderThan');
-    const refused = await until(() => s.request('GET', '/api/v1/namespaces'), (r) => r.status === 429);
+    const waiting = s.request('GET', '/api/v1/namespaces/default/configmaps?resourceVersion=999999999&resourceVersionMatch=NotOlderThan', as());
+    const refused = await until(() => s.request('GET', '/api/v1/namespaces', as()), (r) => r.status === 429);
     assertTooMany(refused);
-    const created = await s.request('POST', '/api/v1/namespaces/default/configmaps', { body: objectBuilder('v1', 'ConfigMap', `rw-${suffix()}`).build() });
+    const created = await s.request('POST', '/api/v1/namespaces/default/configmaps', { body: objectBuilder('v1', 'ConfigMap', `rw-${suffix()}`).build(), ...as() });
     assert.equal(created.status, 201, created.text);
+    // system:masters always gets an answer (kube-apiserver's max-in-flight filter).
+    const admin = await s.request('GET', '/api/v1/namespaces');
+    assert.equal(admin.status, 200, admin.text);
     await waiting;
-    assert.equal((await until(() => s.request('GET', '/api/v1/namespaces'), (r) => r.status !== 429)).status, 200);
+    assert.equal((await until(() => s.request('GET', '/api/v1/namespaces', as()), (r) => r.status !== 429)).status, 200);
   });
 
   test('one client gets at most maxWatchesPerClient watches', async () => {
-    const open = [openStream(s.server, '/api/v1/namespaces/default/pods?watch=1'), openStream(s.server, '/api/v1/namespaces/default/configmaps?watch=1')];
+    const open = [openStream(s.server, '/api/v1/namespaces/default/pods?watch=1', bearer()), openStream(s.server, '/api/v1/namespaces/default/configmaps?watch=1', bearer())];
     for (const w of open) await until(async () => w.status, (st) => st !== 0);
     assert.deepEqual(open.map((w) => w.status), [200, 200]);
-    const third = openStream(s.server, '/api/v1/namespaces/default/secrets?watch=1');
+    const third = openStream(s.server, '/api/v1/namespaces/default/secrets?watch=1', bearer());
     await until(async () => third.ended, (e) => e);
     assert.equal(third.status, 429);
     open[0]!.close();
     const again = await until(async () => {
-      const w = openStream(s.server, '/api/v1/namespaces/default/secrets?watch=1');
+      const w = openStream(s.server, '/api/v1/namespaces/default/secrets?watch=1', bearer());
       await until(async () => w.status, (st) => st !== 0);
       if (w.status !== 200) w.close();
       return w;

@@ -43,18 +43,25 @@ export class InflightLimiter {
   ) {}
 
   /** Takes a seat for the request or throws {@link TooManyRequestsError}. `client` identifies the
-   * caller for the watch cap. */
-  acquire(info: RequestInfo, method: string, client: string): Release {
+   * caller for the watch cap; a `privileged` caller (system:masters) is served even when its pool
+   * is full, as kube-apiserver's max-in-flight filter does: the admin always gets an answer. */
+  acquire(info: RequestInfo, method: string, client: string, privileged = false): Release {
     if (isLongRunning(info)) {
       if (info.kind === 'resource' && info.verb === 'watch') return this.acquireWatch(client);
       return nothing;
     }
     if (isMutating(info, method)) {
-      if (this.maxMutating > 0 && this.mutating >= this.maxMutating) throw new TooManyRequestsError();
+      if (this.maxMutating > 0 && this.mutating >= this.maxMutating) {
+        if (privileged) return nothing;
+        throw new TooManyRequestsError();
+      }
       this.mutating++;
       return once(() => this.mutating--);
     }
-    if (this.maxReadOnly > 0 && this.readOnly >= this.maxReadOnly) throw new TooManyRequestsError();
+    if (this.maxReadOnly > 0 && this.readOnly >= this.maxReadOnly) {
+      if (privileged) return nothing;
+      throw new TooManyRequestsError();
+    }
     this.readOnly++;
     return once(() => this.readOnly--);
   }

@@ -94,7 +94,7 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     }
     setBodyLimit(req, limits.maxRequestBodyBytes);
   }
-  const release = deps.inflight.acquire(info, method, `${user?.name ?? ''}@${req.socket?.remoteAddress ?? ''}`);
+  const release = deps.inflight.acquire(info, method, `${user?.name ?? ''}@${req.socket?.remoteAddress ?? ''}`, user?.groups?.includes('system:masters') ?? false);
   onRequestDone(req, res, release);
   if (!isLongRunning(info)) deps.deadlines.add(res);
   if (info.kind === 'resource' && info.verb === 'watch') {
