@@ -122,7 +122,7 @@ test('a restarted agent adopts its running containers, learns exits, and drops o
   assert.deepEqual(ticks, Array.from({ length: ticks.length }, (_, i) => i + 1));
   assert.equal(id(await running(counter)), id(before.get(counter)!));
 
-  assert.equal(await stopAgent('SIGTERM'), 0);
+  assert.equal(await stopAgent('SIGTERM'), 0, `the agent's stop was not clean: ${agentErr.slice(-3000)}`);
 });
 
 test('an agent that dies of an uncaught exception leaves its pods running; started again it adopts them', async () => {
@@ -147,5 +147,5 @@ test('an agent that dies of an uncaught exception leaves its pods running; start
   assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0);
   assert.match((await httpGetOnce(`http://${p.status!.podIP!}/`)).body, /Welcome to nginx!/);
   await c.kubectl.ok(['delete', 'pod', name, '--grace-period=0', '--force']);
-  assert.equal(await stopAgent('SIGTERM'), 0);
+  assert.equal(await stopAgent('SIGTERM'), 0, `the agent's stop was not clean: ${agentErr.slice(-3000)}`);
 });
