@@ -133,7 +133,8 @@ export class AuditRecord {
 
   /** ResponseStarted for a watch or stream: when its headers go out. */
   private watchHeaders(): void {
-    const res = this.res as ServerResponse & { writeHead: (...a: unknown[]) => unknown; write: (...a: unknown[]) => boolean };
+    // Patched on this one response only: watch and log handlers write headers their own ways.
+    const res = this.res as unknown as { writeHead: (...a: unknown[]) => unknown; write: (...a: unknown[]) => boolean };
     const writeHead = res.writeHead;
     const write = res.write;
     const started = (): void => {
