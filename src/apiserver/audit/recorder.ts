@@ -59,6 +59,8 @@ export class AuditRecord {
   private status: Omit<ResponseStatus, 'code'> | undefined;
   private startedSent = false;
   private done = false;
+  /** Read at once: by a stream's end its socket may be gone. */
+  private readonly sourceIPs: string[];
 
   constructor(
     private readonly sink: AuditSink,
@@ -70,6 +72,7 @@ export class AuditRecord {
     private readonly longRunning: boolean,
     readonly auditID: string,
   ) {
+    this.sourceIPs = sourceIPs(req.headers, req.socket?.remoteAddress);
     records.set(req, this);
     records.set(res, this);
     res.on('close', () => this.complete());
@@ -185,7 +188,7 @@ export class AuditRecord {
       verb: this.verb(),
       user: t.user ? auditUser(t.user) : {},
       ...(t.impersonated ? { impersonatedUser: auditUser(t.impersonated) } : {}),
-      sourceIPs: sourceIPs(this.req.headers, this.req.socket?.remoteAddress),
+      sourceIPs: this.sourceIPs,
       ...(this.req.headers['user-agent'] ? { userAgent: this.req.headers['user-agent'] } : {}),
       ...(this.info.kind === 'resource' ? { objectRef: objectRef(this.info) } : {}),
       ...(withObjects ? { responseStatus: { metadata: {}, ...this.status, code: this.res.statusCode } } : {}),
