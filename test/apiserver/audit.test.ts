@@ -191,6 +191,17 @@ describe('audit log (in-process server, real kubectl)', () => {
     assert.equal(mine[0]!.responseStatus?.code, 401);
   });
 
+  test('a public path without credentials is logged as system:anonymous', async () => {
+    const r = await s.request('GET', '/version', { token: '' });
+    assert.equal(r.status, 200);
+    const mine = (await events()).filter((e) => e.auditID === r.headers['audit-id']);
+    assert.deepEqual(mine.map((e) => [e.stage, e.verb, e.user.username, e.responseStatus?.code]), [
+      ['RequestReceived', 'get', 'system:anonymous', undefined],
+      ['ResponseComplete', 'get', 'system:anonymous', 200],
+    ]);
+    assert.equal(mine[0]!.objectRef, undefined);
+  });
+
   test('the Audit-ID header names the request\'s events; a client\'s own ID is kept', async () => {
     const r = await s.request('GET', `/api/v1/namespaces/${ns}/configmaps`);
     const id = r.headers['audit-id'] as string;

@@ -32,6 +32,7 @@ export function writerMatters(user: UserInfo | undefined, info: RequestInfo): us
 export type { Attributes } from './attributes.js';
 
 const allow: Decision = { allowed: true, reason: '' };
+const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 export class AuthChain {
   constructor(
@@ -71,7 +72,11 @@ export class AuthChain {
   async admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string, trace?: AdmitTrace): Promise<UserInfo | undefined> {
     const authn = await this.authenticate(headers.authorization);
     if (!authn) {
-      if (isPublic(path)) return undefined;
+      if (isPublic(path)) {
+        // Served without credentials: kube-apiserver's anonymous user, as the audit log names it.
+        if (trace) trace.user = ANONYMOUS;
+        return undefined;
+      }
       throw new UnauthorizedError();
     }
     if (trace) trace.user = authn;
