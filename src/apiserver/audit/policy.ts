@@ -168,15 +168,23 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const none: RequestAuditConfig = { level: 'None', omitStages: new Set(), omitManagedFields: false };
 
+/** Each rule's outcome, worked out once per policy rather than once per request. */
+const outcomes = new WeakMap<PolicyRule, RequestAuditConfig>();
+
 /** The first rule that matches decides; the policy's omitStages add to the rule's. */
 export function evaluatePolicy(policy: Policy, a: AuditAttributes): RequestAuditConfig {
   for (const rule of policy.rules) {
     if (!ruleMatches(rule, a)) continue;
-    return {
-      level: rule.level,
-      omitStages: new Set([...policy.omitStages, ...rule.omitStages]),
-      omitManagedFields: rule.omitManagedFields ?? policy.omitManagedFields,
-    };
+    let out = outcomes.get(rule);
+    if (!out) {
+      out = {
+        level: rule.level,
+        omitStages: new Set([...policy.omitStages, ...rule.omitStages]),
+        omitManagedFields: rule.omitManagedFields ?? policy.omitManagedFields,
+      };
+      outcomes.set(rule, out);
+    }
+    return out;
   }
   return none;
 }
