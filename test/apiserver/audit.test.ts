@@ -188,7 +188,11 @@ describe('audit log (in-process server, real kubectl)', () => {
     const mine = (await events()).filter((e) => e.auditID === id);
     assert.deepEqual(mine.map((e) => e.stage), ['ResponseStarted']);
     assert.deepEqual(mine[0]!.user, {});
-    assert.equal(mine[0]!.responseStatus?.code, 401);
+    assert.deepEqual(mine[0]!.responseStatus, { metadata: {}, message: 'Authentication failed, attempted: bearer', code: 401 });
+    const none = await s.request('GET', `/api/v1/namespaces/${ns}/pods`, { token: '' });
+    assert.equal(none.status, 401);
+    const bare = (await events()).filter((e) => e.auditID === none.headers['audit-id']);
+    assert.deepEqual(bare.map((e) => e.responseStatus?.message), ['Authentication failed, no credentials provided']);
   });
 
   test('a public path without credentials is logged as system:anonymous', async () => {

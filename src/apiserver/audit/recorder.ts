@@ -159,7 +159,9 @@ export class AuditRecord {
   private complete(): void {
     if (this.done || this.level === 'None') return;
     if (!this.trace.user) {
-      // Failed authentication: the one event kube-apiserver writes for it.
+      // Failed authentication: the one event kube-apiserver writes for it, its status only the
+      // credentials tried and the code.
+      this.status = { metadata: {}, message: authMethods(this.req) };
       this.emit('ResponseStarted');
     } else {
       if (this.longRunning && !this.startedSent && this.res.headersSent) this.emit('ResponseStarted');
@@ -211,6 +213,16 @@ function objectRef(r: RequestInfo & { kind: 'resource' }): ObjectReference {
     apiVersion: r.version,
     ...(r.subresource !== undefined ? { subresource: r.subresource } : {}),
   };
+}
+
+/** What a refused request tried, in kube-apiserver's words. */
+function authMethods(req: IncomingMessage): string {
+  const tried: string[] = [];
+  const [scheme, rest] = (req.headers.authorization ?? '').trim().split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'basic' && rest) tried.push('basic');
+  if (scheme?.toLowerCase() === 'bearer' && rest) tried.push('bearer');
+  if (/[?&]access_token=[^&]/.test(req.url ?? '')) tried.push('access_token');
+  return tried.length > 0 ? `Authentication failed, attempted: ${tried.join(', ')}` : 'Authentication failed, no credentials provided';
 }
 
 /** A client's own `Audit-ID` is kept (kube-apiserver does, up to 64 characters); else a UUID. */
