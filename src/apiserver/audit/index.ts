@@ -10,7 +10,7 @@ import { AuditRecord, auditIdFor, enableAuditNotes } from './recorder.js';
 import { openAuditLog, type AuditLogOptions, type AuditSink } from './writer.js';
 
 export { parsePolicy, loadPolicyFile, evaluatePolicy, AuditPolicyError, type Policy, type Level, type Stage, type AuditAttributes } from './policy.js';
-export { noteRequestObject, noteResponseBody, AuditRecord, type AdmitTrace } from './recorder.js';
+export { noteRequestObject, noteResponseBody, notePanic, AuditRecord, type AdmitTrace } from './recorder.js';
 export type { AuditEvent } from './event.js';
 export { openAuditLog, type AuditLogOptions, type AuditSink } from './writer.js';
 

@@ -50,6 +50,12 @@ export function noteResponseBody(res: ServerResponse, body: unknown, contentType
   records.get(res)?.responseBody(body, contentType);
 }
 
+/** A bug met while serving (kube-apiserver's panic): the request ends in a Panic event. */
+export function notePanic(res: ServerResponse, err: unknown): void {
+  if (!auditing) return;
+  records.get(res)?.panicked(err);
+}
+
 export class AuditRecord {
   readonly trace: AdmitTrace = {};
   private readonly receivedUs = nowMicros();
@@ -58,6 +64,7 @@ export class AuditRecord {
   private resObject: unknown;
   private status: Omit<ResponseStatus, 'code'> | undefined;
   private startedSent = false;
+  private panic: string | undefined;
   private done = false;
   /** Read at once: by a stream's end its socket may be gone. */
   private readonly sourceIPs: string[];
@@ -134,6 +141,10 @@ export class AuditRecord {
     if (this.level === 'RequestResponse') this.resObject = value;
   }
 
+  panicked(err: unknown): void {
+    this.panic = err instanceof Error ? err.message : String(err);
+  }
+
   /** ResponseStarted for a watch or stream: when its headers go out. */
   private watchHeaders(): void {
     // Patched on this one response only: watch and log handlers write headers their own ways.
@@ -164,8 +175,13 @@ export class AuditRecord {
       this.status = { metadata: {}, message: authMethods(this.req) };
       this.emit('ResponseStarted');
     } else {
-      if (this.longRunning && !this.startedSent && this.res.headersSent) this.emit('ResponseStarted');
-      this.emit('ResponseComplete');
+      if (this.longRunning && !this.startedSent && this.res.headersSent && this.panic === undefined) this.emit('ResponseStarted');
+      if (this.panic !== undefined) {
+        this.status = { metadata: {}, status: 'Failure', message: `APIServer panic'd: ${this.panic}`, reason: 'InternalError' };
+        this.emit('Panic');
+      } else {
+        this.emit('ResponseComplete');
+      }
     }
     this.done = true;
   }
@@ -193,7 +209,7 @@ export class AuditRecord {
       sourceIPs: this.sourceIPs,
       ...(this.req.headers['user-agent'] ? { userAgent: this.req.headers['user-agent'] } : {}),
       ...(this.info.kind === 'resource' ? { objectRef: objectRef(this.info) } : {}),
-      ...(withObjects ? { responseStatus: { metadata: {}, ...this.status, code: this.res.statusCode } } : {}),
+      ...(withObjects ? { responseStatus: { metadata: {}, ...this.status, code: stage === 'Panic' ? 500 : this.res.statusCode } } : {}),
       ...(this.reqObject !== undefined && (c.level === 'Request' || c.level === 'RequestResponse') ? { requestObject: trim(this.reqObject) } : {}),
       ...(this.resObject !== undefined && stage === 'ResponseComplete' ? { responseObject: trim(this.resObject) } : {}),
       requestReceivedTimestamp: microTime(this.receivedUs),

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, NoResourceError, MethodNotAllowedError, RequestEntityTooLargeError } from '../../api/errors.js';
 import type { Logger } from '../../util/log.js';
-import type { Auditor } from '../audit/index.js';
+import { notePanic, type Auditor } from '../audit/index.js';
 import { runAs, writerMatters, type AuthChain } from '../auth/index.js';
 import { isReview, serveReview } from '../auth/reviews/index.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -140,6 +140,7 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
       // A bug: one line (pino keeps the stack inside it). A 504 is a wait that ran out (a
       // resourceVersion from the future, a request deadline): the client's answer, not a fault.
       deps.log.error({ method: req.method, url: req.url, err: err instanceof ApiError ? e.message : err }, 'request failed');
+      if (!(err instanceof ApiError)) notePanic(res, err);
     }
     sendError(res, e);
   } catch (inner) {
