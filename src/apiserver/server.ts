@@ -44,8 +44,9 @@ import { serviceAccountAuth, SERVICE_ACCOUNT_PLUGIN, type ServiceAccountAuth, ty
 import { defaultAdvertiseAddress, KubernetesServiceReconciler, kubernetesServiceIP } from './kubernetes-service.js';
 import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
 import { pods, endpoints } from '../api/resources.js';
+import { Auditor, type AuditOptions } from './audit/index.js';
 
-export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions {
+export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
   /** `host:port`; port 0 picks a free one. Default 127.0.0.1:6443. */
   readonly listen?: string;
@@ -109,6 +110,7 @@ export class ApiServer {
   private aggregator: ClusterRoleAggregator | undefined;
   private kubernetesService: KubernetesServiceReconciler | undefined;
   private serviceAccounts: ServiceAccountAuth | undefined;
+  private audit: Auditor | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -152,6 +154,8 @@ export class ApiServer {
     const { dataDir } = this.options;
     const limits = compileLimits(this.options);
     const log = this.options.logger ?? logger('apiserver');
+    // A policy that does not load stops the server before it serves anything.
+    this.audit = Auditor.fromOptions(this.options);
     // Owner-only: it holds the state (every Secret), the CA's key and the tokens.
     ensurePrivateDir(dataDir);
     const runtime = compileRuntimeConfig(this.options.runtimeConfig);
@@ -229,6 +233,7 @@ export class ApiServer {
       liveness: [ping, etcd],
       onUnavailable: () => storeHealth.suspect(),
       log,
+      ...(this.audit ? { audit: this.audit } : {}),
     });
     const idle = new IdleConnections(limits.idleConnectionTimeoutMs);
     // HTTP/2 as kubectl and client-go prefer it (one connection multiplexes every request and
@@ -337,6 +342,13 @@ export class ApiServer {
     this.hub?.stop();
     await this.store?.close();
     this.store = undefined;
+    await this.audit?.close();
+    this.audit = undefined;
+  }
+
+  /** Resolves once every audit event so far is written (tests read the log after it). */
+  async flushAudit(): Promise<void> {
+    await this.audit?.flush();
   }
 }
 

@@ -13,6 +13,7 @@ import type { RbacAuthorizer, Decision } from './rbac/authorizer.js';
 import { isPublic, type Authenticator } from './tokens.js';
 import { MASTERS, type UserInfo } from './user.js';
 import type { ServiceAccountAuthenticator, TokenAuthentication } from './serviceaccount/authenticator.js';
+import type { AdmitTrace } from '../audit/index.js';
 import { looksLikeJwt } from './serviceaccount/issuer.js';
 
 export { Authenticator, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
@@ -31,6 +32,7 @@ export function writerMatters(user: UserInfo | undefined, info: RequestInfo): us
 export type { Attributes } from './attributes.js';
 
 const allow: Decision = { allowed: true, reason: '' };
+const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 export class AuthChain {
   constructor(
@@ -64,20 +66,28 @@ export class AuthChain {
 
   /**
    * The user a request acts as, once authenticated, impersonated and authorized; undefined only
-   * for the public paths. Throws UnauthorizedError (401) or ForbiddenError (403).
+   * for the public paths. Throws UnauthorizedError (401) or ForbiddenError (403). `trace` (the
+   * audit log's) learns each step's answer as it is known.
    */
-  async admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string): Promise<UserInfo | undefined> {
+  async admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string, trace?: AdmitTrace): Promise<UserInfo | undefined> {
     const authn = await this.authenticate(headers.authorization);
     if (!authn) {
-      if (isPublic(path)) return undefined;
+      if (isPublic(path)) {
+        // Served without credentials: kube-apiserver's anonymous user, as the audit log names it.
+        if (trace) trace.user = ANONYMOUS;
+        return undefined;
+      }
       throw new UnauthorizedError();
     }
+    if (trace) trace.user = authn;
     const user = headers['impersonate-user'] !== undefined || headers['impersonate-group'] !== undefined
       ? impersonate(authn, headers, (a) => this.authorize(a).allowed)
       : authn;
+    if (trace && user !== authn) trace.impersonated = user;
     if (isPublic(path)) return user;
     const a = requestAttributes(user, info, method);
     const d = this.authorize(a);
+    if (trace) trace.decision = d;
     if (!d.allowed) throw forbidden(a, d.reason);
     return user;
   }

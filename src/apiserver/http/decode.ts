@@ -7,6 +7,7 @@ import { apiVersionOf, isRecord, type KubeObject } from '../../api/types.js';
 import { unknownFields, findDuplicateFields } from '../../api/schema/index.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import type { FieldValidation } from './query.js';
+import { noteRequestObject } from '../audit/index.js';
 
 function cannotHandle(sv: ServedVersion, why: string): BadRequestError {
   const kind = sv.resource.kind;
@@ -31,6 +32,7 @@ export async function readObject(req: IncomingMessage, res: ServerResponse, sv: 
   const type = mediaType(req);
   const value = decodeBody(raw, type, sv.resource.kind);
   const obj = checkObject(sv, value);
+  noteRequestObject(req, obj);
   checkFields(sv, obj, type === 'application/yaml' ? undefined : raw, mode, res);
   return fromServed(sv, obj);
 }

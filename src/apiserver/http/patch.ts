@@ -10,6 +10,7 @@ import { checkFields, checkObject, fromServed } from './decode.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import type { Registry } from '../registry/registry.js';
+import { noteRequestObject } from '../audit/index.js';
 
 /** PATCH on the object or its status: the patch applies to the served version of the current
  * object, and the result goes through the normal update path (with retries on conflicts). */
@@ -28,6 +29,7 @@ export async function patchObject(
   }
   const raw = await readBody(req);
   const patch = decodeBody(raw, 'application/json');
+  noteRequestObject(req, patch);
   const mode = fieldValidation(q);
   return registry.guaranteedUpdate(
     info.namespace,

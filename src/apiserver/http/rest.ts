@@ -24,6 +24,7 @@ import { serveWatch } from './watch.js';
 import { serveSubresource } from './subresources.js';
 import { addSupportWarnings } from './support-warnings.js';
 import type { DeleteOptions } from '../registry/registry.js';
+import { noteRequestObject } from '../audit/index.js';
 
 /**
  * Which verbs a path serves, as kube-apiserver registers its routes: a namespaced resource's
@@ -171,6 +172,7 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
     const v = decodeBody(raw, mediaType(req) || 'application/json');
     if (!isRecord(v)) throw new BadRequestError('DeleteOptions must be an object');
     body = v;
+    noteRequestObject(req, v);
   }
   const grace = intParam(q, 'gracePeriodSeconds') ?? (typeof body['gracePeriodSeconds'] === 'number' ? body['gracePeriodSeconds'] : undefined);
   let policy = q.get('propagationPolicy') ?? (body['propagationPolicy'] as string | undefined);

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, NoResourceError, MethodNotAllowedError, RequestEntityTooLargeError } from '../../api/errors.js';
 import type { Logger } from '../../util/log.js';
+import { notePanic, type Auditor } from '../audit/index.js';
 import { runAs, writerMatters, type AuthChain } from '../auth/index.js';
 import { isReview, serveReview } from '../auth/reviews/index.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -49,6 +50,8 @@ export interface RouterDeps {
   /** Told about every 503, which the store may explain. */
   readonly onUnavailable?: () => void;
   readonly log: Logger;
+  /** The audit log, when a policy turned it on. */
+  readonly audit?: Auditor;
 }
 
 const methodsWithBody: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -84,7 +87,15 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   });
   const target = parseTarget(req.url ?? '/');
   info = parseRequestInfo(method, target.segments, target.pathname, target.searchParams);
-  const user = await deps.auth.admit(req.headers, info, method, target.pathname);
+  // The audit hook: one record per request, told what authentication and authorization decided
+  // (refusals included); it follows the response to its end by itself.
+  const audit = deps.audit?.begin(req, res, info, method);
+  let user;
+  try {
+    user = await deps.auth.admit(req.headers, info, method, target.pathname, audit?.trace);
+  } finally {
+    audit?.admitted();
+  }
   if (methodsWithBody.has(method)) {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxRequestBodyBytes) {
@@ -133,6 +144,7 @@ function fail(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, err: 
       // A bug: one line (pino keeps the stack inside it). A 504 is a wait that ran out (a
       // resourceVersion from the future, a request deadline): the client's answer, not a fault.
       deps.log.error({ method: req.method, url: req.url, err: err instanceof ApiError ? e.message : err }, 'request failed');
+      if (!(err instanceof ApiError)) notePanic(res, err);
     }
     closeIfBodyPending(req, res);
     sendError(res, e);

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiError, InternalError, ServiceUnavailableError } from '../../api/errors.js';
 import type { Status } from '../../api/types.js';
 import { StoreUnavailableError } from '../../storage/errors.js';
+import { noteResponseBody } from '../audit/index.js';
 
 /** Any thrown value as an API error: catalog errors as they are, a store that cannot be reached
  * as 503, anything else (a bug) as 500. */
@@ -33,6 +34,7 @@ export function successStatus(details?: Status['details']): Status {
 }
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  noteResponseBody(res, body, contentType);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
