@@ -8,8 +8,17 @@ export { freePort, type ServerProcess } from '../test/helpers/serverprocess.js';
 
 /** `skiff server` as a child process (so the load generator doesn't share its event loop).
  * SKIFF_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles it. */
-export function startServerProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
-  return startChildServer(dataDir, args, { nodeArgs: (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean) });
+export async function startServerProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
+  const server = await startChildServer(dataDir, args, { nodeArgs: (process.env['SKIFF_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean) });
+  // Without controllers nobody makes the `default` ServiceAccount, which the ServiceAccount
+  // admission plugin needs for every pod (as kube-apiserver's does): make it as its controller would.
+  if (args.includes('--no-controllers')) {
+    const client = new Client(server, 1);
+    const r = await client.request('POST', '/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+    client.agent.destroy();
+    if (r.status !== 201 && r.status !== 409) throw new Error(`cannot create the default ServiceAccount: ${r.status} ${r.text}`);
+  }
+  return server;
 }
 
 export class Client {
