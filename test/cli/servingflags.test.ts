@@ -24,7 +24,16 @@ test('defaults are kube-apiserver\'s', () => {
 
 test('flags set every limit', () => {
   const o = servingOptions(parse(['--max-requests-inflight', '7', '--max-mutating-requests-inflight', '0', '--max-request-body-bytes', '1024', '--max-watches-per-client', '3', '--idle-connection-timeout', '1m30s', '--request-timeout', '5s']));
-  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000, requestTimeoutMs: 5000 });
+  // No audit flags: no policy, no log, no rotation (kube-apiserver's defaults).
+  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000, requestTimeoutMs: 5000, auditLogMaxSizeMB: 0, auditLogMaxBackups: 0, auditLogMaxAgeDays: 0 });
+});
+
+test('audit flags reach the server options', () => {
+  const size = 1 + Math.floor(Math.random() * 500), backups = Math.floor(Math.random() * 10), age = Math.floor(Math.random() * 30);
+  const o = servingOptions(parse(['--audit-policy-file', '/etc/p.yaml', '--audit-log-path', '-', '--audit-log-maxsize', String(size), '--audit-log-maxbackup', String(backups), '--audit-log-maxage', String(age)]));
+  assert.equal(o.auditPolicyFile, '/etc/p.yaml');
+  assert.equal(o.auditLogPath, '-');
+  assert.deepEqual([o.auditLogMaxSizeMB, o.auditLogMaxBackups, o.auditLogMaxAgeDays], [size, backups, age]);
 });
 
 test('nonsense is refused', () => {
