@@ -24,7 +24,9 @@ describe('IptablesProxy in network namespaces', () => {
   const lab = new NetnsLab({ prefix: 'sk77', backends: 3 });
   let c: TestCluster | undefined;
   let informers: InformerFactory;
-  let proxy: IptablesProxy | undefined;
+  /** Longer than the default, so that a burst of writes falls within one or two periods. */
+const minSyncPeriodMs = 300;
+let proxy: IptablesProxy | undefined;
 
   const save = (): string => lab.exec(lab.node, 'iptables-save');
 
@@ -43,6 +45,7 @@ describe('IptablesProxy in network namespaces', () => {
     informers = ctx.informers;
     proxy = new IptablesProxy({
       informers, nodeAddresses: [nodeAddress], log: logger('proxy'), commandPrefix: ['ip', 'netns', 'exec', lab.node], clusterCidr: podCidr,
+      minSyncPeriodMs,
     });
     await informers.start();
     await proxy.start();
@@ -124,10 +127,12 @@ describe('IptablesProxy in network namespaces', () => {
     assert.ok(appliedMs < 2000, `applied in ${appliedMs} ms`);
   });
 
-  test('a burst of endpoint changes is coalesced into one or two restores, ending in the last state', async () => {
+  test('a burst of endpoint changes is coalesced (at most one restore per minSyncPeriod), ending in the last state', async () => {
     const svc = await service('burst', {});
     await setEndpoints('burst', backends);
+    await proxy!.settled();
     const before = proxy!.restoreCount;
+    const t0 = Date.now();
     const inf = informers.informer<Endpoints>(endpointsResource);
     const states = [[0], [0, 1], [1], [1, 2], [2], [0, 2]];
     let last = '';
@@ -137,9 +142,12 @@ describe('IptablesProxy in network namespaces', () => {
       last = written.metadata.resourceVersion!;
     }
     await waitFor('the last change to reach the proxy', () => inf.get(`${ns}/burst`)?.metadata.resourceVersion === last);
+    const burstMs = Date.now() - t0;
     await proxy!.settled();
     const restores = proxy!.restoreCount - before;
-    assert.ok(restores >= 1 && restores <= 3, `${restores} restores for ${states.length} changes`);
+    // A loaded machine spreads the writes out; the proxy may restore once per period they span.
+    const bound = Math.min(states.length - 1, 1 + Math.ceil(burstMs / minSyncPeriodMs));
+    assert.ok(restores >= 1 && restores <= bound, `${restores} restores for ${states.length} changes in ${burstMs} ms (at most ${bound})`);
     assertFair(tally(await lab.ask(svc.spec.clusterIP!, 80, 40)), 40, [backends[0]!, backends[2]!]);
   });
 
