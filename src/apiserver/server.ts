@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ensurePrivateDir } from '../util/private-files.js';
 import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
+import { nodeDialer } from './nodedial.js';
 import { openStore, type Store } from '../storage/index.js';
 import {
   resourceTypes, namespaces, nodes, roles, clusterRoles, roleBindings, clusterRoleBindings, type ResourceType,
@@ -202,9 +203,11 @@ export class ApiServer {
     runAsServer(() => this.aggregator!.start());
     await this.rbacSettled();
 
-    this.podLogs ??= kubeletLogStreamer(() => this.registries.get(nodes)!, () => this.joinToken);
+    const dialer = nodeDialer(() => this.registries.get(nodes)!, () => this.joinToken);
+    this.podLogs ??= kubeletLogStreamer(dialer);
     const self = this;
     const ctx: ApiContext = {
+      nodeDialer: dialer,
       runtime,
       hub: this.hub,
       registry: (r) => this.registries.get(r)!,

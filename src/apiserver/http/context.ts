@@ -1,4 +1,5 @@
 /** Everything a request handler needs, built once at server start. */
+import type { NodeDialer } from '../nodedial.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
@@ -21,5 +22,7 @@ export interface ApiContext {
   /** How often watches that allow bookmarks get one. */
   readonly bookmarkIntervalMs: number;
   podLogs?: PodLogStreamer;
+  /** Requests to nodes' endpoints (logs, exec, port-forward, proxy). */
+  nodeDialer?: NodeDialer;
   readonly tokenRequest?: TokenRequestHandler;
 }
