@@ -77,7 +77,7 @@ describe('REST verbs', () => {
       { name: 'missing namespace', method: 'POST', path: '/api/v1/namespaces/nowhere-7/replicationcontrollers', body: rc('x', 1, { a: 'b' }), code: 404, message: /namespaces "nowhere-7" not found/ },
       { name: 'no token', method: 'GET', path: '/api/v1/pods', token: '', code: 401, reason: 'Unauthorized' },
       { name: 'wrong token', method: 'GET', path: '/api/v1/pods', token: 'not-a-token', code: 401, reason: 'Unauthorized' },
-      { name: 'server-side apply', method: 'PATCH', path: '/api/v1/namespaces/default/replicationcontrollers/dup-1', body: '{}', contentType: 'application/apply-patch+yaml', code: 415 },
+      { name: 'server-side apply without a field manager', method: 'PATCH', path: '/api/v1/namespaces/default/replicationcontrollers/dup-1', body: '{}', contentType: 'application/apply-patch+yaml', code: 422, message: /fieldManager: Required value: is required for apply patch/ },
       { name: 'kind mismatch', method: 'POST', path: '/api/v1/namespaces/default/services', body: rc('k', 1, { a: 'b' }), code: 400, message: /does not match the expected kind/ },
       { name: 'protected namespace', method: 'DELETE', path: '/api/v1/namespaces/kube-system', code: 403, reason: 'Forbidden' },
     ];

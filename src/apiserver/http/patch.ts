@@ -1,6 +1,5 @@
 /** PATCH on an object or its status subresource. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UnsupportedMediaTypeError } from '../../api/errors.js';
 import type { ServedVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import type { ResourceRequest } from './requestinfo.js';
@@ -11,6 +10,8 @@ import { decodeBody, mediaType, readBody } from './body.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import type { Registry } from '../registry/registry.js';
 import { noteRequestObject } from '../audit/index.js';
+import { applyObject, checkPatchOptions } from './apply.js';
+import { writerOf } from './fieldmanager.js';
 
 /** PATCH on the object or its status: the patch applies to the served version of the current
  * object, and the result goes through the normal update path (with retries on conflicts). */
@@ -24,9 +25,8 @@ export async function patchObject(
   subresource?: 'status',
 ): Promise<KubeObject> {
   const type = patchTypeOf(mediaType(req));
-  if (type === 'apply') {
-    throw new UnsupportedMediaTypeError('server-side apply is not supported by this server; use client-side apply (kubectl apply without --server-side)');
-  }
+  if (type === 'apply') return applyObject(req, res, sv, registry, info, q, subresource);
+  checkPatchOptions(q, false);
   const raw = await readBody(req);
   const patch = decodeBody(raw, 'application/json');
   noteRequestObject(req, patch);
@@ -40,6 +40,6 @@ export async function patchObject(
       checkFields(sv, patched, undefined, mode, res);
       return fromServed(sv, patched);
     },
-    { dryRun: isDryRun(q), ...(subresource ? { subresource } : {}) },
+    { dryRun: isDryRun(q), writer: writerOf(req, q, sv, 'PatchOptions', subresource), ...(subresource ? { subresource } : {}) },
   );
 }

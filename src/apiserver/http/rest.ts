@@ -25,6 +25,8 @@ import { serveSubresource } from './subresources.js';
 import { addSupportWarnings } from './support-warnings.js';
 import type { DeleteOptions } from '../registry/registry.js';
 import { noteRequestObject } from '../audit/index.js';
+import { writerOf } from './fieldmanager.js';
+import { createdByApply } from './apply.js';
 
 /**
  * Which verbs a path serves, as kube-apiserver registers its routes: a namespaced resource's
@@ -91,7 +93,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
       const obj = await readObject(req, res, sv, fieldValidation(q));
       setNamespace(obj, info.namespace, r.namespaced);
       if (info.namespace !== undefined) await admitNamespace(ctx, info.namespace, sv, obj);
-      const created = await registry.create(obj, { dryRun: isDryRun(q) });
+      const created = await registry.create(obj, { dryRun: isDryRun(q), writer: writerOf(req, q, sv, 'CreateOptions') });
       addSupportWarnings(ctx, created, res);
       reply(201, created);
       return;
@@ -99,7 +101,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
     case 'update': {
       const obj = await readObject(req, res, sv, fieldValidation(q));
       setNamespace(obj, info.namespace, r.namespaced);
-      const updated = await registry.update(info.namespace, info.name!, obj, { dryRun: isDryRun(q) });
+      const updated = await registry.update(info.namespace, info.name!, obj, { dryRun: isDryRun(q), writer: writerOf(req, q, sv, 'UpdateOptions') });
       addSupportWarnings(ctx, updated, res);
       reply(200, updated);
       return;
@@ -107,7 +109,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
     case 'patch': {
       const patched = await patchObject(req, res, sv, registry, info, q);
       addSupportWarnings(ctx, patched, res);
-      reply(200, patched);
+      reply(createdByApply(patched) ? 201 : 200, patched);
       return;
     }
     case 'delete': {

@@ -19,6 +19,7 @@ import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
 import { logQueryString, podLogOptions } from './logoptions.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
+import { writerOf } from './fieldmanager.js';
 
 export async function serveSubresource(
   ctx: ApiContext,
@@ -57,7 +58,7 @@ export async function serveSubresource(
           // finalize may only change spec.finalizers; status may only change status.
           if (!sub) return { ...current, spec: { ...(current.spec ?? {}), finalizers: obj.spec?.['finalizers'] ?? [] } };
           return obj;
-        }, { dryRun: isDryRun(q), ...(sub ? { subresource: sub } : {}) }));
+        }, { dryRun: isDryRun(q), writer: writerOf(req, q, sv, 'UpdateOptions', info.subresource), ...(sub ? { subresource: sub } : {}) }));
       }
       if (info.verb === 'patch' && sub) return reply(200, await patchObject(req, res, sv, registry, info, q, sub));
       throw new MethodNotAllowedError();
@@ -178,7 +179,7 @@ async function serveScale(
     }
     setPath(current as unknown as Record<string, unknown>, spec.specReplicasPath, replicas ?? 0);
     return current;
-  }, { dryRun: isDryRun(q) });
+  }, { dryRun: isDryRun(q), writer: writerOf(req, q, sv, info.verb === 'update' ? 'UpdateOptions' : 'PatchOptions', 'scale') });
   sendJson(res, 200, toScale(updated, spec));
 }
 

@@ -25,7 +25,6 @@ export function fillCreateMetadata(obj: KubeObject): void {
   m.creationTimestamp = kubeTime();
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;
-  delete m.managedFields;
   delete m.selfLink;
 }
 
@@ -47,6 +46,5 @@ export function keepImmutableMetadata(obj: KubeObject, old: KubeObject): void {
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
   }
-  delete m.managedFields;
   delete m.selfLink;
 }

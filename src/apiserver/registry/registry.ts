@@ -34,9 +34,14 @@ import type { WatchCacheHub, ResourceCache } from '../watchcache.js';
 import { GoneError } from '../../api/errors.js';
 import { paginate, type ListQuery } from './list.js';
 import { checkPreconditions, planDeletion } from './deletion.js';
+import { kindType, trackUpdate, type TypeNode, type Writer } from '../apply/index.js';
 
 export interface WriteOptions {
   readonly dryRun?: boolean;
+  /** Who writes: what it changes is recorded as its own in `metadata.managedFields`. */
+  readonly writer?: Writer;
+  /** The caller (server-side apply) already set `metadata.managedFields`: keep them. */
+  readonly ownManagedFields?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -84,6 +89,24 @@ export class Registry {
     return this.strategy.resource;
   }
 
+  private typeNode: TypeNode | undefined;
+
+  /** The schema server-side apply and field tracking walk (the stored version's). */
+  get fieldType(): TypeNode {
+    return (this.typeNode ??= kindType(this.resource.group, this.resource.storageVersion, this.resource.kind));
+  }
+
+  /** Records who changed what in `next.metadata.managedFields` (see {@link WriteOptions}). */
+  private track(next: KubeObject, current: KubeObject | undefined, opts: WriteOptions): void {
+    if (opts.writer) {
+      const resetStatus = this.resource.subresources.status === true && opts.writer.subresource !== 'status';
+      trackUpdate(next, current, this.fieldType, opts.writer, resetStatus);
+    } else if (!opts.ownManagedFields) {
+      if (current?.metadata.managedFields !== undefined) next.metadata.managedFields = current.metadata.managedFields;
+      else delete next.metadata.managedFields;
+    }
+  }
+
   private get apiVersion(): string {
     return apiVersionOf(this.resource.group, this.resource.storageVersion);
   }
@@ -113,6 +136,7 @@ export class Registry {
     const errors = this.strategy.validate(obj);
     if (errors.length > 0) throw this.invalid(obj, errors);
     fillZeroValues(this.resource.kind, obj);
+    this.track(obj, undefined, opts);
     const name = obj.metadata.name!;
     if (opts.dryRun) {
       if (this.cache.objects.has(this.key(obj.metadata.namespace, name))) {
@@ -227,6 +251,7 @@ export class Registry {
         if (errors.length > 0) throw this.invalid(next, errors);
       }
       fillZeroValues(this.resource.kind, next);
+      this.track(next, current, opts);
       const rev = Number(current.metadata.resourceVersion);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       if (isDeepStrictEqual(next, current)) return current; // no-op writes don't bump revisions
