@@ -115,9 +115,11 @@ export function valueAt(obj: unknown, path: readonly PathElement[], t: TypeNode)
 export function removeAt(obj: Rec, path: readonly PathElement[], t: TypeNode): void {
   let cur: unknown = obj;
   let ct = t;
+  let parent: unknown;
   for (let i = 0; i < path.length - 1; i++) {
     const e = entriesOf(cur, ct).get(path[i]!);
     if (!e) return;
+    parent = cur;
     cur = e.v;
     ct = e.t;
   }
@@ -128,4 +130,8 @@ export function removeAt(obj: Rec, path: readonly PathElement[], t: TypeNode): v
   } else if (isRecord(cur) && last.startsWith('f:')) {
     delete cur[last.slice(2)];
   }
+  // A list or map left empty goes too, as Kubernetes' omitempty drops it.
+  const field = path[path.length - 2];
+  const empty = Array.isArray(cur) ? cur.length === 0 : ct.t === 'map' && isRecord(cur) && Object.keys(cur).length === 0;
+  if (empty && isRecord(parent) && field?.startsWith('f:')) delete parent[field.slice(2)];
 }
