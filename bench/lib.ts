@@ -27,13 +27,13 @@ export class Client {
     this.agent = new https.Agent({ keepAlive: true, maxSockets, ca: server.ca });
   }
 
-  request(method: string, p: string, body?: unknown): Promise<{ status: number; text: string }> {
+  request(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; text: string }> {
     const data = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = https.request(new URL(p, this.server.url), {
         method,
         agent: this.agent,
-        headers: { Authorization: `Bearer ${this.server.token}`, ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}) },
+        headers: { Authorization: `Bearer ${this.server.token}`, ...(data ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {}) },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -42,7 +42,9 @@ export async function applyObject(
 ): Promise<KubeObject> {
   checkPatchOptions(q, true);
   const raw = await readBody(req);
-  const value = decodeBody(raw, 'application/apply-patch+yaml', sv.resource.kind);
+  // JSON is YAML, but a JSON body (what most clients send) parses far faster as JSON.
+  const json = raw.trimStart().startsWith('{');
+  const value = decodeBody(raw, json ? 'application/json' : 'application/apply-patch+yaml', sv.resource.kind);
   noteRequestObject(req, value);
   const config = checkObject(sv, value);
   const want = apiVersionOf(sv.group, sv.version);
@@ -55,7 +57,7 @@ export async function applyObject(
   if (config.metadata.name !== undefined && config.metadata.name !== info.name) {
     throw new BadRequestError(`the name of the object (${config.metadata.name}) does not match the name on the URL (${info.name ?? ''})`);
   }
-  checkFields(sv, config, raw.trimStart().startsWith('{') ? raw : undefined, fieldValidation(q), res);
+  checkFields(sv, config, json ? raw : undefined, fieldValidation(q), res);
   const writer = writerOf(req, q, sv, 'PatchOptions', subresource);
   const opts = {
     ...writer,
