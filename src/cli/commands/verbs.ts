@@ -7,6 +7,7 @@ import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
+import { diffCommand } from './diff.js';
 import { editCommand } from './edit.js';
 import { exposeCommand } from './expose.js';
 import { labelCommand } from './label.js';
@@ -17,7 +18,7 @@ import { stopCommand } from './stop.js';
 import { versionCommand } from './version.js';
 
 export function addClientVerbs(program: Command): Command {
-  for (const c of [createCommand(), applyCommand(), deleteCommand(), stopCommand(), scaleCommand(), labelCommand(), annotateCommand(), exposeCommand(), editCommand(), rolloutCommand(), setCommand(), versionCommand(), apiResourcesCommand()]) {
+  for (const c of [createCommand(), applyCommand(), diffCommand(), deleteCommand(), stopCommand(), scaleCommand(), labelCommand(), annotateCommand(), exposeCommand(), editCommand(), rolloutCommand(), setCommand(), versionCommand(), apiResourcesCommand()]) {
     program.addCommand(c);
   }
   program.addCommand(completionCommand(() => program.commands.map((c) => c.name())));
