@@ -131,3 +131,32 @@ test('managedFields can be reset with [{}] and a no-op write keeps the resourceV
   assert.equal(r.status, 200);
   assert.equal(r.json.metadata.managedFields, undefined);
 });
+
+test('YAML duplicate keys: Strict fails with the line, Warn answers with a warning', async () => {
+  const name = `dup-${Math.floor(Math.random() * 1e6)}`;
+  const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "1"\n  a: "2"\n`;
+  const strict = await s.request('POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', { body, contentType: 'application/yaml' });
+  assert.equal(strict.status, 400);
+  assert.equal(strict.json.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: yaml: unmarshal errors:\n  line 7: key "a" already set in map');
+  const applied = await apply(cmPath(name), body, 'fieldManager=x&fieldValidation=Strict');
+  assert.equal(applied.status, 400);
+  const warn = await s.request('POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Warn', { body, contentType: 'application/yaml' });
+  assert.equal(warn.status, 201);
+  assert.equal(warn.headers['warning'], '299 - "line 7: key \\"a\\" already set in map"');
+  assert.deepEqual(warn.json.data, { a: '2' });
+});
+
+test('a status write is recorded with subresource status; main-resource writes never own status', async () => {
+  const name = `st-${Math.floor(Math.random() * 1e6)}`;
+  const path = `/apis/apps/v1/namespaces/default/deployments/${name}`;
+  const created = await apply(path, deployment(name, 1, [{ name: 'web', image: 'nginx' }]), 'fieldManager=owner');
+  assert.equal(created.status, 201, created.text);
+  const cur = created.json;
+  const st = await s.request('PUT', `${path}/status?fieldManager=controller`, { body: { ...cur, status: { ...cur.status, observedGeneration: 1, replicas: 0 } } });
+  assert.equal(st.status, 200, st.text);
+  const entry = st.json.metadata.managedFields.find((m: { manager: string }) => m.manager === 'controller');
+  assert.equal(entry.subresource, 'status');
+  assert.ok(entry.fieldsV1['f:status']['f:observedGeneration']);
+  const owner = st.json.metadata.managedFields.find((m: { manager: string }) => m.manager === 'owner');
+  assert.equal(owner.fieldsV1['f:status'], undefined);
+});

@@ -57,7 +57,7 @@ export async function applyObject(
   if (config.metadata.name !== undefined && config.metadata.name !== info.name) {
     throw new BadRequestError(`the name of the object (${config.metadata.name}) does not match the name on the URL (${info.name ?? ''})`);
   }
-  checkFields(sv, config, json ? raw : undefined, fieldValidation(q), res);
+  checkFields(sv, config, json ? raw : undefined, fieldValidation(q), res, json ? undefined : raw);
   const writer = writerOf(req, q, sv, 'PatchOptions', subresource);
   const opts = {
     ...writer,

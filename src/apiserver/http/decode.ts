@@ -1,6 +1,7 @@
 /** Request objects: parsed, checked against the addressed resource, strict field validation, and
  * converted from the served version to the stored form. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import { BadRequestError } from '../../api/errors.js';
 import type { ServedVersion } from '../../api/resources.js';
 import { apiVersionOf, isRecord, type KubeObject } from '../../api/types.js';
@@ -14,10 +15,33 @@ function cannotHandle(sv: ServedVersion, why: string): BadRequestError {
   return new BadRequestError(`${kind} in version "${sv.version}" cannot be handled as a ${kind}: ${why}`);
 }
 
-/** Applies `fieldValidation` to a decoded object: Strict fails, Warn adds Warning headers. */
-export function checkFields(sv: ServedVersion, obj: KubeObject, raw: string | undefined, mode: FieldValidation, res: ServerResponse): void {
+/** Keys repeated in a map of a YAML body, as Go's strict YAML decoder reports them
+ * (`line 7: key "a" already set in map`). */
+export function findYamlDuplicates(text: string): string[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines });
+  const out: string[] = [];
+  visit(doc, {
+    Map(_k, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) out.push(`line ${lines.linePos(pair.key.range?.[0] ?? 0).line}: key ${JSON.stringify(key)} already set in map`);
+        seen.add(key);
+      }
+    },
+  });
+  return out;
+}
+
+/** Applies `fieldValidation` to a decoded object: Strict fails, Warn adds Warning headers.
+ * `raw` is the JSON body (duplicate fields by path), `yaml` a YAML one (duplicates by line). */
+export function checkFields(sv: ServedVersion, obj: KubeObject, raw: string | undefined, mode: FieldValidation, res: ServerResponse, yaml?: string): void {
   if (mode === 'Ignore') return;
+  const yamlDups = yaml !== undefined ? findYamlDuplicates(yaml) : [];
   const problems = [
+    ...(yamlDups.length > 0 && mode === 'Strict' ? [`yaml: unmarshal errors:\n  ${yamlDups.join('\n  ')}`] : yamlDups),
     ...(raw !== undefined ? findDuplicateFields(raw).map((f) => `duplicate field "${f}"`) : []),
     ...unknownFields(sv.group, sv.version, sv.resource.kind, obj).map((f) => `unknown field "${f}"`),
   ];
@@ -33,7 +57,8 @@ export async function readObject(req: IncomingMessage, res: ServerResponse, sv: 
   const value = decodeBody(raw, type, sv.resource.kind);
   const obj = checkObject(sv, value);
   noteRequestObject(req, obj);
-  checkFields(sv, obj, type === 'application/yaml' ? undefined : raw, mode, res);
+  const yaml = type === 'application/yaml';
+  checkFields(sv, obj, yaml ? undefined : raw, mode, res, yaml ? raw : undefined);
   return fromServed(sv, obj);
 }
 
