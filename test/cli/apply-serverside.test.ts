@@ -32,6 +32,8 @@ test('apply --server-side creates, conflicts across managers, and forces', async
   assert.equal((await skiffOk(s.kubeconfig, ['apply', '--server-side', '-f', cm(name, { a: '1', b: '2' })])).trim(), `configmap/${name} serverside-applied`);
   const mf = JSON.parse(await k.ok(['get', 'cm', name, '-o', 'json', '--show-managed-fields'])).metadata.managedFields;
   assert.deepEqual(mf.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`), ['kubectl/Apply']);
+  assert.doesNotMatch(await skiffOk(s.kubeconfig, ['get', 'cm', name, '-o', 'yaml']), /managedFields/);
+  assert.match(await skiffOk(s.kubeconfig, ['get', 'cm', name, '-o', 'yaml', '--show-managed-fields']), /managedFields:\n {2}- apiVersion: v1\n {4}fieldsType: FieldsV1/);
   const refused = await skiff(s.kubeconfig, ['apply', '--server-side', '--field-manager=ops', '-f', cm(name, { a: '9' })]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^error: Apply failed with 1 conflict: conflict with "kubectl": \.data\.a\nPlease review the fields above/m);

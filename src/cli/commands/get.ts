@@ -25,6 +25,15 @@ interface GetOptions extends GlobalFlags {
   headers?: boolean;
   sortBy?: string;
   filename?: string[];
+  showManagedFields: boolean;
+}
+
+/** kubectl hides metadata.managedFields from yaml and json unless --show-managed-fields. */
+function hideManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  void _m;
+  return { ...obj, metadata };
 }
 
 interface Block {
@@ -44,6 +53,7 @@ export function getCommand(): Command {
     .option('--no-headers', 'do not print headers')
     .option('--sort-by <jsonpath>', 'sort list types by this JSONPath expression')
     .option('-f, --filename <file>', 'files naming the resources to get', collect)
+    .option('--show-managed-fields', 'keep metadata.managedFields in json and yaml output', false)
     .action(runKube<GetOptions>(async (ctx, args, opts) => {
       const format = parseOutput(opts.output);
       const blocks = await blocksFor(ctx, args, opts);
@@ -66,7 +76,7 @@ export function getCommand(): Command {
           printed += table.rows.length;
           ctx.out.write(new TablePrinter(tableOptions(ctx, b.resource, format, opts, withKind)).print(table));
         } else {
-          for (const obj of await fetchObjects(ctx, b, opts)) nonTable.push({ obj, group: b.resource.group });
+          for (const obj of await fetchObjects(ctx, b, opts)) nonTable.push({ obj: opts.showManagedFields ? obj : hideManagedFields(obj), group: b.resource.group });
         }
       }
       if (format.kind !== 'table' && format.kind !== 'wide') {
