@@ -160,3 +160,22 @@ test('a status write is recorded with subresource status; main-resource writes n
   const owner = st.json.metadata.managedFields.find((m: { manager: string }) => m.manager === 'owner');
   assert.equal(owner.fieldsV1['f:status'], undefined);
 });
+
+test('dry-run service writes check requested node ports and take none', async () => {
+  const port = 30000 + Math.floor(Math.random() * 2700);
+  const svc = (name: string, nodePort: number) => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name },
+    spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, nodePort }] },
+  });
+  const svcs = '/api/v1/namespaces/default/services';
+  assert.equal((await s.request('POST', svcs, { body: svc(`real-${port}`, port) })).status, 201);
+  const taken = await s.request('POST', `${svcs}?dryRun=All`, { body: svc(`dry-${port}`, port) });
+  assert.equal(taken.status, 422);
+  assert.match(taken.json.message, new RegExp(`spec.ports\\[0\\].nodePort: Invalid value: ${port}: provided port is already allocated`));
+  const free = await s.request('POST', `${svcs}?dryRun=All`, { body: svc(`dry-${port}`, port + 1) });
+  assert.equal(free.status, 201, free.text);
+  assert.equal(free.json.spec.ports[0].nodePort, port + 1);
+  const applied = await apply(`${svcs}/dry2-${port}`, svc(`dry2-${port}`, port + 1), 'fieldManager=x&dryRun=All');
+  assert.equal(applied.status, 201, applied.text);
+  assert.equal((await s.request('POST', svcs, { body: svc(`other-${port}`, port + 1) })).status, 201, 'the port the dry runs named is still free');
+});

@@ -65,8 +65,10 @@ export type FinishWrite = (committed: boolean) => Promise<void>;
  * when the write fails, the type changes, or the service is deleted. Runs after validation.
  */
 export interface WriteHooks {
-  beginCreate?(obj: KubeObject): Promise<FinishWrite>;
-  beginUpdate?(next: KubeObject, current: KubeObject): Promise<FinishWrite>;
+  /** With `dryRun` the hook admits and checks (a requested node port already taken fails as it
+   * would) but takes nothing; its finish is called with `false`. */
+  beginCreate?(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<FinishWrite>;
+  beginUpdate?(next: KubeObject, current: KubeObject, opts?: { dryRun?: boolean }): Promise<FinishWrite>;
   afterDelete?(obj: KubeObject): Promise<void>;
 }
 
@@ -142,6 +144,9 @@ export class Registry {
       if (this.cache.objects.has(this.key(obj.metadata.namespace, name))) {
         throw new AlreadyExistsError(this.resource.plural, this.resource.group, name);
       }
+      // Admission runs in a dry run too; nothing is allocated.
+      const finish = await this.hooks.beginCreate?.(obj, { dryRun: true });
+      await finish?.(false);
       return obj;
     }
     const finish = await this.hooks.beginCreate?.(obj);
@@ -255,7 +260,13 @@ export class Registry {
       const rev = Number(current.metadata.resourceVersion);
       next.metadata.resourceVersion = current.metadata.resourceVersion;
       if (isDeepStrictEqual(next, current)) return current; // no-op writes don't bump revisions
-      if (opts.dryRun) return next;
+      if (opts.dryRun) {
+        if (!opts.trusted && opts.subresource !== 'status' && !this.finalizedForDeletion(next)) {
+          const finish = await this.hooks.beginUpdate?.(next, current, { dryRun: true });
+          await finish?.(false);
+        }
+        return next;
+      }
       const finish = !opts.trusted && opts.subresource !== 'status' && !this.finalizedForDeletion(next)
         ? await this.hooks.beginUpdate?.(next, current)
         : undefined;

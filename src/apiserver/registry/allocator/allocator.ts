@@ -60,6 +60,14 @@ export class StoreAllocator {
     return (await this.tryCreate(value, owner)) ?? 'taken';
   }
 
+  /** What {@link claim} would answer, without taking anything (dry runs). */
+  async check(value: string, owner: AllocationOwner): Promise<'out-of-range' | 'taken' | 'free'> {
+    if (this.range.offsetOf(value) === undefined) return 'out-of-range';
+    const kv = await this.store.get(this.key(value));
+    if (!kv) return 'free';
+    return parseRecord(kv.value)?.uid === owner.uid ? 'free' : 'taken';
+  }
+
   /** Takes any free value, starting at a random offset (servers racing rarely pick the same one);
    * undefined when the range is full. A first pass trusts the local set; when it runs dry, the set
    * is reloaded from the store (others may have released values) and the search runs once more. */

@@ -122,9 +122,34 @@ function minus(a: readonly string[], b: readonly string[]): string[] {
   return a.filter((x) => !s.has(x));
 }
 
+/** A dry run: requested values must be free (or this service's), as a real write would demand;
+ * nothing is taken, and values left to the allocator stay unset. */
+async function checkRequested(a: ServiceAllocators, svc: Service, old: Service | undefined): Promise<void> {
+  const before = old ? valuesOf(old) : { ip: [], nodeport: [] };
+  const owner = ownerOf(svc);
+  const ip = svc.spec.clusterIP;
+  if (needsClusterIP(svc) && ip && !before.ip.includes(ip)) {
+    const r = await a.ips.check(ip, owner);
+    if (r === 'out-of-range') throw rejected(svc, invalid('spec.clusterIPs', ip, `provided IP is not in the valid range. The range of valid IPs is ${a.ips.range.text}`));
+    if (r === 'taken') throw rejected(svc, invalid('spec.clusterIPs', ip, 'provided IP is already allocated'));
+  }
+  if (svc.spec.type !== 'NodePort' && svc.spec.type !== 'LoadBalancer') return;
+  for (const [i, p] of (svc.spec.ports ?? []).entries()) {
+    if (!p.nodePort || before.nodeport.includes(String(p.nodePort))) continue;
+    const r = await a.nodePorts.check(String(p.nodePort), owner);
+    const field = `spec.ports[${i}].nodePort`;
+    if (r === 'out-of-range') throw rejected(svc, invalid(field, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${a.nodePorts.range.text}`));
+    if (r === 'taken') throw rejected(svc, invalid(field, p.nodePort, 'provided port is already allocated'));
+  }
+}
+
 /** The hooks the services registry of one API server runs with. */
 export function serviceWriteHooks(a: ServiceAllocators): WriteHooks {
-  const begin = async (svc: Service, old: Service | undefined): Promise<FinishWrite> => {
+  const begin = async (svc: Service, old: Service | undefined, dryRun = false): Promise<FinishWrite> => {
+    if (dryRun) {
+      await checkRequested(a, svc, old);
+      return async () => undefined;
+    }
     const tx = new Transaction(ownerOf(svc));
     const before = old ? valuesOf(old) : { ip: [], nodeport: [] };
     try {
@@ -142,8 +167,8 @@ export function serviceWriteHooks(a: ServiceAllocators): WriteHooks {
     };
   };
   return {
-    beginCreate: (obj: KubeObject) => begin(obj as Service, undefined),
-    beginUpdate: (next: KubeObject, current: KubeObject) => begin(next as Service, current as Service),
+    beginCreate: (obj: KubeObject, opts) => begin(obj as Service, undefined, opts?.dryRun),
+    beginUpdate: (next: KubeObject, current: KubeObject, opts) => begin(next as Service, current as Service, opts?.dryRun),
     afterDelete: (obj: KubeObject) => releaseAll(a, obj.metadata.uid ?? '', valuesOf(obj as Service)),
   };
 }
