@@ -13,6 +13,7 @@ import { LeaderElector } from '../client/leaderelection.js';
 import { logger, type Logger } from '../util/log.js';
 import { ReplicaSetController, ReplicationControllerController } from '../controllers/replication/index.js';
 import { EndpointsController } from '../controllers/endpoints/index.js';
+import { EndpointSliceController, EndpointSliceMirroringController } from '../controllers/endpointslice/index.js';
 import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js';
 import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
@@ -123,6 +124,8 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('replication-controller', (ctx) => new ReplicationControllerController(ctx)),
     loop('replicaset-controller', (ctx) => new ReplicaSetController(ctx)),
     loop('endpoint-controller', (ctx) => new EndpointsController(ctx)),
+    loop('endpointslice-controller', (ctx) => new EndpointSliceController(ctx)),
+    loop('endpointslice-mirroring-controller', (ctx) => new EndpointSliceMirroringController(ctx)),
     loop('service-lb-controller', (ctx) => new ServiceLoadBalancerController(ctx)),
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
