@@ -3,3 +3,4 @@ export { Zone, answerTtl, negativeTtl, endpointName, type ClusterView, type Rr, 
 export { InformerView } from './view.js';
 export { Forwarder, hostNameservers, resolvConfNameservers, type ForwarderOptions } from './forward.js';
 export { DnsServer, maxUdpPayload, type DnsServerOptions } from './server.js';
+export { startClusterDns, clusterDnsIP, defaultClusterDomain, kubeDnsName, kubeDnsNamespace, type ClusterDns, type ClusterDnsOptions } from './kubedns.js';
