@@ -61,4 +61,20 @@ describe('cluster DNS on skiff up', () => {
     assert.equal(srv.rcode, 'NXDOMAIN', 'expose gives an unnamed port: no _http SRV');
     assert.equal((await ask(53, fq(`nope-${suffix()}`), 'A', {}, dnsIP)).rcode, 'NXDOMAIN');
   });
+
+  test('a busybox pod gets the cluster resolv.conf (its own mount namespace) and resolves a service by its short name', async () => {
+    const name = `named-${suffix()}`;
+    await c.kubectl.ok(['create', 'service', 'clusterip', name, '--tcp=80:8080']);
+    const svc = await c.cp.client.get<Service>(services, 'default', name);
+    const pod = `resolver-${suffix()}`;
+    await c.kubectl.ok(['run', pod, '--image=busybox', '--restart=Never', '--', 'sh', '-c', `cat /etc/resolv.conf; nslookup ${name}`]);
+    const logs = await waitFor('the pod\'s output', async () => {
+      const r = await c.kubectl.run(['logs', pod]);
+      return r.code === 0 && /Address:?\s+\S+\s*$/m.test(r.stdout) && r.stdout.includes(name) ? r.stdout : undefined;
+    }, 30_000, 200);
+    assert.match(logs, new RegExp(`^nameserver ${dnsIP.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(logs, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/m);
+    assert.match(logs, /^options ndots:5$/m);
+    assert.match(logs, new RegExp(`Name:\\s+${name}\\.default\\.svc\\.cluster\\.local[\\s\\S]*Address:?\\s+${svc.spec.clusterIP!.replace(/\./g, '\\.')}`), logs);
+  });
 });

@@ -97,6 +97,7 @@ export function upCommand(): Command {
         makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
           ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}`, clusterCidr: opts.clusterCidr } : {}),
+          ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: opts.clusterDomain } } : {}),
         }),
         kubeletToken: cp.server.joinToken,
         log: logger('node'),
