@@ -39,6 +39,10 @@ export class DnsServer {
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** Encoded cluster answers by question (name as asked, type, size limit, EDNS0), valid while
+   * the zone's generation is the one they were made in: the hot path of a busy service name is a
+   * lookup and an id rewrite. */
+  private readonly answers = new Map<string, { generation: number; body: Buffer }>();
   /** Queries answered (tests, metrics). */
   answered = 0;
   port = 0;
@@ -127,6 +131,15 @@ export class DnsServer {
     this.answered++;
     const zone = this.opts.zone;
     const name = q.name.toLowerCase();
+    const cacheKey = `${q.name}|${q.type}|${limit}|${opt ? 1 : 0}`;
+    const hit = this.answers.get(cacheKey);
+    if (hit && hit.generation === zone.generation) {
+      const out = Buffer.from(hit.body);
+      out.writeUInt16BE(h.id, 0);
+      out.writeUInt16BE((out.readUInt16BE(2) & ~dnsPacket.RECURSION_DESIRED) | rd, 2);
+      return out;
+    }
+    const generation = zone.generation;
     let rcode = 0;
     let aa = 0;
     let answers: dnsPacket.Answer[] = [];
@@ -152,6 +165,10 @@ export class DnsServer {
     let out = dnsPacket.encode({ type: 'response', id: h.id, flags, questions: [q], answers, authorities, additionals: [...additionals, ...optOut] });
     if (out.length > limit) {
       out = dnsPacket.encode({ type: 'response', id: h.id, flags: flags | dnsPacket.TRUNCATED_RESPONSE, questions: [q], additionals: optOut });
+    }
+    if (local) {
+      if (this.answers.size >= 10_000) this.answers.clear();
+      this.answers.set(cacheKey, { generation, body: out });
     }
     return out;
   }

@@ -15,6 +15,8 @@ export class InformerView implements ClusterView {
   private readonly services: Informer<Service>;
   private readonly slicesInf: Informer<EndpointSlice>;
   private readonly namespaces: Informer<Namespace>;
+  /** Bumped on every change the informers see: cached answers older than it are stale. */
+  generation = 0;
 
   constructor(informers: InformerFactory) {
     this.services = informers.informer<Service>(services);
@@ -25,6 +27,12 @@ export class InformerView implements ClusterView {
       const svc = s.metadata.labels?.[serviceNameLabel];
       return svc ? [`${s.metadata.namespace ?? ''}/${svc}`] : [];
     });
+    const bump = (): void => {
+      this.generation++;
+    };
+    this.services.addEventHandler({ add: bump, update: bump, delete: bump });
+    this.slicesInf.addEventHandler({ add: bump, update: bump, delete: bump });
+    this.namespaces.addEventHandler({ add: bump, update: bump, delete: bump });
     this.slicesInf.addIndex(byAddress, (s) => (s.endpoints ?? []).map((e) => e.addresses?.[0] ?? '').filter(Boolean));
   }
 

@@ -39,6 +39,8 @@ export interface ClusterView {
   serviceByIP(ip: string): Service | undefined;
   /** Headless services' endpoints with address `ip`: [service, hostname-or-dashed]. */
   endpointByIP(ip: string): [Service, string] | undefined;
+  /** Changes whenever anything above may answer differently (answers are cached until then). */
+  readonly generation?: number;
 }
 
 const dashed = (ip: string): string => ip.replace(/[.:]/g, '-');
@@ -65,6 +67,11 @@ function readyEndpoints(slices: readonly EndpointSlice[]): { name: string; ip: s
 
 export class Zone {
   readonly soa: Rr;
+
+  /** The view's generation: a cached answer is current while it is unchanged. */
+  get generation(): number {
+    return this.view.generation ?? 0;
+  }
 
   constructor(readonly domain: string, private readonly view: ClusterView) {
     this.soa = {
