@@ -55,6 +55,25 @@ async function ignore(p: Promise<unknown>, ...codes: number[]): Promise<void> {
   }
 }
 
+async function retryConflicts(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fn();
+      return;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409) || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function publish(opts: ClusterDnsOptions, fn: () => Promise<void>): Promise<void> {
+  try {
+    await retryConflicts(fn);
+  } catch (err) {
+    opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot publish the kube-dns Service; DNS is served at its own address only');
+  }
+}
+
 export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterDns> {
   const informers = new InformerFactory(opts.client);
   const view = new InformerView(informers);
@@ -71,24 +90,31 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
   const ports = [{ name: 'dns', port: 53, protocol: 'UDP' as const, targetPort: port }, { name: 'dns-tcp', port: 53, protocol: 'TCP' as const, targetPort: port }];
   const labels = { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'skiff-dns' };
   const svc: Service = { metadata: { name: kubeDnsName, namespace: kubeDnsNamespace, labels }, spec: { clusterIP, ports } };
-  try {
-    const cur = await opts.client.get<Service>(servicesResource, kubeDnsNamespace, kubeDnsName);
-    await opts.client.update(servicesResource, { ...cur, spec: { ...cur.spec, ports } });
-  } catch (err) {
-    if (!(err instanceof ApiError && err.code === 404)) throw err;
-    await ignore(opts.client.create(servicesResource, svc), 409);
-  }
+  // Several servers may start at once on one store: a conflict is retried on the newer copy. A
+  // Service the API refuses (the .10 taken by a user's service) leaves DNS served at its own
+  // address, with a warning, rather than stopping the server.
+  await publish(opts, async () => {
+    try {
+      const cur = await opts.client.get<Service>(servicesResource, kubeDnsNamespace, kubeDnsName);
+      await opts.client.update(servicesResource, { ...cur, spec: { ...cur.spec, ports } });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+      await ignore(opts.client.create(servicesResource, svc), 409);
+    }
+  });
   const ep: Endpoints = {
     metadata: { name: kubeDnsName, namespace: kubeDnsNamespace, labels },
     subsets: [{ addresses: [{ ip: opts.host }], ports: ports.map((p) => ({ name: p.name, port, protocol: p.protocol })) }],
   };
-  try {
-    const cur = await opts.client.get<Endpoints>(endpointsResource, kubeDnsNamespace, kubeDnsName);
-    await opts.client.update(endpointsResource, { ...ep, metadata: { ...ep.metadata, resourceVersion: cur.metadata.resourceVersion } });
-  } catch (err) {
-    if (!(err instanceof ApiError && err.code === 404)) throw err;
-    await ignore(opts.client.create(endpointsResource, ep), 409);
-  }
+  await publish(opts, async () => {
+    try {
+      const cur = await opts.client.get<Endpoints>(endpointsResource, kubeDnsNamespace, kubeDnsName);
+      await opts.client.update(endpointsResource, { ...ep, metadata: { ...ep.metadata, resourceVersion: cur.metadata.resourceVersion } });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+      await ignore(opts.client.create(endpointsResource, ep), 409);
+    }
+  });
   opts.log.info({ clusterIP, listen: `${opts.host}:${port}`, domain: opts.domain ?? defaultClusterDomain }, 'cluster DNS serving');
   return {
     server,
