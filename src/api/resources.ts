@@ -87,6 +87,7 @@ export const events = resource({ plural: 'events', kind: 'Event', group: '', sto
 export const configMaps = resource({ plural: 'configmaps', kind: 'ConfigMap', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['cm'] });
 export const secrets = resource({ plural: 'secrets', kind: 'Secret', group: '', storageVersion: 'v1', namespaced: true });
 export const serviceAccounts = resource({ plural: 'serviceaccounts', kind: 'ServiceAccount', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['sa'], subresources: { token: true } });
+export const endpointSlices = resource({ plural: 'endpointslices', kind: 'EndpointSlice', group: 'discovery.k8s.io', storageVersion: 'v1', namespaced: true });
 export const leases = resource({ plural: 'leases', kind: 'Lease', group: 'coordination.k8s.io', storageVersion: 'v1', namespaced: true });
 export const jobs = resource({ plural: 'jobs', kind: 'Job', group: 'batch', storageVersion: 'v1', namespaced: true, categories: ['all'], subresources: { status: true } });
 export const daemonSets = resource({ plural: 'daemonsets', kind: 'DaemonSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: { status: true } });
@@ -115,6 +116,7 @@ export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
+  endpointSlices,
 ];
 
 function native(r: ResourceType): ServedVersion {

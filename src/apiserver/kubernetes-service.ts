@@ -41,6 +41,9 @@ export function defaultAdvertiseAddress(listenHost: string): string {
 export interface KubernetesServiceOptions {
   readonly services: Registry;
   readonly endpoints: Registry;
+  /** EndpointSlices: the `kubernetes` slice follows the Endpoints (the Endpoints carry
+   * `skip-mirror`, so the mirroring controller leaves them to us, as kube-apiserver does). */
+  readonly slices?: Registry;
   readonly clusterIP: string;
   readonly advertiseAddress: string;
   readonly port: number;
@@ -85,6 +88,46 @@ export class KubernetesServiceReconciler {
   async reconcile(): Promise<void> {
     await this.ensureService();
     await this.ensureEndpoints(true);
+    await this.ensureSlice();
+  }
+
+  /** The `kubernetes` EndpointSlice: the Endpoints' first subset (one port), every address ready. */
+  private async ensureSlice(): Promise<void> {
+    const registry = this.o.slices;
+    if (!registry) return;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        let subsets: Subset[] = [];
+        try {
+          subsets = ((await this.o.endpoints.get(NAMESPACE, KUBERNETES_SERVICE)) as KubeObject & { subsets?: Subset[] }).subsets ?? [];
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+        const first = subsets[0];
+        const want = {
+          addressType: 'IPv4',
+          endpoints: (first?.addresses ?? []).map((a) => ({ addresses: [a.ip], conditions: { ready: true } })),
+          ports: (first?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
+        };
+        const labels = { 'kubernetes.io/service-name': KUBERNETES_SERVICE };
+        let current: KubeObject | undefined;
+        try {
+          current = await registry.get(NAMESPACE, KUBERNETES_SERVICE);
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+        if (!current) {
+          await registry.create({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: KUBERNETES_SERVICE, namespace: NAMESPACE, labels }, ...want } as KubeObject);
+          return;
+        }
+        const c = current as KubeObject & Record<string, unknown>;
+        if (JSON.stringify([c['endpoints'] ?? [], c['ports'] ?? [], current.metadata.labels ?? {}]) === JSON.stringify([want.endpoints, want.ports, labels])) return;
+        await registry.update(NAMESPACE, KUBERNETES_SERVICE, { ...current, metadata: { ...current.metadata, labels }, ...want } as KubeObject);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError) && !(err instanceof AlreadyExistsError)) throw err;
+      }
+    }
   }
 
   private async ensureService(): Promise<void> {
@@ -163,5 +206,6 @@ export class KubernetesServiceReconciler {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.ensureEndpoints(false).catch(() => undefined);
+    await this.ensureSlice().catch(() => undefined);
   }
 }

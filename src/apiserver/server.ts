@@ -44,7 +44,7 @@ import { immortalNamespaces } from './http/immortal.js';
 import { serviceAccountAuth, SERVICE_ACCOUNT_PLUGIN, type ServiceAccountAuth, type ServiceAccountOptions } from './auth/serviceaccount/index.js';
 import { defaultAdvertiseAddress, KubernetesServiceReconciler, kubernetesServiceIP } from './kubernetes-service.js';
 import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
-import { pods, endpoints } from '../api/resources.js';
+import { pods, endpoints, endpointSlices } from '../api/resources.js';
 import { Auditor, type AuditOptions } from './audit/index.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
@@ -296,6 +296,7 @@ export class ApiServer {
       this.kubernetesService = new KubernetesServiceReconciler({
         services: this.registries.get(services)!,
         endpoints: this.registries.get(endpoints)!,
+        slices: this.registries.get(endpointSlices)!,
         clusterIP: serviceIP,
         advertiseAddress: advertise,
         port: addr.port,

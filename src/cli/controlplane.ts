@@ -13,6 +13,7 @@ import { LeaderElector } from '../client/leaderelection.js';
 import { logger, type Logger } from '../util/log.js';
 import { ReplicaSetController, ReplicationControllerController } from '../controllers/replication/index.js';
 import { EndpointsController } from '../controllers/endpoints/index.js';
+import { EndpointSliceController, EndpointSliceMirroringController } from '../controllers/endpointslice/index.js';
 import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js';
 import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
@@ -24,6 +25,9 @@ import { CidrSet, defaultClusterCidr, defaultNodeCidrMaskSize, NodeIpamControlle
 import { Scheduler } from '../scheduler/index.js';
 import { RootCaPublisher, ServiceAccountsController, TokensController, type LegacyTokenSigner } from '../controllers/serviceaccount/index.js';
 import { legacyClaims } from '../apiserver/auth/serviceaccount/index.js';
+import { defaultAdvertiseAddress } from '../apiserver/kubernetes-service.js';
+import { defaultServiceClusterIpRange } from '../apiserver/registry/allocator/index.js';
+import { startClusterDns, type ClusterDns } from '../dns/index.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
   /** false: the API server alone. */
@@ -35,6 +39,13 @@ export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOption
   readonly retryPeriodMs?: number;
   /** This process's name in the leader lease (default: host name, pid and a random suffix). */
   readonly identity?: string;
+  /** `--no-cluster-dns`: false runs no cluster DNS (default: served, see src/dns/kubedns.ts). */
+  readonly clusterDns?: boolean;
+  /** `--cluster-domain` (default cluster.local). */
+  readonly clusterDomain?: string;
+  /** `--cluster-dns-port`: the port the DNS server listens on at the server's address (default 0:
+   * any free port; the kube-dns Service answers on 53 through the service proxy). */
+  readonly clusterDnsPort?: number;
 }
 
 /**
@@ -94,6 +105,7 @@ export interface ControlPlane {
   readonly server: ApiServer;
   readonly client: RestClient;
   readonly manager: ControllerManager | undefined;
+  readonly dns: ClusterDns | undefined;
   stop(): Promise<void>;
 }
 
@@ -123,6 +135,8 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('replication-controller', (ctx) => new ReplicationControllerController(ctx)),
     loop('replicaset-controller', (ctx) => new ReplicaSetController(ctx)),
     loop('endpoint-controller', (ctx) => new EndpointsController(ctx)),
+    loop('endpointslice-controller', (ctx) => new EndpointSliceController(ctx)),
+    loop('endpointslice-mirroring-controller', (ctx) => new EndpointSliceMirroringController(ctx)),
     loop('service-lb-controller', (ctx) => new ServiceLoadBalancerController(ctx)),
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
@@ -165,11 +179,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     });
     manager.start();
   }
+  // Every server answers DNS (like every server answers the API); the kube-dns Endpoints name the
+  // last one started.
+  const dns = opts.clusterDns === false ? undefined : await startClusterDns({
+    client,
+    serviceRange: opts.serviceClusterIpRange ?? defaultServiceClusterIpRange,
+    host: opts.advertiseAddress ?? defaultAdvertiseAddress((opts.listen ?? '127.0.0.1:6443').replace(/:\d+$/, '')),
+    ...(opts.clusterDnsPort !== undefined ? { port: opts.clusterDnsPort } : {}),
+    ...(opts.clusterDomain !== undefined ? { domain: opts.clusterDomain } : {}),
+    log: logger('dns'),
+  });
   return {
     server,
     client,
     manager,
+    dns,
     async stop() {
+      await dns?.stop();
       await manager?.stop();
       client.close();
       await server.stop();

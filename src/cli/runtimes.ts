@@ -6,6 +6,7 @@ import { ImageCatalog, ProcessRuntime } from '../runtime/process/index.js';
 import { OciRuntime } from '../runtime/oci/index.js';
 import type { ImageService } from '../images/index.js';
 import type { NodeSpec } from './nodes.js';
+import type { ClusterDnsSettings } from '../runtime/shared/index.js';
 
 export const runtimeNames = ['process', 'oci', 'fake'] as const;
 export type RuntimeName = (typeof runtimeNames)[number];
@@ -37,6 +38,8 @@ export interface RuntimeExtras {
   readonly bridge?: string;
   /** The cluster's pod range: the oci runtime masquerades only traffic leaving it. */
   readonly clusterCidr?: string;
+  /** The cluster DNS pods' resolv.conf names (kubelet's --cluster-dns, --cluster-domain). */
+  readonly clusterDns?: ClusterDnsSettings;
 }
 
 export function makeRuntime(name: RuntimeName, spec: NodeSpec, dataDir: string, extras: RuntimeExtras = {}): Runtime {
@@ -44,10 +47,10 @@ export function makeRuntime(name: RuntimeName, spec: NodeSpec, dataDir: string, 
     case 'fake':
       return new FakeRuntime({ podAddressPrefix: spec.podPrefix });
     case 'process':
-      return new ProcessRuntime({ podAddressPrefix: spec.podPrefix, dataDir, imageCatalog: ImageCatalog.load(extras.imageCatalog) });
+      return new ProcessRuntime({ podAddressPrefix: spec.podPrefix, dataDir, imageCatalog: ImageCatalog.load(extras.imageCatalog), ...(extras.clusterDns ? { clusterDns: extras.clusterDns } : {}) });
     case 'oci':
       if (!extras.images) throw new Error('the oci runtime needs an image store');
       // The pod CIDR comes from the server once the node is registered (setPodCIDR).
-      return new OciRuntime({ dataDir, images: extras.images, nodeIP: spec.address, ...(extras.bridge ? { bridge: extras.bridge, networkName: extras.bridge } : {}), ...(extras.clusterCidr ? { clusterCidr: extras.clusterCidr } : {}) });
+      return new OciRuntime({ dataDir, images: extras.images, nodeIP: spec.address, ...(extras.bridge ? { bridge: extras.bridge, networkName: extras.bridge } : {}), ...(extras.clusterCidr ? { clusterCidr: extras.clusterCidr } : {}), ...(extras.clusterDns ? { clusterDns: extras.clusterDns } : {}) });
   }
 }

@@ -1,11 +1,12 @@
 /**
- * What the proxy should serve, computed from a Service and its Endpoints alone (no sockets here):
- * for each service port, the ready endpoints it goes to, its affinity, and the addresses it is
+ * What the proxy should serve, computed from a Service and its EndpointSlices alone (no sockets here):
+ * for each service port, the endpoints it goes to (slices.ts), its affinity, and the addresses it is
  * bound on — the cluster IP at the port, every node address at the node port, and, for a
  * LoadBalancer, its ingress (and any external IP) that is one of this proxy's node addresses at
  * the port, as k3s' servicelb answers on the node at the service port.
  */
-import type { Endpoints, Service } from '../api/kinds.js';
+import type { EndpointSlice, Service } from '../api/kinds.js';
+import { endpointsFor } from './slices.js';
 import type { AffinityPolicy, Endpoint } from './balancer.js';
 
 export type ProxyProtocol = 'TCP' | 'UDP';
@@ -28,19 +29,9 @@ export const listenerKey = (protocol: ProxyProtocol, b: Bind): string => `${prot
 
 const isIPv4 = (ip: string | undefined): ip is string => ip !== undefined && /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
 
-/** The ready endpoints for the service port named `portName`: Kubernetes matches the Endpoints
- * port by name (named target ports were resolved by the endpoints controller). */
-export function endpointsFor(eps: Endpoints | undefined, portName: string, protocol: ProxyProtocol): Endpoint[] {
-  const out = new Map<string, Endpoint>();
-  for (const subset of eps?.subsets ?? []) {
-    const p = (subset.ports ?? []).find((x) => (x.name ?? '') === portName && (x.protocol ?? 'TCP') === protocol);
-    if (!p) continue;
-    for (const a of subset.addresses ?? []) out.set(`${a.ip}:${p.port}`, { ip: a.ip, port: p.port });
-  }
-  return [...out.values()];
-}
+export { endpointsFor } from './slices.js';
 
-export function planService(svc: Service, eps: Endpoints | undefined, nodeAddresses: readonly string[]): PortPlan[] {
+export function planService(svc: Service, eps: readonly EndpointSlice[], nodeAddresses: readonly string[]): PortPlan[] {
   const spec = svc.spec;
   if (!spec || spec.type === 'ExternalName') return [];
   const ns = svc.metadata.namespace ?? '';

@@ -1,15 +1,16 @@
 /**
  * The service proxy, userspace mode: one per process, serving every node address of the agents in
- * it. It follows Services and Endpoints through shared informers and keeps one listener per
+ * it. It follows Services and EndpointSlices through shared informers and keeps one listener per
  * address, port and protocol a service port should answer on (see plan.ts). A change recomputes the
  * plan and adjusts only what differs: balancers get new endpoint lists in place, listeners are
  * opened and closed one by one, so no other service notices. An address that cannot be bound
  * (in use, not local) is logged and tried again later.
  */
-import type { Endpoints, Service } from '../api/kinds.js';
-import { endpoints as endpointsResource, services as servicesResource } from '../api/resources.js';
+import type { EndpointSlice, Service } from '../api/kinds.js';
+import { services as servicesResource } from '../api/resources.js';
 import type { InformerFactory } from '../client/factory.js';
 import type { Informer } from '../client/informer.js';
+import { byService, sliceInformer } from './slices.js';
 import { keyOf } from '../client/informer.js';
 import type { Logger } from '../util/log.js';
 import { RoundRobinBalancer } from './balancer.js';
@@ -32,7 +33,7 @@ type Listener = TcpListener | UdpListener;
 
 export class ServiceProxy {
   private readonly services: Informer<Service>;
-  private readonly endpoints: Informer<Endpoints>;
+  private readonly endpoints: Informer<EndpointSlice>;
   private readonly balancers = new Map<string, RoundRobinBalancer>();
   private readonly listeners = new Map<string, { listener: Listener; plan: string }>();
   private nodeAddresses: readonly string[];
@@ -44,7 +45,7 @@ export class ServiceProxy {
   constructor(private readonly opts: ServiceProxyOptions) {
     this.nodeAddresses = [...opts.nodeAddresses];
     this.services = opts.informers.informer<Service>(servicesResource);
-    this.endpoints = opts.informers.informer<Endpoints>(endpointsResource);
+    this.endpoints = sliceInformer(opts.informers);
     const changed = () => this.schedule();
     this.services.addEventHandler({ add: changed, update: changed, delete: changed });
     this.endpoints.addEventHandler({ add: changed, update: changed, delete: changed });
@@ -115,7 +116,7 @@ export class ServiceProxy {
 
   private plans(): PortPlan[] {
     const out: PortPlan[] = [];
-    for (const svc of this.services.list()) out.push(...planService(svc, this.endpoints.get(keyOf(svc)), this.nodeAddresses));
+    for (const svc of this.services.list()) out.push(...planService(svc, this.endpoints.byIndex(byService, keyOf(svc)), this.nodeAddresses));
     return out;
   }
 

@@ -68,7 +68,10 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     client: cp.client,
     nodes: specs,
     dataDir,
-    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir, oci ? { ...(opts.images ? { images: opts.images } : {}), bridge: `skb${b}n${specs.indexOf(spec)}`, clusterCidr } : {}),
+    makeRuntime: (spec, dir) => makeRuntime(opts.runtime ?? 'process', spec, dir, {
+      ...(oci ? { ...(opts.images ? { images: opts.images } : {}), bridge: `skb${b}n${specs.indexOf(spec)}`, clusterCidr } : {}),
+      ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: 'cluster.local' } } : {}),
+    }),
     ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
     kubeletToken: cp.server.joinToken,
     kubeletPort: 0,

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Endpoints, Service } from '../../src/api/kinds.js';
-import { endpoints as endpointsResource, namespaces, services as servicesResource } from '../../src/api/resources.js';
+import type { EndpointSlice, Service } from '../../src/api/kinds.js';
+import { endpointSlices, namespaces, services as servicesResource } from '../../src/api/resources.js';
 import type { InformerFactory } from '../../src/client/factory.js';
 import { IptablesProxy } from '../../src/proxy/index.js';
 import { logger } from '../../src/util/log.js';
@@ -60,18 +60,26 @@ let proxy: IptablesProxy | undefined;
     }
   });
 
-  /** Writes the Endpoints (the test plays the endpoints controller) and waits until the proxy has
-   * put them in the kernel. */
+  /** The service's one EndpointSlice (named as the service) listing `ips` as ready. */
+  const sliceBody = (name: string, ips: readonly string[], ports: { port: number; protocol?: 'TCP' | 'UDP' }[]): EndpointSlice => ({
+    metadata: { name, namespace: ns, labels: { 'kubernetes.io/service-name': name } },
+    addressType: 'IPv4',
+    endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+    ports: ports.map((p) => ({ name: '', port: p.port, protocol: p.protocol ?? 'TCP' })),
+  });
+
+  /** Writes the EndpointSlice (the test plays the endpointslice controller) and waits until the
+   * proxy has put it in the kernel. */
   async function setEndpoints(name: string, ips: readonly string[], ports: { port: number; protocol: 'TCP' | 'UDP' }[] = [{ port: httpPort, protocol: 'TCP' }]): Promise<void> {
-    const body: Endpoints = { metadata: { name, namespace: ns }, subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports }] : [] };
-    let written: Endpoints;
+    const body = sliceBody(name, ips, ports);
+    let written: EndpointSlice;
     try {
-      const old = await c!.client.get<Endpoints>(endpointsResource, ns, name);
-      written = await c!.client.update(endpointsResource, { ...body, metadata: { ...body.metadata, resourceVersion: old.metadata.resourceVersion } });
+      const old = await c!.client.get<EndpointSlice>(endpointSlices, ns, name);
+      written = await c!.client.update(endpointSlices, { ...body, metadata: { ...body.metadata, resourceVersion: old.metadata.resourceVersion } });
     } catch {
-      written = await c!.client.create(endpointsResource, body);
+      written = await c!.client.create(endpointSlices, body);
     }
-    const inf = informers.informer<Endpoints>(endpointsResource);
+    const inf = informers.informer<EndpointSlice>(endpointSlices);
     await waitFor(`the proxy to see endpoints of ${name}`, () => inf.get(`${ns}/${name}`)?.metadata.resourceVersion === written.metadata.resourceVersion);
     await proxy!.settled();
   }
@@ -133,12 +141,12 @@ let proxy: IptablesProxy | undefined;
     await proxy!.settled();
     const before = proxy!.restoreCount;
     const t0 = Date.now();
-    const inf = informers.informer<Endpoints>(endpointsResource);
+    const inf = informers.informer<EndpointSlice>(endpointSlices);
     const states = [[0], [0, 1], [1], [1, 2], [2], [0, 2]];
     let last = '';
     for (const pick of states) {
-      const cur = await c!.client.get<Endpoints>(endpointsResource, ns, 'burst');
-      const written = await c!.client.update(endpointsResource, { ...cur, subsets: [{ addresses: pick.map((i) => ({ ip: backends[i]! })), ports: [{ port: httpPort }] }] });
+      const cur = await c!.client.get<EndpointSlice>(endpointSlices, ns, 'burst');
+      const written = await c!.client.update(endpointSlices, { ...cur, endpoints: sliceBody('burst', pick.map((i) => backends[i]!), []).endpoints });
       last = written.metadata.resourceVersion!;
     }
     await waitFor('the last change to reach the proxy', () => inf.get(`${ns}/burst`)?.metadata.resourceVersion === last);
@@ -204,9 +212,9 @@ let proxy: IptablesProxy | undefined;
   test('stop() removes every skiff rule and chain, and only those', async () => {
     assert.match(save(), /SKIFF-SERVICES/);
     // A change still on its way while stopping must not leave anything behind either.
-    const inf = informers.informer<Endpoints>(endpointsResource);
+    const inf = informers.informer<EndpointSlice>(endpointSlices);
     const old = inf.get(`${ns}/spread`)!;
-    await c!.client.update(endpointsResource, { ...old, subsets: [{ addresses: [{ ip: backends[0]! }], ports: [{ port: httpPort }] }] });
+    await c!.client.update(endpointSlices, { ...old, endpoints: sliceBody('spread', [backends[0]!], []).endpoints });
     await waitFor('the change to reach the proxy', () => inf.get(`${ns}/spread`)?.metadata.resourceVersion !== old.metadata.resourceVersion);
     await proxy!.stop();
     const after = save();

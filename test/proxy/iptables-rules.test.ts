@@ -2,7 +2,7 @@
  * text between two rule sets — only what changed is rewritten. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Endpoints, Service } from '../../src/api/kinds.js';
+import type { EndpointSlice, Endpoints, Service } from '../../src/api/kinds.js';
 import {
   buildRuleSet, deleteText, endpointChainName, restoreText, serviceChainName, shareOf, skiffChainsIn, type RuleSet,
 } from '../../src/proxy/iptables/index.js';
@@ -27,9 +27,19 @@ function eps(name: string, ips: readonly string[], ports: Obj[], notReady: reado
   };
 }
 
+/** The slices the mirroring controller would make of `ep`: one per subset. */
+function slicesOf(ep: Endpoints | undefined): EndpointSlice[] {
+  return (ep?.subsets ?? []).map((ss) => ({
+    metadata: { name: ep!.metadata.name, namespace: ep!.metadata.namespace },
+    addressType: 'IPv4',
+    ports: (ss.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
+    endpoints: [...(ss.addresses ?? []).map((a) => ({ addresses: [a.ip], conditions: { ready: true } })), ...(ss.notReadyAddresses ?? []).map((a) => ({ addresses: [a.ip], conditions: { ready: false } }))],
+  }));
+}
+
 const build = (services: Service[], endpoints: Endpoints[], clusterCidr?: string): RuleSet => {
   const byName = new Map(endpoints.map((e) => [e.metadata.name, e]));
-  return buildRuleSet(services, (s) => byName.get(s.metadata.name), clusterCidr ? { clusterCidr } : {});
+  return buildRuleSet(services, (s) => slicesOf(byName.get(s.metadata.name)), clusterCidr ? { clusterCidr } : {});
 };
 
 const rules = (rs: RuleSet, table: 'nat' | 'filter', chain: string): readonly string[] => rs[table].get(chain) ?? [];

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
+import { EndpointSliceMirroringController } from '../../src/controllers/endpointslice/index.js';
 import { startTestCluster, waitFor, type TestCluster } from '../helpers/cluster.js';
 import { endpoints as endpointsResource, services as servicesResource, namespaces } from '../../src/api/resources.js';
 import type { Endpoints, Service } from '../../src/api/kinds.js';
@@ -21,6 +22,8 @@ const nodeAddresses = ['127.0.61.1', '127.0.61.2', '127.0.61.3'];
 describe('ServiceProxy', () => {
   let c: TestCluster;
   let proxy: ServiceProxy;
+  let mirroring: EndpointSliceMirroringController;
+  let mirrored: Promise<void>;
   const backends: Backend[] = [];
 
   before(async () => {
@@ -28,10 +31,17 @@ describe('ServiceProxy', () => {
     await c.client.create(namespaces, { metadata: { name: ns } });
     const ctx = c.context('proxy-test');
     proxy = new ServiceProxy({ informers: ctx.informers, nodeAddresses, log: logger('proxy'), udpIdleTimeoutMs: 300, bindRetryMs: 200 });
+    // The proxy reads EndpointSlices: the hand-made Endpoints below reach it mirrored.
+    const mctx = c.context('mirroring');
+    mirroring = new EndpointSliceMirroringController(mctx);
+    void mctx.informers.start();
+    mirrored = mirroring.start();
     await ctx.informers.start();
     await proxy.start();
   });
   after(async () => {
+    mirroring.stop();
+    await mirrored;
     proxy.stop();
     await Promise.all(backends.map((b) => b.close()));
     await c.stop();

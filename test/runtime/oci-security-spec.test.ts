@@ -11,7 +11,7 @@ import type { Container, Pod, PodSpec } from '../../src/api/kinds.js';
 import { podNamespaces, podSysctls } from '../../src/runtime/oci/spec.js';
 import { namespacePaths } from '../../src/runtime/oci/namespaces.js';
 import { loadLocalhostProfile, runtimeDefaultProfile, seccompFor } from '../../src/runtime/oci/seccomp.js';
-import { podResolvConf } from '../../src/runtime/oci/sandbox.js';
+import { hostResolvConf, podResolvConf } from '../../src/runtime/shared/index.js';
 import { applyFsGroup, hostAliasesBlock, managedMounts } from '../../src/runtime/shared/index.js';
 
 const ns = namespacePaths('/sbx');
@@ -105,6 +105,30 @@ describe('oci: hosts and resolv.conf', () => {
     { name: 'dnsPolicy None: dnsConfig alone', spec: { dnsPolicy: 'None', dnsConfig: { nameservers: ['9.9.9.9'] } }, want: 'nameserver 9.9.9.9\n' },
   ];
   for (const c of cases) test(c.name, () => assert.equal(podResolvConf(pod(c.spec), host), c.want));
+  const cluster = { servers: ['10.43.0.10'], domain: 'cluster.local' };
+  const ns = pod({}).metadata.namespace ?? 'default';
+  const search = `search ${ns}.svc.cluster.local svc.cluster.local cluster.local example.com`;
+  const clusterCases: { name: string; spec: Partial<PodSpec>; want: string }[] = [
+    { name: 'ClusterFirst: the cluster DNS, the namespace searches, ndots:5', spec: {}, want: `nameserver 10.43.0.10\n${search}\noptions ndots:5\n` },
+    { name: 'ClusterFirst under hostNetwork: the node\'s (kubelet\'s rule)', spec: { hostNetwork: true }, want: host },
+    { name: 'ClusterFirstWithHostNet: the cluster DNS under hostNetwork', spec: { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }, want: `nameserver 10.43.0.10\n${search}\noptions ndots:5\n` },
+    { name: 'Default: the node\'s, cluster DNS or not', spec: { dnsPolicy: 'Default' }, want: host },
+    { name: 'ClusterFirst with dnsConfig options', spec: { dnsConfig: { options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] } }, want: `nameserver 10.43.0.10\n${search}\noptions ndots:2 edns0\n` },
+  ];
+  for (const c of clusterCases) test(`with a cluster DNS: ${c.name}`, () => assert.equal(podResolvConf(pod(c.spec), host, cluster), c.want));
+  test('a pod network never gets a public resolver: loopback-only hosts fall back to the cluster DNS', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'skiff-resolv-'));
+    try {
+      const stub = path.join(dir, 'stub');
+      await writeFile(stub, 'nameserver 127.0.0.53\nsearch lan\n');
+      assert.equal(hostResolvConf(true, cluster, [stub]), 'nameserver 10.43.0.10\nsearch lan\n');
+      assert.equal(hostResolvConf(true, undefined, [stub]), 'nameserver 127.0.0.53\nsearch lan\n');
+      assert.equal(hostResolvConf(false, cluster, [stub]), 'nameserver 127.0.0.53\nsearch lan\n');
+      assert.doesNotMatch(hostResolvConf(true, undefined, [path.join(dir, 'missing')]), /8\.8\.8\.8/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('fsGroup: volume ownership', () => {

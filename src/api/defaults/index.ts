@@ -8,6 +8,7 @@
  * create and update.
  */
 import type { KubeObject } from '../types.js';
+import { defaultEndpointSlice } from './discovery.js';
 import { defaultEndpoints, defaultNamespace, defaultNode, defaultSecret, defaultService } from './core.js';
 import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
@@ -25,6 +26,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   ReplicationController: defaultReplicationController,
   Service: defaultService,
   Endpoints: defaultEndpoints,
+  EndpointSlice: defaultEndpointSlice,
   Namespace: defaultNamespace,
   Node: defaultNode,
   Secret: defaultSecret,

@@ -10,6 +10,7 @@ import { clusterDefinitions } from './cluster.js';
 import { workloadDefinitions } from './workloads.js';
 import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
+import { discoveryDefinitions } from './discovery.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -23,6 +24,7 @@ export const definitions: Definitions = {
   ...workloadDefinitions,
   ...extensionsDefinitions,
   ...rbacDefinitions,
+  ...discoveryDefinitions,
 };
 
 export interface KindEntry {
@@ -46,6 +48,7 @@ export const kindCatalog: readonly KindEntry[] = [
     'Namespace', 'Node', 'Pod', 'Service', 'Endpoints', 'ReplicationController', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount',
   ]),
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
+  ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
   ...entries('batch', 'v1', 'batch', ['Job']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
@@ -67,6 +70,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'autoscaling', version: 'v1' },
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
+  { group: 'discovery.k8s.io', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },
   { group: 'authentication.k8s.io', version: 'v1' },

@@ -44,6 +44,7 @@ const prefixes: Readonly<Record<string, string>> = {
   batch: 'io.k8s.api.batch.v1.',
   ext: 'io.k8s.api.extensions.v1beta1.',
   coord: 'io.k8s.api.coordination.v1.',
+  discovery: 'io.k8s.api.discovery.v1.',
   autoscaling: 'io.k8s.api.autoscaling.v1.',
   rbac: 'io.k8s.api.rbac.v1.',
   authz: 'io.k8s.api.authorization.v1.',

@@ -18,6 +18,7 @@ import {
 } from './rbac.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { validateEndpoints, validateService, validateServiceUpdate } from './service.js';
+import { validateEndpointSlice, validateEndpointSliceUpdate } from './discovery.js';
 import {
   validateDaemonSet, validateDeployment, validateReplicaSet, validateReplicationController, validateSelectorImmutable,
 } from './workloads.js';
@@ -38,6 +39,7 @@ const rules: Readonly<Record<string, KindRules>> = {
   ReplicationController: { name: nameIsDNSSubdomain, create: validateReplicationController },
   Service: { name: nameIsDNS1035Label, create: validateService, update: validateServiceUpdate },
   Endpoints: { name: nameIsDNSSubdomain, create: validateEndpoints },
+  EndpointSlice: { name: nameIsDNSSubdomain, create: validateEndpointSlice, update: validateEndpointSliceUpdate },
   Namespace: { name: nameIsDNSLabel, create: validateNamespace },
   Node: { name: nameIsDNSSubdomain, create: validateNode, update: validateNodeUpdate },
   Event: { name: nameIsDNSSubdomain, create: validateEvent },

@@ -27,6 +27,7 @@ const all: Strategy[] = [
   makeStrategy(r.nodes, keepStatusOnCreate),
   serviceStrategy,
   makeStrategy(r.endpoints),
+  makeStrategy(r.endpointSlices),
   makeStrategy(r.replicationControllers),
   makeStrategy(r.events),
   makeStrategy(r.configMaps),

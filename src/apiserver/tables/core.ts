@@ -193,3 +193,29 @@ export const leasePrinter: TablePrinter = {
   columns: [nameColumn, column('Holder', 'string', 'Who holds the lease.'), ageColumn],
   cells: (o, now) => [o.metadata.name ?? '', str(o, 'spec', 'holderIdentity'), since(o.metadata.creationTimestamp, now)],
 };
+
+/** The PORTS cell of a slice: port numbers joined with `,`, `<unset>` for a port without one. */
+function slicePorts(slice: unknown): string {
+  const ports = records(slice, 'ports');
+  if (ports.length === 0) return '<unset>';
+  return ports.map((p) => (has(p, 'port') ? String(int(p, 'port')) : '<unset>')).join(',');
+}
+
+/** The ENDPOINTS cell of a slice: the first three addresses and a count of the rest. */
+function sliceEndpoints(slice: unknown): string {
+  const all = records(slice, 'endpoints').flatMap((e) => strings(e, 'addresses'));
+  if (all.length === 0) return '<unset>';
+  const text = all.slice(0, 3).join(',');
+  return all.length > 3 ? `${text} + ${all.length - 3} more...` : text;
+}
+
+export const endpointSlicePrinter: TablePrinter = {
+  columns: [
+    nameColumn,
+    column('AddressType', 'string', 'The type of address carried by the slice.'),
+    column('Ports', 'string', 'The ports of the slice.'),
+    column('Endpoints', 'string', 'The addresses of the slice\'s endpoints.'),
+    ageColumn,
+  ],
+  cells: (o, now) => [o.metadata.name ?? '', str(o, 'addressType'), slicePorts(o), sliceEndpoints(o), since(o.metadata.creationTimestamp, now)],
+};

@@ -9,7 +9,7 @@ import {
   daemonSetPrinter, deploymentPrinter, jobPrinter, replicaSetPrinter, replicationControllerPrinter,
 } from './workloads.js';
 import {
-  configMapPrinter, endpointsPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter,
+  configMapPrinter, endpointSlicePrinter, endpointsPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter,
 } from './core.js';
 import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
@@ -53,6 +53,7 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   Job: jobPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
+  EndpointSlice: endpointSlicePrinter,
   Namespace: namespacePrinter,
   Node: nodePrinter,
   Event: eventPrinter,

@@ -27,6 +27,8 @@ interface AgentOptions extends ImageStoreFlags {
   proxyMode?: ProxyMode;
   bridge: string;
   clusterCidr: string;
+  clusterDns?: string;
+  clusterDomain: string;
 }
 
 /** `127.30.5.0/24` → `127.30.5.` (process mode hands out .2–.254 of a /24). */
@@ -52,7 +54,9 @@ export function agentCommand(): Command {
     .option('--kubelet-port <port>', "the node's log endpoint port", '10250')
     .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)
     .option('--bridge <name>', "the oci runtime's pod bridge", 'skiff0')
-    .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16'))
+    .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16')
+    .option('--cluster-dns <ip>', "the cluster DNS pods' resolv.conf names (the kube-dns Service's IP); without it ClusterFirst pods get the node's resolvers")
+    .option('--cluster-domain <domain>', "the cluster's DNS domain (the server's --cluster-domain)", 'cluster.local'))
     .action(async (opts: AgentOptions) => {
       exitOnFatalError('skiff agent', logger('agent'));
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
@@ -75,6 +79,7 @@ export function agentCommand(): Command {
         makeRuntime: (s, dir) => makeRuntime(opts.runtime, s, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
           ...(imageStore ? { images: imageStore.store, bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
+          ...(opts.clusterDns ? { clusterDns: { servers: opts.clusterDns.split(','), domain: opts.clusterDomain } } : {}),
         }),
         kubeletToken: opts.token,
         kubeletPort: Number(opts.kubeletPort),

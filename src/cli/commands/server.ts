@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { startControlPlane } from '../controlplane.js';
+import { dnsOptions, withDnsFlags, type DnsFlags } from '../dnsflags.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
 import { logger } from '../../util/log.js';
@@ -10,7 +11,7 @@ import { duration } from '../durations.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 
-interface ServerOptions extends ServingFlags, ServiceAccountFlags {
+interface ServerOptions extends ServingFlags, ServiceAccountFlags, DnsFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -30,7 +31,7 @@ interface ServerOptions extends ServingFlags, ServiceAccountFlags {
 }
 
 export function serverCommand(): Command {
-  return withServiceAccountFlags(withServingFlags(new Command('server')
+  return withDnsFlags(withServiceAccountFlags(withServingFlags(new Command('server')
     .description('run the API server (control plane) until SIGTERM/SIGINT')
     .option('--data-dir <dir>', 'where state, certificates, tokens and the kubeconfig live', path.join(os.homedir(), '.skiff', 'server'))
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
@@ -47,7 +48,7 @@ export function serverCommand(): Command {
     .option('--leader-elect-renew-deadline <d>', 'a leader that cannot renew within this gives up', duration, 10_000)
     .option('--leader-elect-retry-period <d>', 'how often candidates try and leaders renew', duration, 2_000)
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
-    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000)))
+    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000))))
     .action(async (opts: ServerOptions) => {
       exitOnFatalError('skiff server', logger('server'));
       const dataDir = path.resolve(opts.dataDir);
@@ -71,6 +72,7 @@ export function serverCommand(): Command {
         authorizationMode: opts.authorizationMode,
         ...servingOptions(opts),
         ...serviceAccountOptions(opts),
+        ...dnsOptions(opts),
         ...(opts.datastore ? { datastore: opts.datastore } : {}),
         ...(opts.runtimeConfig ? { runtimeConfig: opts.runtimeConfig } : {}),
       });

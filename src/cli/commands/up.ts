@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { logger } from '../../util/log.js';
 import { startControlPlane } from '../controlplane.js';
+import { dnsOptions, withDnsFlags, type DnsFlags } from '../dnsflags.js';
 import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
@@ -13,7 +14,7 @@ import { servingOptions, withServingFlags, type ServingFlags } from '../servingf
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface UpOptions extends ImageStoreFlags, ServingFlags, ServiceAccountFlags {
+interface UpOptions extends ImageStoreFlags, ServingFlags, ServiceAccountFlags, DnsFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -50,7 +51,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return withServiceAccountFlags(withServingFlags(withImageStoreFlags(new Command('up')
+  return withDnsFlags(withServiceAccountFlags(withServingFlags(withImageStoreFlags(new Command('up')
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -65,7 +66,7 @@ export function upCommand(): Command {
     .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
     .option('--service-cluster-ip-range <cidr>', 'where services get cluster IPs (default 127.B.128.0/17, with --runtime oci 10.43.0.0/16)')
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
-    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode))))
+    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)))))
     .action(async (opts: UpOptions) => {
       exitOnFatalError('skiff up', logger('up'));
       const t0 = Date.now();
@@ -77,6 +78,7 @@ export function upCommand(): Command {
         listen: opts.listen,
         ...servingOptions(opts),
         ...serviceAccountOptions(opts),
+        ...dnsOptions(opts),
         // Pods in their own network namespaces cannot reach loopback cluster IPs.
         serviceClusterIpRange: opts.serviceClusterIpRange ?? (opts.runtime === 'oci' ? '10.43.0.0/16' : block.serviceRange),
         clusterCidr: opts.clusterCidr,
@@ -95,6 +97,7 @@ export function upCommand(): Command {
         makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, {
           ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
           ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}`, clusterCidr: opts.clusterCidr } : {}),
+          ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: opts.clusterDomain } } : {}),
         }),
         kubeletToken: cp.server.joinToken,
         log: logger('node'),

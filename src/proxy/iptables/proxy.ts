@@ -1,15 +1,16 @@
 /**
  * The service proxy, iptables mode: instead of listening, it programs the kernel (kube-proxy's
  * iptables design, see rules.ts) so packets to a service are DNATed to an endpoint without ever
- * reaching this process. It follows Services and Endpoints through shared informers like the
+ * reaching this process. It follows Services and EndpointSlices through shared informers like the
  * userspace proxy; a burst of changes is coalesced into at most one `iptables-restore` per
  * `minSyncPeriodMs`, and each restore rewrites only the chains whose rules changed. `stop()`
  * takes every skiff rule and chain out again.
  */
-import type { Endpoints, Service } from '../../api/kinds.js';
-import { endpoints as endpointsResource, services as servicesResource } from '../../api/resources.js';
+import type { EndpointSlice, Service } from '../../api/kinds.js';
+import { services as servicesResource } from '../../api/resources.js';
 import type { InformerFactory } from '../../client/factory.js';
 import type { Informer } from '../../client/informer.js';
+import { byService, sliceInformer } from '../slices.js';
 import { keyOf } from '../../client/informer.js';
 import type { Logger } from '../../util/log.js';
 import { jumps, tables, type Table } from './chains.js';
@@ -38,7 +39,7 @@ export interface IptablesProxyOptions {
 
 export class IptablesProxy {
   private readonly services: Informer<Service>;
-  private readonly endpoints: Informer<Endpoints>;
+  private readonly endpoints: Informer<EndpointSlice>;
   private readonly run: Runner;
   /** What the kernel holds, as we last wrote it. */
   private applied: RuleSet | undefined;
@@ -55,7 +56,7 @@ export class IptablesProxy {
   constructor(private readonly opts: IptablesProxyOptions) {
     this.run = commandRunner(opts.commandPrefix ?? []);
     this.services = opts.informers.informer<Service>(servicesResource);
-    this.endpoints = opts.informers.informer<Endpoints>(endpointsResource);
+    this.endpoints = sliceInformer(opts.informers);
     const changed = () => this.schedule();
     this.services.addEventHandler({ add: changed, update: changed, delete: changed });
     this.endpoints.addEventHandler({ add: changed, update: changed, delete: changed });
@@ -146,7 +147,7 @@ export class IptablesProxy {
   }
 
   private async sync(): Promise<void> {
-    const next = buildRuleSet(this.services.list(), (svc) => this.endpoints.get(keyOf(svc)), {
+    const next = buildRuleSet(this.services.list(), (svc) => this.endpoints.byIndex(byService, keyOf(svc)), {
       ...(this.opts.clusterCidr ? { clusterCidr: this.opts.clusterCidr } : {}),
     });
     const prev = this.fullPending ? undefined : this.applied;

@@ -1,5 +1,5 @@
 /**
- * Services and Endpoints → the content of skiff's chains, as pure data (no kernel here). The
+ * Services and EndpointSlices → the content of skiff's chains, as pure data (no kernel here). The
  * layout is kube-proxy's iptables mode:
  *
  *   nat PREROUTING/OUTPUT → SKIFF-SERVICES: per service port with ready endpoints, its cluster IP
@@ -12,7 +12,7 @@
  *   filter INPUT/FORWARD/OUTPUT → SKIFF-SERVICES: REJECT new connections to service ports that
  *     have no ready endpoint; SKIFF-FORWARD accepts marked traffic where FORWARD drops by default.
  */
-import type { Endpoints, Service } from '../../api/kinds.js';
+import type { EndpointSlice, Service } from '../../api/kinds.js';
 import { endpointsFor } from '../plan.js';
 import {
   endpointChainName, forwardChain, markMasqChain, masqMark, nodePortsChain, postroutingChain, serviceChainName, servicesChain,
@@ -45,7 +45,7 @@ export function shareOf(i: number, n: number): string {
   return (1 / (n - i)).toFixed(10);
 }
 
-export function buildRuleSet(services: readonly Service[], endpointsOf: (svc: Service) => Endpoints | undefined, cfg: RuleConfig = {}): RuleSet {
+export function buildRuleSet(services: readonly Service[], endpointsOf: (svc: Service) => readonly EndpointSlice[], cfg: RuleConfig = {}): RuleSet {
   const nat = new Map<string, string[]>();
   const filter = new Map<string, string[]>();
   const natServices: string[] = [];

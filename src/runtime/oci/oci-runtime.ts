@@ -114,7 +114,7 @@ export class OciRuntime implements Runtime {
       // A hostNetwork pod needs neither the pod network nor its masquerade.
       const networks = pod.spec.hostNetwork === true ? this.podNetworks : this.networks;
       if (pod.spec.hostNetwork !== true) await this.ensureMasquerade();
-      record = await createSandbox(networks, path.join(this.podDir(uid), 'sandbox'), pod, this.cfg.nodeIP);
+      record = await createSandbox(networks, path.join(this.podDir(uid), 'sandbox'), pod, this.cfg.nodeIP, this.cfg.clusterDns);
     } catch (err) {
       throw new ContainerStartError('CreatePodSandboxError', `pod ${pod.metadata.name ?? uid}: ${message(err)}`);
     }

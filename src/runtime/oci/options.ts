@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ImageService } from '../../images/contract.js';
+import type { ClusterDnsSettings } from '../shared/index.js';
 
 export interface OciRuntimeOptions {
   /** Where bundles, sandboxes, runc's state and host-local's records live (`<dataDir>/oci`, …). */
@@ -29,6 +30,8 @@ export interface OciRuntimeOptions {
   /** Where seccomp `Localhost` profiles are (default `<dataDir>/seccomp`, the kubelet's
    * `<root-dir>/seccomp`). */
   readonly seccompProfileRoot?: string;
+  /** kubelet's `--cluster-dns`/`--cluster-domain`: pods' resolv.conf by dnsPolicy (shared/resolv.ts). */
+  readonly clusterDns?: ClusterDnsSettings;
 }
 
 export interface OciConfig {
@@ -46,6 +49,7 @@ export interface OciConfig {
   readonly ipamDir: string;
   readonly nodeIP: string;
   readonly seccompProfileRoot: string;
+  readonly clusterDns: ClusterDnsSettings | undefined;
 }
 
 /** The host's first non-internal IPv4 address (a hostNetwork pod's IP when none is given). */
@@ -91,5 +95,6 @@ export function compileOptions(o: OciRuntimeOptions): OciConfig {
     ipamDir: path.join(dataDir, 'cni', 'host-local'),
     nodeIP: o.nodeIP ?? firstHostAddress(),
     seccompProfileRoot: path.resolve(o.seccompProfileRoot ?? path.join(dataDir, 'seccomp')),
+    clusterDns: o.clusterDns,
   };
 }

@@ -6,14 +6,14 @@
  * disk alone.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../../api/kinds.js';
 import { resultAddress, type CniResult, type PortMapping } from './cni.js';
 import { OciRuntimeError } from './errors.js';
-import { hostAliasesBlock, hostNetworkHosts } from '../shared/index.js';
+import { hostAliasesBlock, hostNetworkHosts, hostResolvConf, podResolvConf, type ClusterDnsSettings } from '../shared/index.js';
 import { createNamespaces, namespacePaths, removeNamespaces, type PidHolder } from './namespaces.js';
 import { portMappings, type PodNetworks } from './network.js';
 import type { SandboxFiles } from './spec.js';
@@ -37,22 +37,6 @@ export function sandboxFiles(dir: string): SandboxFiles {
   return { namespaces: namespacePaths(dir), hosts: path.join(dir, 'hosts'), resolvConf: path.join(dir, 'resolv.conf'), hostname: path.join(dir, 'hostname') };
 }
 
-/** The host's resolver configuration, unless it only names loopback resolvers (a local stub such
- * as systemd-resolved's), which a pod cannot reach from its own network namespace. */
-function resolvConf(): string {
-  for (const file of ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf']) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const servers = [...text.matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1]!);
-    if (servers.some((s) => !s.startsWith('127.') && s !== '::1')) return text;
-  }
-  return 'nameserver 8.8.8.8\n';
-}
-
 function hostsFile(ip: string, hostname: string, aliases: string): string {
   return [
     '# Kubernetes-managed hosts file.',
@@ -66,32 +50,7 @@ function hostsFile(ip: string, hostname: string, aliases: string): string {
   ].join('\n') + aliases;
 }
 
-/** The pod's resolv.conf by its dnsPolicy and dnsConfig (skiff has no cluster DNS: ClusterFirst
- * is the node's resolver, as kubelet falls back to without one): `None` is dnsConfig alone;
- * otherwise dnsConfig's nameservers and searches are appended and its options override. */
-export function podResolvConf(pod: Pod, host: string): string {
-  const cfg = pod.spec.dnsConfig ?? {};
-  const none = pod.spec.dnsPolicy === 'None';
-  const base = none ? '' : host;
-  const servers = [...[...base.matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1]!), ...(cfg.nameservers ?? [])];
-  const searches = [...[...base.matchAll(/^(?:search|domain)\s+(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/)), ...(cfg.searches ?? [])];
-  const options = new Map<string, string | undefined>();
-  for (const m of base.matchAll(/^options\s+(.+)$/gm)) {
-    for (const o of m[1]!.trim().split(/\s+/)) {
-      const [k, v] = o.split(':');
-      options.set(k!, v);
-    }
-  }
-  for (const o of cfg.options ?? []) if (o.name) options.set(o.name, o.value);
-  const lines = [
-    ...[...new Set(servers)].slice(0, 3).map((s) => `nameserver ${s}`),
-    ...(searches.length ? [`search ${[...new Set(searches)].slice(0, 32).join(' ')}`] : []),
-    ...(options.size ? [`options ${[...options].map(([k, v]) => (v === undefined ? k : `${k}:${v}`)).join(' ')}`] : []),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-export async function createSandbox(networks: PodNetworks | undefined, dir: string, pod: Pod, nodeIP: string): Promise<SandboxRecord> {
+export async function createSandbox(networks: PodNetworks | undefined, dir: string, pod: Pod, nodeIP: string, clusterDns?: ClusterDnsSettings): Promise<SandboxRecord> {
   const podUid = pod.metadata.uid ?? '';
   const podName = pod.metadata.name ?? '';
   const hostNetwork = pod.spec.hostNetwork === true;
@@ -123,7 +82,7 @@ export async function createSandbox(networks: PodNetworks | undefined, dir: stri
     const files = sandboxFiles(dir);
     await Promise.all([
       writeFile(files.hosts, hostNetwork ? hostNetworkHosts(pod) : hostsFile(ip, hostname, hostAliasesBlock(pod))),
-      writeFile(files.resolvConf, podResolvConf(pod, resolvConf())),
+      writeFile(files.resolvConf, podResolvConf(pod, hostResolvConf(!hostNetwork, clusterDns), clusterDns)),
       writeFile(files.hostname, `${hostNetwork ? os.hostname() : hostname}\n`),
       writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(record)),
     ]);

@@ -23,7 +23,7 @@ import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
 import { pullSecretsIgnored } from './pull-secrets.js';
-import { applyFsGroup, hostAliasesBlock, hostNetworkHosts } from '../shared/index.js';
+import { applyFsGroup, hostAliasesBlock, hostNetworkHosts, hostResolvConf, podResolvConf, type ClusterDnsSettings } from '../shared/index.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -33,6 +33,8 @@ export interface ProcessRuntimeOptions {
   readonly imageCatalog?: ImageCatalog;
   /** Told once per kind of degraded behaviour (mounts skipped). Default: process.emitWarning. */
   readonly warn?: (message: string) => void;
+  /** kubelet's `--cluster-dns`/`--cluster-domain`: pods' resolv.conf by dnsPolicy (shared/resolv.ts). */
+  readonly clusterDns?: ClusterDnsSettings;
 }
 
 interface Live {
@@ -122,7 +124,7 @@ export class ProcessRuntime implements Runtime {
     env['HOSTNAME'] = pod.metadata.name ?? '';
 
     const iso = probeIsolation();
-    const volumeMounts = [...mountsToMake(opts.mounts), ...(await this.hostsMount(pod, dir, iso.mounts !== 'none'))];
+    const volumeMounts = [...mountsToMake(opts.mounts), ...(await this.hostsMount(pod, dir, iso.mounts !== 'none')), ...(await this.resolvMount(pod, dir, iso.mounts !== 'none'))];
     // The termination-message file where mounts are made anyway (as root, or with volumes): it is
     // never the reason to run a container in a user namespace.
     const tm = opts.terminationMessage;
@@ -188,6 +190,19 @@ export class ProcessRuntime implements Runtime {
     const file = path.join(dir, 'hosts');
     await writeFile(file, hostNetworkHosts(pod), { mode: 0o644 });
     return [{ hostPath: file, containerPath: '/etc/hosts', readOnly: true }];
+  }
+
+  /** The pod's resolv.conf by its dnsPolicy over /etc/resolv.conf in the container's own mount
+   * namespace, when it differs from the host's (without a mount namespace the host's stays: the
+   * pod then resolves no cluster names). */
+  private async resolvMount(pod: Pod, dir: string, canMount: boolean): Promise<Mount[]> {
+    if (!canMount) return [];
+    const host = hostResolvConf(false);
+    const text = podResolvConf(pod, host, this.opts.clusterDns);
+    if (text === host) return [];
+    const file = path.join(dir, 'resolv.conf');
+    await writeFile(file, text, { mode: 0o644 });
+    return [{ hostPath: file, containerPath: '/etc/resolv.conf', readOnly: true }];
   }
 
   /** Registers a live (started or adopted) container and forgets it when it ends. */

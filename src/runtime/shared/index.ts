@@ -7,3 +7,4 @@ export { containersOutlive, containersOutliveProcess, killAtExit } from './exit-
 export { verifyRunAsNonRoot } from './non-root.js';
 export { applyFsGroup, fsGroupOf, managedMounts } from './fs-group.js';
 export { hostAliasesBlock, hostNetworkHosts } from './hosts.js';
+export { effectiveDnsPolicy, hostResolvConf, podResolvConf, type ClusterDnsSettings } from './resolv.js';

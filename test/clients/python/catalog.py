@@ -94,6 +94,7 @@ def catalog(replicas):
     apps = client.AppsV1Api()
     batch = client.BatchV1Api()
     coord = client.CoordinationV1Api()
+    discovery = client.DiscoveryV1Api()
     rbac = client.RbacAuthorizationV1Api()
     sel = client.V1LabelSelector
     subject = getattr(client, "RbacV1Subject", None) or getattr(client, "V1Subject")
@@ -133,6 +134,10 @@ def catalog(replicas):
              status=True, created=service_created),
         Kind("Lease", coord, "lease", client.V1Lease, client.V1LeaseList, "coordination.k8s.io/v1",
              lambda n, l, ns: client.V1Lease(metadata=meta(n, l), spec=client.V1LeaseSpec(holder_identity=n, lease_duration_seconds=15))),
+        Kind("EndpointSlice", discovery, "endpoint_slice", client.V1EndpointSlice, client.V1EndpointSliceList, "discovery.k8s.io/v1",
+             lambda n, l, ns: client.V1EndpointSlice(metadata=meta(n, l), address_type="IPv4", endpoints=[client.V1Endpoint(
+                 addresses=["127.0.0.1"], conditions=client.V1EndpointConditions(ready=True))],
+                 ports=[client.DiscoveryV1EndpointPort(name="http", port=8080)])),
         Kind("Role", rbac, "role", client.V1Role, client.V1RoleList, rbac_v1,
              lambda n, l, ns: client.V1Role(metadata=meta(n, l), rules=rules())),
         Kind("ClusterRole", rbac, "cluster_role", client.V1ClusterRole, client.V1ClusterRoleList, rbac_v1,

@@ -95,6 +95,7 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(Read, [''], ['namespaces']),
       rule(Read, ['apps'], ['controllerrevisions', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status']),
       rule(Read, ['batch'], ['jobs', 'cronjobs', 'cronjobs/status', 'jobs/status']),
+      rule(Read, ['discovery.k8s.io'], ['endpointslices']),
       rule(Read, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale']),
     ],
   },

@@ -6,6 +6,7 @@ import { podMessages } from './pod.js';
 import { volumeMessages } from './volumes.js';
 import { workloadMessages } from './workloads.js';
 import { rbacMessages } from './rbac.js';
+import { discoveryMessages } from './discovery.js';
 import { wellKnownMessages } from '../wellknown.js';
 
 export type { Field, Message, ValueType } from './dsl.js';
@@ -13,7 +14,7 @@ export type { Field, Message, ValueType } from './dsl.js';
 /** Messages with their own JSON form: decoded by their wire table, then converted (wellknown.ts). */
 export const wellKnown: ReadonlyMap<string, Message> = compileTables(wellKnownMessages);
 
-export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages);
+export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages, discoveryMessages);
 
 /** apiVersion → kind → root message: the served kinds kubectl may send as protobuf. */
 const KINDS: Record<string, readonly string[]> = {
@@ -21,6 +22,7 @@ const KINDS: Record<string, readonly string[]> = {
   'apps/v1': ['Deployment', 'DaemonSet', 'ReplicaSet'],
   'batch/v1': ['Job'],
   'coordination.k8s.io/v1': ['Lease'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
   'autoscaling/v1': ['Scale'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
