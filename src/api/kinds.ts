@@ -7,3 +7,4 @@ export * from './kinds/pod.js';
 export * from './kinds/workloads.js';
 export * from './kinds/services.js';
 export * from './kinds/cluster.js';
+export * from './kinds/cronjob.js';

@@ -12,6 +12,7 @@ import { defaultEndpoints, defaultNamespace, defaultNode, defaultSecret, default
 import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
+import { defaultCronJob } from './cronjob.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
 } from './workloads.js';
@@ -32,6 +33,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   Deployment: defaultDeployment,
   DaemonSet: defaultDaemonSet,
   Job: defaultJob,
+  CronJob: defaultCronJob,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
 };

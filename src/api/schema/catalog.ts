@@ -10,6 +10,7 @@ import { clusterDefinitions } from './cluster.js';
 import { workloadDefinitions } from './workloads.js';
 import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
+import { cronJobDefinitions } from './cronjob.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -23,6 +24,7 @@ export const definitions: Definitions = {
   ...workloadDefinitions,
   ...extensionsDefinitions,
   ...rbacDefinitions,
+  ...cronJobDefinitions,
 };
 
 export interface KindEntry {
@@ -46,7 +48,7 @@ export const kindCatalog: readonly KindEntry[] = [
     'Namespace', 'Node', 'Pod', 'Service', 'Endpoints', 'ReplicationController', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount',
   ]),
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
-  ...entries('batch', 'v1', 'batch', ['Job']),
+  ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),

@@ -77,7 +77,7 @@ function validateJobRestartPolicy(spec: Obj): FieldError[] {
   return [notSupported(path, rp, ['OnFailure', 'Never'])];
 }
 
-function validateJobSpec(spec: Obj): FieldError[] {
+export function validateJobSpec(spec: Obj): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished']) {
     errs.push(...nonNegative(child('spec', f), spec[f]));

@@ -19,7 +19,7 @@ export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages
 const KINDS: Record<string, readonly string[]> = {
   v1: ['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Pod', 'ReplicationController', 'Endpoints', 'Event', 'Node', 'Binding'],
   'apps/v1': ['Deployment', 'DaemonSet', 'ReplicaSet'],
-  'batch/v1': ['Job'],
+  'batch/v1': ['Job', 'CronJob'],
   'coordination.k8s.io/v1': ['Lease'],
   'autoscaling/v1': ['Scale'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
