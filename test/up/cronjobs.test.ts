@@ -11,6 +11,7 @@ import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
+import { skiff } from '../cli/run.js';
 
 describe('cronjobs on skiff up with kubectl', () => {
   let c: UpCluster;
@@ -44,6 +45,19 @@ describe('cronjobs on skiff up with kubectl', () => {
       }, 30_000);
     });
   }
+
+  test('skiff create cronjob makes the object kubectl makes, and says so in kubectl\'s words', async () => {
+    const a = `viak-${suffix()}`;
+    const b = `vias-${suffix()}`;
+    await c.kubectl.ok(['create', 'cronjob', a, '--image=busybox', '--schedule=@hourly', '--restart=Never', '--', 'date']);
+    // The kubeconfig flag goes before `--`: after it, everything is the container's command.
+    const r = await skiff(undefined, ['create', 'cronjob', b, '--image=busybox', '--schedule=@hourly', '--restart=Never', `--kubeconfig=${c.cp.server.kubeconfigPath}`, '--', 'date']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `cronjob.batch/${b} created\n`);
+    const [ka, kb] = await Promise.all([a, b].map((n) => c.cp.client.get<CronJob>(cronJobs, 'default', n)));
+    const shape = (x: CronJob, n: string) => JSON.parse(JSON.stringify(x.spec).replaceAll(n, 'NAME')) as unknown;
+    assert.deepEqual(shape(kb!, b), shape(ka!, a));
+  });
 
   test('an invalid schedule or time zone is refused with the field error', async () => {
     const name = `bad-${suffix()}`;
