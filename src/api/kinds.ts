@@ -8,3 +8,4 @@ export * from './kinds/workloads.js';
 export * from './kinds/services.js';
 export * from './kinds/cluster.js';
 export * from './kinds/discovery.js';
+export * from './kinds/cronjob.js';

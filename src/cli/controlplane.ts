@@ -18,6 +18,7 @@ import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js
 import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
+import { CronJobController } from '../controllers/cronjob/index.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
@@ -140,6 +141,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('service-lb-controller', (ctx) => new ServiceLoadBalancerController(ctx)),
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
+    loop('cronjob-controller', (ctx) => new CronJobController(ctx)),
     loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),
     loop('node-controller', (ctx) => new NodeLifecycleController(ctx, {
       ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),

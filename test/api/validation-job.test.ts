@@ -107,7 +107,13 @@ describe('counts', () => {
   test('zero is allowed', () => assert.deepEqual(create(jobBuilder('z').set('spec.parallelism', 0).set('spec.backoffLimit', 0)).errors, []));
   test('completion mode', () => {
     assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Random')).errors, ['spec.completionMode: Unsupported value: "Random": supported values: "NonIndexed", "Indexed"']);
-    assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Indexed').set('spec.parallelism', 2)).errors, ['spec.completions: Required value: when completion mode is Indexed']);
+    assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Indexed').set('spec.parallelism', 2)).errors, [
+      'spec.completionMode: Forbidden: Indexed completion mode is not supported by skiff',
+      'spec.completions: Required value: when completion mode is Indexed',
+    ]);
+    for (const [f, v] of [['podFailurePolicy', { rules: [] }], ['backoffLimitPerIndex', 1], ['maxFailedIndexes', 1], ['successPolicy', { rules: [] }], ['ttlSecondsAfterFinished', 30]] as const) {
+      assert.ok(create(jobBuilder('c').set(`spec.${f}`, v)).errors.includes(`spec.${f}: Forbidden: not supported by skiff`), f);
+    }
   });
   test('template errors are reported inside the job', () => {
     assert.deepEqual(create(jobBuilder('t').container({ name: 'second' })).errors, ['spec.template.spec.containers[1].image: Required value']);

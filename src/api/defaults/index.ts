@@ -13,6 +13,7 @@ import { defaultEndpoints, defaultNamespace, defaultNode, defaultSecret, default
 import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
+import { defaultCronJob } from './cronjob.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
 } from './workloads.js';
@@ -34,6 +35,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   Deployment: defaultDeployment,
   DaemonSet: defaultDaemonSet,
   Job: defaultJob,
+  CronJob: defaultCronJob,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
 };

@@ -11,6 +11,7 @@ import { workloadDefinitions } from './workloads.js';
 import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
 import { discoveryDefinitions } from './discovery.js';
+import { cronJobDefinitions } from './cronjob.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -25,6 +26,7 @@ export const definitions: Definitions = {
   ...extensionsDefinitions,
   ...rbacDefinitions,
   ...discoveryDefinitions,
+  ...cronJobDefinitions,
 };
 
 export interface KindEntry {
@@ -49,7 +51,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ]),
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
   ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
-  ...entries('batch', 'v1', 'batch', ['Job']),
+  ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),

@@ -10,7 +10,7 @@ import type { FieldError } from '../errors.js';
 import { fromLabelSelector } from '../labels.js';
 import type { LabelSelector } from '../types.js';
 import { isRecord } from '../types.js';
-import { child, immutable, invalid, key, nonNegative, notSupported, required } from './field.js';
+import { child, forbidden, immutable, invalid, key, nonNegative, notSupported, required } from './field.js';
 import { invalidSelector, validateLabelSelector } from './meta.js';
 import { isDNS1123Label } from './names.js';
 import { validatePodTemplateSpec } from './pod.js';
@@ -77,8 +77,20 @@ function validateJobRestartPolicy(spec: Obj): FieldError[] {
   return [notSupported(path, rp, ['OnFailure', 'Never'])];
 }
 
-function validateJobSpec(spec: Obj): FieldError[] {
+/** Job features the job controller does not implement: refused, never accepted and ignored. */
+const unsupportedJobFields = ['podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'successPolicy', 'ttlSecondsAfterFinished'];
+
+function refuseUnsupported(spec: Obj): FieldError[] {
   const errs: FieldError[] = [];
+  for (const f of unsupportedJobFields) {
+    if (spec[f] !== undefined && spec[f] !== null) errs.push(forbidden(child('spec', f), 'not supported by skiff'));
+  }
+  if (spec['completionMode'] === 'Indexed') errs.push(forbidden('spec.completionMode', 'Indexed completion mode is not supported by skiff'));
+  return errs;
+}
+
+export function validateJobSpec(spec: Obj): FieldError[] {
+  const errs: FieldError[] = refuseUnsupported(spec);
   for (const f of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished']) {
     errs.push(...nonNegative(child('spec', f), spec[f]));
   }

@@ -42,6 +42,7 @@ const all: Strategy[] = [
   makeStrategy(r.daemonSets),
   makeStrategy(r.replicaSets),
   makeStrategy(r.deployments),
+  makeStrategy(r.cronJobs),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

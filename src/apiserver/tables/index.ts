@@ -13,6 +13,7 @@ import {
 } from './core.js';
 import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
+import { cronJobPrinter } from './cronjob.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -51,6 +52,7 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   Deployment: deploymentPrinter,
   DaemonSet: daemonSetPrinter,
   Job: jobPrinter,
+  CronJob: cronJobPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
   EndpointSlice: endpointSlicePrinter,

@@ -10,6 +10,7 @@ import {
 } from '../kube/index.js';
 import { withLastApplied } from '../apply/index.js';
 import { createDeploymentCommand } from './createdeployment.js';
+import { createCronJobCommand } from './createcronjob.js';
 
 interface CreateOptions extends GlobalFlags {
   filename?: string[];
@@ -29,6 +30,7 @@ export function createCommand(): Command {
     .option('--save-config', 'store the object in the last-applied annotation, for later apply', false)
     .option('--validate [mode]', 'strict, warn or ignore (the server validates fields strictly)', 'strict')
     .addCommand(createDeploymentCommand())
+    .addCommand(createCronJobCommand())
     .action(runKube<CreateOptions>(async (ctx, args, opts) => {
       if (!opts.filename?.length) throw new CliError(args.length ? `Unexpected args: [${args.join(' ')}]\nSee 'skiff create -h' for help and examples` : noResourcesMessage);
       const dryRun = parseDryRun(opts.dryRun);

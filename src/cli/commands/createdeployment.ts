@@ -72,7 +72,7 @@ export function createDeploymentCommand(): Command {
 
 /** `create` has the same global flags as this subcommand and commander hands a flag to the first
  * command that knows it, wherever it stands: the verb sees both commands' flags merged. */
-function withParentFlags(action: (...a: unknown[]) => Promise<void>): (...a: unknown[]) => Promise<void> {
+export function withParentFlags(action: (...a: unknown[]) => Promise<void>): (...a: unknown[]) => Promise<void> {
   return (...a: unknown[]) => {
     const cmd = a[a.length - 1] as Command;
     const merged = { opts: () => cmd.optsWithGlobals(), args: cmd.args };

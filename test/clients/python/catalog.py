@@ -172,4 +172,9 @@ def catalog(replicas):
              lambda n, l, ns: client.V1Job(metadata=meta(n, l), spec=client.V1JobSpec(
                  template=template({"job": n}, restart="Never", command=("true",)))),
              status=True, settled=job_settled),
+        Kind("CronJob", batch, "cron_job", client.V1CronJob, client.V1CronJobList, "batch/v1",
+             lambda n, l, ns: client.V1CronJob(metadata=meta(n, l), spec=client.V1CronJobSpec(
+                 schedule="*/5 * * * *", job_template=client.V1JobTemplateSpec(spec=client.V1JobSpec(
+                     template=template({"cron": n}, restart="Never", command=("true",)))))),
+             status=True),
     ]

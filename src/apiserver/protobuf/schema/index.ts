@@ -20,7 +20,7 @@ export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages
 const KINDS: Record<string, readonly string[]> = {
   v1: ['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Pod', 'ReplicationController', 'Endpoints', 'Event', 'Node', 'Binding'],
   'apps/v1': ['Deployment', 'DaemonSet', 'ReplicaSet'],
-  'batch/v1': ['Job'],
+  'batch/v1': ['Job', 'CronJob'],
   'coordination.k8s.io/v1': ['Lease'],
   'discovery.k8s.io/v1': ['EndpointSlice'],
   'autoscaling/v1': ['Scale'],

@@ -53,6 +53,12 @@ export const workloadMessages: MessageTable = {
     'completedIndexes=7 uncountedTerminatedPods=8:UncountedTerminatedPods ready=9:i32? failedIndexes=10? ' +
     'terminating=11:i32?',
   Job: 'metadata=1:ObjectMeta spec=2:JobSpec status=3:JobStatus',
+  JobTemplateSpec: 'metadata=1:ObjectMeta spec=2:JobSpec',
+  CronJobSpec:
+    'schedule=1 startingDeadlineSeconds=2:i64? concurrencyPolicy=3 suspend=4:b? jobTemplate=5:JobTemplateSpec ' +
+    'successfulJobsHistoryLimit=6:i32? failedJobsHistoryLimit=7:i32? timeZone=8?',
+  CronJobStatus: 'active=1:ObjectReference* lastScheduleTime=4:Time lastSuccessfulTime=5:Time',
+  CronJob: 'metadata=1:ObjectMeta spec=2:CronJobSpec status=3:CronJobStatus',
   LeaseSpec:
     'holderIdentity=1? leaseDurationSeconds=2:i32? acquireTime=3:MicroTime renewTime=4:MicroTime ' +
     'leaseTransitions=5:i32? strategy=6? preferredHolder=7?',
