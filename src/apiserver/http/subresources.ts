@@ -18,6 +18,7 @@ import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
 import { logQueryString, podLogOptions } from './logoptions.js';
+import { relayExec } from '../podstream.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 
 export async function serveSubresource(
@@ -79,6 +80,12 @@ export async function serveSubresource(
       if (info.verb !== 'create') throw new MethodNotAllowedError();
       const body = decodeBody(await readBody(req), mediaType(req) || 'application/json', 'TokenRequest');
       sendJson(res, 201, await ctx.tokenRequest(info.namespace ?? '', name, body));
+      return;
+    }
+    case 'exec': {
+      if (r.plural !== 'pods' || r.group !== '') break;
+      if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
+      await relayExec(ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
       return;
     }
     case 'log': {
