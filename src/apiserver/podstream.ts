@@ -1,5 +1,5 @@
 /**
- * `pods/exec` (next: attach, portforward): the API server checks the request, then relays the
+ * `pods/exec` and `pods/attach` (next: portforward): the API server checks the request, then relays the
  * client's upgrade to the pod's node endpoint through the node dialer and, once the node
  * answers 101, copies bytes both ways untouched — kube-apiserver's upgrade-aware proxy. The
  * node speaks the stream protocols itself, so every subprotocol the node knows works here
@@ -35,12 +35,18 @@ function checkPod(pod: KubeObject, q: URLSearchParams, verb: string): string {
   return container || p.spec.containers![0]!.name!;
 }
 
-export async function relayExec(dialer: NodeDialer | undefined, pod: KubeObject, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const container = checkPod(pod, q, 'exec');
-  if (!q.getAll('command').length) throw new BadRequestError('you must specify at least 1 command');
+/** `pods/exec` and `pods/attach`: checked here, relayed to the node's `/exec/…` or `/attach/…`. */
+export async function relayStream(kind: 'exec' | 'attach', dialer: NodeDialer | undefined, pod: KubeObject, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const container = checkPod(pod, q, kind);
+  if (kind === 'exec' && !q.getAll('command').length) throw new BadRequestError('you must specify at least 1 command');
+  // Containers are not started with an open stdin: attach can only show output (the node
+  // refuses too; here the answer is the same whichever protocol the client tries).
+  if (kind === 'attach' && (q.get('stdin') === 'true' || q.get('stdin') === '1' || q.get('tty') === 'true' || q.get('tty') === '1')) {
+    throw new BadRequestError(`container ${container} of pod ${pod.metadata.name ?? ''} was not started with stdin or a tty: attach can only show its output`);
+  }
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   if (upgrade !== 'websocket') throw new BadRequestError('Upgrade request required');
-  if (!dialer) throw new BadRequestError(`the node of pod ${pod.metadata.name ?? ''} does not serve exec`);
+  if (!dialer) throw new BadRequestError(`the node of pod ${pod.metadata.name ?? ''} does not serve ${kind}`);
   const socket = res.socket as Socket | null;
   if (!socket) return;
   const params = new URLSearchParams();
@@ -55,7 +61,7 @@ export async function relayExec(dialer: NodeDialer | undefined, pod: KubeObject,
     if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : v;
   }
   const nodeName = (pod as unknown as PodShape).spec!.nodeName!;
-  const path = `/exec/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}?${params}`;
+  const path = `/${kind}/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}?${params}`;
   const up = await dialer.request(nodeName, { method: 'GET', path, headers });
   await new Promise<void>((resolve, reject) => {
     up.once('upgrade', (answer: IncomingMessage, nodeSocket: Socket, head: Buffer) => {

@@ -95,6 +95,25 @@ describe('exec on skiff up', () => {
     await waitFor('command gone', async () => processesWith(`sleep ${mark}`) === 0, 10_000);
   });
 
+  test('kubectl attach follows the container\'s output from now on; asking for stdin is refused', async () => {
+    const ticker = `ticker-${suffix()}`, word = `t${suffix()}`;
+    await c.kubectl.ok(['run', ticker, '--image=busybox', '--restart=Never', '--', 'sh', '-c', `i=0; while true; do i=$((i+1)); echo ${word}-$i; sleep 0.2; done`]);
+    await waitFor('ticker running', async () => (await c.cp.client.get<Pod>(pods, 'default', ticker)).status?.phase === 'Running', 30_000);
+    await new Promise((r) => setTimeout(r, 600));
+    const child = execFile(kubectlBinary(), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'attach', ticker]);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor('three new lines', async () => out.split('\n').filter((l) => l.startsWith(`${word}-`)).length >= 3, 15_000);
+    child.kill('SIGKILL');
+    const first = Number(/-(\d+)/.exec(out)?.[1]);
+    assert.ok(first > 2, `attach starts at the current output, not the beginning:\n${out}`);
+    const nums = out.split('\n').filter((l) => l.startsWith(`${word}-`)).map((l) => Number(l.slice(word.length + 1)));
+    assert.deepEqual(nums, nums.map((_, i) => first + i), 'consecutive lines, none lost');
+    const withStdin = await c.kubectl.run(['attach', '-i', ticker], { timeoutMs: 15_000 });
+    assert.notEqual(withStdin.code, 0);
+    assert.match(withStdin.stderr, /was not started with stdin/);
+  });
+
   test('the Python client\'s stream exec (v4 channels), exit code included', async () => {
     const word = `py${suffix()}`;
     const script = `

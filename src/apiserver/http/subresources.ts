@@ -18,7 +18,7 @@ import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
 import { logQueryString, podLogOptions } from './logoptions.js';
-import { relayExec } from '../podstream.js';
+import { relayStream } from '../podstream.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 
 export async function serveSubresource(
@@ -82,10 +82,11 @@ export async function serveSubresource(
       sendJson(res, 201, await ctx.tokenRequest(info.namespace ?? '', name, body));
       return;
     }
-    case 'exec': {
+    case 'exec':
+    case 'attach': {
       if (r.plural !== 'pods' || r.group !== '') break;
       if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
-      await relayExec(ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
+      await relayStream(info.subresource, ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
       return;
     }
     case 'log': {
