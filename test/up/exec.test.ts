@@ -71,6 +71,22 @@ describe('exec on skiff up', () => {
     assert.match(noCommand.stderr, /no-such-program-\S+.*(not found|No such file)|(not found|No such file).*no-such-program/);
   });
 
+  test('exec is authorized as the subresource pods/exec: a user without it is forbidden', async () => {
+    const user = `dev-${suffix()}`, reader = `reader-${suffix()}`, execer = `exec-${suffix()}`;
+    // kubectl reads the pod first: the user may, but has no pods/exec.
+    await c.kubectl.ok(['create', 'role', reader, '--verb=get', '--resource=pods']);
+    await c.kubectl.ok(['create', 'rolebinding', reader, `--role=${reader}`, `--user=${user}`]);
+    const denied = await waitFor('denied at exec', async () => {
+      const r = await c.kubectl.run([`--as=${user}`, 'exec', pod, '--', 'true']);
+      return /pods\/exec/.test(r.stderr) ? r : undefined;
+    }, 10_000);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, new RegExp(`User "${user}" cannot (get|create) resource "pods/exec"`));
+    await c.kubectl.ok(['create', 'role', execer, '--verb=get,create', '--resource=pods/exec']);
+    await c.kubectl.ok(['create', 'rolebinding', execer, `--role=${execer}`, `--user=${user}`]);
+    await waitFor('allowed', async () => (await c.kubectl.run([`--as=${user}`, 'exec', pod, '--', 'true'])).code === 0, 10_000);
+  });
+
   test('-it: a terminal whose size follows the client\'s', async () => {
     const rows = 20 + Math.floor(Math.random() * 20), cols = 70 + Math.floor(Math.random() * 40);
     const term = pty.spawn(kubectlBinary(), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { cols, rows, env: { ...process.env, HOME: '/tmp' } as Record<string, string> });
