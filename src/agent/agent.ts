@@ -232,6 +232,16 @@ export class NodeAgent implements AgentEvents {
     return { error: `pod "${name}" in namespace "${namespace}" is not running on node ${this.identity.name}`, notFound: true };
   }
 
+  /** The runtime and container a `kubectl exec` enters (see PodWorker.execTarget). */
+  execTarget(namespace: string, name: string, container: string | undefined): { runtime: Runtime; containerId: string } | { error: string; notFound?: boolean } {
+    for (const w of this.workers.values()) {
+      if (w.podKey !== `${namespace}/${name}`) continue;
+      const t = w.execTarget(container);
+      return 'error' in t ? t : { runtime: this.opts.runtime, containerId: t.containerId };
+    }
+    return { error: `pod "${name}" in namespace "${namespace}" is not running on node ${this.identity.name}`, notFound: true };
+  }
+
   /** Stops heartbeats and pod workers (their containers are stopped; API objects stay). */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { NodeAgent } from './agent.js';
 import { logQuery, streamLog } from './logs.js';
 import { queryBool } from '../api/querybool.js';
+import { ExecEndpoint } from './exec-endpoint.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
-export type LogSource = Pick<NodeAgent, 'logTarget'>;
+export type LogSource = Pick<NodeAgent, 'logTarget' | 'execTarget'>;
 
 export interface KubeletServerOptions {
   readonly logs: () => LogSource | undefined;
@@ -28,6 +29,7 @@ function status(res: http.ServerResponse, code: number, reason: string, message:
 
 export class KubeletServer {
   private server: http.Server | undefined;
+  private exec: ExecEndpoint | undefined;
 
   constructor(private readonly opts: KubeletServerOptions) {}
 
@@ -42,6 +44,9 @@ export class KubeletServer {
         else res.destroy();
       });
     });
+    // exec (and next attach, port-forward) arrive as WebSocket upgrades.
+    const exec = (this.exec = new ExecEndpoint(() => this.opts.logs(), this.opts.token));
+    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => exec.handle(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.port, this.opts.address, () => resolve());
@@ -68,6 +73,7 @@ export class KubeletServer {
   async stop(): Promise<void> {
     const s = this.server;
     this.server = undefined;
+    this.exec?.stop();
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((r) => s.close(() => r()));

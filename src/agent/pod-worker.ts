@@ -365,6 +365,16 @@ export class PodWorker {
     return logTarget(this.host.dataDir, this.pod, this.records, container, previous);
   }
 
+  /** The running container `kubectl exec` enters (the first one when none is named). */
+  execTarget(container: string | undefined): { containerId: string } | { error: string; notFound?: boolean } {
+    const name = container || this.pod.spec?.containers?.[0]?.name || '';
+    const known = this.pod.spec?.containers?.some((c) => c.name === name) || this.pod.spec?.initContainers?.some((c) => c.name === name);
+    if (!known) return { error: `container ${name} is not valid for pod ${this.pod.metadata.name ?? ''}`, notFound: false };
+    const running = this.records.get(name)?.running;
+    if (!running) return { error: `container ${name} is not running in pod ${this.pod.metadata.name ?? ''}` };
+    return { containerId: running.id };
+  }
+
   get podKey(): string {
     return this.key();
   }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ensurePrivateDir } from '../util/private-files.js';
 import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
+import { onUpgrade } from './http/upgrade.js';
 import { nodeDialer } from './nodedial.js';
 import { openStore, type Store } from '../storage/index.js';
 import {
@@ -283,6 +284,8 @@ export class ApiServer {
     this.server.on('clientError', onClientError);
     // CONNECT gets the answer any method without a route gets (Node would drop it unanswered).
     this.server.on('connect', onConnectMethod(onRequest));
+    // Upgrades (exec's WebSocket) run through the same handler with the socket at hand.
+    this.server.on('upgrade', onUpgrade(onRequest));
     // A failed or timed-out TLS handshake (nothing HTTP can answer): the connection goes.
     this.server.on('tlsClientError', (_err: Error, socket: { destroy(): void }) => socket.destroy());
     await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@
  */
 import type { Container, Pod } from '../api/kinds.js';
 import type { Credentials } from '../images/index.js';
+import type { StreamProcess } from '../streams/session.js';
 
 /** A pod's sandbox: its network identity, shared by its containers. */
 export interface Sandbox {
@@ -68,6 +69,14 @@ export interface StartOptions {
   readonly terminationMessage?: TerminationMessageMount;
 }
 
+/** An interactive exec (`kubectl exec`): its stdio, or one terminal when `tty`. */
+export interface ExecStreamOptions {
+  readonly stdin: boolean;
+  readonly tty: boolean;
+}
+
+export type { StreamProcess } from '../streams/session.js';
+
 export interface ExecResult {
   readonly exitCode: number;
   readonly output: string;
@@ -106,6 +115,9 @@ export interface Runtime {
   /** Runs a command inside a running container (exec probes, `kubectl exec`), killed after
    * `timeoutMs`; output is stdout and stderr together, truncated to a few KiB. */
   exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  /** Starts a command inside a running container with its streams (`kubectl exec`); runtimes
+   * without it refuse exec. Throws when the container is not running or the command not found. */
+  execStream?(containerId: string, command: readonly string[], opts: ExecStreamOptions): StreamProcess;
   /** Stops a container: SIGTERM (or the runtime's equivalent), SIGKILL after `graceSeconds`.
    * Resolves once it has exited; a container already gone is not an error. A second call with
    * less grace brings the SIGKILL forward (a pod deleted again with a shorter grace period). */

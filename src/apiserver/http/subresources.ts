@@ -18,6 +18,7 @@ import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
 import { logQueryString, podLogOptions } from './logoptions.js';
+import { relayStream } from '../podstream.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 import { writerOf } from './fieldmanager.js';
 
@@ -80,6 +81,13 @@ export async function serveSubresource(
       if (info.verb !== 'create') throw new MethodNotAllowedError();
       const body = decodeBody(await readBody(req), mediaType(req) || 'application/json', 'TokenRequest');
       sendJson(res, 201, await ctx.tokenRequest(info.namespace ?? '', name, body));
+      return;
+    }
+    case 'exec':
+    case 'attach': {
+      if (r.plural !== 'pods' || r.group !== '') break;
+      if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
+      await relayStream(info.subresource, ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
       return;
     }
     case 'log': {

@@ -6,6 +6,8 @@
  * doing the same, `localhost` is the host's, there are no resource limits, and mounts need a
  * private mount namespace (see isolation.ts).
  */
+import { execStreamIn } from './exec-stream.js';
+import type { ExecStreamOptions, StreamProcess } from '../runtime.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -275,6 +277,13 @@ export class ProcessRuntime implements Runtime {
     // …and the command runs as the container's user, as kubectl exec does.
     const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid) : []), ...runAsPrefix(live.runAs)];
     return execIn({ command, env: live.env, cwd: live.mountNamespace || !existsSync(live.cwd) ? '/' : live.cwd, prefix, timeoutMs });
+  }
+
+  execStream(containerId: string, command: readonly string[], opts: ExecStreamOptions): StreamProcess {
+    const live = this.containers.get(containerId);
+    if (!live) throw new Error(`container ${containerId} is not running`);
+    const prefix = [...(live.mountNamespace ? enterPrefix(probeIsolation(), live.group.pid) : []), ...runAsPrefix(live.runAs)];
+    return execStreamIn({ command, env: live.env, cwd: live.mountNamespace || !existsSync(live.cwd) ? '/' : live.cwd, prefix }, opts);
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
