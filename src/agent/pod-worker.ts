@@ -16,6 +16,7 @@ import { newRecord, podContainers, type ContainerRecord, type ContainerRole } fr
 import { podStatus } from './pod-status.js';
 import { podActions } from './pod-actions.js';
 import { deadlineExceeded, deadlineLeftMs } from './deadline.js';
+import { emptyDirCheckMs, emptyDirLimits, emptyDirOverLimit } from './emptydir-limit.js';
 import { heldBack, nextTry, startContainer } from './container-start.js';
 import { watchRun } from './container-run.js';
 import { adoptRuns } from './adopt.js';
@@ -154,9 +155,19 @@ export class PodWorker {
       return this.killPod();
     }
     if (!(await this.prepare())) return;
+    const limits = this.host.dataDir && this.volumes ? emptyDirLimits(this.pod) : [];
+    if (limits.length > 0) {
+      const over = await emptyDirOverLimit(limits, this.volumes!);
+      if (over) {
+        this.evicted = over;
+        this.event('Warning', over.reason, over.message);
+        return this.killPod();
+      }
+    }
     const actions = podActions(this.pod, this.records);
     if (actions.killPod) return this.killPod();
     let wakeAt = left !== undefined ? Date.now() + left : Infinity;
+    if (limits.length > 0) wakeAt = Math.min(wakeAt, Date.now() + emptyDirCheckMs);
     for (const name of actions.start) {
       const r = this.records.get(name)!;
       const image = this.containerNamed(name)?.image ?? '';
