@@ -55,13 +55,17 @@ async function writeProjected(dir: string, v: Volume, lookup: DataLookup): Promi
     if (optional) return;
     throw new EnvError('ContainerCreating', `MountVolume.SetUp failed for volume "${v.name}" : ${kind.toLowerCase()} "${name}" not found`);
   }
-  const items = (v.configMap ?? v.secret)?.items;
-  const files = items ? items.map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
-  for (const [file, content] of files) {
+  for (const [file, content] of dataVolumeFiles(v, data)) {
     const target = path.join(dir, file);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, content);
   }
+}
+
+/** The files of a ConfigMap or Secret volume: its `items`, or every key. */
+export function dataVolumeFiles(v: Volume, data: Record<string, string>): (readonly [string, string])[] {
+  const items = (v.configMap ?? v.secret)?.items;
+  return items ? items.map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
 }
 
 /** The container's mounts, from its volumeMounts and the prepared host paths. */

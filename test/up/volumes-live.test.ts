@@ -1,7 +1,9 @@
 /**
- * emptyDir `sizeLimit` on `skiff up` (process runtime), seen through the real kubectl: a pod that
- * writes more than its emptyDir's limit is evicted (Failed, reason Evicted, kubelet's message, a
- * Warning event, its container stopped); a pod that stays under its limit keeps running.
+ * Volumes that live with the pod on `skiff up` (process runtime), seen through the real kubectl:
+ * a pod that writes more than its emptyDir's `sizeLimit` is evicted (Failed, reason Evicted,
+ * kubelet's message, a Warning event, its container stopped) while one under its limit keeps
+ * running; ConfigMap and Secret volumes follow edits of their sources in a running pod (changed
+ * keys rewritten, removed keys gone).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +16,7 @@ import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
 
-describe('emptyDir sizeLimit on skiff up', () => {
+describe('live volumes on skiff up', () => {
   let c: UpCluster;
   const mountRoots: string[] = [];
   before(async () => {
@@ -72,5 +74,32 @@ describe('emptyDir sizeLimit on skiff up', () => {
     const t = await get(under);
     assert.equal(t.status?.phase, 'Running');
     assert.match(await c.kubectl.ok(['get', 'pod', under, '--no-headers']), /\s1\/1\s+Running\s/);
+  });
+
+  test('ConfigMap and Secret volumes follow their sources in a running pod', async () => {
+    const name = `reader-${suffix()}`, cm = `conf-${suffix()}`, secret = `cred-${suffix()}`;
+    const v1 = `v1-${suffix()}`, v2 = `v2-${suffix()}`, t1 = `t1-${suffix()}`, t2 = `t2-${suffix()}`;
+    const mc = mountPath(), ms = mountPath();
+    await c.kubectl.ok(['create', 'configmap', cm, `--from-literal=level=${v1}`, '--from-literal=extra=here']);
+    await c.kubectl.ok(['create', 'secret', 'generic', secret, `--from-literal=token=${t1}`]);
+    await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name },
+      spec: {
+        volumes: [{ name: 'conf', configMap: { name: cm } }, { name: 'cred', secret: { secretName: secret } }],
+        containers: [{
+          name: 'app', image: 'busybox',
+          volumeMounts: [{ name: 'conf', mountPath: mc }, { name: 'cred', mountPath: ms, readOnly: true }],
+          command: ['sh', '-c', `while true; do echo "level=$(cat ${mc}/level) extra=$(cat ${mc}/extra 2>/dev/null || echo gone) token=$(cat ${ms}/token)"; sleep 0.5; done`],
+        }],
+      },
+    }) });
+    await waitFor('the first contents', async () => (await c.kubectl.ok(['logs', name])).includes(`level=${v1} extra=here token=${t1}`), 20_000);
+    await c.kubectl.ok(['patch', 'configmap', cm, '--type=json', '-p', JSON.stringify([
+      { op: 'replace', path: '/data/level', value: v2 }, { op: 'remove', path: '/data/extra' }])]);
+    await c.kubectl.ok(['patch', 'secret', secret, '-p', JSON.stringify({ stringData: { token: t2 } })]);
+    await waitFor('the edited contents', async () => (await c.kubectl.ok(['logs', name, '--tail=1'])).includes(`level=${v2} extra=gone token=${t2}`), 30_000);
+    const p = await get(name);
+    assert.equal(p.status?.phase, 'Running');
+    assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0, 'updated in place, not by a restart');
   });
 });
