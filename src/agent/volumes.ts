@@ -7,8 +7,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Container, Pod, Volume } from '../api/kinds.js';
-import type { Mount } from '../runtime/runtime.js';
+import type { Pod, Volume } from '../api/kinds.js';
 import { EnvError } from './env.js';
 import type { ProjectedVolumes } from './projected.js';
 
@@ -66,15 +65,6 @@ async function writeProjected(dir: string, v: Volume, lookup: DataLookup): Promi
 export function dataVolumeFiles(v: Volume, data: Record<string, string>): (readonly [string, string])[] {
   const items = (v.configMap ?? v.secret)?.items;
   return items ? items.map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
-}
-
-/** The container's mounts, from its volumeMounts and the prepared host paths. */
-export function containerMounts(container: Container, hostPaths: ReadonlyMap<string, string>): Mount[] {
-  return (container.volumeMounts ?? []).flatMap((m) => {
-    const host = hostPaths.get(m.name);
-    if (host === undefined) return [];
-    return [{ hostPath: m.subPath ? path.join(host, m.subPath) : host, containerPath: m.mountPath, readOnly: m.readOnly ?? false }];
-  });
 }
 
 export async function removePodDir(root: string | undefined, pod: Pod): Promise<void> {

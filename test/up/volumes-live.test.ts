@@ -102,4 +102,35 @@ describe('live volumes on skiff up', () => {
     assert.equal(p.status?.phase, 'Running');
     assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0, 'updated in place, not by a restart');
   });
+
+  test('subPath and subPathExpr: directories made inside the volume, $(VAR) from the environment; both at once refused', async () => {
+    const name = `writer-${suffix()}`, nested = `logs-${suffix()}/deep`;
+    const whole = mountPath(), own = mountPath(), fixed = mountPath();
+    await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name },
+      spec: {
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        containers: [{
+          name: 'app', image: 'busybox',
+          env: [{ name: 'MY_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+          volumeMounts: [
+            { name: 'shared', mountPath: whole },
+            { name: 'shared', mountPath: own, subPathExpr: '$(MY_POD)' },
+            { name: 'shared', mountPath: fixed, subPath: nested },
+          ],
+          command: ['sh', '-c', `echo mine > ${own}/f; echo fixed > ${fixed}/g; echo "own=$(cat ${whole}/${name}/f) fixed=$(cat ${whole}/${nested}/g)"; sleep 600`],
+        }],
+      },
+    }) });
+    await waitFor('the container wrote through its subpaths', async () => (await c.kubectl.ok(['logs', name])).includes('own=mine fixed=fixed'), 20_000);
+    const bad = await c.kubectl.run(['create', '-f', '-'], { input: JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: `both-${suffix()}` },
+      spec: {
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        containers: [{ name: 'app', image: 'busybox', command: ['sleep', '1'], volumeMounts: [{ name: 'shared', mountPath: mountPath(), subPath: 'a', subPathExpr: '$(X)' }] }],
+      },
+    }) });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /spec\.containers\[0\]\.volumeMounts\[0\]\.subPathExpr: Invalid value: "\$\(X\)": subPathExpr and subPath are mutually exclusive/);
+  });
 });
