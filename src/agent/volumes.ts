@@ -33,7 +33,7 @@ export async function prepareVolumes(root: string | undefined, pod: Pod, lookup:
     } else if (v.configMap || v.secret) {
       out.set(v.name, dir);
       if (root) await writeProjected(dir, v, lookup);
-    } else if (v['projected'] && projected) {
+    } else if ((v['projected'] || v['downwardAPI']) && projected) {
       out.set(v.name, dir);
       if (root) await projected.write(dir, v);
     } else {

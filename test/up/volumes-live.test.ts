@@ -133,4 +133,26 @@ describe('live volumes on skiff up', () => {
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /spec\.containers\[0\]\.volumeMounts\[0\]\.subPathExpr: Invalid value: "\$\(X\)": subPathExpr and subPath are mutually exclusive/);
   });
+
+  test('downwardAPI volume: the pod\'s name, labels and a container\'s limit as files', async () => {
+    const name = `labelled-${suffix()}`, tier = `t${suffix()}`;
+    const m = mountPath();
+    await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { tier, app: 'web' } },
+      spec: {
+        volumes: [{ name: 'info', downwardAPI: { items: [
+          { path: 'name', fieldRef: { fieldPath: 'metadata.name' } },
+          { path: 'meta/labels', fieldRef: { fieldPath: 'metadata.labels' } },
+          { path: 'mem', resourceFieldRef: { containerName: 'app', resource: 'limits.memory', divisor: '1Mi' } },
+        ] } }],
+        containers: [{
+          name: 'app', image: 'busybox', resources: { limits: { memory: '64Mi' } }, volumeMounts: [{ name: 'info', mountPath: m }],
+          command: ['sh', '-c', `echo "name=$(cat ${m}/name) mem=$(cat ${m}/mem)"; cat ${m}/meta/labels; echo; sleep 600`],
+        }],
+      },
+    }) });
+    const logs = await waitFor('the files', async () => { const t = await c.kubectl.ok(['logs', name]); return t.includes('tier=') ? t : undefined; }, 20_000);
+    assert.match(logs, new RegExp(`name=${name} mem=64\n`));
+    assert.match(logs, new RegExp(`app="web"\ntier="${tier}"`));
+  });
 });

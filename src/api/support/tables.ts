@@ -24,7 +24,7 @@ const partial = (note: string): Support => ({ level: 'partial', note });
 
 /** Everything a real runtime does: the fake runtime simulates pods and pretends to do it all. */
 const everywhere: Table = {
-  'volume.hostPath': yes, 'volume.emptyDir': yes, 'volume.secret': yes, 'volume.configMap': yes, 'volume.projected': yes,
+  'volume.hostPath': yes, 'volume.emptyDir': yes, 'volume.secret': yes, 'volume.configMap': yes, 'volume.projected': yes, 'volume.downwardAPI': yes,
 };
 
 const process: Table = {
