@@ -5,6 +5,8 @@
  * token's among them) are written by projected.ts. Simulated nodes (no data dir) only name the
  * paths and touch no disk.
  */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pod, Volume } from '../api/kinds.js';
@@ -16,6 +18,13 @@ export type DataLookup = (kind: 'ConfigMap' | 'Secret', name: string) => Promise
 
 export function podDir(root: string, pod: Pod): string {
   return path.join(root, 'pods', pod.metadata.uid ?? 'unknown');
+}
+
+/** Where a node keeps its pods' memory-backed emptyDirs: a tmpfs (`/dev/shm`), one folder per
+ * data dir so nodes sharing a machine keep apart; undefined where there is none. */
+export function memoryRoot(root: string, shm = '/dev/shm'): string | undefined {
+  if (!existsSync(shm)) return undefined;
+  return path.join(shm, `skiff-${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 12)}`);
 }
 
 /** Host paths of the pod's volumes by name; creates them when `root` is given. */
@@ -37,8 +46,12 @@ export async function prepareVolumes(root: string | undefined, pod: Pod, lookup:
       out.set(v.name, dir);
       if (root) await projected.write(dir, v);
     } else {
-      out.set(v.name, dir);
-      if (root) await mkdir(dir, { recursive: true });
+      // `medium: Memory`: on the node's tmpfs, as kubelet mounts a tmpfs for it.
+      const shm = root && v.emptyDir?.medium === 'Memory' ? memoryRoot(root) : undefined;
+      const at = shm ? path.join(shm, pod.metadata.uid ?? 'unknown', v.name) : dir;
+      out.set(v.name, at);
+      if (shm) await mkdir(path.dirname(at), { recursive: true, mode: 0o700 });
+      if (root) await mkdir(at, { recursive: true });
     }
   }
   return out;
@@ -68,5 +81,8 @@ export function dataVolumeFiles(v: Volume, data: Record<string, string>): (reado
 }
 
 export async function removePodDir(root: string | undefined, pod: Pod): Promise<void> {
-  if (root) await rm(podDir(root, pod), { recursive: true, force: true });
+  if (!root) return;
+  await rm(podDir(root, pod), { recursive: true, force: true });
+  const shm = memoryRoot(root);
+  if (shm) await rm(path.join(shm, pod.metadata.uid ?? 'unknown'), { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../../src/api/kinds.js';
@@ -154,5 +154,23 @@ describe('live volumes on skiff up', () => {
     const logs = await waitFor('the files', async () => { const t = await c.kubectl.ok(['logs', name]); return t.includes('tier=') ? t : undefined; }, 20_000);
     assert.match(logs, new RegExp(`name=${name} mem=64\n`));
     assert.match(logs, new RegExp(`app="web"\ntier="${tier}"`));
+  });
+
+  test('emptyDir medium Memory: on a tmpfs, gone with the pod', async () => {
+    const name = `ram-${suffix()}`, token = `k-${suffix()}`;
+    const m = mountPath();
+    await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name },
+      spec: {
+        volumes: [{ name: 'ram', emptyDir: { medium: 'Memory' } }],
+        containers: [{ name: 'app', image: 'busybox', volumeMounts: [{ name: 'ram', mountPath: m }], command: ['sh', '-c', `echo ${token} > ${m}/k; echo "fs=$(stat -f -L -c %T ${m}/k) k=$(cat ${m}/k)"; sleep 600`] }],
+      },
+    }) });
+    await waitFor('the file on tmpfs', async () => (await c.kubectl.ok(['logs', name])).includes(`fs=tmpfs k=${token}`), 20_000);
+    const uid = (await get(name)).metadata.uid ?? '';
+    const held = () => readdirSync('/dev/shm').filter((d) => d.startsWith('skiff-') && existsSync(path.join('/dev/shm', d, uid)));
+    assert.equal(held().length, 1, 'the volume is under /dev/shm');
+    await c.kubectl.ok(['delete', 'pod', name, '--wait=true', '--grace-period=1']);
+    await waitFor('the tmpfs dir removed', async () => held().length === 0, 20_000);
   });
 });

@@ -29,7 +29,7 @@ const everywhere: Table = {
 
 const process: Table = {
   ...everywhere,
-  'volume.emptyDir.medium': partial('a directory on the node\'s disk, not memory'),
+  'volume.emptyDir.medium': partial('Memory: a directory on the node\'s tmpfs (/dev/shm), not counted against the memory limit; HugePages: on disk'),
   'volume.emptyDir.sizeLimit': { level: 'yes', note: 'usage measured every 3 s; over the limit the pod is evicted' },
   'container.mountPropagation': no('mounts are private to the container'),
   'pod.hostNetwork': partial("process pods always use the host's network stack, but the pod keeps its own loopback address"),
@@ -57,7 +57,7 @@ const process: Table = {
 
 const oci: Table = {
   ...everywhere,
-  'volume.emptyDir.medium': partial('a directory on the node\'s disk, not memory'),
+  'volume.emptyDir.medium': partial('Memory: a directory on the node\'s tmpfs (/dev/shm), not counted against the memory limit; HugePages: on disk'),
   'volume.emptyDir.sizeLimit': { level: 'yes', note: 'usage measured every 3 s; over the limit the pod is evicted' },
   'container.mountPropagation': no('volumes are bind-mounted rprivate'),
   'pod.hostNetwork': yes, 'pod.hostPID': yes, 'pod.hostIPC': yes, 'pod.shareProcessNamespace': yes, 'pod.hostAliases': yes,
