@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pod, Volume } from '../api/kinds.js';
 import { EnvError } from './env.js';
@@ -84,5 +84,8 @@ export async function removePodDir(root: string | undefined, pod: Pod): Promise<
   if (!root) return;
   await rm(podDir(root, pod), { recursive: true, force: true });
   const shm = memoryRoot(root);
-  if (shm) await rm(path.join(shm, pod.metadata.uid ?? 'unknown'), { recursive: true, force: true });
+  if (!shm) return;
+  await rm(path.join(shm, pod.metadata.uid ?? 'unknown'), { recursive: true, force: true });
+  // The node's folder goes with its last pod (tmpfs is memory; leave nothing behind).
+  await rmdir(shm).catch(() => undefined);
 }
