@@ -57,4 +57,5 @@ test('oci: tmpfs emptyDir, subPathExpr, a ConfigMap edit seen in place, sizeLimi
   const p = await waitFor('evicted', async () => { const x = await get(name); return x.status?.phase === 'Failed' ? x : undefined; }, 30_000);
   assert.equal(p.status?.reason, 'Evicted');
   assert.equal(p.status?.message, `Usage of EmptyDir volume "small" exceeds the limit "${limitMi}Mi". `);
+  await c.kubectl.ok(['delete', 'pod', name, '--wait=true']);
 });
