@@ -8,7 +8,7 @@ import type { Container, Pod } from '../api/kinds.js';
 import { ContainerStartError, type RunningContainer, type Sandbox } from '../runtime/runtime.js';
 import { backoffDelayMs, type ContainerRecord } from './container-record.js';
 import { containerEnv, EnvError, expand } from './env.js';
-import { containerMounts } from './volumes.js';
+import { containerMounts } from './subpath.js';
 import { containerLogPath } from './log-target.js';
 import type { WorkerHost } from './worker-host.js';
 import { pullCredentialsFor } from './pull-secrets.js';
@@ -40,11 +40,12 @@ export async function startContainer(ctx: StartContext, container: Container, r:
     const logPath = containerLogPath(host.dataDir, pod, name, attempt);
     // The run's termination-message file, read into its exit (termination-message.ts).
     const termination = await prepareTerminationFile(host.dataDir, pod, container);
+    const mounts = await containerMounts(container, ctx.volumes, env, host.dataDir !== undefined);
     const started = await host.runtime.startContainer(sandbox, pod, container, attempt, {
       env: Object.fromEntries(env),
       ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),
       ...(container.args ? { args: container.args.map((a) => expand(a, env)) } : {}),
-      mounts: containerMounts(container, ctx.volumes),
+      mounts,
       logPath,
       ...(termination ? { terminationMessage: termination } : {}),
       pullCredentials: pullCredentialsFor(host, pod, (reason, message) => event('Warning', reason, message)),

@@ -16,6 +16,8 @@ import { newRecord, podContainers, type ContainerRecord, type ContainerRole } fr
 import { podStatus } from './pod-status.js';
 import { podActions } from './pod-actions.js';
 import { deadlineExceeded, deadlineLeftMs } from './deadline.js';
+import { emptyDirCheckMs, emptyDirLimits, emptyDirOverLimit } from './emptydir-limit.js';
+import { dataRefreshMs, hasDataVolumes, refreshDataVolumes, type WrittenFiles } from './data-refresh.js';
 import { heldBack, nextTry, startContainer } from './container-start.js';
 import { watchRun } from './container-run.js';
 import { adoptRuns } from './adopt.js';
@@ -55,6 +57,9 @@ export class PodWorker {
   private terminal = false;
   /** Why the node itself ended the pod (activeDeadlineSeconds). */
   private evicted: { reason: string; message: string } | undefined;
+  /** When ConfigMap/Secret volumes are next compared with their sources; the files last written. */
+  private dataRefreshAt = Date.now() + dataRefreshMs;
+  private readonly dataFiles: WrittenFiles = new Map();
   /** Aborted once the pod is being deleted: a postStart hook in progress gives up. */
   private readonly hookAbort = new AbortController();
   /** PUTs status on the newest copy known, so conditions others own survive (status-writer.ts). */
@@ -154,9 +159,20 @@ export class PodWorker {
       return this.killPod();
     }
     if (!(await this.prepare())) return;
+    const limits = this.host.dataDir && this.volumes ? emptyDirLimits(this.pod) : [];
+    if (limits.length > 0) {
+      const over = await emptyDirOverLimit(limits, this.volumes!);
+      if (over) {
+        this.evicted = over;
+        this.event('Warning', over.reason, over.message);
+        return this.killPod();
+      }
+    }
     const actions = podActions(this.pod, this.records);
     if (actions.killPod) return this.killPod();
     let wakeAt = left !== undefined ? Date.now() + left : Infinity;
+    if (limits.length > 0) wakeAt = Math.min(wakeAt, Date.now() + emptyDirCheckMs);
+    if (this.host.dataDir && this.volumes && hasDataVolumes(this.pod)) wakeAt = Math.min(wakeAt, await this.refreshDataVolumes());
     for (const name of actions.start) {
       const r = this.records.get(name)!;
       const image = this.containerNamed(name)?.image ?? '';
@@ -171,6 +187,21 @@ export class PodWorker {
     }
     await this.report();
     if (wakeAt !== Infinity) this.later(Math.max(0, wakeAt - Date.now()));
+  }
+
+  /** ConfigMap and Secret volumes follow their sources (data-refresh.ts); returns when to look
+   * again. */
+  private async refreshDataVolumes(): Promise<number> {
+    if (Date.now() >= this.dataRefreshAt) {
+      const ns = this.pod.metadata.namespace ?? 'default';
+      try {
+        await refreshDataVolumes(this.pod, this.volumes!, (kind, name) => this.host.lookupData(ns, kind, name), this.dataFiles);
+      } catch (err) {
+        this.host.log.warn({ pod: this.key(), err: err instanceof Error ? err.message : String(err) }, 'cannot refresh configMap/secret volumes');
+      }
+      this.dataRefreshAt = Date.now() + dataRefreshMs;
+    }
+    return this.dataRefreshAt;
   }
 
   /** The sandbox and volumes, made once; false (with the reason shown) while they cannot be. */

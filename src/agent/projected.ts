@@ -83,7 +83,9 @@ export class ProjectedVolumes {
   ) {}
 
   async write(dir: string, v: Volume): Promise<void> {
-    const projected = (v['projected'] ?? {}) as ProjectedSource;
+    // A downwardAPI volume is a projected volume of one downwardAPI source.
+    const downward = v['downwardAPI'] as { items?: unknown[]; defaultMode?: number } | undefined;
+    const projected = (v['projected'] ?? (downward ? { defaultMode: downward.defaultMode, sources: [{ downwardAPI: { items: downward.items ?? [] } }] } : {})) as ProjectedSource;
     const defaultMode = projected.defaultMode ?? DEFAULT_MODE;
     await mkdir(dir, { recursive: true });
     for (const src of projected.sources ?? []) {

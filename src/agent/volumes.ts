@@ -5,10 +5,11 @@
  * token's among them) are written by projected.ts. Simulated nodes (no data dir) only name the
  * paths and touch no disk.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Container, Pod, Volume } from '../api/kinds.js';
-import type { Mount } from '../runtime/runtime.js';
+import type { Pod, Volume } from '../api/kinds.js';
 import { EnvError } from './env.js';
 import type { ProjectedVolumes } from './projected.js';
 
@@ -17,6 +18,13 @@ export type DataLookup = (kind: 'ConfigMap' | 'Secret', name: string) => Promise
 
 export function podDir(root: string, pod: Pod): string {
   return path.join(root, 'pods', pod.metadata.uid ?? 'unknown');
+}
+
+/** Where a node keeps its pods' memory-backed emptyDirs: a tmpfs (`/dev/shm`), one folder per
+ * data dir so nodes sharing a machine keep apart; undefined where there is none. */
+export function memoryRoot(root: string, shm = '/dev/shm'): string | undefined {
+  if (!existsSync(shm)) return undefined;
+  return path.join(shm, `skiff-${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 12)}`);
 }
 
 /** Host paths of the pod's volumes by name; creates them when `root` is given. */
@@ -34,12 +42,16 @@ export async function prepareVolumes(root: string | undefined, pod: Pod, lookup:
     } else if (v.configMap || v.secret) {
       out.set(v.name, dir);
       if (root) await writeProjected(dir, v, lookup);
-    } else if (v['projected'] && projected) {
+    } else if ((v['projected'] || v['downwardAPI']) && projected) {
       out.set(v.name, dir);
       if (root) await projected.write(dir, v);
     } else {
-      out.set(v.name, dir);
-      if (root) await mkdir(dir, { recursive: true });
+      // `medium: Memory`: on the node's tmpfs, as kubelet mounts a tmpfs for it.
+      const shm = root && v.emptyDir?.medium === 'Memory' ? memoryRoot(root) : undefined;
+      const at = shm ? path.join(shm, pod.metadata.uid ?? 'unknown', v.name) : dir;
+      out.set(v.name, at);
+      if (shm) await mkdir(path.dirname(at), { recursive: true, mode: 0o700 });
+      if (root) await mkdir(at, { recursive: true });
     }
   }
   return out;
@@ -55,24 +67,25 @@ async function writeProjected(dir: string, v: Volume, lookup: DataLookup): Promi
     if (optional) return;
     throw new EnvError('ContainerCreating', `MountVolume.SetUp failed for volume "${v.name}" : ${kind.toLowerCase()} "${name}" not found`);
   }
-  const items = (v.configMap ?? v.secret)?.items;
-  const files = items ? items.map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
-  for (const [file, content] of files) {
+  for (const [file, content] of dataVolumeFiles(v, data)) {
     const target = path.join(dir, file);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, content);
   }
 }
 
-/** The container's mounts, from its volumeMounts and the prepared host paths. */
-export function containerMounts(container: Container, hostPaths: ReadonlyMap<string, string>): Mount[] {
-  return (container.volumeMounts ?? []).flatMap((m) => {
-    const host = hostPaths.get(m.name);
-    if (host === undefined) return [];
-    return [{ hostPath: m.subPath ? path.join(host, m.subPath) : host, containerPath: m.mountPath, readOnly: m.readOnly ?? false }];
-  });
+/** The files of a ConfigMap or Secret volume: its `items`, or every key. */
+export function dataVolumeFiles(v: Volume, data: Record<string, string>): (readonly [string, string])[] {
+  const items = (v.configMap ?? v.secret)?.items;
+  return items ? items.map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
 }
 
 export async function removePodDir(root: string | undefined, pod: Pod): Promise<void> {
-  if (root) await rm(podDir(root, pod), { recursive: true, force: true });
+  if (!root) return;
+  await rm(podDir(root, pod), { recursive: true, force: true });
+  const shm = memoryRoot(root);
+  if (!shm) return;
+  await rm(path.join(shm, pod.metadata.uid ?? 'unknown'), { recursive: true, force: true });
+  // The node's folder goes with its last pod (tmpfs is memory; leave nothing behind).
+  await rmdir(shm).catch(() => undefined);
 }

@@ -24,13 +24,13 @@ const partial = (note: string): Support => ({ level: 'partial', note });
 
 /** Everything a real runtime does: the fake runtime simulates pods and pretends to do it all. */
 const everywhere: Table = {
-  'volume.hostPath': yes, 'volume.emptyDir': yes, 'volume.secret': yes, 'volume.configMap': yes, 'volume.projected': yes,
+  'volume.hostPath': yes, 'volume.emptyDir': yes, 'volume.secret': yes, 'volume.configMap': yes, 'volume.projected': yes, 'volume.downwardAPI': yes,
 };
 
 const process: Table = {
   ...everywhere,
-  'volume.emptyDir.medium': partial('a directory on the node\'s disk, not memory'),
-  'volume.emptyDir.sizeLimit': partial('not enforced'),
+  'volume.emptyDir.medium': partial('Memory: a directory on the node\'s tmpfs (/dev/shm), not counted against the memory limit; HugePages: on disk'),
+  'volume.emptyDir.sizeLimit': { level: 'yes', note: 'usage measured every 3 s; over the limit the pod is evicted' },
   'container.mountPropagation': no('mounts are private to the container'),
   'pod.hostNetwork': partial("process pods always use the host's network stack, but the pod keeps its own loopback address"),
   'pod.hostPID': { level: 'yes', note: "process pods always see the host's processes" },
@@ -57,8 +57,8 @@ const process: Table = {
 
 const oci: Table = {
   ...everywhere,
-  'volume.emptyDir.medium': partial('a directory on the node\'s disk, not memory'),
-  'volume.emptyDir.sizeLimit': partial('not enforced'),
+  'volume.emptyDir.medium': partial('Memory: a directory on the node\'s tmpfs (/dev/shm), not counted against the memory limit; HugePages: on disk'),
+  'volume.emptyDir.sizeLimit': { level: 'yes', note: 'usage measured every 3 s; over the limit the pod is evicted' },
   'container.mountPropagation': no('volumes are bind-mounted rprivate'),
   'pod.hostNetwork': yes, 'pod.hostPID': yes, 'pod.hostIPC': yes, 'pod.shareProcessNamespace': yes, 'pod.hostAliases': yes,
   'pod.hostname': yes, 'pod.setHostnameAsFQDN': no('the hostname is the short one'), 'pod.dnsConfig': yes,

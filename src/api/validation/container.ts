@@ -70,6 +70,12 @@ function validateVolumeMounts(mounts: unknown, volumes: ReadonlySet<string>, pat
       if (sub.startsWith('/')) errs.push(invalid(child(ip, 'subPath'), sub, 'must be a relative path'));
       if (sub.split('/').includes('..')) errs.push(invalid(child(ip, 'subPath'), sub, "must not contain '..'"));
     }
+    const expr = str(m['subPathExpr']);
+    if (expr) {
+      if (sub) errs.push(invalid(child(ip, 'subPathExpr'), expr, 'subPathExpr and subPath are mutually exclusive'));
+      if (expr.startsWith('/')) errs.push(invalid(child(ip, 'subPathExpr'), expr, 'must be a relative path'));
+      if (expr.split('/').includes('..')) errs.push(invalid(child(ip, 'subPathExpr'), expr, "must not contain '..'"));
+    }
   });
   return errs;
 }
