@@ -9,10 +9,11 @@ import { NodeHost, type NodeSpec } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { parseLabels } from './up.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface AgentOptions extends ImageStoreFlags {
+interface AgentOptions extends LogFlags, ImageStoreFlags {
   server: string;
   token: string;
   caCert: string;
@@ -37,7 +38,7 @@ export function podPrefixOf(range: string): string {
 }
 
 export function agentCommand(): Command {
-  return withImageStoreFlags(new Command('agent')
+  return withImageStoreFlags(withLogFlags(new Command('agent'))
     .description('run one node that joins the cluster at --server with the join token')
     .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
     .requiredOption('--token <token>', 'the join token the server printed (DATA_DIR/tokens.json, role node)')
@@ -54,6 +55,7 @@ export function agentCommand(): Command {
     .option('--bridge <name>', "the oci runtime's pod bridge", 'skiff0')
     .option('--cluster-cidr <cidr>', "the cluster's pod range (the server's --cluster-cidr), for the iptables proxy", '10.42.0.0/16'))
     .action(async (opts: AgentOptions) => {
+      applyLogFlags(opts);
       exitOnFatalError('skiff agent', logger('agent'));
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
       const [a, b, , d] = opts.address.split('.');

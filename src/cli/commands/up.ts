@@ -9,11 +9,12 @@ import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface UpOptions extends ImageStoreFlags, ServingFlags, ServiceAccountFlags {
+interface UpOptions extends LogFlags, ImageStoreFlags, ServingFlags, ServiceAccountFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -50,7 +51,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return withServiceAccountFlags(withServingFlags(withImageStoreFlags(new Command('up')
+  return withServiceAccountFlags(withServingFlags(withImageStoreFlags(withLogFlags(new Command('up'))
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -67,6 +68,7 @@ export function upCommand(): Command {
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
     .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode))))
     .action(async (opts: UpOptions) => {
+      applyLogFlags(opts);
       exitOnFatalError('skiff up', logger('up'));
       const t0 = Date.now();
       const dataDir = path.resolve(opts.dataDir);
