@@ -12,6 +12,7 @@ import { logsCommand } from './commands/logs.js';
 import { rollingUpdateCommand } from './commands/rollingupdate.js';
 import { imageCommand } from './commands/image.js';
 import { explainSupportCommand } from './commands/explain-support.js';
+import { pluginsCommand } from './commands/plugins.js';
 import { versionInfo } from '../apiserver/index.js';
 import { globalFlagsAfterVerb, kubectlErrorWording, unknownCommandMessage } from './argv.js';
 
@@ -27,7 +28,8 @@ const program = new Command('skiff')
   .addCommand(logsCommand())
   .addCommand(rollingUpdateCommand())
   .addCommand(imageCommand())
-  .addCommand(explainSupportCommand());
+  .addCommand(explainSupportCommand())
+  .addCommand(pluginsCommand());
 
 addClientVerbs(program);
 
