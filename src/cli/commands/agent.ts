@@ -9,6 +9,7 @@ import { NodeHost, type NodeSpec } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { ociNeedsRoot } from '../joinhint.js';
 import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { parseLabels } from './up.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
@@ -57,6 +58,11 @@ export function agentCommand(): Command {
     .action(async (opts: AgentOptions) => {
       applyLogFlags(opts);
       exitOnFatalError('skiff agent', logger('agent'));
+      const needsRoot = ociNeedsRoot(opts.runtime);
+      if (needsRoot) {
+        process.stderr.write(`skiff agent: ${needsRoot}\n`);
+        process.exit(1);
+      }
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
       const [a, b, , d] = opts.address.split('.');
       const spec: NodeSpec = {

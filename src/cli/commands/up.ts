@@ -9,6 +9,7 @@ import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { externalAddress, joinHint, ociNeedsRoot } from '../joinhint.js';
 import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
@@ -70,6 +71,11 @@ export function upCommand(): Command {
     .action(async (opts: UpOptions) => {
       applyLogFlags(opts);
       exitOnFatalError('skiff up', logger('up'));
+      const needsRoot = ociNeedsRoot(opts.runtime);
+      if (needsRoot) {
+        process.stderr.write(`skiff up: ${needsRoot}\n`);
+        process.exit(1);
+      }
       const t0 = Date.now();
       const dataDir = path.resolve(opts.dataDir);
       const block = addressBlock(opts.addressBlock);
@@ -107,8 +113,7 @@ export function upCommand(): Command {
           `  export KUBECONFIG=${cp.server.kubeconfigPath}\n` +
           `  kubectl get nodes\n` +
           `  kubectl create -f my-app.yaml\n` +
-          `join another machine or process as a node:\n` +
-          `  skiff agent --server ${cp.server.url} --token ${cp.server.joinToken} --ca-cert ${path.join(dataDir, 'pki', 'ca.crt')} --data-dir DIR\n`,
+          joinHint({ listen: opts.listen, url: cp.server.url, token: cp.server.joinToken, caCert: path.join(dataDir, 'pki', 'ca.crt'), runtime: opts.runtime, external: externalAddress() }),
       );
       await waitForSignal();
       process.stderr.write('skiff up: shutting down\n');
