@@ -12,12 +12,13 @@ import { logsCommand } from './commands/logs.js';
 import { rollingUpdateCommand } from './commands/rollingupdate.js';
 import { imageCommand } from './commands/image.js';
 import { explainSupportCommand } from './commands/explain-support.js';
+import { pluginsCommand } from './commands/plugins.js';
 import { versionInfo } from '../apiserver/index.js';
+import { globalFlagsAfterVerb, kubectlErrorWording, unknownCommandMessage } from './argv.js';
 
 const program = new Command('skiff')
   .description('skiff: a Kubernetes-compatible orchestrator')
   .version(`skiff ${versionInfo().gitVersion}`, '--version')
-  .showHelpAfterError()
   .addCommand(serverCommand())
   .addCommand(simCommand())
   .addCommand(upCommand())
@@ -27,7 +28,8 @@ const program = new Command('skiff')
   .addCommand(logsCommand())
   .addCommand(rollingUpdateCommand())
   .addCommand(imageCommand())
-  .addCommand(explainSupportCommand());
+  .addCommand(explainSupportCommand())
+  .addCommand(pluginsCommand());
 
 addClientVerbs(program);
 
@@ -39,9 +41,25 @@ for (const out of [process.stdout, process.stderr]) {
   });
 }
 
+/** Every command says errors as kubectl does (`unknown flag: --x`, then where the usage is). */
+function kubectlErrors(cmd: Command, pathWords: string): void {
+  cmd.configureOutput({ outputError: (text, write) => write(kubectlErrorWording(text, pathWords)) });
+  for (const sub of cmd.commands) kubectlErrors(sub, `${pathWords} ${sub.name()}`);
+}
+kubectlErrors(program, 'skiff');
+
 program.exitOverride();
+const args = globalFlagsAfterVerb(process.argv.slice(2));
+const verb = args[0];
+if (verb !== undefined && !verb.startsWith('-') && verb !== 'help') {
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (!known.includes(verb)) {
+    process.stderr.write(unknownCommandMessage(verb, program.commands.map((c) => c.name())));
+    process.exit(1);
+  }
+}
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(args, { from: 'user' });
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);

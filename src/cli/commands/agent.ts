@@ -9,10 +9,12 @@ import { NodeHost, type NodeSpec } from '../nodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { ociNeedsRoot } from '../joinhint.js';
+import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { parseLabels } from './up.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface AgentOptions extends ImageStoreFlags {
+interface AgentOptions extends LogFlags, ImageStoreFlags {
   server: string;
   token: string;
   caCert: string;
@@ -39,7 +41,7 @@ export function podPrefixOf(range: string): string {
 }
 
 export function agentCommand(): Command {
-  return withImageStoreFlags(new Command('agent')
+  return withImageStoreFlags(withLogFlags(new Command('agent'))
     .description('run one node that joins the cluster at --server with the join token')
     .requiredOption('--server <url>', 'the API server, e.g. https://127.0.0.1:6443')
     .requiredOption('--token <token>', 'the join token the server printed (DATA_DIR/tokens.json, role node)')
@@ -58,7 +60,13 @@ export function agentCommand(): Command {
     .option('--cluster-dns <ip>', "the cluster DNS pods' resolv.conf names (the kube-dns Service's IP); without it ClusterFirst pods get the node's resolvers")
     .option('--cluster-domain <domain>', "the cluster's DNS domain (the server's --cluster-domain)", 'cluster.local'))
     .action(async (opts: AgentOptions) => {
+      applyLogFlags(opts);
       exitOnFatalError('skiff agent', logger('agent'));
+      const needsRoot = ociNeedsRoot(opts.runtime);
+      if (needsRoot) {
+        process.stderr.write(`skiff agent: ${needsRoot}\n`);
+        process.exit(1);
+      }
       const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
       const [a, b, , d] = opts.address.split('.');
       const spec: NodeSpec = {

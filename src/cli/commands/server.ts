@@ -6,12 +6,13 @@ import { startControlPlane } from '../controlplane.js';
 import { dnsOptions, withDnsFlags, type DnsFlags } from '../dnsflags.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { logger } from '../../util/log.js';
 import { duration } from '../durations.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 
-interface ServerOptions extends ServingFlags, ServiceAccountFlags, DnsFlags {
+interface ServerOptions extends LogFlags, ServingFlags, ServiceAccountFlags, DnsFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -31,7 +32,7 @@ interface ServerOptions extends ServingFlags, ServiceAccountFlags, DnsFlags {
 }
 
 export function serverCommand(): Command {
-  return withDnsFlags(withServiceAccountFlags(withServingFlags(new Command('server')
+  return withDnsFlags(withServiceAccountFlags(withServingFlags(withLogFlags(new Command('server'))
     .description('run the API server (control plane) until SIGTERM/SIGINT')
     .option('--data-dir <dir>', 'where state, certificates, tokens and the kubeconfig live', path.join(os.homedir(), '.skiff', 'server'))
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
@@ -50,6 +51,7 @@ export function serverCommand(): Command {
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
     .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000))))
     .action(async (opts: ServerOptions) => {
+      applyLogFlags(opts);
       exitOnFatalError('skiff server', logger('server'));
       const dataDir = path.resolve(opts.dataDir);
       if (opts.authorizationMode !== 'RBAC' && opts.authorizationMode !== 'AlwaysAllow') {

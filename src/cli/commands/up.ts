@@ -10,11 +10,13 @@ import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
+import { externalAddress, joinHint, ociNeedsRoot } from '../joinhint.js';
+import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 
-interface UpOptions extends ImageStoreFlags, ServingFlags, ServiceAccountFlags, DnsFlags {
+interface UpOptions extends LogFlags, ImageStoreFlags, ServingFlags, ServiceAccountFlags, DnsFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -51,7 +53,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return withDnsFlags(withServiceAccountFlags(withServingFlags(withImageStoreFlags(new Command('up')
+  return withDnsFlags(withServiceAccountFlags(withServingFlags(withImageStoreFlags(withLogFlags(new Command('up'))
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -68,7 +70,13 @@ export function upCommand(): Command {
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
     .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)))))
     .action(async (opts: UpOptions) => {
+      applyLogFlags(opts);
       exitOnFatalError('skiff up', logger('up'));
+      const needsRoot = ociNeedsRoot(opts.runtime);
+      if (needsRoot) {
+        process.stderr.write(`skiff up: ${needsRoot}\n`);
+        process.exit(1);
+      }
       const t0 = Date.now();
       const dataDir = path.resolve(opts.dataDir);
       const block = addressBlock(opts.addressBlock);
@@ -108,8 +116,7 @@ export function upCommand(): Command {
           `  export KUBECONFIG=${cp.server.kubeconfigPath}\n` +
           `  kubectl get nodes\n` +
           `  kubectl create -f my-app.yaml\n` +
-          `join another machine or process as a node:\n` +
-          `  skiff agent --server ${cp.server.url} --token ${cp.server.joinToken} --ca-cert ${path.join(dataDir, 'pki', 'ca.crt')} --data-dir DIR\n`,
+          joinHint({ listen: opts.listen, url: cp.server.url, token: cp.server.joinToken, caCert: path.join(dataDir, 'pki', 'ca.crt'), runtime: opts.runtime, external: externalAddress() }),
       );
       await waitForSignal();
       process.stderr.write('skiff up: shutting down\n');
