@@ -1,14 +1,22 @@
-/** The admin kubeconfig the server writes once it is ready: server URL, CA, bearer token. */
+/** Kubeconfigs the server writes: server URL, CA, and a client certificate (or a bearer token). */
 import { writeFileSync, renameSync } from 'node:fs';
 import { stringify } from 'yaml';
 
-export function kubeconfigYaml(server: string, caPem: string, token: string, name = 'skiff'): string {
+/** How the kubeconfig's user authenticates: a bearer token, or a client certificate and key. */
+export type KubeconfigCredentials = string | { readonly cert: string; readonly key: string };
+
+const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+
+export function kubeconfigYaml(server: string, caPem: string, credentials: KubeconfigCredentials, name = 'skiff', userName = `${name}-admin`): string {
+  const user = typeof credentials === 'string'
+    ? { token: credentials }
+    : { 'client-certificate-data': b64(credentials.cert), 'client-key-data': b64(credentials.key) };
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-    users: [{ name: `${name}-admin`, user: { token } }],
-    contexts: [{ name, context: { cluster: name, user: `${name}-admin`, namespace: 'default' } }],
+    clusters: [{ name, cluster: { server, 'certificate-authority-data': b64(caPem) } }],
+    users: [{ name: userName, user }],
+    contexts: [{ name, context: { cluster: name, user: userName, namespace: 'default' } }],
     'current-context': name,
     preferences: {},
   });

@@ -2,6 +2,7 @@
 import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { ensurePrivateDir } from '../util/private-files.js';
 import path from 'node:path';
@@ -18,7 +19,8 @@ import { Registry } from './registry/registry.js';
 import { strategyFor } from './registry/strategies.js';
 import { compileRuntimeConfig } from './runtimeconfig.js';
 import { ensurePki } from './pki.js';
-import { AuthChain, Authenticator, ensureTokens, runAsServer, type TokenEntry } from './auth/index.js';
+import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
+import { adminCredentials } from './admin-credentials.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
 import { RbacAuthorizer } from './auth/rbac/authorizer.js';
 import { EscalationCheck } from './auth/rbac/escalation.js';
@@ -251,6 +253,12 @@ export class ApiServer {
       {
         cert: pki.cert,
         key: pki.key,
+        // Client certificates are asked for and checked against the cluster CA; one that does not
+        // verify is not refused here (bearer tokens may still authenticate the request), it just
+        // names no one.
+        requestCert: true,
+        rejectUnauthorized: false,
+        ca: pki.caCert,
         allowHTTP1: true,
         settings: { maxConcurrentStreams: 1000, maxHeaderListSize: MAX_HEADER_LIST_SIZE },
         // Go bounds a header list by its size only; Node also by its count (default 128), which
@@ -272,6 +280,7 @@ export class ApiServer {
       });
     });
     this.server.on('secureConnection', (socket: Socket) => {
+      tagConnection(socket as TLSSocket);
       if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') return;
       this.connections.add(socket);
       idle.add(socket, () => socket.destroy());
@@ -309,7 +318,7 @@ export class ApiServer {
     }
     this.ready = true;
     if (this.options.writeKubeconfig !== false) {
-      writeKubeconfig(this.kubeconfigPath, kubeconfigYaml(this.url, this.caCert, this.adminToken));
+      writeKubeconfig(this.kubeconfigPath, kubeconfigYaml(this.url, this.caCert, adminCredentials(path.join(dataDir, 'pki'))));
     }
   }
 

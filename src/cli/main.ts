@@ -5,6 +5,7 @@ import { serverCommand } from './commands/server.js';
 import { simCommand } from './commands/sim.js';
 import { upCommand } from './commands/up.js';
 import { agentCommand } from './commands/agent.js';
+import { kubeconfigCommand } from './commands/kubeconfig.js';
 import { addClientVerbs } from './commands/verbs.js';
 import { getCommand } from './commands/get.js';
 import { describeCommand } from './commands/describe.js';
@@ -23,6 +24,7 @@ const program = new Command('skiff')
   .addCommand(simCommand())
   .addCommand(upCommand())
   .addCommand(agentCommand())
+  .addCommand(kubeconfigCommand())
   .addCommand(getCommand())
   .addCommand(describeCommand())
   .addCommand(logsCommand())

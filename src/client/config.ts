@@ -1,5 +1,6 @@
 /** Where and how a client reaches the API server: from a kubeconfig file or given directly. */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 export interface ClientConfig {
@@ -8,6 +9,9 @@ export interface ClientConfig {
   /** PEM of the CA that signed the server's certificate. */
   readonly ca: string;
   readonly token: string;
+  /** PEM client certificate and key (kubeconfig's `client-certificate[-data]`, `client-key[-data]`). */
+  readonly cert?: string;
+  readonly key?: string;
   /** Namespace of the current context, if any. */
   readonly namespace?: string;
 }
@@ -16,7 +20,25 @@ interface KubeconfigFile {
   'current-context'?: string;
   contexts?: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
   clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
-  users?: { name: string; user: { token?: string } }[];
+  users?: { name: string; user: KubeconfigUser }[];
+}
+
+export interface KubeconfigUser {
+  token?: string;
+  'client-certificate-data'?: string;
+  'client-certificate'?: string;
+  'client-key-data'?: string;
+  'client-key'?: string;
+}
+
+/** The client certificate and key a kubeconfig user names, inline or as files (relative to
+ * `dir`, the kubeconfig's own directory). */
+export function clientCertificateOf(user: KubeconfigUser | undefined, dir: string): { cert: string; key: string } | undefined {
+  const read = (data: string | undefined, file: string | undefined) =>
+    data ? Buffer.from(data, 'base64').toString('utf8') : file ? readFileSync(path.resolve(dir, file), 'utf8') : undefined;
+  const cert = read(user?.['client-certificate-data'], user?.['client-certificate']);
+  const key = read(user?.['client-key-data'], user?.['client-key']);
+  return cert && key ? { cert, key } : undefined;
 }
 
 /** Reads a kubeconfig file (the current context, or `context`). */
@@ -33,5 +55,6 @@ export function loadKubeconfig(file: string, context?: string): ClientConfig {
     : cluster['certificate-authority']
       ? readFileSync(cluster['certificate-authority'], 'utf8')
       : '';
-  return { server: cluster.server, ca, token: user?.token ?? '', ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
+  const certificate = clientCertificateOf(user, path.dirname(file));
+  return { server: cluster.server, ca, token: user?.token ?? '', ...certificate, ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
 }

@@ -29,11 +29,19 @@ export interface Transport {
   close(): void;
 }
 
+/** The TLS options a config asks for: the CA to trust, and the client certificate if any. */
+export function tlsOf(config: ClientConfig): { ca?: string; cert?: string; key?: string } {
+  return {
+    ...(config.ca ? { ca: config.ca } : {}),
+    ...(config.cert && config.key ? { cert: config.cert, key: config.key } : {}),
+  };
+}
+
 export class Http1Transport implements Transport {
   private readonly agent: https.Agent;
 
   constructor(private readonly config: ClientConfig, maxSockets: number) {
-    this.agent = new https.Agent({ keepAlive: true, maxSockets, ca: config.ca || undefined });
+    this.agent = new https.Agent({ keepAlive: true, maxSockets, ...tlsOf(config) });
   }
 
   request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -93,7 +101,7 @@ export class Http2Transport implements Transport {
 
   private connect(): http2.ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = http2.connect(this.config.server, { ca: this.config.ca || undefined });
+    const session = http2.connect(this.config.server, tlsOf(this.config));
     // A broken connection fails its streams; the next request opens a new one.
     session.on('error', () => undefined);
     session.on('goaway', () => session.close());

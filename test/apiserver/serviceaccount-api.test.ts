@@ -9,6 +9,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { kubeconfigYaml } from '../../src/apiserver/index.js';
 import { startTestServer, type TestServer } from '../helpers/apiserver.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { containerBuilder, podBuilder } from '../helpers/builders.js';
@@ -142,7 +145,10 @@ describe('service-account API', () => {
     const sa = `delegate-${rand()}`;
     await kubectl.ok(['create', 'serviceaccount', sa, '-n', ns]);
     const token = (await kubectl.ok(['create', 'token', sa, '-n', ns, '--audience', 'https://kubernetes.default.svc.cluster.local', '--duration', '30m'])).trim();
-    const who = await kubectl.ok(['auth', 'whoami', '--token', token, '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/credential-id[0]}']);
+    // A kubeconfig without the admin's client certificate, which would authenticate first.
+    const bare = path.join(s.dataDir, 'bare.kubeconfig');
+    writeFileSync(bare, kubeconfigYaml(s.url, s.server.caCert, ''));
+    const who = await new Kubectl(bare).ok(['auth', 'whoami', '--token', token, '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/credential-id[0]}']);
     assert.match(who, new RegExp(`^system:serviceaccount:${ns}:${sa} JTI=[0-9a-f-]{36}$`));
     const reviewAs = (t: string) => s.request('POST', '/apis/authentication.k8s.io/v1/tokenreviews', { token: t, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
     const denied = await reviewAs(token);

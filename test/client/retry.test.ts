@@ -70,7 +70,7 @@ for (const http2 of [false, true]) {
       // The client is not in system:masters (kube-apiserver serves that group even with its pools
       // full): the join token, allowed everything.
       s = await startTestServer({ maxRequestsInflight: 1, maxMutatingRequestsInflight: 1, maxWatchesPerClient: 2, authorizationMode: 'AlwaysAllow' });
-      c = new RestClient({ ...loadKubeconfig(s.kubeconfig), token: s.server.joinToken }, { http2, maxSockets: 64 });
+      c = new RestClient({ ...loadKubeconfig(s.kubeconfig), cert: '', key: '', token: s.server.joinToken }, { http2, maxSockets: 64 });
     });
     after(async () => {
       c.close();

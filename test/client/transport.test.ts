@@ -54,7 +54,7 @@ for (const http2 of [false, true]) {
     });
 
     test('a watch refused by the server closes with its error', async () => {
-      const c = new RestClient({ ...loadKubeconfig(s.kubeconfig), token: 'wrong' }, { http2 });
+      const c = new RestClient({ ...loadKubeconfig(s.kubeconfig), cert: '', key: '', token: 'wrong' }, { http2 });
       try {
         const err = await new Promise<Error | undefined>((resolve) => c.watch(configMaps, 'default', {}, () => undefined, resolve));
         assert.ok(err instanceof ApiError && err.code === 401, String(err));

@@ -31,7 +31,18 @@ function readKubeconfig(file: string): { url: string; ca: string | undefined; to
   const cfg = parseYaml(readFileSync(file, 'utf8')) as Kubeconfig;
   const cluster = cfg.clusters[0]!.cluster;
   const caData = cluster['certificate-authority-data'];
-  return { url: cluster.server, ca: caData ? Buffer.from(caData, 'base64').toString() : undefined, token: cfg.users[0]?.user.token };
+  // The admin kubeconfig authenticates by client certificate; the admin's bearer token is in
+  // the data dir beside it.
+  return { url: cluster.server, ca: caData ? Buffer.from(caData, 'base64').toString() : undefined, token: cfg.users[0]?.user.token ?? adminTokenBeside(file) };
+}
+
+function adminTokenBeside(kubeconfig: string): string | undefined {
+  try {
+    const tokens = JSON.parse(readFileSync(path.join(path.dirname(kubeconfig), 'tokens.json'), 'utf8')) as { token: string; role?: string }[];
+    return tokens.find((t) => t.role === 'admin')?.token;
+  } catch {
+    return undefined;
+  }
 }
 
 function endpointOf(url: string, ca: string | undefined): Endpoint {

@@ -53,11 +53,13 @@ export async function startServerProcess(dataDir: string, args: readonly string[
   }
   const cfg = parseYaml(readFileSync(kubeconfig, 'utf8')) as {
     clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
-    users: { user: { token: string } }[];
   };
+  // The kubeconfig authenticates by client certificate; tests that speak raw HTTP use the admin's
+  // bearer token from the data dir.
+  const tokens = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as { token: string; role?: string }[];
   return {
     url: cfg.clusters[0]!.cluster.server,
-    token: cfg.users[0]!.user.token,
+    token: tokens.find((t) => t.role === 'admin')!.token,
     ca: Buffer.from(cfg.clusters[0]!.cluster['certificate-authority-data'], 'base64').toString(),
     kubeconfig,
     child,

@@ -9,13 +9,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
+import { Kubectl } from '../helpers/kubectl.js';
+import { kubeconfigYaml } from '../../src/apiserver/index.js';
 import { suffix } from '../controlplane/fixtures.js';
 
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -24,8 +26,14 @@ describe('service accounts on skiff up', () => {
   let c: UpCluster;
   let ns: string;
   let home: string;
+  /** kubectl with a kubeconfig of no credentials, for `--token`: the admin kubeconfig's client
+   * certificate would authenticate first, as in kube-apiserver. */
+  let bearer: Kubectl;
   before(async () => {
     c = await startUpCluster({ nodes: 1, restartBackoffMs: 300 });
+    const file = path.join(c.dataDir, 'bearer.kubeconfig');
+    writeFileSync(file, kubeconfigYaml(c.cp.server.url, c.cp.server.caCert, ''), { mode: 0o600 });
+    bearer = new Kubectl(file);
     ns = `apps-${suffix()}`;
     home = mkdtempSync(path.join(os.tmpdir(), 'skiff-sa-home-'));
     await c.kubectl.ok(['create', 'namespace', ns]);
@@ -116,10 +124,10 @@ describe('service accounts on skiff up', () => {
     const token = (await c.kubectl.ok(['create', 'token', sa, '-n', ns, '--duration', '15m'])).trim();
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number; iat: number; sub: string };
     assert.equal(claims.exp - claims.iat, 900);
-    const who = await c.kubectl.ok(['auth', 'whoami', '--token', token]);
+    const who = await bearer.ok(['auth', 'whoami', '--token', token]);
     assert.match(who, new RegExp(`Username\\s+system:serviceaccount:${ns}:${sa}`));
     assert.match(who, new RegExp(`Groups\\s+\\[system:serviceaccounts system:serviceaccounts:${ns} system:authenticated\\]`));
-    const r = await c.kubectl.run(['get', 'pods', '-n', ns, '--token', token]);
+    const r = await bearer.run(['get', 'pods', '-n', ns, '--token', token]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, new RegExp(`pods is forbidden: User "system:serviceaccount:${ns}:${sa}" cannot list resource "pods"`));
     const short = await c.kubectl.run(['create', 'token', sa, '-n', ns, '--duration', '5m']);
@@ -135,11 +143,11 @@ describe('service accounts on skiff up', () => {
     });
     const b64 = await waitFor('token filled', async () => (await c.kubectl.ok(['get', 'secret', secret, '-n', ns, '-o', 'jsonpath={.data.token}'])) || undefined, 10_000);
     const token = Buffer.from(b64, 'base64').toString('utf8');
-    assert.match(await c.kubectl.ok(['auth', 'whoami', '--token', token]), new RegExp(`system:serviceaccount:${ns}:${sa}`));
+    assert.match(await bearer.ok(['auth', 'whoami', '--token', token]), new RegExp(`system:serviceaccount:${ns}:${sa}`));
     assert.equal(Buffer.from(await c.kubectl.ok(['get', 'secret', secret, '-n', ns, '-o', 'jsonpath={.data.namespace}']), 'base64').toString(), ns);
     // The Secret goes: so does the token.
     await c.kubectl.ok(['delete', 'secret', secret, '-n', ns]);
-    await waitFor('token refused', async () => (await c.kubectl.run(['auth', 'whoami', '--token', token])).code !== 0, 10_000);
+    await waitFor('token refused', async () => (await bearer.run(['auth', 'whoami', '--token', token])).code !== 0, 10_000);
   });
 
   test('automountServiceAccountToken: false mounts nothing', async () => {

@@ -19,6 +19,7 @@ import { looksLikeJwt } from './serviceaccount/issuer.js';
 export { Authenticator, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
 export type { UserInfo } from './user.js';
 export { runAs, runAsServer, requestUser } from './context.js';
+export { connectionUser, tagConnection } from './x509.js';
 
 /**
  * Whether the registry must know who writes (the RBAC escalation checks): only for writes of RBAC
@@ -67,10 +68,12 @@ export class AuthChain {
   /**
    * The user a request acts as, once authenticated, impersonated and authorized; undefined only
    * for the public paths. Throws UnauthorizedError (401) or ForbiddenError (403). `trace` (the
-   * audit log's) learns each step's answer as it is known.
+   * audit log's) learns each step's answer as it is known. `certUser` is the identity of the
+   * connection's client certificate, if it presented one the CA signed.
    */
-  async admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string, trace?: AdmitTrace): Promise<UserInfo | undefined> {
-    const authn = await this.authenticate(headers.authorization);
+  async admit(headers: IncomingHttpHeaders, info: RequestInfo, method: string, path: string, trace?: AdmitTrace, certUser?: UserInfo): Promise<UserInfo | undefined> {
+    // A verified client certificate first, then bearer tokens: kube-apiserver's order.
+    const authn = certUser ?? await this.authenticate(headers.authorization);
     if (!authn) {
       if (isPublic(path)) {
         // Served without credentials: kube-apiserver's anonymous user, as the audit log names it.

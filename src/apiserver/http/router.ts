@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, NoResourceError, MethodNotAllowedError, RequestEntityTooLargeError } from '../../api/errors.js';
 import type { Logger } from '../../util/log.js';
 import { notePanic, type Auditor } from '../audit/index.js';
-import { runAs, writerMatters, type AuthChain } from '../auth/index.js';
+import { connectionUser, runAs, writerMatters, type AuthChain } from '../auth/index.js';
 import { isReview, serveReview } from '../auth/reviews/index.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
@@ -92,7 +92,7 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   const audit = deps.audit?.begin(req, res, info, method);
   let user;
   try {
-    user = await deps.auth.admit(req.headers, info, method, target.pathname, audit?.trace);
+    user = await deps.auth.admit(req.headers, info, method, target.pathname, audit?.trace, connectionUser(req.socket));
   } finally {
     audit?.admitted();
   }

@@ -6,7 +6,7 @@
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { ClientConfig } from '../../client/index.js';
-import { errorFrom } from '../../client/index.js';
+import { errorFrom, tlsOf } from '../../client/index.js';
 
 export const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
@@ -20,7 +20,7 @@ export function open(config: ClientConfig, path: string, accept: string): Promis
   return new Promise((resolve, reject) => {
     const req = https.request(new URL(path, config.server), {
       method: 'GET',
-      ca: config.ca || undefined,
+      ...tlsOf(config),
       headers: { Accept: accept, ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}) },
     }, (res) => {
       const code = res.statusCode ?? 0;

@@ -8,14 +8,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ClientConfig } from '../../client/index.js';
+import { clientCertificateOf, type ClientConfig, type KubeconfigUser } from '../../client/index.js';
 import { CliError } from './errors.js';
 
 interface KubeconfigFile {
   'current-context'?: string;
   contexts?: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
   clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string; 'insecure-skip-tls-verify'?: boolean } }[];
-  users?: { name: string; user: { token?: string; tokenFile?: string } }[];
+  users?: { name: string; user: KubeconfigUser & { tokenFile?: string } }[];
 }
 
 export interface LocateOptions {
@@ -78,5 +78,6 @@ export function readKubeconfig(file: string, context?: string): ClientConfig {
       ? readFileSync(rel(cluster['certificate-authority']), 'utf8')
       : '';
   const token = user?.token ?? (user?.tokenFile ? readFileSync(rel(user.tokenFile), 'utf8').trim() : '');
-  return { server: cluster.server, ca, token, ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
+  const certificate = clientCertificateOf(user, path.dirname(file));
+  return { server: cluster.server, ca, token, ...certificate, ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
 }

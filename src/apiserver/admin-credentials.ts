@@ -1,0 +1,34 @@
+/**
+ * The admin's client certificate (CN admin, O system:masters), kept in DATA_DIR/pki beside the CA
+ * and reused while it has more than a month to run, so the kubeconfig `skiff up` rewrites at each
+ * start keeps naming the same key.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import forge from 'node-forge';
+import { issueClientCertificate, loadCa, type KeyAndCert } from './certs.js';
+import { MASTERS } from './auth/user.js';
+
+const MONTH_MS = 30 * 24 * 3600 * 1000;
+
+/** Whether the PEM certificate is valid for at least `ms` more. */
+export function validFor(certPem: string, ms: number): boolean {
+  try {
+    return forge.pki.certificateFromPem(certPem).validity.notAfter.getTime() > Date.now() + ms;
+  } catch {
+    return false;
+  }
+}
+
+export function adminCredentials(pkiDir: string): KeyAndCert {
+  const certPath = path.join(pkiDir, 'admin.crt');
+  const keyPath = path.join(pkiDir, 'admin.key');
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const cert = readFileSync(certPath, 'utf8');
+    if (validFor(cert, MONTH_MS)) return { cert, key: readFileSync(keyPath, 'utf8') };
+  }
+  const issued = issueClientCertificate(loadCa(pkiDir), 'admin', [MASTERS]);
+  writeFileSync(keyPath, issued.key, { mode: 0o600 });
+  writeFileSync(certPath, issued.cert, { mode: 0o600 });
+  return issued;
+}
