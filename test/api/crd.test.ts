@@ -71,6 +71,11 @@ describe('validateCustomResourceDefinition', () => {
       ],
     },
     {
+      name: 'a pattern that does not compile',
+      crd: crd('gadgets', 'acme.io', { type: 'object', properties: { a: { type: 'string', pattern: '([a-z' } } }),
+      want: ['spec.versions[0].schema.openAPIV3Schema.properties[a].pattern: Invalid value: "([a-z": must be a valid regular expression, but isn\'t: Invalid regular expression: /([a-z/u: Unterminated character class'],
+    },
+    {
       name: 'list-type map without keys, bad scope',
       crd: crd('gadgets', 'acme.io', { type: 'object', properties: { l: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object' } } } }, { scope: 'Global' }),
       want: [

@@ -117,6 +117,15 @@ function walk(s: unknown, path: string, level: Level, out: FieldError[]): void {
   if (s['x-kubernetes-embedded-resource'] === true && type !== 'object') {
     out.push(invalid(`${path}.type`, type ?? '', 'must be object if x-kubernetes-embedded-resource is true'));
   }
+  const pattern = s['pattern'];
+  if (pattern !== undefined) {
+    try {
+      if (typeof pattern !== 'string') throw new Error('not a string');
+      new RegExp(pattern, 'u');
+    } catch (err) {
+      out.push(invalid(`${path}.pattern`, pattern, `must be a valid regular expression, but isn't: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
   if (s['nullable'] === true && level === 'root') out.push(invalid(`${path}.nullable`, true, 'must be false at the root'));
   const props = s['properties'];
   const additional = s['additionalProperties'];
