@@ -73,7 +73,9 @@ describe('the seeds on skiff up --runtime oci', () => {
     assert.match(out, /replicationcontroller\/hello-nginx created/);
     assert.match(out, /service\/nginx-service created/);
     const four = await runningPods('hello=world', 4, 60_000);
-    assert.match(await kubectl(['get', 'rc', '-o', 'wide', '-l', 'hello=world']), /hello-nginx\s+4\s+4\s+4\s+\S+\s+my-nginx-container\s+nginx\s+hello=world/);
+    // Ready pods reach the RC's status on the controller's next sync, as on Kubernetes.
+    const fourReady = /hello-nginx\s+4\s+4\s+4\s+\S+\s+my-nginx-container\s+nginx\s+hello=world/;
+    await waitFor('rc status 4 ready', async () => fourReady.test(await kubectl(['get', 'rc', '-o', 'wide', '-l', 'hello=world'])) || undefined, 15_000, 200);
     const wide = await kubectl(['get', 'pods', '-o', 'wide', '-l', 'hello=world']);
     for (const p of four) assert.match(wide, new RegExp(`${p.metadata.name!}\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${p.status!.podIP!.replace(/\./g, '\\.')}\\s+${p.spec.nodeName!}`));
     assert.match(await kubectl(['get', 'services', '-o', 'wide']), /nginx-service\s+NodePort\s+10\.\S+\s+<none>\s+80:30088\/TCP\s+\S+\s+hello=world/);

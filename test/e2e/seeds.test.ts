@@ -37,7 +37,9 @@ describe('the seeds on skiff up', () => {
     assert.match(out, /replicationcontroller\/hello-nginx created/);
     assert.match(out, /service\/nginx-service created/);
     await runningPods('hello=world', 4);
-    const rc = await run(['get', 'rc', '-o', 'wide', '-l', 'hello=world']);
+    // Ready pods reach the RC's status on the controller's next sync, as on Kubernetes.
+    const fourReady = /hello-nginx\s+4\s+4\s+4\s+\S+\s+my-nginx-container\s+nginx\s+hello=world/;
+    const rc = await waitFor('rc status 4 ready', async () => { const o = await run(['get', 'rc', '-o', 'wide', '-l', 'hello=world']); return fourReady.test(o) ? o : undefined; }, 15_000, 200);
     assert.match(rc, /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\n/);
     assert.match(rc, /hello-nginx\s+4\s+4\s+4\s+\S+\s+my-nginx-container\s+nginx\s+hello=world/);
     const wide = await run(['get', 'pods', '-o', 'wide', '-l', 'hello=world']);
