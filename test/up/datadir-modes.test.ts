@@ -26,6 +26,7 @@ function allowed(rel: string, isLink: boolean): string | undefined {
   if (isLink) return 'a symlink: its own mode means nothing';
   if (/^nodes\/[^/]+\/pods\/[^/]+\/volumes\/./.test(rel)) return "a volume's contents: modes are the pod's API, behind the owner-only node dir";
   if (/^nodes\/[^/]+\/pods\/[^/]+\/containers\/[^/]+\/[0-9a-f]{8}$/.test(rel)) return "a run's termination-message file: 0666 as kubelet makes it, so a container of any user can write it; behind the owner-only pod dir";
+  if (/^nodes\/[^/]+\/containers\/[^/]+\/[^/]+\/resolv\.conf$/.test(rel)) return "a container's resolv.conf: bound over /etc/resolv.conf, which a container of any user reads; it holds no secret";
   return undefined;
 }
 
