@@ -19,6 +19,7 @@ import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { CronJobController } from '../controllers/cronjob/index.js';
+import { PodGcController, type PodGcOptions } from '../controllers/podgc/index.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
@@ -118,6 +119,8 @@ export interface ControlLoopOptions {
   readonly podEvictionTimeoutMs?: number;
   /** First delay before a Job replaces a failed pod (Kubernetes: 10 s, doubling to 6 min). */
   readonly jobBackoffBaseMs?: number;
+  /** The pod garbage collector's threshold and times (`--terminated-pod-gc-threshold`; periods for tests). */
+  readonly podGc?: PodGcOptions;
   /** `--cluster-cidr`: the range node pod subnets come from (default 10.42.0.0/16). */
   readonly clusterCidr?: string;
   /** `--node-cidr-mask-size`: prefix length of each node's pod subnet (default 24). */
@@ -152,6 +155,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
       ...(opts.nodeCidrMaskSize !== undefined ? { nodeCidrMaskSize: opts.nodeCidrMaskSize } : {}),
     })),
     loop('garbage-collector-controller', (ctx) => new GarbageCollector(ctx)),
+    loop('pod-garbage-collector', (ctx) => new PodGcController(ctx, opts.podGc)),
     loop('namespace-controller', (ctx) => new NamespaceController(ctx)),
     loop('default-scheduler', (ctx) => new Scheduler(ctx)),
     loop('serviceaccount-controller', (ctx) => new ServiceAccountsController(ctx)),

@@ -1,7 +1,7 @@
 /** `skiff server`: the control plane (API server, controllers, scheduler). */
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { startControlPlane } from '../controlplane.js';
 import { dnsOptions, withDnsFlags, type DnsFlags } from '../dnsflags.js';
 import { waitForSignal } from '../signals.js';
@@ -27,8 +27,15 @@ interface ServerOptions extends LogFlags, ServingFlags, ServiceAccountFlags, Dns
   leaderElectRetryPeriod: number;
   nodeMonitorGracePeriod: number;
   podEvictionTimeout: number;
+  terminatedPodGcThreshold: number;
   clusterCidr: string;
   nodeCidrMaskSize: number;
+}
+
+function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number');
+  return n;
 }
 
 export function serverCommand(): Command {
@@ -49,7 +56,8 @@ export function serverCommand(): Command {
     .option('--leader-elect-renew-deadline <d>', 'a leader that cannot renew within this gives up', duration, 10_000)
     .option('--leader-elect-retry-period <d>', 'how often candidates try and leaders renew', duration, 2_000)
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
-    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000))))
+    .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000)
+    .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', wholeNumber, 12_500))))
     .action(async (opts: ServerOptions) => {
       applyLogFlags(opts);
       exitOnFatalError('skiff server', logger('server'));
@@ -67,6 +75,7 @@ export function serverCommand(): Command {
         retryPeriodMs: opts.leaderElectRetryPeriod,
         nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
         podEvictionTimeoutMs: opts.podEvictionTimeout,
+        podGc: { terminatedPodThreshold: opts.terminatedPodGcThreshold },
         clusterCidr: opts.clusterCidr,
         nodeCidrMaskSize: opts.nodeCidrMaskSize,
         dataDir,

@@ -6,7 +6,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { logger } from '../../util/log.js';
 import { startControlPlane } from '../controlplane.js';
 import { dnsOptions, withDnsFlags, type DnsFlags } from '../dnsflags.js';
-import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs } from '../nodes.js';
+import { addressBlock, maxNodesPerBlock, NodeHost, nodeSpecs, type NodeSpec } from '../nodes.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import { retireFormerNodes } from '../formernodes.js';
 import { defaultProxyMode, makeRuntime, proxyMode, proxyModes, runtimeName, runtimeNames, type ProxyMode, type RuntimeName } from '../runtimes.js';
 import { waitForSignal } from '../signals.js';
 import { exitOnFatalError } from '../fatal.js';
@@ -96,20 +98,23 @@ export function upCommand(): Command {
       });
       const imageStore = opts.runtime === 'oci' ? startImageStore(dataDir, opts, logger('images')) : undefined;
       const images = imageStore?.store;
+      const runtimeFor = (spec: NodeSpec, dir: string): Runtime => makeRuntime(opts.runtime, spec, dir, {
+        ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
+        ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}`, clusterCidr: opts.clusterCidr } : {}),
+        ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: opts.clusterDomain } } : {}),
+      });
       const host = new NodeHost({
         client: cp.client,
         nodes: specs,
         dataDir,
         proxyMode: opts.proxyMode ?? defaultProxyMode(opts.runtime),
         clusterCidr: opts.clusterCidr,
-        makeRuntime: (spec, dir) => makeRuntime(opts.runtime, spec, dir, {
-          ...(opts.imageCatalog ? { imageCatalog: opts.imageCatalog } : {}),
-          ...(images ? { images, bridge: `skiff${specs.indexOf(spec)}`, clusterCidr: opts.clusterCidr } : {}),
-          ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: opts.clusterDomain } } : {}),
-        }),
+        makeRuntime: runtimeFor,
         kubeletToken: cp.server.joinToken,
         log: logger('node'),
       });
+      const retired = await retireFormerNodes({ client: cp.client, dataDir, current: specs, makeRuntime: runtimeFor, log: logger('node') });
+      if (retired.length > 0) process.stderr.write(`skiff up: removed node${retired.length > 1 ? 's' : ''} ${retired.join(', ')}, which this data dir ran before (this run: ${specs.map((s) => s.name).join(', ')}); their pods are replaced on the nodes that run\n`);
       await host.start();
       process.stderr.write(
         `skiff up: cluster ready in ${Date.now() - t0} ms — API at ${cp.server.url}, nodes ${specs.map((s) => `${s.name} (${s.address})`).join(', ')}\n` +
