@@ -13,6 +13,7 @@ import type { RecoveredSandbox, Runtime } from '../runtime/runtime.js';
 import type { AgentEvents, AgentFeed } from './podfeed.js';
 import { nodeObject, nodeStatus, type NodeIdentity } from './node-object.js';
 import { renewNodeLease } from './lease.js';
+import { agentInstance, agentInstanceAnnotation, checkNodeClaim } from './node-claim.js';
 import { PodWorker, type WorkerHost } from './pod-worker.js';
 import { backoff } from './container-record.js';
 import type { IssuedToken } from './projected.js';
@@ -35,6 +36,10 @@ export interface NodeAgentOptions {
   readonly recorder?: EventRecorder;
   /** Taking a deleted pod out of service before its stop signal (see WorkerHost.drain). */
   readonly drain?: (pod: Pod) => Promise<void>;
+}
+
+function withAnnotations(node: Node, annotations: Record<string, string> | undefined): Node {
+  return annotations ? { ...node, metadata: { ...node.metadata, annotations: { ...(node.metadata.annotations ?? {}), ...annotations } } } : node;
 }
 
 /** A ConfigMap's data, or a Secret's decoded; undefined when the object does not exist. */
@@ -183,14 +188,17 @@ export class NodeAgent implements AgentEvents {
   }
 
   private async register(): Promise<void> {
+    const instance = this.opts.dataDir ? agentInstance(this.opts.dataDir) : undefined;
+    if (instance) await checkNodeClaim(this.opts.client, this.identity.name, instance);
+    const annotations = instance ? { [agentInstanceAnnotation]: instance } : undefined;
     try {
-      const created = await this.opts.client.create<Node>(nodesResource, nodeObject(this.identity));
+      const created = await this.opts.client.create<Node>(nodesResource, withAnnotations(nodeObject(this.identity), annotations));
       this.nodeUid = created.metadata.uid;
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 409)) throw err;
       // Registered before (an agent restart): refresh labels and status on the existing Node.
       const want = nodeObject(this.identity);
-      const node = await this.opts.client.patch<Node>(nodesResource, undefined, this.identity.name, { metadata: { labels: want.metadata.labels } });
+      const node = await this.opts.client.patch<Node>(nodesResource, undefined, this.identity.name, { metadata: { labels: want.metadata.labels, ...(annotations ? { annotations } : {}) } });
       this.nodeUid = node.metadata.uid;
       await this.postStatus(node);
     }

@@ -77,3 +77,24 @@ test('skiff agent joins by token, runs pods, serves their logs, and stops cleanl
   assert.equal(await exited, 0);
   assert.match(agentErr, /joined/);
 });
+
+test('an agent with the name of a live node is refused and changes nothing', async () => {
+  const taken = c.nodeNames[0]!;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-agent-twin-'));
+  try {
+    const twin = spawn(process.execPath, [
+      skiffMain, 'agent',
+      '--server', c.cp.server.url, '--token', c.cp.server.joinToken, '--ca-cert', path.join(c.dataDir, 'pki', 'ca.crt'),
+      '--data-dir', dir, '--node-name', taken, '--address', c.block.nodeAddress(8), '--pod-range', `${c.block.podPrefix(8)}0/24`, '--kubelet-port', '0',
+    ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' } });
+    let err = '';
+    twin.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => twin.once('exit', r));
+    assert.equal(code, 1, err);
+    assert.match(err, new RegExp(`^skiff agent: node "${taken}" is run by another live agent at ${c.nodeAddresses[0]!.replace(/\./g, '\\.')} \\(its lease was renewed \\d+s ago\\): give this agent another name with --node-name, or stop the other one first$`, 'm'));
+    const node = await c.cp.client.get<Node>(nodes, undefined, taken);
+    assert.equal(node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address, c.nodeAddresses[0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -13,6 +13,7 @@ import { ociNeedsRoot } from '../joinhint.js';
 import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { parseLabels } from './up.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
+import { NodeNameInUseError } from '../../agent/index.js';
 
 interface AgentOptions extends LogFlags, ImageStoreFlags {
   server: string;
@@ -93,7 +94,11 @@ export function agentCommand(): Command {
         kubeletPort: Number(opts.kubeletPort),
         log: logger('agent'),
       });
-      await host.start();
+      await host.start().catch((err: unknown) => {
+        if (!(err instanceof NodeNameInUseError)) throw err;
+        process.stderr.write(`skiff agent: ${err.message}\n`);
+        process.exit(1);
+      });
       process.stderr.write(`skiff agent: node ${spec.name} (${spec.address}) joined ${opts.server}\n`);
       await waitForSignal();
       process.stderr.write('skiff agent: shutting down\n');

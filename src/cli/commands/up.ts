@@ -17,6 +17,7 @@ import { applyLogFlags, withLogFlags, type LogFlags } from '../logflags.js';
 import { servingOptions, withServingFlags, type ServingFlags } from '../servingflags.js';
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
+import { NodeNameInUseError } from '../../agent/index.js';
 
 interface UpOptions extends LogFlags, ImageStoreFlags, ServingFlags, ServiceAccountFlags, DnsFlags {
   dataDir: string;
@@ -115,7 +116,11 @@ export function upCommand(): Command {
       });
       const retired = await retireFormerNodes({ client: cp.client, dataDir, current: specs, makeRuntime: runtimeFor, log: logger('node') });
       if (retired.length > 0) process.stderr.write(`skiff up: removed node${retired.length > 1 ? 's' : ''} ${retired.join(', ')}, which this data dir ran before (this run: ${specs.map((s) => s.name).join(', ')}); their pods are replaced on the nodes that run\n`);
-      await host.start();
+      await host.start().catch((err: unknown) => {
+        if (!(err instanceof NodeNameInUseError)) throw err;
+        process.stderr.write(`skiff up: ${err.message}\n`);
+        process.exit(1);
+      });
       process.stderr.write(
         `skiff up: cluster ready in ${Date.now() - t0} ms — API at ${cp.server.url}, nodes ${specs.map((s) => `${s.name} (${s.address})`).join(', ')}\n` +
           `  export KUBECONFIG=${cp.server.kubeconfigPath}\n` +
