@@ -90,7 +90,7 @@ describe('support policy with kubectl', () => {
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stderr, '');
     const onProcess = await create(pod(`q-${suffix()}`, { nodeName: processNodes[0], hostname: 'web' }));
-    assert.match(onProcess.stderr, new RegExp(`^Warning: spec\\.hostname: the pod hostname not honoured by the process runtime: containers see the host's hostname \\(\\$HOSTNAME is the pod's\\) \\(nodes: ${processNodes[0]}\\)$`, 'm'));
+    assert.match(onProcess.stderr, new RegExp(`^Warning: spec\\.hostname: the pod hostname only partly honoured by the process runtime: as root, each container has its own UTS namespace with the pod's host name; without root, containers see the host's \\(\\$HOSTNAME is the pod's\\) \\(nodes: ${processNodes[0]}\\)$`, 'm'));
   });
 
   test('an update keeps warning (kubectl replace)', async () => {

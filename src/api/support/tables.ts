@@ -37,7 +37,7 @@ const process: Table = {
   'pod.hostIPC': { level: 'yes', note: "process pods always share the host's IPC namespace" },
   'pod.shareProcessNamespace': { level: 'yes', note: "containers see each other's processes (and the host's)" },
   'pod.hostAliases': { level: 'yes', note: "the host's /etc/hosts with the aliases, in the container's own mount namespace (root or user namespaces)" },
-  'pod.hostname': no("containers see the host's hostname ($HOSTNAME is the pod's)"),
+  'pod.hostname': partial("as root, each container has its own UTS namespace with the pod's host name; without root, containers see the host's ($HOSTNAME is the pod's)"),
   'pod.setHostnameAsFQDN': no("containers see the host's hostname"),
   'pod.dnsConfig': no("containers use the host's resolver"),
   'pod.imagePullSecrets': no('the process runtime pulls no images'),

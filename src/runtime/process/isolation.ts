@@ -9,6 +9,11 @@
  *   and rejected: its monitor process dies on SIGTERM before the program does, which breaks
  *   graceful stops (see the report in the runtime's tests).
  *
+ * - **Host name.** As root, each container also gets its own UTS namespace (`unshare --uts`)
+ *   whose host name is the pod's, as in Kubernetes, set before the program is exec'd; exec'd
+ *   commands enter it too. Without root the host's name stays (a user namespace could set one,
+ *   but its other effects are not worth a name).
+ *
  * Containers deliberately outlive a crashed agent (no parent-death signal): the next agent
  * adopts them (process-group.ts).
  */
@@ -23,6 +28,8 @@ export interface Isolation {
   readonly mounts: 'root' | 'userns' | 'none';
   readonly unshare: string | undefined;
   readonly nsenter: string | undefined;
+  /** The `hostname` program, for a container's own UTS namespace (as root). */
+  readonly hostname: string | undefined;
 }
 
 let probed: Isolation | undefined;
@@ -46,6 +53,7 @@ export function probeIsolation(): Isolation {
     mounts,
     unshare,
     nsenter: find('nsenter'),
+    hostname: find('hostname'),
   };
   return probed;
 }
@@ -58,14 +66,21 @@ export function mountsToMake(mounts: readonly Mount[]): Mount[] {
 /** The argv that runs `argv` with `mounts` in place (mount-script.ts), mount points the host
  * lacks made on shadows staged in `stageDir` (the container's private dir). The script's errors
  * go to fd 4, the container's stderr (see process-group.ts). */
-export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined, stageDir: string): string[] {
-  const inner = [...argv];
-  if (mounts.length === 0 || iso.mounts === 'none' || !iso.unshare) return inner;
+export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly Mount[], workDir: string | undefined, stageDir: string, hostname?: string): string[] {
+  if (mounts.length === 0 || iso.mounts === 'none' || !iso.unshare) return [...argv];
   const nr = syscallNumbers();
   if (!nr) throw new Error(`process runtime: mounts are not supported on ${process.arch}`);
   const ns = iso.mounts === 'userns' ? ['--user', '--map-root-user'] : [];
+  const uts = ownHostName(iso, hostname);
+  // The name is set as root, before a runAsUser drop inside argv, and the program is exec'd.
+  const inner = uts ? ['/bin/sh', '-c', '"$0" "$1" || exit 127; shift; exec "$@"', iso.hostname!, uts, ...argv] : [...argv];
   const spec = mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']);
-  return [iso.unshare, ...ns, '--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript, 'skiff-mounts', workDir ?? '', stageDir, String(nr.mount), String(nr.umount2), String(mounts.length), ...spec, ...inner];
+  return [iso.unshare, ...ns, '--mount', ...(uts ? ['--uts'] : []), '--propagation', 'private', '/bin/sh', '-c', mountScript, 'skiff-mounts', workDir ?? '', stageDir, String(nr.mount), String(nr.umount2), String(mounts.length), ...spec, ...inner];
+}
+
+/** The host name a wrapped container gets in its own UTS namespace, when it gets one. */
+function ownHostName(iso: Isolation, hostname: string | undefined): string | undefined {
+  return iso.mounts === 'root' && iso.hostname && hostname ? hostname : undefined;
 }
 
 /** The prefix that runs an exec'd command in a container's mount namespace, in its root and
@@ -74,5 +89,7 @@ export function wrap(iso: Isolation, argv: readonly string[], mounts: readonly M
 export function enterPrefix(iso: Isolation, pid: number): string[] {
   if (!iso.nsenter) return [];
   const userns = iso.mounts === 'userns' ? ['--user', '--preserve-credentials'] : [];
-  return [iso.nsenter, `--target=${pid}`, ...userns, '--mount', '--root', '--wd', '--'];
+  // A container started before it had its own UTS namespace shares the host's: entering it is a no-op.
+  const uts = iso.mounts === 'root' ? ['--uts'] : [];
+  return [iso.nsenter, `--target=${pid}`, ...userns, '--mount', ...uts, '--root', '--wd', '--'];
 }

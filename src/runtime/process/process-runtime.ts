@@ -25,7 +25,7 @@ import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
 import { pullSecretsIgnored } from './pull-secrets.js';
-import { applyFsGroup, hostAliasesBlock, hostNetworkHosts, hostResolvConf, podResolvConf, type ClusterDnsSettings } from '../shared/index.js';
+import { applyFsGroup, podHostname, hostAliasesBlock, hostNetworkHosts, hostResolvConf, podResolvConf, type ClusterDnsSettings } from '../shared/index.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -123,7 +123,7 @@ export class ProcessRuntime implements Runtime {
       const applets = busyboxAppletDir(this.opts.dataDir);
       if (applets) env['PATH'] = `${env['PATH']}:${applets}`;
     }
-    env['HOSTNAME'] = pod.metadata.name ?? '';
+    env['HOSTNAME'] = podHostname(pod);
 
     const iso = probeIsolation();
     const volumeMounts = [...mountsToMake(opts.mounts), ...(await this.hostsMount(pod, dir, iso.mounts !== 'none')), ...(await this.resolvMount(pod, dir, iso.mounts !== 'none'))];
@@ -148,7 +148,7 @@ export class ProcessRuntime implements Runtime {
     await rm(files.exitPath, { force: true });
     let group: ProcessGroup;
     try {
-      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined, path.join(dir, 'mounts'));
+      const argv = wrap(iso, recordingExit(files.exitPath, [...setpriv, found, ...args]), canMount ? mounts : [], wdInMount ? wd : undefined, path.join(dir, 'mounts'), podHostname(pod));
       group = await ProcessGroup.start({ argv, env, cwd, logPath: opts.logPath, pipeDir: path.join(this.opts.dataDir, 'fifos'), stdoutPath: files.stdoutPath, stderrPath: files.stderrPath, ...(runAs ? { owner: runAs } : {}) });
     } catch (err) {
       throw new ContainerStartError('RunContainerError', `starting ${found}: ${err instanceof Error ? err.message : String(err)}`);

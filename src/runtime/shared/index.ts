@@ -8,3 +8,4 @@ export { verifyRunAsNonRoot } from './non-root.js';
 export { applyFsGroup, fsGroupOf, managedMounts } from './fs-group.js';
 export { hostAliasesBlock, hostNetworkHosts } from './hosts.js';
 export { effectiveDnsPolicy, hostResolvConf, podResolvConf, type ClusterDnsSettings } from './resolv.js';
+export { podHostname } from './hostname.js';
