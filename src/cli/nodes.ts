@@ -120,7 +120,7 @@ export class NodeHost {
       // Host ports are the runtime's (CNI portmap) in this mode.
       this.proxy = new IptablesProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, ...(this.opts.clusterCidr ? { clusterCidr: this.opts.clusterCidr } : {}) });
     } else if (this.opts.proxy !== false) {
-      this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses, log: this.opts.log });
+      this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, recorder: new EventRecorder(this.opts.client, { component: 'kube-proxy', host: this.opts.nodes[0]?.name ?? '' }) });
       this.hostPorts = new HostPortForwarder({ informers: this.informers, nodes: new Map(this.opts.nodes.map((n) => [n.name, n.address])), log: this.opts.log });
     }
     const proxy = this.proxy;

@@ -4,7 +4,7 @@
  * address, port and protocol a service port should answer on (see plan.ts). A change recomputes the
  * plan and adjusts only what differs: balancers get new endpoint lists in place, listeners are
  * opened and closed one by one, so no other service notices. An address that cannot be bound
- * (in use, not local) is logged and tried again later.
+ * (in use, not local) is reported once (bindfailures.ts) and tried again later.
  */
 import type { EndpointSlice, Service } from '../api/kinds.js';
 import { services as servicesResource } from '../api/resources.js';
@@ -17,6 +17,8 @@ import { RoundRobinBalancer } from './balancer.js';
 import { listenerKey, planService, type Bind, type PortPlan, type ProxyProtocol } from './plan.js';
 import { TcpListener } from './tcp.js';
 import { UdpListener } from './udp.js';
+import { BindFailures } from './bindfailures.js';
+import type { EventRecorder } from '../client/events.js';
 
 export interface ServiceProxyOptions {
   readonly informers: InformerFactory;
@@ -27,6 +29,8 @@ export interface ServiceProxyOptions {
   readonly udpIdleTimeoutMs?: number;
   /** How soon an address that could not be bound is tried again (default 2 s). */
   readonly bindRetryMs?: number;
+  /** Where a listener that cannot bind is reported (a Warning Event on its Service). */
+  readonly recorder?: EventRecorder;
 }
 
 type Listener = TcpListener | UdpListener;
@@ -41,9 +45,11 @@ export class ServiceProxy {
   private pending = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly bindFailures: BindFailures;
 
   constructor(private readonly opts: ServiceProxyOptions) {
     this.nodeAddresses = [...opts.nodeAddresses];
+    this.bindFailures = new BindFailures(opts.log, opts.bindRetryMs ?? 2_000, opts.recorder);
     this.services = opts.informers.informer<Service>(servicesResource);
     this.endpoints = sliceInformer(opts.informers);
     const changed = () => this.schedule();
@@ -161,12 +167,14 @@ export class ServiceProxy {
           return;
         }
         this.listeners.set(key, { listener, plan: plan.key });
+        this.bindFailures.bound(key, plan.key);
       } catch (err) {
         failures++;
         listener.close();
-        this.opts.log.warn({ service: plan.key, listener: key, err: err instanceof Error ? err.message : String(err) }, 'cannot listen; will retry');
+        this.bindFailures.failed(key, plan.key, this.services.get(plan.key.slice(0, plan.key.indexOf(':'))), err);
       }
     }
+    this.bindFailures.keepOnly(new Set(wanted.keys()));
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (failures > 0 && !this.stopped) {

@@ -14,6 +14,9 @@ import { endpoints as endpointsResource, services as servicesResource, namespace
 import type { Endpoints, Service } from '../../src/api/kinds.js';
 import { ServiceProxy } from '../../src/proxy/index.js';
 import { logger } from '../../src/util/log.js';
+import { EventRecorder } from '../../src/client/events.js';
+import { eventsFor } from '../controllers/fixtures.js';
+import { randomInt } from '../controlplane/fixtures.js';
 import { get, httpBackends, tally, udpAsk, udpEcho, type Backend } from './backends.js';
 
 const ns = 'proxy';
@@ -30,7 +33,7 @@ describe('ServiceProxy', () => {
     c = await startTestCluster();
     await c.client.create(namespaces, { metadata: { name: ns } });
     const ctx = c.context('proxy-test');
-    proxy = new ServiceProxy({ informers: ctx.informers, nodeAddresses, log: logger('proxy'), udpIdleTimeoutMs: 300, bindRetryMs: 200 });
+    proxy = new ServiceProxy({ informers: ctx.informers, nodeAddresses, log: logger('proxy'), udpIdleTimeoutMs: 300, bindRetryMs: 200, recorder: new EventRecorder(c.client, { component: 'kube-proxy', host: 'proxy-node' }) });
     // The proxy reads EndpointSlices: the hand-made Endpoints below reach it mirrored.
     const mctx = c.context('mirroring');
     mirroring = new EndpointSliceMirroringController(mctx);
@@ -181,5 +184,37 @@ describe('ServiceProxy', () => {
     assert.equal(proxy.connections('TCP', { ip: keep.spec.clusterIP!, port: 8080 }), 1, 'the kept-alive connection survived');
     await get(nodeAddresses[2]!, keep.spec.ports![0]!.nodePort!);
     agent.destroy();
+  });
+  test('a node port held by another process: one PortInUse event on the service, no retry noise; it answers once freed', async () => {
+    const [b] = await httpBackends('127.0.76', 1);
+    backends.push(b!);
+    const held = nodeAddresses[1]!;
+    let blocker: net.Server | undefined;
+    let port = 0;
+    while (!blocker) {
+      port = randomInt(30000, 32767);
+      const s = net.createServer();
+      blocker = await new Promise<net.Server | undefined>((r) => s.once('error', () => r(undefined)).listen(port, held, () => r(s)));
+    }
+    const svc = await c.client.create<Service>(servicesResource, {
+      metadata: { name: `held-${port}`, namespace: ns },
+      spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: b!.port, nodePort: port }] },
+    });
+    await setEndpoints(svc.metadata.name!, [b!]);
+    const warned = await waitFor('the PortInUse event', async () => {
+      const evs = await eventsFor(c.client, svc);
+      return evs.some((e) => e.startsWith('PortInUse')) ? evs : undefined;
+    }, 5000);
+    // Several retries (every 200 ms) pass: still the one event.
+    await new Promise((r) => setTimeout(r, 1000));
+    const evs = await eventsFor(c.client, svc);
+    assert.deepEqual(evs.filter((e) => e.startsWith('PortInUse')), [
+      `PortInUse: cannot listen on TCP/${held}:${port}: the address is in use (by a host process or a pod's hostPort); the service does not answer there until it is free (retried every 0.2s)`,
+    ], JSON.stringify(warned));
+    // The other node addresses answer meanwhile; the held one once it is free.
+    assert.equal(await get(nodeAddresses[0]!, port), b!.id);
+    await new Promise((r) => blocker!.close(r));
+    const body = await waitFor('the freed node port answers', async () => get(held, port).catch(() => undefined), 5000);
+    assert.equal(body, b!.id);
   });
 });
