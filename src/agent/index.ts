@@ -6,3 +6,4 @@ export { renewNodeLease, nodeLeaseNamespace, leaseDurationSeconds } from './leas
 export { podStatus } from './pod-status.js';
 export { podPhase } from './pod-phase.js';
 export { backoffDelayMs, shouldRestart } from './container-record.js';
+export { nodeClientCredentials, usableCertificate, type ClientCredentials } from './bootstrap.js';

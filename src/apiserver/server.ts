@@ -9,6 +9,7 @@ import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
 import { onUpgrade } from './http/upgrade.js';
 import { nodeDialer } from './nodedial.js';
+import { loadCa, type ClusterCa } from './certs.js';
 import { openStore, type Store } from '../storage/index.js';
 import {
   resourceTypes, namespaces, nodes, roles, clusterRoles, roleBindings, clusterRoleBindings, type ResourceType,
@@ -21,6 +22,7 @@ import { compileRuntimeConfig } from './runtimeconfig.js';
 import { ensurePki } from './pki.js';
 import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
 import { adminCredentials } from './admin-credentials.js';
+import { approverCheck } from './auth/signer-approval.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
 import { RbacAuthorizer } from './auth/rbac/authorizer.js';
 import { EscalationCheck } from './auth/rbac/escalation.js';
@@ -141,6 +143,13 @@ export class ApiServer {
     return this.serviceAccounts;
   }
 
+  private ca: ClusterCa | undefined;
+
+  /** The cluster CA with its key (the CSR signer issues from it). */
+  get clusterCa(): ClusterCa {
+    return (this.ca ??= loadCa(path.join(this.options.dataDir, 'pki')));
+  }
+
   get joinToken(): string {
     return this.tokens.find((t) => t.role === 'node')!.token;
   }
@@ -209,7 +218,9 @@ export class ApiServer {
     const dialer = nodeDialer(() => this.registries.get(nodes)!, () => this.joinToken);
     this.podLogs ??= kubeletLogStreamer(dialer);
     const self = this;
+    const auth = new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator);
     const ctx: ApiContext = {
+      checkApprover: approverCheck((a) => auth.authorize(a).allowed),
       nodeDialer: dialer,
       runtime,
       hub: this.hub,
@@ -228,7 +239,7 @@ export class ApiServer {
     const etcd: HealthCheck = { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') };
     const handler = makeHandler({
       ctx,
-      auth: new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator),
+      auth,
       metrics: new ApiMetrics(),
       openapi: new OpenApiDocs(runtime),
       version: versionInfo(),
