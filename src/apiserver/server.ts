@@ -23,6 +23,7 @@ import { ensurePki } from './pki.js';
 import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
 import { adminCredentials } from './admin-credentials.js';
 import { approverCheck } from './auth/signer-approval.js';
+import { admitNodeTokenRequest, NodeAuthorizer, NodeGraph, nodeRestriction } from './auth/node/index.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
 import { RbacAuthorizer } from './auth/rbac/authorizer.js';
 import { EscalationCheck } from './auth/rbac/escalation.js';
@@ -205,7 +206,10 @@ export class ApiServer {
       [clusterRoleBindings, escalation.bindingHooks('clusterrolebindings')],
     ]);
     for (const r of resourceTypes) {
-      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooksFor.get(r)));
+      // NodeRestriction admission joins whatever hooks the resource has.
+      const admit = nodeRestriction(r.plural, r.group);
+      const hooks = admit ? { ...(hooksFor.get(r) ?? {}), admit } : hooksFor.get(r);
+      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooks));
     }
     this.allocationRepair = new ServiceAllocationRepair(this.store, allocators, this.options.serviceAllocationRepairIntervalMs);
     await this.allocationRepair.start();
@@ -218,7 +222,8 @@ export class ApiServer {
     const dialer = nodeDialer(() => this.registries.get(nodes)!, () => this.joinToken);
     this.podLogs ??= kubeletLogStreamer(dialer);
     const self = this;
-    const auth = new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator);
+    const nodeAuthorizer = new NodeAuthorizer(new NodeGraph(hub.cacheFor(pods)));
+    const auth = new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator, nodeAuthorizer);
     const ctx: ApiContext = {
       checkApprover: approverCheck((a) => auth.authorize(a).allowed),
       nodeDialer: dialer,
@@ -232,7 +237,10 @@ export class ApiServer {
       get podLogs() {
         return self.podLogs;
       },
-      tokenRequest: (namespace, name, body) => sa.tokenRequests.create(namespace, name, body),
+      tokenRequest: async (namespace, name, body) => {
+        await admitNodeTokenRequest(name, body, (pod) => this.registries.get(pods)!.get(namespace, pod).catch(() => undefined));
+        return sa.tokenRequests.create(namespace, name, body);
+      },
     };
     const storeHealth = (this.storeHealth = new StoreHealth(this.store, log));
     const ping: HealthCheck = { name: 'ping', run: () => undefined };

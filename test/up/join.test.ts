@@ -3,11 +3,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Node, Pod } from '../../src/api/kinds.js';
-import { nodes, pods } from '../../src/api/resources.js';
+import { certificateSigningRequests, nodes, pods, secrets } from '../../src/api/resources.js';
+import { ApiError } from '../../src/api/errors.js';
+import type { CertificateSigningRequest } from '../../src/api/kinds.js';
+import type { KubeObject } from '../../src/api/types.js';
+import { newCsr } from '../../src/api/csr.js';
+import { RestClient } from '../../src/client/index.js';
 import { skiffMain } from '../helpers/paths.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
@@ -72,8 +78,94 @@ test('skiff agent joins by token, runs pods, serves their logs, and stops cleanl
   const log = await c.kubectl.ok(['logs', pod]);
   assert.equal(log, Array.from({ length: lines }, (_, i) => `hello ${i + 1} from ${name}\n`).join(''));
 
+  // TLS bootstrapping: the join token asked for the node's client certificate, which the
+  // approver approved and the signer issued; the agent kept it and works as the node.
+  const csrs = await c.kubectl.ok(['get', 'csr', '--no-headers']);
+  const line = csrs.split('\n').find((l) => l.includes('kubernetes.io/kube-apiserver-client-kubelet'));
+  assert.ok(line, csrs);
+  assert.match(line, /^node-csr-\S+\s+\S+\s+kubernetes\.io\/kube-apiserver-client-kubelet\s+system:node-joiner\s+<none>\s+Approved,Issued$/);
+  const kept = new X509Certificate(readFileSync(path.join(agentDir, 'pki', 'kubelet-client.crt')));
+  assert.match(kept.subject, new RegExp(`^O=system:nodes\nCN=system:node:${name}$`));
+  assert.ok(kept.verify(new X509Certificate(readFileSync(path.join(c.dataDir, 'pki', 'ca.crt'))).publicKey));
+
   const exited = new Promise<number | null>((r) => agent!.once('exit', r));
   agent.kill('SIGTERM');
   assert.equal(await exited, 0);
   assert.match(agentErr, /joined/);
+});
+
+test('a stolen join token may only ask for certificates: secrets, pods and nodes are forbidden', async () => {
+  const stolen = new RestClient({ server: c.cp.server.url, ca: readFileSync(path.join(c.dataDir, 'pki', 'ca.crt'), 'utf8'), token: c.cp.server.joinToken });
+  try {
+    for (const [what, read] of [
+      ['secrets', () => stolen.list(secrets, 'kube-system')],
+      ['pods', () => stolen.list(pods)],
+      ['nodes', () => stolen.list(nodes)],
+      ['a node', () => stolen.get(nodes, undefined, c.nodeNames[0]!)],
+    ] as const) {
+      const err = await read().then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof ApiError && err.code === 403, `${what}: ${String(err)}`);
+    }
+    // It may create a CSR for anyone, but only node client requests are approved by themselves.
+    const user = `mallory-${suffix()}`;
+    const { csrPem } = newCsr({ commonName: user, organizations: ['system:masters'] });
+    const csr = await stolen.create(certificateSigningRequests, {
+      apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: user },
+      spec: { request: Buffer.from(csrPem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] },
+    } as KubeObject) as CertificateSigningRequest;
+    assert.equal(csr.spec.username, 'system:node-joiner');
+    assert.ok(csr.spec.groups?.includes('system:bootstrappers'));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.match(await c.kubectl.ok(['get', 'csr', user, '--no-headers']), /Pending$/m);
+    assert.match(await c.kubectl.ok(['certificate', 'deny', user]), new RegExp(`certificatesigningrequest.certificates.k8s.io/${user} denied`));
+    assert.match(await c.kubectl.ok(['get', 'csr', user, '--no-headers']), /\sDenied$/m);
+    // Approving a denied request is refused by validation.
+    const again = await c.kubectl.run(['certificate', 'approve', user]);
+    assert.notEqual(again.code, 0);
+  } finally {
+    stolen.close();
+  }
+});
+
+test('kubectl certificate approve: the signer issues a client certificate that authenticates', async () => {
+  const user = `carol-${suffix()}`;
+  const { csrPem, keyPem } = newCsr({ commonName: user, organizations: ['team-a'] });
+  await c.kubectl.ok(['create', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: user },
+      spec: { request: Buffer.from(csrPem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', expirationSeconds: 3600, usages: ['digital signature', 'client auth'] },
+    }),
+  });
+  assert.match(await c.kubectl.ok(['certificate', 'approve', user]), /approved/);
+  const cert = await waitFor('certificate issued', async () => {
+    const got = await c.cp.client.get<CertificateSigningRequest>(certificateSigningRequests, undefined, user);
+    return got.status?.certificate ? Buffer.from(got.status.certificate, 'base64').toString('utf8') : undefined;
+  }, 10_000);
+  assert.match(await c.kubectl.ok(['get', 'csr', user, '--no-headers']), /kube-apiserver-client\s+admin\s+60m\s+Approved,Issued$/m);
+  const x = new X509Certificate(cert);
+  assert.match(x.subject, new RegExp(`CN=${user}`));
+  const as = new RestClient({ server: c.cp.server.url, ca: readFileSync(path.join(c.dataDir, 'pki', 'ca.crt'), 'utf8'), token: '', cert, key: keyPem });
+  try {
+    const err = await as.list(secrets, 'default').then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ApiError && err.code === 403);
+    assert.match(err.message, new RegExp(`User "${user}" cannot list resource "secrets"`));
+  } finally {
+    as.close();
+  }
+  // A node client request from someone who is not allowed to ask for one stays pending.
+  const { csrPem: nodePem } = newCsr({ commonName: 'system:node:intruder', organizations: ['system:nodes'] });
+  const viaAdmin = `admin-node-${suffix()}`;
+  await c.cp.client.create(certificateSigningRequests, {
+    apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: viaAdmin },
+    spec: { request: Buffer.from(nodePem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['client auth'] },
+  } as KubeObject);
+  await c.kubectl.ok(['delete', 'csr', viaAdmin]);
+  // Invalid requests are refused with Kubernetes' field errors.
+  const bad = await c.kubectl.run(['create', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: `bad-${suffix()}` }, spec: { request: Buffer.from('nope').toString('base64'), signerName: 'nodomain', usages: ['client auth', 'flying'] } }),
+  });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /spec.request: Invalid value/);
+  assert.match(bad.stderr, /spec.signerName: Invalid value: "nodomain"/);
+  assert.match(bad.stderr, /spec.usages\[1\]: Unsupported value: "flying"/);
 });

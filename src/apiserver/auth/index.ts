@@ -15,6 +15,7 @@ import { MASTERS, NODE_USER_PREFIX, type UserInfo } from './user.js';
 import type { ServiceAccountAuthenticator, TokenAuthentication } from './serviceaccount/authenticator.js';
 import type { AdmitTrace } from '../audit/index.js';
 import { looksLikeJwt } from './serviceaccount/issuer.js';
+import type { NodeAuthorizer } from './node/authorizer.js';
 
 export { Authenticator, BOOTSTRAPPERS, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
 export type { UserInfo } from './user.js';
@@ -46,6 +47,7 @@ export class AuthChain {
     readonly rbac: RbacAuthorizer,
     readonly mode: 'RBAC' | 'AlwaysAllow' = 'RBAC',
     readonly serviceAccounts?: ServiceAccountAuthenticator,
+    readonly node?: NodeAuthorizer,
   ) {}
 
   /** Who a bearer token stands for (TokenReview asks this too); `audiences` default to the
@@ -65,9 +67,14 @@ export class AuthChain {
     return (await this.serviceAccounts.authenticate(m[1]!))?.user;
   }
 
+  /** `--authorization-mode=Node,RBAC`: the first to allow wins; a denial carries every reason. */
   authorize(a: Attributes): Decision {
     if (this.mode === 'AlwaysAllow' || a.user.groups.includes(MASTERS)) return allow;
-    return this.rbac.authorize(a);
+    const byNode = this.node?.authorize(a);
+    if (byNode?.allowed) return allow;
+    const d = this.rbac.authorize(a);
+    if (d.allowed || !byNode?.reason) return d;
+    return { allowed: false, reason: [byNode.reason, d.reason].filter(Boolean).join('\n') };
   }
 
   /**

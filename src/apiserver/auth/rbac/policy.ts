@@ -120,9 +120,9 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(Read, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale']),
     ],
   },
-  // What kubelet may do (bootstrappolicy.NodeRules) for the resources skiff serves. The Node
-  // authorizer narrows secrets, config maps and service-account tokens to its own pods' and
-  // NodeRestriction narrows the writes to its own node, lease and pods.
+  // What kubelet may do (bootstrappolicy.NodeRules) for the resources skiff serves. Bound to no
+  // one: the Node authorizer applies these rules itself, narrowing secrets, config maps,
+  // service-account tokens and leases to the node's own, and NodeRestriction its writes.
   { name: 'system:node', rules: nodeRules },
   // kube-proxy's rights: skiff's service proxy (and host-gw routes) run inside the node agent, as
   // the node.
@@ -146,7 +146,7 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
 ];
 
 /** Bootstrap policy of older skiffs, deleted at start (see reconcile.ts). */
-export const retiredClusterRoleBindings: readonly string[] = ['system:skiff:node-joiner'];
+export const retiredClusterRoleBindings: readonly string[] = ['system:skiff:node-joiner', 'system:node'];
 export const retiredClusterRoles: readonly string[] = ['system:skiff:node-joiner'];
 
 export const bootstrapClusterRoleBindings: readonly BootstrapClusterRoleBinding[] = [
@@ -154,8 +154,6 @@ export const bootstrapClusterRoleBindings: readonly BootstrapClusterRoleBinding[
   { name: 'system:discovery', role: 'system:discovery', subjects: [group(AUTHENTICATED)] },
   { name: 'system:basic-user', role: 'system:basic-user', subjects: [group(AUTHENTICATED)] },
   { name: 'system:public-info-viewer', role: 'system:public-info-viewer', subjects: [group(AUTHENTICATED), group('system:unauthenticated')] },
-  // Until the Node authorizer: nodes get system:node through RBAC (Kubernetes before 1.8).
-  { name: 'system:node', role: 'system:node', subjects: [group(NODES)] },
   { name: 'skiff:node-proxier', role: 'system:node-proxier', subjects: [group(NODES)] },
   // kubeadm's bindings for the bootstrap token's group, and certificate rotation for nodes.
   { name: 'skiff:kubelet-bootstrap', role: 'system:node-bootstrapper', subjects: [group(BOOTSTRAPPERS)] },
