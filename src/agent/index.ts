@@ -6,4 +6,5 @@ export { renewNodeLease, nodeLeaseNamespace, leaseDurationSeconds } from './leas
 export { podStatus } from './pod-status.js';
 export { podPhase } from './pod-phase.js';
 export { backoffDelayMs, shouldRestart } from './container-record.js';
-export { nodeClientCredentials, usableCertificate, type ClientCredentials } from './bootstrap.js';
+export { nodeClientCredentials, nodeServingCredentials, usableCertificate, type ClientCredentials } from './bootstrap.js';
+export { EndpointAuthorizer, callerOf, endpointAttributes } from './endpoint-auth.js';

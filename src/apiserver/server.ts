@@ -9,7 +9,7 @@ import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
 import { onUpgrade } from './http/upgrade.js';
 import { nodeDialer } from './nodedial.js';
-import { loadCa, type ClusterCa } from './certs.js';
+import { loadCa, type ClusterCa, type KeyAndCert } from './certs.js';
 import { openStore, type Store } from '../storage/index.js';
 import {
   resourceTypes, namespaces, nodes, roles, clusterRoles, roleBindings, clusterRoleBindings, type ResourceType,
@@ -21,7 +21,7 @@ import { strategyFor } from './registry/strategies.js';
 import { compileRuntimeConfig } from './runtimeconfig.js';
 import { ensurePki } from './pki.js';
 import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
-import { adminCredentials } from './admin-credentials.js';
+import { adminCredentials, kubeletClientCredentials } from './admin-credentials.js';
 import { approverCheck } from './auth/signer-approval.js';
 import { admitNodeTokenRequest, NodeAuthorizer, NodeGraph, nodeRestriction } from './auth/node/index.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
@@ -219,7 +219,9 @@ export class ApiServer {
     runAsServer(() => this.aggregator!.start());
     await this.rbacSettled();
 
-    const dialer = nodeDialer(() => this.registries.get(nodes)!, () => this.joinToken);
+    const pkiDir = path.join(dataDir, 'pki');
+    let kubeletClient: KeyAndCert | undefined;
+    const dialer = nodeDialer(() => this.registries.get(nodes)!, { ca: pki.caCert, client: () => (kubeletClient ??= kubeletClientCredentials(pkiDir)) });
     this.podLogs ??= kubeletLogStreamer(dialer);
     const self = this;
     const nodeAuthorizer = new NodeAuthorizer(new NodeGraph(hub.cacheFor(pods)));

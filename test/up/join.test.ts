@@ -5,6 +5,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { issueClientCertificate, issueNodeServingCertificate, loadCa, type ClusterCa } from '../../src/apiserver/certs.js';
+import { ensurePki } from '../../src/apiserver/pki.js';
+import { kubeletClientCredentials } from '../../src/apiserver/admin-credentials.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Node, Pod } from '../../src/api/kinds.js';
@@ -169,3 +175,80 @@ test('kubectl certificate approve: the signer issues a client certificate that a
   assert.match(bad.stderr, /spec.signerName: Invalid value: "nodomain"/);
   assert.match(bad.stderr, /spec.usages\[1\]: Unsupported value: "flying"/);
 });
+
+test('node endpoints: TLS, client certificates, SubjectAccessReview; a node pointing its status elsewhere gets no token', async () => {
+  const nodeName = c.nodeNames[0]!;
+  const ca = readFileSync(path.join(c.dataDir, 'pki', 'ca.crt'), 'utf8');
+  const cluster = loadCa(path.join(c.dataDir, 'pki'));
+  const node = await c.cp.client.get<Node>(nodes, undefined, nodeName);
+  const address = node.status!.addresses!.find((a) => a.type === 'InternalIP')!.address;
+  const port = node.status!.daemonEndpoints!.kubeletEndpoint!.Port;
+  const call = (creds?: { cert: string; key: string }) => new Promise<{ status: number; body: string; peer: string }>((resolve, reject) => {
+    const req = https.request({ host: address, port, path: '/containerLogs/default/nothing-here', ca, ...(creds ?? {}), agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, peer: String((res.socket as TLSSocket).getPeerCertificate().subject?.CN) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  // The endpoint is TLS with the node's own serving certificate, which the cluster CA signed.
+  const anonymous = await call();
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.peer, `system:node:${nodeName}`);
+  const who = `eve-${suffix()}`;
+  const denied = await call(issueClientCertificate(cluster, who, ['team']));
+  assert.equal(denied.status, 403);
+  assert.match(denied.body, new RegExp(`Forbidden \\(user=${who}, verb=get, resource=nodes, subresource=proxy\\)`));
+  // The API server's own certificate is authorized (system:kubelet-api-admin): the pod is missing.
+  const apiserver = await call(kubeletClientCredentials(path.join(c.dataDir, 'pki')));
+  assert.equal(apiserver.status, 404);
+
+  // A pod on the node, then the node (as itself) points its status at a server of its own.
+  const pod = `victim-${suffix()}`;
+  await c.kubectl.ok(['run', pod, '--image=busybox', '--restart=Never', `--overrides=${JSON.stringify({ spec: { nodeName } })}`, '--', 'sh', '-c', 'echo secret-log']);
+  await waitFor('pod ran', async () => ((await c.cp.client.get<Pod>(pods, 'default', pod)).status?.phase === 'Succeeded' ? true : undefined), 20_000);
+  assert.equal(await c.kubectl.ok(['logs', pod]), 'secret-log\n');
+  const asNode = new RestClient({ server: c.cp.server.url, ca, token: '', ...issueClientCertificate(cluster, `system:node:${nodeName}`, ['system:nodes']) });
+  const seen: { authorization?: string; path?: string }[] = [];
+  const forged = issueNodeServingCertificate(throwawayCa(), nodeName, ['127.0.0.1']);
+  const own = issueNodeServingCertificate(cluster, nodeName, ['127.0.0.1']);
+  try {
+    for (const [what, creds, wantLogs] of [['a certificate of another CA', forged, false], ['the node\'s own serving certificate', own, true]] as const) {
+      const trap = https.createServer({ cert: creds.cert, key: creds.key }, (req, res) => {
+        seen.push({ ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(req.url ? { path: req.url } : {}) });
+        res.end('stolen\n');
+      });
+      await new Promise<void>((r) => trap.listen(0, '127.0.0.1', () => r()));
+      try {
+        const trapPort = (trap.address() as AddressInfo).port;
+        await asNode.patch(nodes, undefined, nodeName, { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: trapPort } } } }, 'merge', 'status');
+        const logs = await c.kubectl.run(['logs', pod]);
+        if (wantLogs) assert.equal(logs.stdout, 'stolen\n', what);
+        else assert.notEqual(logs.code, 0, `${what}: ${logs.stdout}`);
+      } finally {
+        trap.closeAllConnections();
+        await new Promise((r) => trap.close(r));
+      }
+    }
+    // The forged endpoint never got a request; the node's own got one without any credential.
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.authorization, undefined);
+    assert.match(seen[0]!.path ?? '', new RegExp(`^/containerLogs/default/${pod}`));
+  } finally {
+    await asNode.patch(nodes, undefined, nodeName, { status: { addresses: node.status!.addresses, daemonEndpoints: node.status!.daemonEndpoints } }, 'merge', 'status');
+    asNode.close();
+    await c.kubectl.ok(['delete', 'pod', pod, '--wait=false']);
+  }
+});
+
+/** A CA that is not the cluster's, for a certificate the API server must refuse. */
+function throwawayCa(): ClusterCa {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-forged-ca-'));
+  try {
+    ensurePki(dir, []);
+    return loadCa(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

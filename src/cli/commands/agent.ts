@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { nodeClientCredentials } from '../../agent/index.js';
+import { nodeClientCredentials, nodeServingCredentials } from '../../agent/index.js';
 import { RestClient } from '../../client/index.js';
 import { logger } from '../../util/log.js';
 import { NodeHost, type NodeSpec } from '../nodes.js';
@@ -95,7 +95,9 @@ export function agentCommand(): Command {
           ...(imageStore ? { images: imageStore.store, bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
           ...(opts.clusterDns ? { clusterDns: { servers: opts.clusterDns.split(','), domain: opts.clusterDomain } } : {}),
         }),
-        kubeletToken: opts.token,
+        clusterCa: ca,
+        // Asked for as the node, from the kubelet-serving signer.
+        servingCertificate: (s) => nodeServingCredentials({ client, nodeName: s.name, addresses: [s.address], dir: path.join(path.resolve(opts.dataDir), 'pki'), log: logger('agent') }),
         kubeletPort: Number(opts.kubeletPort),
         log: logger('agent'),
       });

@@ -135,6 +135,15 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
     ],
   },
+  // What the API server may do on nodes' endpoints (their SubjectAccessReviews ask this).
+  {
+    name: 'system:kubelet-api-admin',
+    rules: [
+      rule(['get', 'list', 'watch'], [''], ['nodes']),
+      rule(['proxy'], [''], ['nodes']),
+      rule(['*'], [''], ['nodes/proxy', 'nodes/metrics', 'nodes/stats', 'nodes/log']),
+    ],
+  },
   // TLS bootstrapping: what a join token (group system:bootstrappers) may do is ask for a node
   // client certificate; the approver grants it when the requester may create nodeclient CSRs.
   { name: 'system:node-bootstrapper', rules: [rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])] },
@@ -155,6 +164,7 @@ export const bootstrapClusterRoleBindings: readonly BootstrapClusterRoleBinding[
   { name: 'system:basic-user', role: 'system:basic-user', subjects: [group(AUTHENTICATED)] },
   { name: 'system:public-info-viewer', role: 'system:public-info-viewer', subjects: [group(AUTHENTICATED), group('system:unauthenticated')] },
   { name: 'skiff:node-proxier', role: 'system:node-proxier', subjects: [group(NODES)] },
+  { name: 'skiff:kube-apiserver-kubelet-client', role: 'system:kubelet-api-admin', subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'kube-apiserver-kubelet-client' }] },
   // kubeadm's bindings for the bootstrap token's group, and certificate rotation for nodes.
   { name: 'skiff:kubelet-bootstrap', role: 'system:node-bootstrapper', subjects: [group(BOOTSTRAPPERS)] },
   { name: 'skiff:node-autoapprove-bootstrap', role: 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', subjects: [group(BOOTSTRAPPERS)] },
