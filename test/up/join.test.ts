@@ -158,6 +158,30 @@ test('kubectl certificate approve: the signer issues a client certificate that a
   } finally {
     as.close();
   }
+  // Approving takes `approve` on the signer besides update on the approval subresource.
+  const second = `dave-${suffix()}`;
+  await c.cp.client.create(certificateSigningRequests, {
+    apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: second },
+    spec: { request: Buffer.from(newCsr({ commonName: second }).csrPem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] },
+  } as KubeObject);
+  const approver = `approver-${suffix()}`;
+  await c.kubectl.ok(['create', 'clusterrole', approver, '--verb=get,update,patch', '--resource=certificatesigningrequests/approval']);
+  await c.kubectl.ok(['create', 'clusterrolebinding', approver, `--clusterrole=${approver}`, `--user=${approver}`]);
+  const byApprover = new RestClient({ server: c.cp.server.url, ca: readFileSync(path.join(c.dataDir, 'pki', 'ca.crt'), 'utf8'), token: '', ...issueClientCertificate(loadCa(path.join(c.dataDir, 'pki')), approver, []) });
+  const approval = { status: { conditions: [{ type: 'Approved', status: 'True', reason: 'ByPatch', message: 'patched' }] } };
+  try {
+    await c.cp.server.rbacSettled();
+    const refused = await byApprover.patch(certificateSigningRequests, undefined, second, approval, 'merge', 'approval').catch((e: unknown) => e);
+    assert.ok(refused instanceof ApiError && refused.code === 403, String(refused));
+    assert.match(refused.message, /user not permitted to approve requests with signerName "kubernetes.io\/kube-apiserver-client"/);
+    await c.kubectl.ok(['create', 'clusterrolebinding', `${approver}-signer`, '--clusterrole=system:certificates.k8s.io:kube-apiserver-client-approver', `--user=${approver}`]);
+    await c.cp.server.rbacSettled();
+    const patched = await byApprover.patch<CertificateSigningRequest>(certificateSigningRequests, undefined, second, approval, 'merge', 'approval');
+    assert.equal(patched.status?.conditions?.[0]?.reason, 'ByPatch');
+    assert.ok(patched.status?.conditions?.[0]?.lastUpdateTime);
+  } finally {
+    byApprover.close();
+  }
   // A node client request from someone who is not allowed to ask for one stays pending.
   const { csrPem: nodePem } = newCsr({ commonName: 'system:node:intruder', organizations: ['system:nodes'] });
   const viaAdmin = `admin-node-${suffix()}`;

@@ -68,6 +68,14 @@ export async function serveSubresource(
     case 'approval': {
       if (!r.subresources.approval) break;
       if (info.verb === 'get') return reply(200, await registry.get(info.namespace, name));
+      const approve = (next: KubeObject, current: KubeObject): KubeObject => {
+        ctx.checkApprover?.(current);
+        const out = approvalUpdate(next, current);
+        const errors = registry.strategy.validateStatusUpdate(out, current);
+        if (errors.length) throw new InvalidError(r.kind, r.group, name, errors);
+        return out;
+      };
+      if (info.verb === 'patch') return reply(200, await patchObject(req, res, sv, registry, info, q, undefined, { name: 'approval', finish: approve }));
       if (info.verb !== 'update') throw new MethodNotAllowedError();
       const obj = await readObject(req, res, sv, fieldValidation(q));
       const wantRv = obj.metadata.resourceVersion;
@@ -76,11 +84,7 @@ export async function serveSubresource(
         if (wantRv && wantRv !== current.metadata.resourceVersion) {
           throw new ConflictError(r.plural, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
         }
-        ctx.checkApprover?.(current);
-        const next = approvalUpdate(obj, current);
-        const errors = registry.strategy.validateStatusUpdate(next, current);
-        if (errors.length) throw new InvalidError(r.kind, r.group, name, errors);
-        return next;
+        return approve(obj, current);
       }, { dryRun: isDryRun(q), trusted: true, writer: writerOf(req, q, sv, 'UpdateOptions', 'approval') }));
     }
     case 'scale': {
