@@ -17,7 +17,7 @@ export interface ExecSource {
   execTarget(namespace: string, name: string, container: string | undefined): { runtime: Runtime; containerId: string } | { error: string; notFound?: boolean };
 }
 
-function refuse(socket: Duplex, code: number, reason: string, message: string): void {
+export function refuse(socket: Duplex, code: number, reason: string, message: string): void {
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
   const text = code === 404 ? 'Not Found' : code === 400 ? 'Bad Request' : code === 401 ? 'Unauthorized' : 'Error';
   socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -31,11 +31,11 @@ export class ExecEndpoint {
   /** Sessions in progress, ended at stop. */
   private readonly sessions = new Set<{ close(): void }>();
 
-  constructor(private readonly source: () => ExecSource | undefined, private readonly token: string) {}
+  constructor(private readonly source: () => ExecSource | undefined) {}
 
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    if (req.headers.authorization !== `Bearer ${this.token}`) return refuse(socket, 401, 'Unauthorized', 'Unauthorized');
+    // The caller was authenticated and authorized before (kubelet-server.ts).
     const url = new URL(req.url ?? '/', 'http://kubelet');
     const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (!m) return refuse(socket, 404, 'NotFound', 'the server could not find the requested resource');

@@ -7,3 +7,5 @@ export { podStatus } from './pod-status.js';
 export { podPhase } from './pod-phase.js';
 export { backoffDelayMs, shouldRestart } from './container-record.js';
 export { agentInstanceAnnotation, checkNodeClaim, NodeNameInUseError } from './node-claim.js';
+export { nodeClientCredentials, nodeServingCredentials, usableCertificate, type ClientCredentials } from './bootstrap.js';
+export { EndpointAuthorizer, callerOf, endpointAttributes } from './endpoint-auth.js';

@@ -1,14 +1,17 @@
 /**
- * The node's own HTTP endpoint (kubelet's port 10250): the API server fetches container logs
- * here for `GET pods/NAME/log`. Requests carry the cluster's node token. Plain HTTP on the
- * node's own address (loopback in process mode); the oci issue moves it to TLS.
+ * The node's own endpoint (kubelet's port 10250): the API server fetches container logs here for
+ * `GET pods/NAME/log` and relays exec and attach. HTTPS with the node's serving certificate;
+ * callers present client certificates and are authorized by SubjectAccessReview
+ * (endpoint-auth.ts).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { NodeAgent } from './agent.js';
 import { logQuery, streamLog } from './logs.js';
 import { queryBool } from '../api/querybool.js';
-import { ExecEndpoint } from './exec-endpoint.js';
+import { ExecEndpoint, refuse } from './exec-endpoint.js';
+import type { EndpointAuthorizer } from './endpoint-auth.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
@@ -19,7 +22,9 @@ export interface KubeletServerOptions {
   readonly address: string;
   /** 0 picks a free port (tests; the node then advertises it). */
   readonly port: number;
-  readonly token: string;
+  /** The serving certificate and key, and the cluster CA client certificates must chain to. */
+  readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
+  readonly auth: EndpointAuthorizer;
 }
 
 function status(res: http.ServerResponse, code: number, reason: string, message: string): void {
@@ -28,7 +33,7 @@ function status(res: http.ServerResponse, code: number, reason: string, message:
 }
 
 export class KubeletServer {
-  private server: http.Server | undefined;
+  private server: https.Server | undefined;
   private exec: ExecEndpoint | undefined;
 
   constructor(private readonly opts: KubeletServerOptions) {}
@@ -38,15 +43,19 @@ export class KubeletServer {
   }
 
   async start(): Promise<void> {
-    const server = http.createServer((req, res) => {
+    // Client certificates are asked for, not required: an unauthenticated caller gets a 401.
+    const server = https.createServer({ ...this.opts.tls, requestCert: true, rejectUnauthorized: false }, (req, res) => {
       void this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) status(res, 500, 'InternalError', String(err));
         else res.destroy();
       });
     });
     // exec (and next attach, port-forward) arrive as WebSocket upgrades.
-    const exec = (this.exec = new ExecEndpoint(() => this.opts.logs(), this.opts.token));
-    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => exec.handle(req, socket, head));
+    const exec = (this.exec = new ExecEndpoint(() => this.opts.logs()));
+    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      void this.opts.auth.check(req).then((no) => (no ? refuse(socket, no.code, no.code === 401 ? 'Unauthorized' : 'Forbidden', no.message) : exec.handle(req, socket, head)));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.port, this.opts.address, () => resolve());
@@ -55,7 +64,8 @@ export class KubeletServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (req.headers.authorization !== `Bearer ${this.opts.token}`) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    const no = await this.opts.auth.check(req);
+    if (no) return status(res, no.code, no.code === 401 ? 'Unauthorized' : 'Forbidden', no.message);
     const url = new URL(req.url ?? '/', 'http://kubelet');
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) return status(res, 404, 'NotFound', 'the server could not find the requested resource');

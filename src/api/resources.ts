@@ -22,6 +22,8 @@ export interface Subresources {
   readonly log?: boolean;
   /** `serviceaccounts/NAME/token`: TokenRequest. */
   readonly token?: boolean;
+  /** `certificatesigningrequests/NAME/approval`: the Approved/Denied conditions. */
+  readonly approval?: boolean;
 }
 
 export interface ResourceType {
@@ -101,6 +103,8 @@ export const clusterRoles = resource({ plural: 'clusterroles', kind: 'ClusterRol
 export const roleBindings = resource({ plural: 'rolebindings', kind: 'RoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: true });
 export const clusterRoleBindings = resource({ plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: false });
 
+export const certificateSigningRequests = resource({ plural: 'certificatesigningrequests', kind: 'CertificateSigningRequest', group: 'certificates.k8s.io', storageVersion: 'v1', namespaced: false, shortNames: ['csr'], subresources: { status: true, approval: true } });
+
 /** Reviews: created and answered, never stored (the registry pipeline does not see them). */
 const createOnly: readonly ResourceVerb[] = ['create'];
 export const selfSubjectAccessReviews = resource({ plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
@@ -119,6 +123,7 @@ export const resourceTypes: readonly ResourceType[] = [
   cronJobs,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
+  certificateSigningRequests,
 ];
 
 function native(r: ResourceType): ServedVersion {

@@ -21,13 +21,26 @@ export function validFor(certPem: string, ms: number): boolean {
 }
 
 export function adminCredentials(pkiDir: string): KeyAndCert {
-  const certPath = path.join(pkiDir, 'admin.crt');
-  const keyPath = path.join(pkiDir, 'admin.key');
+  return keptClientCredentials(pkiDir, 'admin', 'admin', [MASTERS]);
+}
+
+/** The user the API server is to nodes' endpoints (kubeadm's apiserver-kubelet-client): bound to
+ * `system:kubelet-api-admin`, which the endpoints' SubjectAccessReviews consult. */
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
+
+export function kubeletClientCredentials(pkiDir: string): KeyAndCert {
+  return keptClientCredentials(pkiDir, 'apiserver-kubelet-client', KUBELET_CLIENT_USER, []);
+}
+
+/** A client certificate kept as `pkiDir/BASE.crt` and `.key`, renewed within a month of its end. */
+function keptClientCredentials(pkiDir: string, base: string, user: string, groups: readonly string[]): KeyAndCert {
+  const certPath = path.join(pkiDir, `${base}.crt`);
+  const keyPath = path.join(pkiDir, `${base}.key`);
   if (existsSync(certPath) && existsSync(keyPath)) {
     const cert = readFileSync(certPath, 'utf8');
     if (validFor(cert, MONTH_MS)) return { cert, key: readFileSync(keyPath, 'utf8') };
   }
-  const issued = issueClientCertificate(loadCa(pkiDir), 'admin', [MASTERS]);
+  const issued = issueClientCertificate(loadCa(pkiDir), user, groups);
   writeFileSync(keyPath, issued.key, { mode: 0o600 });
   writeFileSync(certPath, issued.cert, { mode: 0o600 });
   return issued;

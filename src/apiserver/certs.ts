@@ -91,3 +91,13 @@ export function issueClientCertificate(ca: ClusterCa, user: string, groups: read
   const cert = issueCertificate(ca, { commonName: user, organizations: groups, publicKeyPem, usages: ['client'], ...(validSeconds ? { validSeconds } : {}) });
   return { key: keyPem, cert };
 }
+
+/** A node's serving certificate for its endpoint, as the kubelet-serving signer would issue it
+ * (`skiff up`'s own nodes get theirs straight from the CA they share a process with). */
+export function issueNodeServingCertificate(ca: ClusterCa, nodeName: string, addresses: readonly string[]): KeyAndCert {
+  const { keyPem, publicKeyPem } = newKey();
+  const ips = addresses.filter((a) => /^[0-9.]+$/.test(a) || a.includes(':'));
+  const dnsNames = [nodeName, ...addresses.filter((a) => !ips.includes(a))];
+  const cert = issueCertificate(ca, { commonName: `system:node:${nodeName}`, organizations: ['system:nodes'], publicKeyPem, usages: ['server'], ips, dnsNames });
+  return { key: keyPem, cert };
+}

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
 import { onUpgrade } from './http/upgrade.js';
 import { nodeDialer } from './nodedial.js';
+import { loadCa, type ClusterCa, type KeyAndCert } from './certs.js';
 import { openStore, type Store } from '../storage/index.js';
 import {
   resourceTypes, namespaces, nodes, roles, clusterRoles, roleBindings, clusterRoleBindings, type ResourceType,
@@ -20,7 +21,9 @@ import { strategyFor } from './registry/strategies.js';
 import { compileRuntimeConfig } from './runtimeconfig.js';
 import { ensurePki } from './pki.js';
 import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
-import { adminCredentials } from './admin-credentials.js';
+import { adminCredentials, kubeletClientCredentials } from './admin-credentials.js';
+import { approverCheck } from './auth/signer-approval.js';
+import { admitNodeTokenRequest, NodeAuthorizer, NodeGraph, nodeRestriction } from './auth/node/index.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
 import { RbacAuthorizer } from './auth/rbac/authorizer.js';
 import { EscalationCheck } from './auth/rbac/escalation.js';
@@ -141,6 +144,13 @@ export class ApiServer {
     return this.serviceAccounts;
   }
 
+  private ca: ClusterCa | undefined;
+
+  /** The cluster CA with its key (the CSR signer issues from it). */
+  get clusterCa(): ClusterCa {
+    return (this.ca ??= loadCa(path.join(this.options.dataDir, 'pki')));
+  }
+
   get joinToken(): string {
     return this.tokens.find((t) => t.role === 'node')!.token;
   }
@@ -196,7 +206,10 @@ export class ApiServer {
       [clusterRoleBindings, escalation.bindingHooks('clusterrolebindings')],
     ]);
     for (const r of resourceTypes) {
-      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooksFor.get(r)));
+      // NodeRestriction admission joins whatever hooks the resource has.
+      const admit = nodeRestriction(r.plural, r.group);
+      const hooks = admit ? { ...(hooksFor.get(r) ?? {}), admit } : hooksFor.get(r);
+      this.registries.set(r, new Registry(strategyFor(r), this.store, this.hub, hooks));
     }
     this.allocationRepair = new ServiceAllocationRepair(this.store, allocators, this.options.serviceAllocationRepairIntervalMs);
     await this.allocationRepair.start();
@@ -206,10 +219,15 @@ export class ApiServer {
     runAsServer(() => this.aggregator!.start());
     await this.rbacSettled();
 
-    const dialer = nodeDialer(() => this.registries.get(nodes)!, () => this.joinToken);
+    const pkiDir = path.join(dataDir, 'pki');
+    let kubeletClient: KeyAndCert | undefined;
+    const dialer = nodeDialer(() => this.registries.get(nodes)!, { ca: pki.caCert, client: () => (kubeletClient ??= kubeletClientCredentials(pkiDir)) });
     this.podLogs ??= kubeletLogStreamer(dialer);
     const self = this;
+    const nodeAuthorizer = new NodeAuthorizer(new NodeGraph(hub.cacheFor(pods)));
+    const auth = new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator, nodeAuthorizer);
     const ctx: ApiContext = {
+      checkApprover: approverCheck((a) => auth.authorize(a).allowed),
       nodeDialer: dialer,
       runtime,
       hub: this.hub,
@@ -221,14 +239,17 @@ export class ApiServer {
       get podLogs() {
         return self.podLogs;
       },
-      tokenRequest: (namespace, name, body) => sa.tokenRequests.create(namespace, name, body),
+      tokenRequest: async (namespace, name, body) => {
+        await admitNodeTokenRequest(name, body, (pod) => this.registries.get(pods)!.get(namespace, pod).catch(() => undefined));
+        return sa.tokenRequests.create(namespace, name, body);
+      },
     };
     const storeHealth = (this.storeHealth = new StoreHealth(this.store, log));
     const ping: HealthCheck = { name: 'ping', run: () => undefined };
     const etcd: HealthCheck = { name: 'etcd', run: async () => ((await storeHealth.check()) ? undefined : 'the datastore does not answer') };
     const handler = makeHandler({
       ctx,
-      auth: new AuthChain(new Authenticator(this.tokens), rbac, this.options.authorizationMode ?? 'RBAC', sa.authenticator),
+      auth,
       metrics: new ApiMetrics(),
       openapi: new OpenApiDocs(runtime),
       version: versionInfo(),

@@ -30,6 +30,8 @@ import { legacyClaims } from '../apiserver/auth/serviceaccount/index.js';
 import { defaultAdvertiseAddress } from '../apiserver/kubernetes-service.js';
 import { defaultServiceClusterIpRange } from '../apiserver/registry/allocator/index.js';
 import { startClusterDns, type ClusterDns } from '../dns/index.js';
+import { CsrApprover, CsrSigner, type CsrSign } from '../controllers/certificates/index.js';
+import { SIGNERS, signCsr } from '../apiserver/csrsigner.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
   /** false: the API server alone. */
@@ -130,6 +132,8 @@ export interface ControlLoopOptions {
   /** Signs legacy token Secrets (`--service-account-private-key-file`); without it the tokens
    * controller does not run. */
   readonly legacyTokenSigner?: LegacyTokenSigner;
+  /** Issues certificates for approved CSRs from the cluster CA; without it no CSR is signed. */
+  readonly csrSigner?: CsrSign;
 }
 
 /** Every control loop, in the order they start. */
@@ -159,6 +163,8 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('namespace-controller', (ctx) => new NamespaceController(ctx)),
     loop('default-scheduler', (ctx) => new Scheduler(ctx)),
     loop('serviceaccount-controller', (ctx) => new ServiceAccountsController(ctx)),
+    loop('csrapproving-controller', (ctx) => new CsrApprover(ctx)),
+    ...(opts.csrSigner ? [loop('csrsigning-controller', (ctx) => new CsrSigner(ctx, opts.csrSigner!, SIGNERS))] : []),
     ...(opts.rootCaCert !== undefined ? [loop('root-ca-cert-publisher', (ctx) => new RootCaPublisher(ctx, opts.rootCaCert!))] : []),
     ...(opts.rootCaCert !== undefined && opts.legacyTokenSigner ? [loop('serviceaccount-token-controller', (ctx) => new TokensController(ctx, opts.legacyTokenSigner!, opts.rootCaCert!))] : []),
   ];
@@ -179,6 +185,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         ...opts,
         rootCaCert: server.caCert,
         legacyTokenSigner: (namespace, account, secretName) => server.serviceAccountAuth.signer.sign(legacyClaims(namespace, account, secretName)),
+        csrSigner: (csr) => signCsr(server.clusterCa, csr),
       }),
       log,
       ...(opts.leaderElect !== false ? { leadership: leaderLease(client, opts, log) } : {}),

@@ -15,6 +15,7 @@ import { InformerFactory } from '../client/factory.js';
 import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
+import { EndpointAuthorizer } from '../agent/endpoint-auth.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
 import { HostGatewayRoutes } from '../network/index.js';
@@ -62,8 +63,10 @@ export interface NodeHostOptions {
   readonly nodes: readonly NodeSpec[];
   readonly dataDir: string;
   readonly makeRuntime: (spec: NodeSpec, dataDir: string) => Runtime;
-  /** The node token the API server presents to kubelet endpoints. */
-  readonly kubeletToken: string;
+  /** The cluster CA (PEM): callers of the node endpoints present certificates it signed. */
+  readonly clusterCa: string;
+  /** Each node endpoint's serving certificate (from a kubelet-serving CSR, or the CA at hand). */
+  readonly servingCertificate: (spec: NodeSpec) => Promise<{ cert: string; key: string }>;
   /** 10250 as kubelet; 0 for any free port (tests). */
   readonly kubeletPort?: number;
   readonly log: Logger;
@@ -142,7 +145,8 @@ export class NodeHost {
         logs: () => agent,
         address: spec.address,
         port: this.opts.kubeletPort ?? 10250,
-        token: this.opts.kubeletToken,
+        tls: { ...(await this.opts.servingCertificate(spec)), ca: this.opts.clusterCa },
+        auth: new EndpointAuthorizer(this.opts.client, spec.name),
       });
       await server.start();
       this.servers.push(server);

@@ -79,7 +79,7 @@ export class RestClient {
     return (await this.request('POST', this.path(r, obj.metadata.namespace), body)) as T;
   }
 
-  async update<T extends KubeObject = KubeObject>(r: ResourceType, obj: T, subresource?: 'status'): Promise<T> {
+  async update<T extends KubeObject = KubeObject>(r: ResourceType, obj: T, subresource?: 'status' | 'approval'): Promise<T> {
     const body = { apiVersion: apiVersionOf(r.group, r.storageVersion), kind: r.kind, ...obj };
     return (await this.request('PUT', this.path(r, obj.metadata.namespace, obj.metadata.name, subresource), body)) as T;
   }

@@ -88,8 +88,16 @@ describe('RBAC with kubectl', () => {
       name: 'viewer cannot create config maps', who: 'viewer', args: () => ['create', 'configmap', `v-${suffix}`, '--from-literal=a=b', '-n', nsA],
       denied: () => `configmaps is forbidden: ${forbiddenIn('viewer', 'create', 'configmaps', '', nsA)}`, printed: 'error: failed to create configmap: ',
     },
-    { name: 'node token still reads secrets (unchanged for now)', who: 'node', args: () => ['get', 'secrets', '-n', nsB] },
-    { name: 'node token still writes endpoints', who: 'node', args: () => ['create', '-f', '-'] },
+    // The join token only bootstraps a node's certificate (TLS bootstrapping).
+    {
+      name: 'node token cannot read secrets', who: 'node', args: () => ['get', 'secrets', '-n', nsB],
+      denied: () => `secrets is forbidden: ${forbiddenIn('system:node-joiner', 'list', 'secrets', '', nsB)}`,
+    },
+    {
+      name: 'node token cannot write endpoints', who: 'node', args: () => ['create', '-f', '-'], printed: 'Error from server (Forbidden): error when creating "STDIN": ',
+      denied: () => `endpoints is forbidden: ${forbiddenIn('system:node-joiner', 'create', 'endpoints', '', nsA)}`,
+    },
+    { name: 'node token may ask for certificates', who: 'node', args: () => ['get', 'csr'] },
     {
       name: 'node token cannot write config maps', who: 'node', args: () => ['create', 'configmap', `n-${suffix}`, '--from-literal=a=b', '-n', nsA],
       denied: () => `configmaps is forbidden: ${forbiddenIn('system:node-joiner', 'create', 'configmaps', '', nsA)}`, printed: 'error: failed to create configmap: ',

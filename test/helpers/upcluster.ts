@@ -12,6 +12,7 @@ import { makeRuntime, type RuntimeName } from '../../src/cli/runtimes.js';
 import type { ImageService } from '../../src/images/index.js';
 import { logger } from '../../src/util/log.js';
 import { Kubectl } from './kubectl.js';
+import { issueNodeServingCertificate } from '../../src/apiserver/certs.js';
 
 process.env['SKIFF_LOG_LEVEL'] ??= 'warn';
 
@@ -73,7 +74,8 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
       ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: 'cluster.local' } } : {}),
     }),
     ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
-    kubeletToken: cp.server.joinToken,
+    clusterCa: cp.server.caCert,
+    servingCertificate: async (spec) => issueNodeServingCertificate(cp.server.clusterCa, spec.name, [spec.address]),
     kubeletPort: 0,
     log: logger('node'),
     restartBackoffMs: opts.restartBackoffMs ?? 500,

@@ -12,6 +12,7 @@ import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
 import { discoveryDefinitions } from './discovery.js';
 import { cronJobDefinitions } from './cronjob.js';
+import { certificateDefinitions } from './certificates.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -26,6 +27,7 @@ export const definitions: Definitions = {
   ...extensionsDefinitions,
   ...rbacDefinitions,
   ...discoveryDefinitions,
+  ...certificateDefinitions,
   ...cronJobDefinitions,
 };
 
@@ -55,6 +57,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
+  ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', definition: fullName('authn.SelfSubjectReview') },
@@ -74,6 +77,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
+  { group: 'certificates.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },
   { group: 'authentication.k8s.io', version: 'v1' },
   { group: 'extensions', version: 'v1beta1' },

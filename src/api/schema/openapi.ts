@@ -161,7 +161,7 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
     const item = `${collection}/{name}/${sub}`;
     const params = [p.name, ...scope];
     const word = camel(sub);
-    if (sub === 'status' || sub === 'scale') {
+    if (sub === 'status' || sub === 'scale' || sub === 'approval') {
       const subGvk = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk;
       const subDef = definitionName(subGvk);
       used.add(subDef);

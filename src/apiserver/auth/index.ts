@@ -11,24 +11,30 @@ import { forbidden, requestAttributes, type Attributes } from './attributes.js';
 import { impersonate } from './impersonation.js';
 import type { RbacAuthorizer, Decision } from './rbac/authorizer.js';
 import { isPublic, type Authenticator } from './tokens.js';
-import { MASTERS, type UserInfo } from './user.js';
+import { MASTERS, NODE_USER_PREFIX, type UserInfo } from './user.js';
 import type { ServiceAccountAuthenticator, TokenAuthentication } from './serviceaccount/authenticator.js';
 import type { AdmitTrace } from '../audit/index.js';
 import { looksLikeJwt } from './serviceaccount/issuer.js';
+import type { NodeAuthorizer } from './node/authorizer.js';
 
-export { Authenticator, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
+export { Authenticator, BOOTSTRAPPERS, ensureTokens, identityOf, isPublic, newToken, NODE_JOINERS, VIEWERS, type Role, type TokenEntry } from './tokens.js';
 export type { UserInfo } from './user.js';
 export { runAs, runAsServer, requestUser } from './context.js';
 export { connectionUser, tagConnection } from './x509.js';
 
 /**
- * Whether the registry must know who writes (the RBAC escalation checks): only for writes of RBAC
- * objects by users outside `system:masters`. Every other request runs without the request-scoped
- * store, so the async-context machinery costs nothing on the hot paths.
+ * Whether the registry must know who writes: RBAC writes by users outside `system:masters`
+ * (escalation checks), CSR writes (the requester is recorded, approvers checked) and every write
+ * of a node (NodeRestriction). Every other request runs without the request-scoped store, so the
+ * async-context machinery costs nothing on the hot paths.
  */
 export function writerMatters(user: UserInfo | undefined, info: RequestInfo): user is UserInfo {
-  return user !== undefined && info.kind === 'resource' && info.group === 'rbac.authorization.k8s.io' &&
-    info.verb !== 'get' && info.verb !== 'list' && info.verb !== 'watch' && !user.groups.includes(MASTERS);
+  if (user === undefined || info.kind !== 'resource' || info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') return false;
+  // A CSR records who asked for it; approving one needs the signer's approve permission.
+  if (info.group === 'certificates.k8s.io') return true;
+  // NodeRestriction judges every write of a node by the node it is.
+  if (user.name.startsWith(NODE_USER_PREFIX)) return true;
+  return info.group === 'rbac.authorization.k8s.io' && !user.groups.includes(MASTERS);
 }
 export type { Attributes } from './attributes.js';
 
@@ -41,6 +47,7 @@ export class AuthChain {
     readonly rbac: RbacAuthorizer,
     readonly mode: 'RBAC' | 'AlwaysAllow' = 'RBAC',
     readonly serviceAccounts?: ServiceAccountAuthenticator,
+    readonly node?: NodeAuthorizer,
   ) {}
 
   /** Who a bearer token stands for (TokenReview asks this too); `audiences` default to the
@@ -60,9 +67,14 @@ export class AuthChain {
     return (await this.serviceAccounts.authenticate(m[1]!))?.user;
   }
 
+  /** `--authorization-mode=Node,RBAC`: the first to allow wins; a denial carries every reason. */
   authorize(a: Attributes): Decision {
     if (this.mode === 'AlwaysAllow' || a.user.groups.includes(MASTERS)) return allow;
-    return this.rbac.authorize(a);
+    const byNode = this.node?.authorize(a);
+    if (byNode?.allowed) return allow;
+    const d = this.rbac.authorize(a);
+    if (d.allowed || !byNode?.reason) return d;
+    return { allowed: false, reason: [byNode.reason, d.reason].filter(Boolean).join('\n') };
   }
 
   /**

@@ -20,7 +20,9 @@ export interface TokenEntry {
   readonly groups?: readonly string[];
 }
 
-/** The group the node join token is in; the bootstrap policy gives it the agents' rights. */
+/** The group bootstrap (join) tokens are in: they may only ask for a node's client certificate. */
+export const BOOTSTRAPPERS = 'system:bootstrappers';
+/** The group the node join token is in besides (kubeadm's default-node-token group). */
 export const NODE_JOINERS = 'system:bootstrappers:skiff-node-joiners';
 /** The group `view` tokens are in; bound to the `view` ClusterRole. */
 export const VIEWERS = 'skiff:viewers';
@@ -28,7 +30,7 @@ export const VIEWERS = 'skiff:viewers';
 const roleGroups: Readonly<Record<Role, readonly string[]>> = {
   admin: [MASTERS],
   view: [VIEWERS],
-  node: ['system:bootstrappers', NODE_JOINERS],
+  node: [BOOTSTRAPPERS, NODE_JOINERS],
 };
 
 export function newToken(): string {

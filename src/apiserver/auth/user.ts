@@ -11,6 +11,15 @@ export interface UserInfo {
 export const MASTERS = 'system:masters';
 export const AUTHENTICATED = 'system:authenticated';
 export const SERVICE_ACCOUNTS = 'system:serviceaccounts';
+/** Nodes are `system:node:NAME` in `system:nodes` (their client certificates say so). */
+export const NODE_USER_PREFIX = 'system:node:';
+export const NODES = 'system:nodes';
+
+/** The node a user is, or undefined: Kubernetes' NodeIdentifier (name prefix and group both). */
+export function nodeOf(user: UserInfo): string | undefined {
+  if (!user.name.startsWith(NODE_USER_PREFIX) || !user.groups.includes(NODES)) return undefined;
+  return user.name.slice(NODE_USER_PREFIX.length) || undefined;
+}
 export const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 
 /** `system:serviceaccount:NS:NAME` → [NS, NAME], or undefined for other users. */

@@ -25,4 +25,7 @@ export interface ApiContext {
   /** Requests to nodes' endpoints (logs, exec, port-forward, proxy). */
   nodeDialer?: NodeDialer;
   readonly tokenRequest?: TokenRequestHandler;
+  /** Throws ForbiddenError unless the request's user may approve requests for the CSR's signer
+   * (`approve` on `certificates.k8s.io/signers`, as the CSR approval admission plugin checks). */
+  readonly checkApprover?: (csr: KubeObject) => void;
 }

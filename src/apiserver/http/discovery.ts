@@ -13,6 +13,7 @@ function subresourcesOf(s: ServedVersion): Sub[] {
   const r = s.resource;
   const self = { group: s.group, version: s.version, kind: r.kind };
   const out: Sub[] = [];
+  if (r.subresources.approval) out.push({ name: 'approval', verbs: ['get', 'patch', 'update'], kind: self });
   if (r.subresources.status) out.push({ name: 'status', verbs: ['get', 'patch', 'update'], kind: self });
   if (r.subresources.scale) {
     out.push({ name: 'scale', verbs: ['get', 'patch', 'update'], kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } });

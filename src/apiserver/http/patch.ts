@@ -8,6 +8,7 @@ import { fieldValidation, isDryRun } from './query.js';
 import { checkFields, checkObject, fromServed } from './decode.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
+import { UnsupportedMediaTypeError } from '../../api/errors.js';
 import type { Registry } from '../registry/registry.js';
 import { noteRequestObject } from '../audit/index.js';
 import { applyObject, checkPatchOptions } from './apply.js';
@@ -23,8 +24,12 @@ export async function patchObject(
   info: ResourceRequest,
   q: URLSearchParams,
   subresource?: 'status',
+  /** A subresource with rules of its own (CSR approval): turns the patched object into the write,
+   * which the registry then stores as given (`trusted`). */
+  own?: { readonly name: string; finish(patched: KubeObject, current: KubeObject): KubeObject },
 ): Promise<KubeObject> {
   const type = patchTypeOf(mediaType(req));
+  if (type === 'apply' && own) throw new UnsupportedMediaTypeError(`server-side apply is not supported on ${own.name}; use a merge, strategic or JSON patch`);
   if (type === 'apply') return applyObject(req, res, sv, registry, info, q, subresource);
   checkPatchOptions(q, false);
   const raw = await readBody(req);
@@ -38,8 +43,8 @@ export async function patchObject(
       const served = toServed(current, sv);
       const patched = checkObject(sv, applyPatch(type, served, patch, { group: sv.group, version: sv.version, kind: sv.resource.kind, name: info.name! }));
       checkFields(sv, patched, undefined, mode, res);
-      return fromServed(sv, patched);
+      return own ? own.finish(fromServed(sv, patched), current) : fromServed(sv, patched);
     },
-    { dryRun: isDryRun(q), writer: writerOf(req, q, sv, 'PatchOptions', subresource), ...(subresource ? { subresource } : {}) },
+    { dryRun: isDryRun(q), writer: writerOf(req, q, sv, 'PatchOptions', subresource ?? own?.name), ...(subresource ? { subresource } : {}), ...(own ? { trusted: true } : {}) },
   );
 }

@@ -1,7 +1,8 @@
 /** Subresources: `status`, `scale` (autoscaling/v1 Scale), `binding` and `log` of pods,
  * `finalize` of namespaces. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, ConflictError, MethodNotAllowedError, NoResourceError } from '../../api/errors.js';
+import { BadRequestError, ConflictError, InvalidError, MethodNotAllowedError, NoResourceError } from '../../api/errors.js';
+import { approvalUpdate } from '../registry/certificates/csr.js';
 import type { ServedVersion, ScaleSubresource } from '../../api/resources.js';
 import { isRecord, type KubeObject } from '../../api/types.js';
 import { fromLabelSelector, fromMap } from '../../api/labels.js';
@@ -63,6 +64,28 @@ export async function serveSubresource(
       }
       if (info.verb === 'patch' && sub) return reply(200, await patchObject(req, res, sv, registry, info, q, sub));
       throw new MethodNotAllowedError();
+    }
+    case 'approval': {
+      if (!r.subresources.approval) break;
+      if (info.verb === 'get') return reply(200, await registry.get(info.namespace, name));
+      const approve = (next: KubeObject, current: KubeObject): KubeObject => {
+        ctx.checkApprover?.(current);
+        const out = approvalUpdate(next, current);
+        const errors = registry.strategy.validateStatusUpdate(out, current);
+        if (errors.length) throw new InvalidError(r.kind, r.group, name, errors);
+        return out;
+      };
+      if (info.verb === 'patch') return reply(200, await patchObject(req, res, sv, registry, info, q, undefined, { name: 'approval', finish: approve }));
+      if (info.verb !== 'update') throw new MethodNotAllowedError();
+      const obj = await readObject(req, res, sv, fieldValidation(q));
+      const wantRv = obj.metadata.resourceVersion;
+      checkBodyResourceVersion(wantRv);
+      return reply(200, await registry.guaranteedUpdate(undefined, name, (current) => {
+        if (wantRv && wantRv !== current.metadata.resourceVersion) {
+          throw new ConflictError(r.plural, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+        }
+        return approve(obj, current);
+      }, { dryRun: isDryRun(q), trusted: true, writer: writerOf(req, q, sv, 'UpdateOptions', 'approval') }));
     }
     case 'scale': {
       const spec = r.subresources.scale;

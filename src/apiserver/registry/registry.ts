@@ -70,6 +70,17 @@ export interface WriteHooks {
   beginCreate?(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<FinishWrite>;
   beginUpdate?(next: KubeObject, current: KubeObject, opts?: { dryRun?: boolean }): Promise<FinishWrite>;
   afterDelete?(obj: KubeObject): Promise<void>;
+  /** Validating admission (NodeRestriction): throws to refuse. Runs on every create, update
+   * (each subresource included) and delete, after validation, before anything is stored. */
+  admit?(op: AdmissionOp): void;
+}
+
+export interface AdmissionOp {
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  readonly object?: KubeObject;
+  readonly oldObject?: KubeObject;
+  /** '' for the main resource. */
+  readonly subresource: string;
 }
 
 /** A change to apply to the current object inside an optimistic-concurrency retry loop. */
@@ -137,6 +148,7 @@ export class Registry {
     this.strategy.afterIdentity(obj);
     const errors = this.strategy.validate(obj);
     if (errors.length > 0) throw this.invalid(obj, errors);
+    this.hooks.admit?.({ operation: 'CREATE', object: obj, subresource: '' });
     fillZeroValues(this.resource.kind, obj);
     this.track(obj, undefined, opts);
     const name = obj.metadata.name!;
@@ -255,6 +267,7 @@ export class Registry {
         const errors = opts.subresource === 'status' ? this.strategy.validateStatusUpdate(next, current) : this.strategy.validateUpdate(next, current);
         if (errors.length > 0) throw this.invalid(next, errors);
       }
+      this.hooks.admit?.({ operation: 'UPDATE', object: next, oldObject: current, subresource: opts.subresource ?? opts.writer?.subresource ?? '' });
       fillZeroValues(this.resource.kind, next);
       this.track(next, current, opts);
       const rev = Number(current.metadata.resourceVersion);
@@ -304,6 +317,7 @@ export class Registry {
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.get(namespace, name);
       checkPreconditions(current, opts, this.resource.plural, this.resource.group, name);
+      this.hooks.admit?.({ operation: 'DELETE', oldObject: current, subresource: '' });
       const plan = planDeletion(current, opts, this.strategy, Date.now());
       if (plan.kind === 'remove') {
         if (opts.dryRun) return { object: current, deleted: true };

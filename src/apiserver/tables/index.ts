@@ -14,6 +14,7 @@ import {
 import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
 import { cronJobPrinter } from './cronjob.js';
+import { csrPrinter } from './certificates.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -65,6 +66,7 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   Lease: leasePrinter,
   RoleBinding: bindingPrinter,
   ClusterRoleBinding: bindingPrinter,
+  CertificateSigningRequest: csrPrinter,
 };
 
 /** The printer for a stored kind (e.g. `Pod`, `ReplicationController`). */

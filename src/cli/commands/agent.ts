@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { nodeClientCredentials, nodeServingCredentials } from '../../agent/index.js';
 import { RestClient } from '../../client/index.js';
 import { logger } from '../../util/log.js';
 import { NodeHost, type NodeSpec } from '../nodes.js';
@@ -68,10 +69,15 @@ export function agentCommand(): Command {
         process.stderr.write(`skiff agent: ${needsRoot}\n`);
         process.exit(1);
       }
-      const client = new RestClient({ server: opts.server, token: opts.token, ca: readFileSync(opts.caCert, 'utf8') });
+      const ca = readFileSync(opts.caCert, 'utf8');
+      const nodeName = opts.nodeName ?? (os.hostname().split('.')[0] ?? 'node').toLowerCase();
+      // The join token only asks for the node's own client certificate; everything else is done
+      // as system:node:NAME.
+      const credentials = await nodeClientCredentials({ server: opts.server, ca, token: opts.token, nodeName, dir: path.join(path.resolve(opts.dataDir), 'pki'), log: logger('agent') });
+      const client = new RestClient({ server: opts.server, token: '', ca, ...credentials });
       const [a, b, , d] = opts.address.split('.');
       const spec: NodeSpec = {
-        name: opts.nodeName ?? (os.hostname().split('.')[0] ?? 'node').toLowerCase(),
+        name: nodeName,
         address: opts.address,
         podPrefix: opts.podRange ? podPrefixOf(opts.podRange) : `${a}.${b}.${Number(d) + 100}.`,
         labels: parseLabels(opts.nodeLabels),
@@ -90,7 +96,9 @@ export function agentCommand(): Command {
           ...(imageStore ? { images: imageStore.store, bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
           ...(opts.clusterDns ? { clusterDns: { servers: opts.clusterDns.split(','), domain: opts.clusterDomain } } : {}),
         }),
-        kubeletToken: opts.token,
+        clusterCa: ca,
+        // Asked for as the node, from the kubelet-serving signer.
+        servingCertificate: (s) => nodeServingCredentials({ client, nodeName: s.name, addresses: [s.address], dir: path.join(path.resolve(opts.dataDir), 'pki'), log: logger('agent') }),
         kubeletPort: Number(opts.kubeletPort),
         log: logger('agent'),
       });

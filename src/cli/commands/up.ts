@@ -1,5 +1,6 @@
 /** `skiff up`: a whole cluster in one process — control plane, N nodes running real pods as host
  * processes, and services that answer — on the data dir's SQLite store. */
+import { issueNodeServingCertificate } from '../../apiserver/certs.js';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -111,7 +112,9 @@ export function upCommand(): Command {
         proxyMode: opts.proxyMode ?? defaultProxyMode(opts.runtime),
         clusterCidr: opts.clusterCidr,
         makeRuntime: runtimeFor,
-        kubeletToken: cp.server.joinToken,
+        // One process with the CA: the nodes' serving certificates are signed at once.
+        clusterCa: cp.server.caCert,
+        servingCertificate: async (spec) => issueNodeServingCertificate(cp.server.clusterCa, spec.name, [spec.address]),
         log: logger('node'),
       });
       const retired = await retireFormerNodes({ client: cp.client, dataDir, current: specs, makeRuntime: runtimeFor, log: logger('node') });

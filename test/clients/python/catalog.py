@@ -89,6 +89,10 @@ def job_settled(obj, ctx):
     return obj.status.succeeded == 1
 
 
+# A PKCS#10 request (CN py-client, O team-py, RSA 2048) for the CertificateSigningRequest kind.
+CSR_REQUEST = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0NCk1JSUNhekNDQVZNQ0FRQXdKakVRTUE0R0ExVUVDaE1IZEdWaGJTMXdlVEVTTUJBR0ExVUVBeE1KY0hrdFkyeHANClpXNTBNSUlCSWpBTkJna3Foa2lHOXcwQkFRRUZBQU9DQVE4QU1JSUJDZ0tDQVFFQTFUVXZMYW5hNUxYdWVkdEENCjZHMHRMNFZDK1Vqd09SSDdWRmJBNXU0OHFZb3dtT3FNTE5vK1IyOG9PRmZPeDhGTnJZS2ZvbmpWVGhoWjZTaHMNClQreHByalZSSzVvbHdpc0J4MmZsWmVUYXJCWGhjQ2xHaFgxOU1mc0s0bFFvUlRsUTlZbU8rYVFqS0VuV3FmcTcNCnBtM3JUdEVQenp5TGRUYXZrT2s5bE5Bb1pNejMrdTBXN3dWK3QyZDYzVXc4TVZ3QXNWYjhOeGxLTytFQ1dyKy8NCm9LVitTUWppUUI1eFgzZGVUOU1DY1RlbzNDOXJQVVdScEtlcmJQNXhoR3JhQzZYdlU5L1lOY2tTZkd3c0VvaDkNClUxTGd2NE9FRE9nQ0pQaE5vVWpZdWdVa2k4NDN2ZEFqL3V1dFVtV1N2VGxmNzcwZG9pRVNRcjRJQ2RNYjFyNFoNCjEzRExMUUlEQVFBQm9BQXdEUVlKS29aSWh2Y05BUUVMQlFBRGdnRUJBSitXWUNYM0hHNjQ3ZVNDbEJhNEM4bTQNCjNocmZCWjhweWFkUnJ2M3BXbDg0VnZDaWJuR0hnWm9VUldZSitQdWtZeFZHWlVmWkpoSllRL3c5NldDNEkzeisNCi85Mkd1QUZrVVBPMm5NOG8zbGV4RXpoNWJCclIxQ2trdHE4cStQTDBzZ0Jyd0ZvRVowV21HcFM3VHNwSU5WY3INCldMQ2wvWERDZzhWcEZjaEt1OEZ5dkp2dkZpYTJhQzN6My8vUnM0N1RvZEFPYnBQbVVoSTlUc1AyN2hCV2hjWXQNClpEYW05YjlDTVhGaFZGUUV3eGluWXBYWnI0Mnl3WHc4K0hHNXZiUHhOZ3d2cHlkSDhEeU1ESHEvM2xLRExnVnANCk92aHdIZ1hQbXU5UE9kaStzMFgvbEt6azJ4V0dzc1JhanJFdjFBTXlWQTgxSmhrcklZbmxCN0Mya0dEenY3MD0NCi0tLS0tRU5EIENFUlRJRklDQVRFIFJFUVVFU1QtLS0tLQ0K"
+
+
 def catalog(replicas):
     v1 = client.CoreV1Api()
     apps = client.AppsV1Api()
@@ -96,6 +100,7 @@ def catalog(replicas):
     coord = client.CoordinationV1Api()
     discovery = client.DiscoveryV1Api()
     rbac = client.RbacAuthorizationV1Api()
+    certs = client.CertificatesV1Api()
     sel = client.V1LabelSelector
     subject = getattr(client, "RbacV1Subject", None) or getattr(client, "V1Subject")
     rbac_v1 = "rbac.authorization.k8s.io/v1"
@@ -144,6 +149,11 @@ def catalog(replicas):
              lambda n, l, ns: client.V1ClusterRole(metadata=meta(n, l), rules=rules()), namespaced=False),
         Kind("RoleBinding", rbac, "role_binding", client.V1RoleBinding, client.V1RoleBindingList, rbac_v1,
              lambda n, l, ns: binding(client.V1RoleBinding, n, l)),
+        Kind("CertificateSigningRequest", certs, "certificate_signing_request", client.V1CertificateSigningRequest,
+             client.V1CertificateSigningRequestList, "certificates.k8s.io/v1",
+             lambda n, l, ns: client.V1CertificateSigningRequest(metadata=meta(n, l), spec=client.V1CertificateSigningRequestSpec(
+                 request=CSR_REQUEST, signer_name="kubernetes.io/kube-apiserver-client", usages=["client auth"])),
+             namespaced=False, status=True),
         Kind("ClusterRoleBinding", rbac, "cluster_role_binding", client.V1ClusterRoleBinding, client.V1ClusterRoleBindingList, rbac_v1,
              lambda n, l, ns: binding(client.V1ClusterRoleBinding, n, l), namespaced=False),
         Kind("Pod", v1, "pod", client.V1Pod, client.V1PodList, "v1",

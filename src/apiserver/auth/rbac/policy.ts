@@ -3,8 +3,8 @@
  * skiff serves, and the roles skiff's own parts need. Reconciled at every server start.
  */
 import type { PolicyRule, Subject } from './rules.js';
-import { NODE_JOINERS, VIEWERS } from '../tokens.js';
-import { AUTHENTICATED, MASTERS } from '../user.js';
+import { BOOTSTRAPPERS, VIEWERS } from '../tokens.js';
+import { AUTHENTICATED, MASTERS, NODES } from '../user.js';
 
 export interface BootstrapClusterRole {
   readonly name: string;
@@ -31,6 +31,27 @@ function rule(verbs: readonly string[], groups: readonly string[], resources: re
 function urls(verbs: readonly string[], paths: readonly string[]): PolicyRule {
   return { verbs: [...verbs], nonResourceURLs: [...paths] };
 }
+
+/** Kubernetes' NodeRules, as far as skiff serves the resources. */
+export const nodeRules: readonly PolicyRule[] = [
+  rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+  rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews', 'localsubjectaccessreviews']),
+  rule(Read, [''], ['services']),
+  rule(['create', 'get', 'list', 'watch'], [''], ['nodes']),
+  rule(['update', 'patch'], [''], ['nodes/status']),
+  rule(['update', 'patch'], [''], ['nodes']),
+  rule(['create', 'update', 'patch'], [''], ['events']),
+  rule(Read, [''], ['pods']),
+  rule(['create', 'delete'], [''], ['pods']),
+  rule(['update', 'patch'], [''], ['pods/status']),
+  rule(['create'], [''], ['pods/eviction']),
+  rule(['get', 'list', 'watch'], [''], ['secrets', 'configmaps']),
+  rule(['get'], [''], ['endpoints']),
+  rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
+  rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
+  rule(['get'], [''], ['serviceaccounts']),
+  rule(['create'], [''], ['serviceaccounts/token']),
+];
 
 export const AGGREGATE_TO_ADMIN = 'rbac.authorization.k8s.io/aggregate-to-admin';
 export const AGGREGATE_TO_EDIT = 'rbac.authorization.k8s.io/aggregate-to-edit';
@@ -99,25 +120,54 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(Read, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale']),
     ],
   },
+  // What kubelet may do (bootstrappolicy.NodeRules) for the resources skiff serves. Bound to no
+  // one: the Node authorizer applies these rules itself, narrowing secrets, config maps,
+  // service-account tokens and leases to the node's own, and NodeRestriction its writes.
+  { name: 'system:node', rules: nodeRules },
+  // kube-proxy's rights: skiff's service proxy (and host-gw routes) run inside the node agent, as
+  // the node.
   {
-    // What the node join token could do before RBAC, unchanged until nodes get identities of
-    // their own: read everything, write nodes, leases, events, pods and endpoints.
-    name: 'system:skiff:node-joiner',
+    name: 'system:node-proxier',
     rules: [
-      rule(Read, ['*'], ['*']),
-      rule(['*'], ['*'], ['nodes', 'nodes/status', 'leases', 'events', 'pods', 'pods/status', 'pods/binding', 'pods/log', 'pods/eviction', 'endpoints']),
-      // Pods' projected service-account tokens (system:node has the same).
-      rule(['create'], [''], ['serviceaccounts/token']),
-      urls(['*'], ['*']),
+      rule(['list', 'watch'], [''], ['endpoints', 'services']),
+      rule(['get', 'list', 'watch'], [''], ['nodes']),
+      rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
+      rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
     ],
   },
+  // What the API server may do on nodes' endpoints (their SubjectAccessReviews ask this).
+  {
+    name: 'system:kubelet-api-admin',
+    rules: [
+      rule(['get', 'list', 'watch'], [''], ['nodes']),
+      rule(['proxy'], [''], ['nodes']),
+      rule(['*'], [''], ['nodes/proxy', 'nodes/metrics', 'nodes/stats', 'nodes/log']),
+    ],
+  },
+  // TLS bootstrapping: what a join token (group system:bootstrappers) may do is ask for a node
+  // client certificate; the approver grants it when the requester may create nodeclient CSRs.
+  { name: 'system:node-bootstrapper', rules: [rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])] },
+  { name: 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', rules: [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])] },
+  { name: 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', rules: [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])] },
+  { name: 'system:certificates.k8s.io:kube-apiserver-client-approver', rules: [{ verbs: ['approve'], apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kube-apiserver-client'] }] },
+  { name: 'system:certificates.k8s.io:kube-apiserver-client-kubelet-approver', rules: [{ verbs: ['approve'], apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kube-apiserver-client-kubelet'] }] },
+  { name: 'system:certificates.k8s.io:kubelet-serving-approver', rules: [{ verbs: ['approve'], apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kubelet-serving'] }] },
 ];
+
+/** Bootstrap policy of older skiffs, deleted at start (see reconcile.ts). */
+export const retiredClusterRoleBindings: readonly string[] = ['system:skiff:node-joiner', 'system:node'];
+export const retiredClusterRoles: readonly string[] = ['system:skiff:node-joiner'];
 
 export const bootstrapClusterRoleBindings: readonly BootstrapClusterRoleBinding[] = [
   { name: 'cluster-admin', role: 'cluster-admin', subjects: [group(MASTERS)] },
   { name: 'system:discovery', role: 'system:discovery', subjects: [group(AUTHENTICATED)] },
   { name: 'system:basic-user', role: 'system:basic-user', subjects: [group(AUTHENTICATED)] },
   { name: 'system:public-info-viewer', role: 'system:public-info-viewer', subjects: [group(AUTHENTICATED), group('system:unauthenticated')] },
-  { name: 'system:skiff:node-joiner', role: 'system:skiff:node-joiner', subjects: [group(NODE_JOINERS)] },
+  { name: 'skiff:node-proxier', role: 'system:node-proxier', subjects: [group(NODES)] },
+  { name: 'skiff:kube-apiserver-kubelet-client', role: 'system:kubelet-api-admin', subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'kube-apiserver-kubelet-client' }] },
+  // kubeadm's bindings for the bootstrap token's group, and certificate rotation for nodes.
+  { name: 'skiff:kubelet-bootstrap', role: 'system:node-bootstrapper', subjects: [group(BOOTSTRAPPERS)] },
+  { name: 'skiff:node-autoapprove-bootstrap', role: 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', subjects: [group(BOOTSTRAPPERS)] },
+  { name: 'skiff:node-autoapprove-certificate-rotation', role: 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', subjects: [group(NODES)] },
   { name: 'skiff:viewers', role: 'view', subjects: [group(VIEWERS)] },
 ];

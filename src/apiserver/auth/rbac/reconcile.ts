@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { AlreadyExistsError, NotFoundError } from '../../../api/errors.js';
 import type { KubeObject } from '../../../api/types.js';
 import type { Registry } from '../../registry/registry.js';
-import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './policy.js';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles, retiredClusterRoleBindings, retiredClusterRoles } from './policy.js';
 import type { PolicyRule, Subject } from './rules.js';
 
 export const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
@@ -78,5 +78,13 @@ export async function reconcileBootstrapPolicy(clusterRoles: Registry, clusterRo
       if (add.length === 0) return undefined;
       return { ...current, subjects: [...have, ...add] } as KubeObject;
     });
+  }
+  // Policy an older skiff created that must not outlive it (the join token's read-everything
+  // role): removed while it still carries the bootstrap policy's autoupdate mark.
+  for (const [reg, names] of [[clusterRoleBindings, retiredClusterRoleBindings], [clusterRoles, retiredClusterRoles]] as const) {
+    for (const name of names) {
+      const current = await reg.get(undefined, name).catch(() => undefined);
+      if (current && autoUpdate(current)) await reg.delete(undefined, name).catch(() => undefined);
+    }
   }
 }
