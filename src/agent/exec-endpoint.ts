@@ -11,16 +11,11 @@ import type { Runtime } from '../runtime/runtime.js';
 import { pickProtocol, runSession, type StreamProcess, type StreamProtocol } from '../streams/index.js';
 import { attachTo } from './attach.js';
 import { queryBool } from '../api/querybool.js';
+import { refuse } from './refuse.js';
 
 export interface ExecSource {
   logTarget(namespace: string, name: string, container: string | undefined, previous: boolean): { file: string; ended: Promise<unknown> } | { error: string; notFound?: boolean };
   execTarget(namespace: string, name: string, container: string | undefined): { runtime: Runtime; containerId: string } | { error: string; notFound?: boolean };
-}
-
-function refuse(socket: Duplex, code: number, reason: string, message: string): void {
-  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-  const text = code === 404 ? 'Not Found' : code === 400 ? 'Bad Request' : code === 401 ? 'Unauthorized' : 'Error';
-  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export class ExecEndpoint {

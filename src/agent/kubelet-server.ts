@@ -9,10 +9,11 @@ import type { NodeAgent } from './agent.js';
 import { logQuery, streamLog } from './logs.js';
 import { queryBool } from '../api/querybool.js';
 import { ExecEndpoint } from './exec-endpoint.js';
+import { PortForwardEndpoint } from './portforward-endpoint.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
-export type LogSource = Pick<NodeAgent, 'logTarget' | 'execTarget'>;
+export type LogSource = Pick<NodeAgent, 'logTarget' | 'execTarget' | 'forwardTarget'>;
 
 export interface KubeletServerOptions {
   readonly logs: () => LogSource | undefined;
@@ -30,6 +31,7 @@ function status(res: http.ServerResponse, code: number, reason: string, message:
 export class KubeletServer {
   private server: http.Server | undefined;
   private exec: ExecEndpoint | undefined;
+  private forward: PortForwardEndpoint | undefined;
 
   constructor(private readonly opts: KubeletServerOptions) {}
 
@@ -44,9 +46,12 @@ export class KubeletServer {
         else res.destroy();
       });
     });
-    // exec (and next attach, port-forward) arrive as WebSocket upgrades.
+    // exec, attach and port-forward arrive as upgrades (WebSocket or SPDY).
     const exec = (this.exec = new ExecEndpoint(() => this.opts.logs(), this.opts.token));
-    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => exec.handle(req, socket, head));
+    const forward = (this.forward = new PortForwardEndpoint(() => this.opts.logs(), this.opts.token));
+    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+      if (!forward.handle(req, socket, head)) exec.handle(req, socket, head);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.port, this.opts.address, () => resolve());
@@ -74,6 +79,7 @@ export class KubeletServer {
     const s = this.server;
     this.server = undefined;
     this.exec?.stop();
+    this.forward?.stop();
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((r) => s.close(() => r()));

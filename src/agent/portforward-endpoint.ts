@@ -1,0 +1,90 @@
+/**
+ * `/portForward/NS/POD` on the node endpoint, where the API server relays `pods/portforward`:
+ * WebSocket channels (`v4.channel.k8s.io`, `v4.base64.channel.k8s.io`, or none: the Python
+ * client), SPDY/3.1 (`portforward.k8s.io`: kubectl ≤1.30) and SPDY tunnelled in WebSocket
+ * messages (`SPDY/3.1+portforward.k8s.io`: kubectl ≥1.31). Each forwarded connection is a TCP
+ * connection from here to the pod's address.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { StreamProtocol } from '../streams/index.js';
+import { forwardOverChannels } from './portforward-ws.js';
+import { parsePorts, type ForwardTarget } from './portforward-dial.js';
+import { refuse } from './refuse.js';
+
+export interface ForwardSource {
+  forwardTarget(namespace: string, name: string): { ip: string; uid: string } | { error: string; notFound?: boolean };
+}
+
+/** WebSocket subprotocols of channel port-forward, and how their messages are framed. */
+const channelProtocols: ReadonlyMap<string, StreamProtocol> = new Map([
+  ['v4.channel.k8s.io', 'v4.channel.k8s.io'],
+  ['v4.base64.channel.k8s.io', 'base64.channel.k8s.io'],
+  ['portforward.k8s.io', 'v4.channel.k8s.io'],
+]);
+
+function offeredProtocols(req: IncomingMessage): string[] {
+  return String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export class PortForwardEndpoint {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => [...offered].find((p) => channelProtocols.has(p)) ?? false,
+  });
+  /** Sessions in progress, ended at stop. */
+  private readonly sessions = new Set<{ close(): void }>();
+
+  constructor(private readonly source: () => ForwardSource | undefined, private readonly token: string) {}
+
+  /** True when the request was a port-forward (answered here, whatever the outcome). */
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://kubelet');
+    const m = /^\/portForward\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!m) return false;
+    socket.on('error', () => socket.destroy());
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      refuse(socket, 401, 'Unauthorized', 'Unauthorized');
+      return true;
+    }
+    const [ns, pod] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
+    const source = this.source();
+    if (!source) {
+      refuse(socket, 503, 'ServiceUnavailable', 'the node is starting');
+      return true;
+    }
+    const found = source.forwardTarget(ns, pod);
+    if ('error' in found) {
+      refuse(socket, 'notFound' in found && found.notFound ? 404 : 400, 'notFound' in found && found.notFound ? 'NotFound' : 'BadRequest', found.error);
+      return true;
+    }
+    const target: ForwardTarget = { pod, uid: found.uid, ip: found.ip };
+    const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+    if (upgrade === 'websocket') this.overWebSocket(req, socket, head, url.searchParams, target);
+    else refuse(socket, 400, 'BadRequest', 'Upgrade request required');
+    return true;
+  }
+
+  private overWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams, target: ForwardTarget): void {
+    const offered = offeredProtocols(req);
+    const chosen = offered.find((p) => channelProtocols.has(p));
+    if (offered.length && !chosen) return refuse(socket, 400, 'BadRequest', `none of the offered subprotocols is supported: ${offered.join(', ')}`);
+    const ports = parsePorts(q.getAll('port'));
+    if (typeof ports === 'string') return refuse(socket, 400, 'BadRequest', ports);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.track(() => ws.terminate(), forwardOverChannels(ws, channelProtocols.get(chosen ?? '') ?? 'v4.channel.k8s.io', ports, target));
+    });
+  }
+
+  private track(close: () => void, running: Promise<unknown>): void {
+    const entry = { close };
+    this.sessions.add(entry);
+    void running.finally(() => this.sessions.delete(entry));
+  }
+
+  stop(): void {
+    for (const s of this.sessions) s.close();
+    this.wss.close();
+  }
+}
