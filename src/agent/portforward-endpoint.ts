@@ -7,9 +7,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { StreamProtocol } from '../streams/index.js';
+import { acceptUpgrade, isSpdyUpgrade, negotiate, negotiationFailure, SPDY_TUNNEL_PREFIX, SpdyConnection } from '../streams/spdy/index.js';
 import { forwardOverChannels } from './portforward-ws.js';
+import { forwardOverSpdy } from './portforward-spdy.js';
 import { parsePorts, type ForwardTarget } from './portforward-dial.js';
 import { refuse } from './refuse.js';
 
@@ -24,6 +26,10 @@ const channelProtocols: ReadonlyMap<string, StreamProtocol> = new Map([
   ['portforward.k8s.io', 'v4.channel.k8s.io'],
 ]);
 
+/** The SPDY stream protocol of port-forward (kubelet's only one). */
+const SPDY_PROTOCOLS = ['portforward.k8s.io'];
+const TUNNEL_PROTOCOLS = SPDY_PROTOCOLS.map((p) => SPDY_TUNNEL_PREFIX + p);
+
 function offeredProtocols(req: IncomingMessage): string[] {
   return String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -33,10 +39,16 @@ export class PortForwardEndpoint {
     noServer: true,
     handleProtocols: (offered) => [...offered].find((p) => channelProtocols.has(p)) ?? false,
   });
+  /** Tunnel requests being accepted: their subprotocol is named in the 101 here (see overWebSocket). */
+  private readonly tunnels = new WeakSet<IncomingMessage>();
   /** Sessions in progress, ended at stop. */
   private readonly sessions = new Set<{ close(): void }>();
 
-  constructor(private readonly source: () => ForwardSource | undefined, private readonly token: string) {}
+  constructor(private readonly source: () => ForwardSource | undefined, private readonly token: string) {
+    this.wss.on('headers', (headers, req) => {
+      if (this.tunnels.has(req)) headers.push(`Sec-WebSocket-Protocol: ${TUNNEL_PROTOCOLS[0]!}`);
+    });
+  }
 
   /** True when the request was a port-forward (answered here, whatever the outcome). */
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -62,12 +74,37 @@ export class PortForwardEndpoint {
     const target: ForwardTarget = { pod, uid: found.uid, ip: found.ip };
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
     if (upgrade === 'websocket') this.overWebSocket(req, socket, head, url.searchParams, target);
+    else if (isSpdyUpgrade(req)) this.overSpdy(req, socket, head, target);
     else refuse(socket, 400, 'BadRequest', 'Upgrade request required');
     return true;
   }
 
+  private overSpdy(req: IncomingMessage, socket: Duplex, head: Buffer, target: ForwardTarget): void {
+    const chosen = negotiate(req, SPDY_PROTOCOLS);
+    if (!chosen) {
+      const failure = negotiationFailure(req, SPDY_PROTOCOLS);
+      return refuse(socket, 403, 'Forbidden', failure.message, failure.headers);
+    }
+    acceptUpgrade(socket, chosen);
+    const conn = new SpdyConnection(socket);
+    conn.feed(head);
+    this.track(() => conn.destroy(), forwardOverSpdy(conn, target));
+  }
+
   private overWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams, target: ForwardTarget): void {
     const offered = offeredProtocols(req);
+    if (offered.some((p) => TUNNEL_PROTOCOLS.includes(p))) {
+      // `ws` refuses subprotocols with a '/' (not an HTTP token): the offer is taken out of its
+      // sight and the answer added to its 101.
+      delete req.headers['sec-websocket-protocol'];
+      this.tunnels.add(req);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        // SPDY's bytes in binary messages, however the messages cut them.
+        const conn = new SpdyConnection(createWebSocketStream(ws));
+        this.track(() => ws.terminate(), forwardOverSpdy(conn, target));
+      });
+      return;
+    }
     const chosen = offered.find((p) => channelProtocols.has(p));
     if (offered.length && !chosen) return refuse(socket, 400, 'BadRequest', `none of the offered subprotocols is supported: ${offered.join(', ')}`);
     const ports = parsePorts(q.getAll('port'));
