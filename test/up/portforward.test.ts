@@ -4,12 +4,57 @@
  * mid-stream leaving no connection behind. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
+import { kubectlBinary } from '../helpers/kubectl.js';
+
+/** A running `kubectl port-forward` and what it has printed so far. */
+interface Forwarder {
+  readonly child: ChildProcess;
+  out(): string;
+  err(): string;
+  exited: Promise<number | null>;
+}
+
+function startForward(kubeconfig: string, minor: number | undefined, args: string[]): Forwarder {
+  const child = spawn(kubectlBinary(minor), [`--kubeconfig=${kubeconfig}`, 'port-forward', ...args], { env: { ...process.env, HOME: os.tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
+function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+/** Established TCP connections whose far end is ip:port, as this machine sees them. */
+function connectionsTo(ip: string, port: number): number {
+  const out = execFileSync('ss', ['-Htn', 'state', 'established', 'dst', `${ip}:${port}`], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.trim()).length;
+}
+
+const freePort = (): Promise<number> => new Promise((resolve) => {
+  const srv = net.createServer().listen(0, '127.0.0.1', () => {
+    const port = (srv.address() as net.AddressInfo).port;
+    srv.close(() => resolve(port));
+  });
+});
 
 function python(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -67,5 +112,97 @@ describe('port-forward on skiff up', () => {
     const out = await python(pyForward, [c.cp.server.kubeconfigPath, web, String(port)]);
     assert.match(out, new RegExp(`PORT=${port} BYTES=0`));
     assert.match(out, new RegExp(`ERROR=error forwarding port ${port} to pod ${web}, uid [0-9a-f-]+: .*connection refused`));
+  });
+
+  for (const minor of [undefined, 27] as const) {
+    const which = minor ? `kubectl 1.${minor} (SPDY)` : 'kubectl 1.32 (SPDY in WebSocket)';
+    test(`${which}: port-forward pod/P LOCAL:80 serves the pod's page, connection after connection`, async () => {
+      const local = await freePort();
+      const f = startForward(c.cp.server.kubeconfigPath, minor, [...(minor ? [] : ['-v=4']), `pod/${web}`, `${local}:80`]);
+      try {
+        await waitFor('forwarding', async () => f.out().includes(`Forwarding from 127.0.0.1:${local} -> 80`), 15_000);
+        const n = 2 + Math.floor(Math.random() * 3);
+        for (let i = 0; i < n; i++) {
+          const page = await get(local);
+          assert.equal(page.status, 200);
+          assert.match(page.body, /<title>Welcome to nginx!<\/title>/);
+        }
+        const missing = await get(local, `/absent-${suffix()}`);
+        assert.equal(missing.status, 404);
+        // Several at once share the one connection to the API server.
+        const pages = await Promise.all(Array.from({ length: 4 }, () => get(local)));
+        assert.deepEqual(pages.map((p) => p.status), [200, 200, 200, 200]);
+        assert.equal((f.out().match(new RegExp(`Handling connection for ${local}`, 'g')) ?? []).length, n + 5);
+        if (!minor) {
+          // kubectl 1.32 tunnelled SPDY in WebSocket rather than falling back to plain SPDY.
+          assert.match(f.err(), /negotiated protocol:? "?portforward\.k8s\.io/);
+          assert.doesNotMatch(f.err(), /fallback to secondary dialer/);
+        }
+      } finally {
+        f.child.kill('SIGINT');
+        await f.exited;
+      }
+    });
+
+    test(`${which}: a port nobody listens on: kubelet's error, then kubectl ends`, async () => {
+      const local = await freePort();
+      const remote = 20000 + Math.floor(Math.random() * 20000);
+      const f = startForward(c.cp.server.kubeconfigPath, minor, [`pod/${web}`, `${local}:${remote}`]);
+      try {
+        await waitFor('forwarding', async () => f.out().includes(`-> ${remote}`), 15_000);
+        await assert.rejects(get(local));
+        await waitFor('error shown', async () => f.err().includes('error forwarding port'), 10_000);
+        assert.match(f.err(), new RegExp(`an error occurred forwarding ${local} -> ${remote}: error forwarding port ${remote} to pod ${web}, uid [0-9a-f-]+: .*connection refused`));
+        assert.equal(await Promise.race([f.exited, new Promise((r) => setTimeout(() => r('running'), 10_000))]), 1);
+        assert.match(f.err(), /lost connection to pod/);
+      } finally {
+        f.child.kill('SIGKILL');
+        await f.exited;
+      }
+    });
+  }
+
+  test('a missing pod: kubectl\'s not found, from both versions and the Python client', async () => {
+    const absent = `absent-${suffix()}`;
+    for (const minor of [undefined, 27]) {
+      const f = startForward(c.cp.server.kubeconfigPath, minor, [`pod/${absent}`, '0:80']);
+      assert.equal(await f.exited, 1);
+      assert.match(f.err(), new RegExp(`pods "${absent}" not found`));
+    }
+    const out = await python(`
+import sys
+from kubernetes import client, config
+from kubernetes.stream import portforward
+config.load_kube_config(sys.argv[1])
+core = client.CoreV1Api()
+try:
+    portforward(core.connect_get_namespaced_pod_portforward, sys.argv[2], 'default', ports='80')
+    print('CONNECTED')
+except Exception as e:
+    print('FAILED ' + str(e).replace('\\n', ' '))
+`, [c.cp.server.kubeconfigPath, absent]);
+    assert.match(out, /FAILED .*(404|[Nn]ot [Ff]ound)/);
+  });
+
+  test('a client that vanishes mid-connection leaves no connection to the pod behind', async () => {
+    const pod = await c.cp.client.get<Pod>(pods, 'default', web);
+    const ip = pod.status?.podIP ?? '';
+    assert.ok(ip, 'pod IP');
+    const before = connectionsTo(ip, 80);
+    for (const minor of [undefined, 27]) {
+      const local = await freePort();
+      const f = startForward(c.cp.server.kubeconfigPath, minor, [`pod/${web}`, `${local}:80`]);
+      await waitFor('forwarding', async () => f.out().includes(`Forwarding from 127.0.0.1:${local}`), 15_000);
+      // Half a request: nginx waits for the rest, holding the connection open.
+      const opened = Array.from({ length: 2 + Math.floor(Math.random() * 3) }, () => net.connect(local, '127.0.0.1', function (this: net.Socket) {
+        this.write('GET / HTTP/1.1\r\nHost: pod\r\n');
+      }));
+      for (const s of opened) s.on('error', () => undefined);
+      await waitFor('connections to the pod', async () => connectionsTo(ip, 80) >= before + opened.length, 15_000);
+      f.child.kill('SIGKILL');
+      await f.exited;
+      await waitFor('connections gone', async () => connectionsTo(ip, 80) === before, 15_000);
+      for (const s of opened) s.destroy();
+    }
   });
 });
