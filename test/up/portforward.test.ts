@@ -15,6 +15,7 @@ import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
 import { kubectlBinary } from '../helpers/kubectl.js';
+import { skiffMain } from '../helpers/paths.js';
 
 /** A running `kubectl port-forward` and what it has printed so far. */
 interface Forwarder {
@@ -24,8 +25,10 @@ interface Forwarder {
   exited: Promise<number | null>;
 }
 
-function startForward(kubeconfig: string, minor: number | undefined, args: string[]): Forwarder {
-  const child = spawn(kubectlBinary(minor), [`--kubeconfig=${kubeconfig}`, 'port-forward', ...args], { env: { ...process.env, HOME: os.tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** kubectl (a minor version, or the one on PATH), or 'skiff' for skiff's own CLI. */
+function startForward(kubeconfig: string, minor: number | 'skiff' | undefined, args: string[]): Forwarder {
+  const [program, ...pre] = minor === 'skiff' ? [process.execPath, skiffMain] : [kubectlBinary(minor)];
+  const child = spawn(program!, [...pre, `--kubeconfig=${kubeconfig}`, 'port-forward', ...args], { env: { ...process.env, HOME: os.tmpdir(), KUBECONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -203,6 +206,52 @@ except Exception as e:
       await f.exited;
       await waitFor('connections gone', async () => connectionsTo(ip, 80) === before, 15_000);
       for (const s of opened) s.destroy();
+    }
+  });
+
+  test('skiff port-forward: kubectl\'s output, a pod\'s or a service\'s port, errors as kubectl shows them', async () => {
+    const local = await freePort();
+    const f = startForward(c.cp.server.kubeconfigPath, 'skiff', [web, `${local}:80`]);
+    try {
+      await waitFor('forwarding', async () => f.out().includes(`Forwarding from 127.0.0.1:${local} -> 80\n`), 15_000);
+      assert.match(f.out(), new RegExp(`Forwarding from \\[::1\\]:${local} -> 80`));
+      const page = await get(local);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /<title>Welcome to nginx!<\/title>/);
+      await waitFor('handled', async () => f.out().includes(`Handling connection for ${local}`), 5_000);
+    } finally {
+      f.child.kill('SIGINT');
+      assert.equal(await f.exited, 0);
+    }
+    // A service's port is its target port on one of its pods; ':PORT' picks a free local port.
+    const svc = `svc-${suffix()}`, svcPort = 8000 + Math.floor(Math.random() * 1000);
+    await c.kubectl.ok(['label', 'pod', web, `app=${svc}`]);
+    await c.kubectl.ok(['expose', 'pod', web, `--name=${svc}`, `--port=${svcPort}`, '--target-port=80']);
+    const s = startForward(c.cp.server.kubeconfigPath, 'skiff', [`svc/${svc}`, `:${svcPort}`, '--address', '127.0.0.1']);
+    try {
+      const chosen = await waitFor('forwarding', async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 80\n/.exec(s.out())?.[1], 15_000);
+      assert.doesNotMatch(s.out(), /::1/);
+      assert.match((await get(Number(chosen))).body, /Welcome to nginx!/);
+    } finally {
+      s.child.kill('SIGINT');
+      await s.exited;
+    }
+    const dead = 20000 + Math.floor(Math.random() * 20000), deadLocal = await freePort();
+    const d = startForward(c.cp.server.kubeconfigPath, 'skiff', [`pod/${web}`, `${deadLocal}:${dead}`]);
+    await waitFor('forwarding', async () => d.out().includes(`-> ${dead}`), 15_000);
+    await assert.rejects(get(deadLocal));
+    assert.equal(await d.exited, 1);
+    assert.match(d.err(), new RegExp(`an error occurred forwarding ${deadLocal} -> ${dead}: error forwarding port ${dead} to pod ${web}, uid [0-9a-f-]+: .*connection refused`));
+    assert.match(d.err(), /error: lost connection to pod/);
+    for (const [args, message] of [
+      [[web], /TYPE\/NAME and list of ports are required for port-forward/],
+      [[`absent-${suffix()}`, '80'], /pods "absent-\w+" not found/],
+      [[web, '1:2:3'], /invalid port format '1:2:3'/],
+      [[web, '80:http'], new RegExp(`Pod '${web}' does not have a named port 'http'`)],
+    ] as const) {
+      const bad = startForward(c.cp.server.kubeconfigPath, 'skiff', [...args]);
+      assert.equal(await bad.exited, 1);
+      assert.match(bad.err(), message);
     }
   });
 });
