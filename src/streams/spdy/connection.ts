@@ -45,7 +45,8 @@ export class SpdyStream extends Duplex {
   }
 
   override _read(): void {
-    // Data is pushed as frames arrive (there is no window to open).
+    // The reader wants more: the connection may read again (see remoteData).
+    this.conn.unblock(this);
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -59,13 +60,16 @@ export class SpdyStream extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.conn.unblock(this);
     this.conn.forget(this.id);
     cb(err);
   }
 
   /** @internal frames from the connection */
   remoteData(data: Buffer): void {
-    if (!this.remoteClosed && data.length) this.push(data);
+    // Without windows, a reader that falls behind holds the whole connection, as spdystream's
+    // does: nothing more is read from the socket until it catches up.
+    if (!this.remoteClosed && data.length && !this.push(data)) this.conn.block(this);
   }
 
   /** @internal */
@@ -104,6 +108,8 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
   private goneAway = false;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
+  /** Streams whose readers are behind: the socket is paused while there are any. */
+  private readonly blocked = new Set<SpdyStream>();
 
   constructor(private readonly socket: Duplex) {
     super();
@@ -162,6 +168,17 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     if (fin && data.length === 0) ok = this.write(dataFrame(id, FLAG_FIN, data));
     if (ok) cb();
     else this.drainWaiters.push(() => cb());
+  }
+
+  /** @internal */
+  block(s: SpdyStream): void {
+    this.blocked.add(s);
+    this.socket.pause();
+  }
+
+  /** @internal */
+  unblock(s: SpdyStream): void {
+    if (this.blocked.delete(s) && this.blocked.size === 0) this.socket.resume();
   }
 
   /** @internal a stream done both ways, or destroyed */
@@ -225,7 +242,9 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
         return;
       }
       case FRAME.headers: {
-        const { id } = parseIdAndValue(Buffer.concat([f.payload, Buffer.alloc(4)]), 'HEADERS');
+        if (f.payload.length < 4) throw new FrameError('HEADERS too short');
+        const id = f.payload.readUInt32BE(0) & 0x7fffffff;
+        // Inflated only to keep the zlib stream in step: no header here changes anything.
         await this.inflater.inflate(f.payload.subarray(4));
         if (f.flags & FLAG_FIN) this.streams.get(id)?.remoteFin();
         return;
