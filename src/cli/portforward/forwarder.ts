@@ -23,6 +23,9 @@ export interface Forwarding {
   close(): void;
 }
 
+/** Bytes queued towards the server before the local connection's reading pauses. */
+const MAX_QUEUED = 1 << 20;
+
 const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 function listen(host: string, port: number): Promise<net.Server> {
@@ -94,8 +97,14 @@ function handle(spec: ForwardSpec, sock: net.Socket, local: number, remote: numb
   ws.on('open', () => {
     sock.resume();
     sock.on('data', (chunk: Buffer) => {
-      if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.of(0), chunk]));
+      if (ws.readyState !== ws.OPEN) return;
+      // A server slower than the local writer: reading waits until what is queued has left.
+      ws.send(Buffer.concat([Buffer.of(0), chunk]), () => {
+        if (ws.bufferedAmount < MAX_QUEUED) sock.resume();
+      });
+      if (ws.bufferedAmount >= MAX_QUEUED) sock.pause();
     });
+    sock.on('drain', () => ws.resume());
   });
   ws.on('message', (raw: Buffer) => {
     const channel = raw[0];
@@ -105,7 +114,9 @@ function handle(spec: ForwardSpec, sock: net.Socket, local: number, remote: numb
       opened[channel] = true;
       return;
     }
-    if (channel === 0) sock.write(raw.subarray(1));
+    if (channel === 0) {
+      if (!sock.write(raw.subarray(1))) ws.pause();
+    }
     else error += raw.subarray(1).toString('utf8');
   });
   ws.on('unexpected-response', (_req, res) => {
