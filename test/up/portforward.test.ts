@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import type { Pod } from '../../src/api/kinds.js';
@@ -50,6 +51,25 @@ function get(port: number, path = '/'): Promise<{ status: number; body: string }
 function connectionsTo(ip: string, port: number): number {
   const out = execFileSync('ss', ['-Htn', 'state', 'established', 'dst', `${ip}:${port}`], { encoding: 'utf8' });
   return out.split('\n').filter((l) => l.trim()).length;
+}
+
+/** Sends `data` to 127.0.0.1:port and resolves with what comes back once as much has. */
+function echo(port: number, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const got: Buffer[] = [];
+    let n = 0;
+    const s = net.connect(port, '127.0.0.1', () => s.end(data));
+    s.on('data', (b: Buffer) => {
+      got.push(b);
+      n += b.length;
+      if (n >= data.length) {
+        s.destroy();
+        resolve(Buffer.concat(got));
+      }
+    });
+    s.on('error', reject);
+    s.on('close', () => resolve(Buffer.concat(got)));
+  });
 }
 
 const freePort = (): Promise<number> => new Promise((resolve) => {
@@ -96,11 +116,13 @@ for port in ports:
 
 describe('port-forward on skiff up', () => {
   let c: UpCluster;
-  const web = `web-${suffix()}`;
+  const web = `web-${suffix()}`, echoPod = `echo-${suffix()}`;
   before(async () => {
     c = await startUpCluster({ nodes: 1 });
     await c.kubectl.ok(['run', web, '--image=nginx', '--restart=Never']);
-    await waitFor('pod running', async () => (await c.cp.client.get<Pod>(pods, 'default', web)).status?.phase === 'Running', 30_000);
+    // An echo server: each connection's bytes come back until it ends.
+    await c.kubectl.ok(['run', echoPod, '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'while true; do nc -l -p 9000 -e cat; done']);
+    for (const p of [web, echoPod]) await waitFor('pod running', async () => (await c.cp.client.get<Pod>(pods, 'default', p)).status?.phase === 'Running', 30_000);
   });
   after(async () => {
     await c.stop();
@@ -256,6 +278,27 @@ except Exception as e:
       const bad = startForward(c.cp.server.kubeconfigPath, 'skiff', [...args]);
       assert.equal(await bad.exited, 1);
       assert.match(bad.err(), message);
+    }
+  });
+
+  test('megabytes of random bytes echo back intact through every client\'s port-forward', async () => {
+    const data = crypto.randomBytes((2 + Math.floor(Math.random() * 4)) * 1024 * 1024);
+    for (const minor of [undefined, 27, 'skiff'] as const) {
+      const local = await freePort();
+      const f = startForward(c.cp.server.kubeconfigPath, minor, [`pod/${echoPod}`, `${local}:9000`, '--address', '127.0.0.1']);
+      try {
+        await waitFor('forwarding', async () => f.out().includes(`Forwarding from 127.0.0.1:${local} -> 9000`), 15_000);
+        // nc may still be starting its next listen: a first empty answer is tried again.
+        const back = await waitFor('echo', async () => {
+          const b = await echo(local, data).catch(() => Buffer.alloc(0));
+          return b.length ? b : undefined;
+        }, 30_000, 200);
+        assert.equal(back.length, data.length, `${minor ?? 'kubectl'}: length`);
+        assert.ok(back.equals(data), `${minor ?? 'kubectl'}: the same bytes`);
+      } finally {
+        f.child.kill('SIGINT');
+        await f.exited;
+      }
     }
   });
 });

@@ -2,7 +2,8 @@
  * The client side of `skiff port-forward`: local listeners, and for each accepted connection
  * its own WebSocket to `pods/NAME/portforward?ports=R` (`v4.channel.k8s.io`: data on channel 0,
  * errors on 1, each opened by a two-byte port message). An error from the node ends the
- * forwarder, as kubectl ≥1.31 does ("lost connection to pod").
+ * forwarder, as kubectl ≥1.31 does ("lost connection to pod"). Unlike kubectl's SPDY streams,
+ * the channels have no half-close: a local client's end of input is not passed on.
  */
 import net from 'node:net';
 import WebSocket from 'ws';
@@ -30,7 +31,9 @@ const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : ho
 
 function listen(host: string, port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
+    // The local side's half-close is not passed on (v4 channels cannot say it): its connection
+    // stays open for what the pod still sends, and ends when the pod's does.
+    const server = net.createServer({ allowHalfOpen: true });
     server.once('error', reject);
     server.listen({ host, port, ipv6Only: host.includes(':') }, () => resolve(server));
   });
