@@ -250,6 +250,12 @@ export class NodeAgent implements AgentEvents {
     return { error: `pod "${name}" in namespace "${namespace}" is not running on node ${this.identity.name}`, notFound: true };
   }
 
+  /** The address `kubectl port-forward` connects to (see PodWorker.forwardTarget). */
+  forwardTarget(namespace: string, name: string): { ip: string; uid: string } | { error: string; notFound?: boolean } {
+    for (const w of this.workers.values()) if (w.podKey === `${namespace}/${name}`) return w.forwardTarget();
+    return { error: `pod not found ("${name}_${namespace}")`, notFound: true };
+  }
+
   /** Stops heartbeats and pod workers (their containers are stopped; API objects stay). */
   async stop(): Promise<void> {
     this.stopped = true;

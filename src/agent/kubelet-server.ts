@@ -10,12 +10,14 @@ import type { AddressInfo } from 'node:net';
 import type { NodeAgent } from './agent.js';
 import { logQuery, streamLog } from './logs.js';
 import { queryBool } from '../api/querybool.js';
-import { ExecEndpoint, refuse } from './exec-endpoint.js';
+import { ExecEndpoint } from './exec-endpoint.js';
+import { PortForwardEndpoint } from './portforward-endpoint.js';
+import { refuse } from './refuse.js';
 import type { EndpointAuthorizer } from './endpoint-auth.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
-export type LogSource = Pick<NodeAgent, 'logTarget' | 'execTarget'>;
+export type LogSource = Pick<NodeAgent, 'logTarget' | 'execTarget' | 'forwardTarget'>;
 
 export interface KubeletServerOptions {
   readonly logs: () => LogSource | undefined;
@@ -35,6 +37,7 @@ function status(res: http.ServerResponse, code: number, reason: string, message:
 export class KubeletServer {
   private server: https.Server | undefined;
   private exec: ExecEndpoint | undefined;
+  private forward: PortForwardEndpoint | undefined;
 
   constructor(private readonly opts: KubeletServerOptions) {}
 
@@ -50,11 +53,15 @@ export class KubeletServer {
         else res.destroy();
       });
     });
-    // exec (and next attach, port-forward) arrive as WebSocket upgrades.
+    // exec, attach and port-forward arrive as upgrades (WebSocket or SPDY), each authorized first.
     const exec = (this.exec = new ExecEndpoint(() => this.opts.logs()));
+    const forward = (this.forward = new PortForwardEndpoint(() => this.opts.logs()));
     server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
-      void this.opts.auth.check(req).then((no) => (no ? refuse(socket, no.code, no.code === 401 ? 'Unauthorized' : 'Forbidden', no.message) : exec.handle(req, socket, head)));
+      void this.opts.auth.check(req).then((no) => {
+        if (no) return refuse(socket, no.code, no.code === 401 ? 'Unauthorized' : 'Forbidden', no.message);
+        if (!forward.handle(req, socket, head)) exec.handle(req, socket, head);
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -84,6 +91,7 @@ export class KubeletServer {
     const s = this.server;
     this.server = undefined;
     this.exec?.stop();
+    this.forward?.stop();
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((r) => s.close(() => r()));

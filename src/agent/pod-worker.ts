@@ -406,6 +406,12 @@ export class PodWorker {
     return { containerId: running.id };
   }
 
+  /** Where `kubectl port-forward` connects: the pod's address, once its sandbox has one. */
+  forwardTarget(): { ip: string; uid: string } | { error: string } {
+    if (!this.sandbox?.ip) return { error: `pod ${this.pod.metadata.name ?? ''} has no network yet` };
+    return { ip: this.sandbox.ip, uid: this.pod.metadata.uid ?? '' };
+  }
+
   get podKey(): string {
     return this.key();
   }

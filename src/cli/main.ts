@@ -10,6 +10,7 @@ import { addClientVerbs } from './commands/verbs.js';
 import { getCommand } from './commands/get.js';
 import { describeCommand } from './commands/describe.js';
 import { logsCommand } from './commands/logs.js';
+import { portForwardCommand } from './commands/portforward.js';
 import { rollingUpdateCommand } from './commands/rollingupdate.js';
 import { imageCommand } from './commands/image.js';
 import { explainSupportCommand } from './commands/explain-support.js';
@@ -28,6 +29,7 @@ const program = new Command('skiff')
   .addCommand(getCommand())
   .addCommand(describeCommand())
   .addCommand(logsCommand())
+  .addCommand(portForwardCommand())
   .addCommand(rollingUpdateCommand())
   .addCommand(imageCommand())
   .addCommand(explainSupportCommand())

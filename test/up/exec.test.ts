@@ -12,7 +12,7 @@ import { pods } from '../../src/api/resources.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
-import { kubectlBinary } from '../helpers/kubectl.js';
+import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
 
 /** Processes whose command line contains `needle` (the node's processes are ours here). */
 function processesWith(needle: string): number {
@@ -151,5 +151,50 @@ print('CODE=' + str(ws.returncode))
     });
     assert.match(out, new RegExp(`OUT=${word}`));
     assert.match(out, new RegExp(`CODE=5`));
+  });
+
+  test('kubectl 1.27 (SPDY): output, stderr, exit codes and piped stdin', async () => {
+    const old = new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(27));
+    const word = `s${suffix()}`, code = 1 + Math.floor(Math.random() * 120);
+    const out = await old.run(['exec', pod, '--', 'sh', '-c', `echo ${word}; echo err-${word} >&2; exit ${code}`]);
+    assert.equal(out.code, code, out.stderr);
+    assert.equal(out.stdout, `${word}\n`);
+    assert.match(out.stderr, new RegExp(`err-${word}`));
+    assert.match(out.stderr, new RegExp(`command terminated with exit code ${code}`));
+    assert.equal((await old.run(['exec', pod, '--', 'true'])).code, 0);
+    const lines = Array.from({ length: 200 + Math.floor(Math.random() * 2000) }, (_, i) => `line-${i}-${word}`);
+    const piped = await old.run(['exec', '-i', pod, '--', 'sh', '-c', 'cat; echo done'], { input: lines.join('\n') + '\n' });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, `${lines.join('\n')}\ndone\n`);
+    // Output larger than any buffer on the way comes out whole.
+    const big = await old.run(['exec', pod, '--', 'sh', '-c', 'seq 1 150000']);
+    assert.equal(big.stdout, Array.from({ length: 150000 }, (_, i) => `${i + 1}\n`).join(''));
+    const missing = await old.run(['exec', pod, '--', `no-such-program-${suffix()}`]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /not found|No such file/);
+  });
+
+  test('kubectl 1.27 (SPDY) -it: a terminal whose size follows the client\'s', async () => {
+    const rows = 20 + Math.floor(Math.random() * 20), cols = 70 + Math.floor(Math.random() * 40);
+    const term = pty.spawn(kubectlBinary(27), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { cols, rows, env: { ...process.env, HOME: '/tmp' } as Record<string, string> });
+    let seen = '';
+    term.onData((d) => (seen += d));
+    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+    await waitFor('prompt', async () => /[#$] $/.test(seen), 15_000);
+    term.write('stty size\r');
+    await waitFor('first size', async () => seen.includes(`${rows} ${cols}`), 10_000);
+    term.resize(cols + 3, rows + 2);
+    await new Promise((r) => setTimeout(r, 300));
+    term.write('stty size; exit 4\r');
+    assert.equal(await exited, 4, seen);
+    assert.ok(seen.includes(`${rows + 2} ${cols + 3}`), `resized terminal in:\n${seen}`);
+  });
+
+  test('kubectl 1.27 (SPDY): a client that vanishes mid-command leaves no process on the node', async () => {
+    const mark = `${9100 + Math.floor(Math.random() * 800)}`;
+    const child = execFile(kubectlBinary(27), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', pod, '--', 'sleep', mark]);
+    await waitFor('command running', async () => processesWith(`sleep ${mark}`) > 0, 15_000);
+    child.kill('SIGKILL');
+    await waitFor('command gone', async () => processesWith(`sleep ${mark}`) === 0, 10_000);
   });
 });

@@ -19,7 +19,7 @@ import { patchObject } from './patch.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
 import { logQueryString, podLogOptions } from './logoptions.js';
-import { relayStream } from '../podstream.js';
+import { relayPortForward, relayStream } from '../podstream.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 import { writerOf } from './fieldmanager.js';
 
@@ -111,6 +111,12 @@ export async function serveSubresource(
       if (r.plural !== 'pods' || r.group !== '') break;
       if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
       await relayStream(info.subresource, ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
+      return;
+    }
+    case 'portforward': {
+      if (r.plural !== 'pods' || r.group !== '') break;
+      if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
+      await relayPortForward(ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
       return;
     }
     case 'log': {

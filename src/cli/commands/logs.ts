@@ -71,7 +71,7 @@ function defaultContainer(ctx: CliContext, pod: Pod): string | undefined {
 }
 
 /** The pod itself, or a controller's first pod (running and ready ones first, then the oldest). */
-async function podFor(ctx: CliContext, target: string): Promise<Pod> {
+export async function podFor(ctx: CliContext, target: string): Promise<Pod> {
   const d = await ctx.discovery();
   if (!target.includes('/')) return await getObject(ctx, resolveType(d, 'pods'), ctx.namespace, target) as Pod;
   const [type = '', name = ''] = target.split('/');
