@@ -5,7 +5,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, NoResourceError } from '../../api/errors.js';
 import type { Endpoints, Node, Pod, Service } from '../../api/kinds.js';
@@ -14,27 +13,10 @@ import type { ApiContext } from '../http/context.js';
 import type { ResourceRequest } from '../http/requestinfo.js';
 import { nodeTarget, podTarget, serviceTarget, type ProxyObjects, type ProxyTarget } from './locate.js';
 import { relay, type Dial } from './relay.js';
+import { backendPath } from './backendpath.js';
 
 export { splitSchemeNamePort } from './schemename.js';
-
-/** The raw path below `…/proxy` (undefined when the request ends at `proxy` itself) and the query. */
-function backendPath(rawUrl: string, segmentsBefore: number): { path: string | undefined; query: string } {
-  const q = rawUrl.indexOf('?');
-  const rawPath = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
-  const query = q >= 0 ? rawUrl.slice(q) : '';
-  // Leading slashes are not segments (Kubernetes' splitPath); count the segments up to `proxy`.
-  let i = 0;
-  while (rawPath[i] === '/') i++;
-  for (let n = 0; n < segmentsBefore && i <= rawPath.length; n++) {
-    const next = rawPath.indexOf('/', i);
-    i = next < 0 ? rawPath.length + 1 : next + 1;
-  }
-  if (i > rawPath.length) return { path: undefined, query };
-  const rest = rawPath.slice(i);
-  // Cleaned as path.Join cleans it (no way above the backend's root), a trailing slash kept.
-  const cleaned = path.posix.normalize('/' + rest);
-  return { path: rest.endsWith('/') && !cleaned.endsWith('/') ? cleaned + '/' : cleaned, query };
-}
+export { backendPath } from './backendpath.js';
 
 function objectsIn(ctx: ApiContext, namespace: string | undefined): ProxyObjects {
   return {
