@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backendPath, splitSchemeNamePort } from '../../src/apiserver/proxy/index.js';
+import { rewriteLocation } from '../../src/apiserver/proxy/location.js';
 import { parseRequestInfo } from '../../src/apiserver/http/requestinfo.js';
 import { parseTarget } from '../../src/apiserver/http/paths.js';
 
@@ -41,13 +42,26 @@ test('proxy paths are the proxy subresource, whatever lies below, with the metho
 });
 
 test('the backend path: raw below proxy, trailing slash kept, no way above the root', () => {
-  const cases: [string, number, string | undefined, string][] = [
-    ['/api/v1/namespaces/ns/pods/p/proxy', 7, undefined, ''],
-    ['/api/v1/namespaces/ns/pods/p/proxy?x=1', 7, undefined, '?x=1'],
-    ['/api/v1/namespaces/ns/pods/p/proxy/', 7, '/', ''],
-    ['/api/v1/namespaces/ns/pods/p/proxy/a%2Fb/c/?q=%20', 7, '/a%2Fb/c/', '?q=%20'],
-    ['/api/v1/namespaces/ns/pods/p/proxy/../../etc', 7, '/etc', ''],
-    ['/api/v1/nodes/n/proxy/healthz', 5, '/healthz', ''],
+  const pod = '/api/v1/namespaces/ns/pods/p/proxy';
+  const cases: [string, number, string | undefined, string, string][] = [
+    [pod, 7, undefined, '', pod],
+    [`${pod}?x=1`, 7, undefined, '?x=1', pod],
+    [`${pod}/`, 7, '/', '', pod],
+    [`${pod}/a%2Fb/c/?q=%20`, 7, '/a%2Fb/c/', '?q=%20', pod],
+    [`${pod}/../../etc`, 7, '/etc', '', pod],
+    ['/api/v1/nodes/n/proxy/healthz', 5, '/healthz', '', '/api/v1/nodes/n/proxy'],
   ];
-  for (const [url, before, wantPath, wantQuery] of cases) assert.deepEqual(backendPath(url, before), { path: wantPath, query: wantQuery }, url);
+  for (const [url, before, wantPath, wantQuery, base] of cases) assert.deepEqual(backendPath(url, before), { path: wantPath, query: wantQuery, base }, url);
+});
+
+test('redirects to the backend come back through the proxy; others are left alone', () => {
+  const base = '/api/v1/namespaces/ns/services/web:80/proxy', origin = 'https://10.0.0.1:6443';
+  const cases: [string, string][] = [
+    ['http://127.0.0.9:80/dir/?a=b', `${origin}${base}/dir/?a=b`],
+    ['/login', `${origin}${base}/login`],
+    [`${base}/already`, `${origin}${base}/already`],
+    ['https://example.com/x', 'https://example.com/x'],
+    ['relative/path', 'relative/path'],
+  ];
+  for (const [from, want] of cases) assert.equal(rewriteLocation(from, '127.0.0.9:80', base, origin), want, from);
 });

@@ -103,6 +103,10 @@ describe('proxy subresources on skiff up', () => {
     assert.equal(JSON.parse(options.body).method, 'OPTIONS');
     // The backend's own status code comes back as it is.
     assert.equal((await request(`${url}/code`)).status, 418);
+    // A redirect to the backend's own address leads back through the proxy.
+    const moved = await request(`${url}/moved`);
+    assert.equal(moved.status, 302);
+    assert.match(String(moved.headers.location), new RegExp(`^https?://[^/]+/api/v1/namespaces/default/services/${echo}:${echoSvcPort}/proxy/target/\\?k=v$`));
     // The proxy's root without its slash is sent to the directory form.
     const root = await request(`${base}/api/v1/namespaces/default/services/${web}:80/proxy?a=b`);
     assert.equal(root.status, 301);

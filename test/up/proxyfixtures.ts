@@ -20,6 +20,8 @@ class H(BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b''
         if self.path == '/release':
             release.set(); return self.send(200, b'released')
+        if self.path == '/moved':
+            self.send_response(302); self.send_header('Location', 'http://%s/target/?k=v' % self.headers.get('Host')); self.send_header('Content-Length', '0'); self.end_headers(); return
         if self.path == '/stats':
             return self.send(200, json.dumps(state).encode())
         if self.path.startswith('/slow'):

@@ -3,7 +3,7 @@
 import path from 'node:path';
 
 /** The raw path below `…/proxy` (undefined when the request ends at `proxy` itself) and the query. */
-export function backendPath(rawUrl: string, segmentsBefore: number): { path: string | undefined; query: string } {
+export function backendPath(rawUrl: string, segmentsBefore: number): { path: string | undefined; query: string; base: string } {
   const q = rawUrl.indexOf('?');
   const rawPath = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
   const query = q >= 0 ? rawUrl.slice(q) : '';
@@ -14,10 +14,10 @@ export function backendPath(rawUrl: string, segmentsBefore: number): { path: str
     const next = rawPath.indexOf('/', i);
     i = next < 0 ? rawPath.length + 1 : next + 1;
   }
-  if (i > rawPath.length) return { path: undefined, query };
+  if (i > rawPath.length) return { path: undefined, query, base: rawPath.replace(/\/+$/, '') };
   const rest = rawPath.slice(i);
   // Cleaned as path.Join cleans it (no way above the backend's root), a trailing slash kept.
   const cleaned = path.posix.normalize('/' + rest);
-  return { path: rest.endsWith('/') && !cleaned.endsWith('/') ? cleaned + '/' : cleaned, query };
+  return { path: rest.endsWith('/') && !cleaned.endsWith('/') ? cleaned + '/' : cleaned, query, base: rawPath.slice(0, i - 1) };
 }
 

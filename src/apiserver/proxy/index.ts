@@ -14,6 +14,7 @@ import type { ResourceRequest } from '../http/requestinfo.js';
 import { nodeTarget, podTarget, serviceTarget, type ProxyObjects, type ProxyTarget } from './locate.js';
 import { relay, type Dial } from './relay.js';
 import { backendPath } from './backendpath.js';
+import { rewriteLocation } from './location.js';
 
 export { splitSchemeNamePort } from './schemename.js';
 export { backendPath } from './backendpath.js';
@@ -50,7 +51,7 @@ export async function serveProxy(ctx: ApiContext, req: IncomingMessage, res: Ser
   else if (info.resource === 'nodes') t = await nodeTarget(objects, id);
   else throw new NoResourceError();
   // api, v1, [namespaces, NS,] RESOURCE, NAME, proxy
-  const { path: sub, query } = backendPath(req.url ?? '/', info.namespace !== undefined ? 7 : 5);
+  const { path: sub, query, base } = backendPath(req.url ?? '/', info.namespace !== undefined ? 7 : 5);
   if (sub === undefined && !req.headers.upgrade) {
     // kube-apiserver sends a request for the proxy's root to its directory form.
     const rawPath = (req.url ?? '/').split('?')[0]!;
@@ -59,5 +60,7 @@ export async function serveProxy(ctx: ApiContext, req: IncomingMessage, res: Ser
     return;
   }
   const where = t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
-  await relay(req, res, dialFor(ctx, t), (sub ?? '/') + query, where, where);
+  const authority = req.headers.host ?? req.headers[':authority'];
+  const origin = `https://${String(authority ?? '')}`;
+  await relay(req, res, dialFor(ctx, t), (sub ?? '/') + query, where, where, (l) => rewriteLocation(l, where, base, origin));
 }

@@ -70,7 +70,7 @@ function reachError(err: Error & { code?: string }, where: string): ServiceUnava
 }
 
 /** Relays `req` to the backend at `path`; resolves when the exchange is over (or either side left). */
-export async function relay(req: IncomingMessage, res: ServerResponse, dial: Dial, path: string, where: string, hostHeader: string): Promise<void> {
+export async function relay(req: IncomingMessage, res: ServerResponse, dial: Dial, path: string, where: string, hostHeader: string, location?: (value: string) => string): Promise<void> {
   const upgrade = Boolean(req.headers.upgrade);
   const up = await dial({ method: req.method ?? 'GET', path, headers: backendHeaders(req, hostHeader) });
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +83,7 @@ export async function relay(req: IncomingMessage, res: ServerResponse, dial: Dia
     up.once('response', (answer: IncomingMessage) => {
       answered = true;
       const pairs = endToEnd(answer.rawHeaders, answer.headers.connection);
+      if (location) for (const p of pairs) if (p[0].toLowerCase() === 'location') p[1] = location(p[1]);
       // HTTP/2 has no reason phrase.
       if (req.httpVersionMajor >= 2) res.writeHead(answer.statusCode ?? 502, pairs.flat());
       else res.writeHead(answer.statusCode ?? 502, answer.statusMessage ?? '', pairs.flat());
