@@ -14,6 +14,8 @@ import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
 import { kubectlBinary } from '../helpers/kubectl.js';
 import { echoPodAndService } from './proxyfixtures.js';
+import WebSocket from 'ws';
+import { loadKubeconfig, tlsOf } from '../../src/client/index.js';
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
 
@@ -146,6 +148,20 @@ describe('proxy subresources on skiff up', () => {
     await request(`${url}/release`);
     await waitFor('the backend saw its client go', async () => (JSON.parse((await request(`${url}/stats`)).body) as { gone: number }).gone > before, 20_000, 200);
     assert.match((await request(`${base}/api/v1/namespaces/default/services/${web}:80/proxy/`)).body, /Welcome to nginx!/);
+  });
+
+  test('a WebSocket to a pod is relayed through pods/proxy', async () => {
+    const config = loadKubeconfig(c.cp.server.kubeconfigPath);
+    const url = `${config.server.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/${echo}:${echoPort}/proxy/sock?x=1`;
+    const word = `hello-${suffix()}`;
+    const reply = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(url, { ...tlsOf(config), headers: config.token ? { Authorization: `Bearer ${config.token}` } : {} });
+      ws.on('open', () => ws.send(word));
+      ws.on('message', (d: Buffer) => resolve(d.toString()));
+      ws.on('error', reject);
+      ws.on('unexpected-response', (_q, r) => reject(new Error(`HTTP ${r.statusCode}`)));
+    });
+    assert.equal(reply, `${word.toUpperCase()} /sock?x=1`);
   });
 
   test('nodes/proxy reaches the node endpoint', async () => {

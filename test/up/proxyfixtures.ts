@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 
 const echoServer = String.raw`
-import json, os, threading, time
+import base64, hashlib, json, os, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 release = threading.Event()
 state = {'gone': 0}
@@ -20,6 +20,18 @@ class H(BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b''
         if self.path == '/release':
             release.set(); return self.send(200, b'released')
+        if self.headers.get('Upgrade', '').lower() == 'websocket':
+            # One text frame echoed back upper-cased, then the connection ends.
+            key = self.headers['Sec-WebSocket-Key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+            self.send_response(101); self.send_header('Upgrade', 'websocket'); self.send_header('Connection', 'Upgrade')
+            self.send_header('Sec-WebSocket-Accept', base64.b64encode(hashlib.sha1(key.encode()).digest()).decode()); self.end_headers(); self.wfile.flush()
+            b0, b1 = self.rfile.read(2); n = b1 & 0x7f
+            if n == 126: n = int.from_bytes(self.rfile.read(2), 'big')
+            mask = self.rfile.read(4); data = bytes(c ^ mask[i % 4] for i, c in enumerate(self.rfile.read(n)))
+            reply = (data.decode().upper() + ' ' + self.path).encode()
+            self.wfile.write(bytes([0x81, len(reply)]) + reply); self.wfile.flush()
+            self.close_connection = True
+            return
         if self.path == '/moved':
             self.send_response(302); self.send_header('Location', 'http://%s/target/?k=v' % self.headers.get('Host')); self.send_header('Content-Length', '0'); self.end_headers(); return
         if self.path == '/stats':
