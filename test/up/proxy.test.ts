@@ -177,7 +177,11 @@ describe('proxy subresources on skiff up', () => {
     const lonely = `lonely-${suffix()}`;
     await c.kubectl.ok(['create', 'service', 'clusterip', lonely, '--tcp=80:80']);
     await waitFor('endpoints object', async () => c.cp.client.get<Endpoints>(endpoints, 'default', lonely).catch(() => undefined), 15_000);
+    // A pod no node can take has no address yet.
+    const pending = `pending-${suffix()}`;
+    await c.kubectl.ok(['run', pending, '--image=nginx', '--restart=Never', '--overrides={"spec":{"nodeSelector":{"nowhere":"true"}}}']);
     const cases: [string, RegExp][] = [
+      [`pods/${pending}/proxy/`, /Error from server \(BadRequest\): address not allowed/],
       [`services/${lonely}:80/proxy/`, new RegExp(`Error from server \\(ServiceUnavailable\\): no endpoints available for service "${lonely}"`)],
       [`services/${web}:81/proxy/`, new RegExp(`Error from server \\(ServiceUnavailable\\): no service port 81 found for service "${web}"`)],
       [`services/absent-${lonely}:80/proxy/`, new RegExp(`Error from server \\(NotFound\\): services "absent-${lonely}" not found`)],
