@@ -204,6 +204,9 @@ describe('skiff exec, attach, cp and proxy on skiff up', () => {
     await c.kubectl.ok(['create', 'deployment', web, '--image=nginx', '--port=80']);
     await c.kubectl.ok(['expose', 'deployment', web, '--port=80']);
     await waitFor('ready endpoint', async () => ((await c.cp.client.get<Endpoints>(endpoints, 'default', web).catch(() => undefined))?.subsets ?? []).some((s) => s.addresses?.length), 30_000);
+    // exec takes a controller's TYPE/NAME too (its pod).
+    const viaDeploy = await skiff(['exec', `deployment/${web}`, '--', 'echo', `via-${web}`]);
+    assert.equal(viaDeploy.stdout, `via-${web}\n`, viaDeploy.stderr);
     const child = spawn(process.execPath, [skiffMain, `--kubeconfig=${c.cp.server.kubeconfigPath}`, 'proxy', '--port=0'], { env });
     try {
       let out = '';
