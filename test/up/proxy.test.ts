@@ -167,6 +167,15 @@ describe('proxy subresources on skiff up', () => {
   test('nodes/proxy reaches the node endpoint', async () => {
     const node = c.nodeNames[0]!;
     assert.equal(await c.kubectl.ok(['get', '--raw', `/api/v1/nodes/${node}/proxy/healthz`]), 'ok');
+    // Another port on the node's address: a NodePort there answers.
+    const np = `${web}-np`;
+    await c.kubectl.ok(['expose', 'deployment', web, '--type=NodePort', `--name=${np}`, '--port=80']);
+    const nodePort = (await c.kubectl.ok(['get', 'service', np, '-o', 'jsonpath={.spec.ports[0].nodePort}'])).trim();
+    const viaNode = await waitFor('the node port answers through nodes/proxy', async () => {
+      const r = await c.kubectl.run(['get', '--raw', `/api/v1/nodes/${node}:${nodePort}/proxy/`]);
+      return r.code === 0 ? r.stdout : undefined;
+    }, 15_000, 200);
+    assert.match(viaNode, /Welcome to nginx!/);
     const missing = `nowhere-${suffix()}`;
     const r = await c.kubectl.run(['get', '--raw', `/api/v1/nodes/${missing}/proxy/healthz`]);
     assert.notEqual(r.code, 0);
