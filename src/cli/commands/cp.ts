@@ -59,9 +59,16 @@ async function toPod(ctx: CliContext, src: string, dest: FileSpec, container: st
   q.set('stdout', 'true');
   q.set('stderr', 'true');
   const archive = new PassThrough();
-  const packed = packAs(src, path.posix.basename(destFile), archive);
+  // A local file that cannot be read ends the archive early (the remote tar then fails too):
+  // what went wrong here is the error reported.
+  let packError: unknown;
+  const packed = packAs(src, path.posix.basename(destFile), archive).catch((err: unknown) => {
+    packError = err;
+    archive.end();
+  });
   const code = await runRemote(ctx.config, target.path('exec', q), { stdin: archive, stdout: process.stdout, stderr: process.stderr });
-  await packed.catch(() => undefined);
+  await packed;
+  if (packError) throw new CliError(packError instanceof Error ? packError.message : String(packError));
   if (code !== 0) throw failed(code);
 }
 
