@@ -74,6 +74,12 @@ export class KubeletServer {
     const no = await this.opts.auth.check(req);
     if (no) return status(res, no.code, no.code === 401 ? 'Unauthorized' : 'Forbidden', no.message);
     const url = new URL(req.url ?? '/', 'http://kubelet');
+    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // What `kubectl get --raw /api/v1/nodes/NAME/proxy/healthz` reads, as from a kubelet.
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const [, ns, pod, container] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));

@@ -15,6 +15,10 @@ import { rollingUpdateCommand } from './commands/rollingupdate.js';
 import { imageCommand } from './commands/image.js';
 import { explainSupportCommand } from './commands/explain-support.js';
 import { pluginsCommand } from './commands/plugins.js';
+import { execCommand } from './commands/exec.js';
+import { attachCommand } from './commands/attach.js';
+import { cpCommand } from './commands/cp.js';
+import { proxyCommand } from './commands/proxy.js';
 import { versionInfo } from '../apiserver/index.js';
 import { globalFlagsAfterVerb, kubectlErrorWording, unknownCommandMessage } from './argv.js';
 
@@ -33,7 +37,11 @@ const program = new Command('skiff')
   .addCommand(rollingUpdateCommand())
   .addCommand(imageCommand())
   .addCommand(explainSupportCommand())
-  .addCommand(pluginsCommand());
+  .addCommand(pluginsCommand())
+  .addCommand(execCommand())
+  .addCommand(attachCommand())
+  .addCommand(cpCommand())
+  .addCommand(proxyCommand());
 
 addClientVerbs(program);
 

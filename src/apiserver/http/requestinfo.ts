@@ -3,7 +3,7 @@ import { BadRequestError } from '../../api/errors.js';
 import { boolParam } from './query.js';
 import { pathSegmentNameProblems } from './paths.js';
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'options';
 
 export interface ResourceRequest {
   readonly kind: 'resource';
@@ -69,7 +69,11 @@ export function parseRequestInfo(method: string, segments: readonly string[], pa
     watch = true;
     i++;
   }
-  const rest = segments.slice(i);
+  let rest = segments.slice(i);
+  // `…/NAME/proxy/PATH`: the path below `proxy` is the backend's (empty segments and all); the
+  // request is the `proxy` subresource, as kube-apiserver's RequestInfo reads it.
+  const proxyAt = rest[0] === 'namespaces' ? 4 : 2;
+  if (rest[proxyAt] === 'proxy' && rest.length > proxyAt + 1) rest = rest.slice(0, proxyAt + 1);
   if (rest.includes('') || (segments[0] === 'apis' && group === '') || version === '') return { kind: 'other', path };
   let namespace: string | undefined;
   let parts = rest;
@@ -85,7 +89,9 @@ export function parseRequestInfo(method: string, segments: readonly string[], pa
   }
   if (parts.length === 0 || parts.length > 3) return { kind: 'other', path };
   const name = parts[1];
-  const verb = verbFor(method, name !== undefined, watch);
+  // The proxy also answers OPTIONS (kube-apiserver's verb is then the method, lowercased).
+  // Its query is the backend's too: `?watch=…` there does not make a watch.
+  const verb = parts[2] === 'proxy' ? (method === 'OPTIONS' ? 'options' : verbFor(method, true, false)) : verbFor(method, name !== undefined, watch);
   if (!verb) return { kind: 'other', path };
   return {
     kind: 'resource',

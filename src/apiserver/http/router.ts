@@ -96,7 +96,8 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   } finally {
     audit?.admitted();
   }
-  if (methodsWithBody.has(method)) {
+  // A proxied body is the backend's to limit: it streams through unread.
+  if (methodsWithBody.has(method) && !(info.kind === 'resource' && info.subresource === 'proxy')) {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxRequestBodyBytes) {
       // Do not read (or let Node drain) a body that will be refused anyway: the boundary closes

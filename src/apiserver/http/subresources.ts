@@ -20,6 +20,7 @@ import { applyPatch, patchTypeOf } from '../patch/index.js';
 import { kubeTime } from '../../api/time.js';
 import { logQueryString, podLogOptions } from './logoptions.js';
 import { relayPortForward, relayStream } from '../podstream.js';
+import { serveProxy } from '../proxy/index.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 import { writerOf } from './fieldmanager.js';
 
@@ -117,6 +118,11 @@ export async function serveSubresource(
       if (r.plural !== 'pods' || r.group !== '') break;
       if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
       await relayPortForward(ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
+      return;
+    }
+    case 'proxy': {
+      if (r.group !== '' || (r.plural !== 'pods' && r.plural !== 'services' && r.plural !== 'nodes')) break;
+      await serveProxy(ctx, req, res, info);
       return;
     }
     case 'log': {
