@@ -12,6 +12,7 @@ import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
 import { discoveryDefinitions } from './discovery.js';
 import { cronJobDefinitions } from './cronjob.js';
+import { statefulSetDefinitions } from './statefulset.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -27,6 +28,7 @@ export const definitions: Definitions = {
   ...rbacDefinitions,
   ...discoveryDefinitions,
   ...cronJobDefinitions,
+  ...statefulSetDefinitions,
 };
 
 export interface KindEntry {
@@ -52,7 +54,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
   ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
-  ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
+  ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment', 'ControllerRevision']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (

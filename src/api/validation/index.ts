@@ -12,6 +12,7 @@ import {
 } from './cluster.js';
 import { validateJob, validateJobUpdate } from './job.js';
 import { validateCronJob } from './cronjob.js';
+import { validateControllerRevision, validateControllerRevisionUpdate, validateStatefulSet, validateStatefulSetUpdate } from './statefulset.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from './names.js';
 import {
@@ -57,6 +58,8 @@ const rules: Readonly<Record<string, KindRules>> = {
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: (o, old) => [...validateDaemonSet(o), ...validateSelectorImmutable(o, old)] },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: (o, old) => [...validateReplicaSet(o), ...validateSelectorImmutable(o, old)] },
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: (o, old) => [...validateDeployment(o), ...validateSelectorImmutable(o, old)] },
+  StatefulSet: { name: nameIsDNSSubdomain, create: validateStatefulSet, update: validateStatefulSetUpdate },
+  ControllerRevision: { name: nameIsDNSSubdomain, create: validateControllerRevision, update: validateControllerRevisionUpdate },
   Role: { name: nameIsPathSegment, create: validateRole },
   ClusterRole: { name: nameIsPathSegment, create: validateClusterRole },
   RoleBinding: { name: nameIsPathSegment, create: validateRoleBinding, update: (o, old) => [...validateRoleBinding(o), ...validateRoleRefUpdate(o, old)] },
