@@ -118,7 +118,7 @@ export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReview
 export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
-  cronJobs, controllerRevisions,
+  cronJobs, statefulSets, controllerRevisions,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
 ];

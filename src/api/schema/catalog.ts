@@ -54,7 +54,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
   ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
-  ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment', 'ControllerRevision']),
+  ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment', 'StatefulSet', 'ControllerRevision']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
