@@ -19,10 +19,11 @@ import { ask } from '../dns/client.js';
 
 interface WatchRow { event: string; name: string; ready: string; status: string }
 
-/** `kubectl get pods -l SEL -w --output-watch-events`, its rows as they come. */
-function watchPods(c: UpCluster, selector: string): { rows: WatchRow[]; stop(): void } {
+/** `kubectl get pods -l SEL -w --output-watch-events`, its rows as they come. The 1.32 binary
+ * itself, not the dispatcher on PATH, so that stopping it stops the watch. */
+function watchPods(c: UpCluster, selector: string): { rows: WatchRow[]; stop(): Promise<void> } {
   const rows: WatchRow[] = [];
-  const child: ChildProcess = spawn(kubectlBinary(), [
+  const child: ChildProcess = spawn(kubectlBinary(32), [
     `--kubeconfig=${c.cp.server.kubeconfigPath}`, `--cache-dir=${mkdtempSync(path.join(os.tmpdir(), 'kc-sts-'))}`,
     'get', 'pods', '-l', selector, '-w', '--output-watch-events',
   ], { env: { ...process.env, HOME: os.tmpdir() } });
@@ -38,7 +39,14 @@ function watchPods(c: UpCluster, selector: string): { rows: WatchRow[]; stop(): 
       rows.push({ event, name, ready: ready ?? '', status: status ?? '' });
     }
   });
-  return { rows, stop: () => child.kill() };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    rows,
+    async stop() {
+      child.kill();
+      await exited;
+    },
+  };
 }
 
 function ordinalNames(name: string, from: number, to: number): string[] {
@@ -121,7 +129,7 @@ describe('StatefulSets on skiff up', () => {
       }
       await waitFor('status follows the scale', async () => ((await sts(name)).status?.replicas === 1 ? true : undefined), 10_000);
     } finally {
-      watch.stop();
+      await watch.stop();
     }
     await c.kubectl.ok(['delete', 'sts', name]);
     await c.kubectl.ok(['delete', 'svc', svc]);
@@ -141,6 +149,10 @@ describe('StatefulSets on skiff up', () => {
       return p && p.metadata.uid !== victim.metadata.uid ? p : undefined;
     }, 60_000, 100);
     assert.equal(back.spec.hostname, victim.metadata.name);
+    const described = await c.kubectl.ok(['describe', 'sts', name]);
+    assert.match(described, new RegExp(`Replicas:\\s+${replicas} desired \\| ${replicas} total`));
+    assert.match(described, new RegExp(`Pods Status:\\s+${replicas} Running / 0 Waiting / 0 Succeeded / 0 Failed`));
+    assert.match(described, new RegExp(`SuccessfulCreate\\s+.*statefulset-controller\\s+create Pod ${victim.metadata.name} in StatefulSet ${name} successful`));
     await c.kubectl.ok(['delete', 'sts', name]);
   });
 

@@ -48,7 +48,8 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
     if (!cached) return;
     const set = this.typed(cached);
     const selector = this.selectorOf(set);
-    if (!selector) return;
+    // A set being deleted is left to the garbage collector (no new revision, pod or claim).
+    if (!selector || set.metadata.deletionTimestamp) return;
     const pods = await claimPods(this.ctx, this.control, this.claimOwner(set), selector, this.claimCandidates(set));
     const ref = ownerRefFor(set, 'apps/v1', 'StatefulSet');
     const history = ownedRevisions(this.revisions.list().filter((r) => r.metadata.namespace === set.metadata.namespace), set);
@@ -58,12 +59,10 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
     const currentRev = revisions.find((r) => r.metadata.name === set.status?.currentRevision) ?? updateRev;
     const plan = planStatefulSet(set, pods, currentRev.metadata.name ?? '', updateRev.metadata.name ?? '', ensured.collisionCount, Date.now());
     let error: unknown;
-    if (!set.metadata.deletionTimestamp) {
-      try {
-        await this.apply(set, plan.actions, { current: currentRev, update: updateRev });
-      } catch (err) {
-        error = err;
-      }
+    try {
+      await this.apply(set, plan.actions, { current: currentRev, update: updateRev });
+    } catch (err) {
+      error = err;
     }
     await this.writeStatus(set, plan.status);
     const live = new Set([plan.status.currentRevision, plan.status.updateRevision, ...pods.map(revisionOf)]);
