@@ -31,6 +31,11 @@ function httpProbe(probe: NonNullable<Probe['httpGet']>, host: string, port: num
   return new Promise((resolve) => {
     const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.32' };
     for (const h of probe.httpHeaders ?? []) headers[h.name] = h.value;
+    // A pod torn down between ticks has no address left: `http://:8080/` is no URL, a failed probe.
+    if (!URL.canParse(target)) {
+      resolve({ ok: false, message: `Get "${target}": invalid URL` });
+      return;
+    }
     const req = get(target, { headers, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;

@@ -10,3 +10,4 @@ export * from './kinds/cluster.js';
 export * from './kinds/discovery.js';
 export * from './kinds/cronjob.js';
 export * from './kinds/certificates.js';
+export * from './kinds/statefulset.js';

@@ -95,6 +95,8 @@ export const jobs = resource({ plural: 'jobs', kind: 'Job', group: 'batch', stor
 export const daemonSets = resource({ plural: 'daemonsets', kind: 'DaemonSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: { status: true } });
 export const replicaSets = resource({ plural: 'replicasets', kind: 'ReplicaSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 export const cronJobs = resource({ plural: 'cronjobs', kind: 'CronJob', group: 'batch', storageVersion: 'v1', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: { status: true } });
+export const statefulSets = resource({ plural: 'statefulsets', kind: 'StatefulSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
+export const controllerRevisions = resource({ plural: 'controllerrevisions', kind: 'ControllerRevision', group: 'apps', storageVersion: 'v1', namespaced: true });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -120,7 +122,7 @@ export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReview
 export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
-  cronJobs,
+  cronJobs, statefulSets, controllerRevisions,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,

@@ -233,7 +233,8 @@ export class ApiServer {
       hub: this.hub,
       registry: (r) => this.registries.get(r)!,
       get serverAddress() {
-        return new URL(self.url).host;
+        // Empty once the server stopped listening (a request still in flight then).
+        return self.url ? new URL(self.url).host : '';
       },
       bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 60_000,
       get podLogs() {

@@ -17,6 +17,7 @@ import { EndpointSliceController, EndpointSliceMirroringController } from '../co
 import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js';
 import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
+import { StatefulSetController } from '../controllers/statefulset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { CronJobController } from '../controllers/cronjob/index.js';
 import { PodGcController, type PodGcOptions } from '../controllers/podgc/index.js';
@@ -150,6 +151,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
     loop('cronjob-controller', (ctx) => new CronJobController(ctx)),
     loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),
+    loop('statefulset-controller', (ctx) => new StatefulSetController(ctx)),
     loop('node-controller', (ctx) => new NodeLifecycleController(ctx, {
       ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),
       ...(opts.podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs: opts.podEvictionTimeoutMs } : {}),

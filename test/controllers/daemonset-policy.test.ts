@@ -111,3 +111,25 @@ test('template hash', () => {
   assert.notEqual(templateHash(a.spec.template), templateHash(b.spec.template));
   assert.match(templateHash(a.spec.template), /^[bcdfghjklmnpqrstvwxz2456789]+$/);
 });
+
+test('surging update (maxSurge, maxUnavailable 0)', async (t) => {
+  const nodes = ['n1', 'n2', 'n3', 'n4'].map((n) => node(n));
+  const surge = (maxSurge: number | string) => ds((b) => b.set('spec.updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge } }));
+  const mk = (n: string, rev: string, ready = true, age = 60) => pod(`fluentd-${n}-${rev}`, { node: n, phase: 'Running', ready, readyFor: age, age, labels: { app: 'checkRam', [revisionHashLabel]: rev } });
+  const cases: { name: string; ds: DaemonSet; pods: (h: string) => ReturnType<typeof mk>[]; create: string[]; remove: string[] }[] = [
+    { name: 'a new pod beside the old one, maxSurge nodes at a time', ds: surge(1), pods: () => ['n1', 'n2', 'n3', 'n4'].map((n) => mk(n, 'old')), create: ['n1'], remove: [] },
+    { name: 'maxSurge 50% of four nodes', ds: surge('50%'), pods: () => ['n1', 'n2', 'n3', 'n4'].map((n) => mk(n, 'old')), create: ['n1', 'n2'], remove: [] },
+    { name: 'waits while the surged pod is not available', ds: surge(1), pods: (h) => [mk('n1', 'old'), mk('n1', h, false, 5), mk('n2', 'old'), mk('n3', 'old'), mk('n4', 'old')], create: [], remove: [] },
+    { name: 'the old pod goes once the new one is available, the next node surges', ds: surge(1), pods: (h) => [mk('n1', 'old'), mk('n1', h, true, 5), mk('n2', 'old'), mk('n3', 'old'), mk('n4', 'old')], create: ['n2'], remove: ['n1'] },
+    { name: 'an unavailable old pod gets its replacement at once', ds: surge(1), pods: (h) => [mk('n1', 'old'), mk('n1', h, false, 5), mk('n2', 'old', false), mk('n3', 'old'), mk('n4', 'old')], create: ['n2'], remove: [] },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const h = templateHash(c.ds.spec.template);
+      const plan = planDaemonSet(c.ds, nodes, c.pods(h), h, podNow);
+      assert.deepEqual(plan.createOn, c.create);
+      assert.deepEqual(plan.remove.map((r) => `${r.pod.spec.nodeName ?? ''}`), c.remove);
+      assert.ok(plan.remove.every((r) => r.reason === 'update'));
+    });
+  }
+});

@@ -238,7 +238,7 @@ export function rcBuilder(name = 'rc-1', labels: Record<string, string> = { app:
 }
 
 export class AppsBuilder extends TemplateBuilder<AppsBuilder> {
-  constructor(kind: 'ReplicaSet' | 'Deployment' | 'DaemonSet', name: string, labels: Record<string, string>, apiVersion = 'apps/v1') {
+  constructor(kind: 'ReplicaSet' | 'Deployment' | 'DaemonSet' | 'StatefulSet', name: string, labels: Record<string, string>, apiVersion = 'apps/v1') {
     super(apiVersion, kind, name, labels);
     this.spec['selector'] = { matchLabels: { ...labels } };
   }
@@ -254,6 +254,10 @@ export function deploymentBuilder(name = 'deploy-1', labels: Record<string, stri
 
 export function daemonSetBuilder(name = 'ds-1', labels: Record<string, string> = { app: name }): AppsBuilder {
   return new AppsBuilder('DaemonSet', name, labels);
+}
+
+export function statefulSetBuilder(name = 'sts-1', labels: Record<string, string> = { app: name }): AppsBuilder {
+  return new AppsBuilder('StatefulSet', name, labels).set('spec.serviceName', name);
 }
 
 export class JobBuilder extends TemplateBuilder<JobBuilder> {

@@ -14,6 +14,7 @@ import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
+import { defaultStatefulSet } from './statefulset.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
 } from './workloads.js';
@@ -36,6 +37,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   DaemonSet: defaultDaemonSet,
   Job: defaultJob,
   CronJob: defaultCronJob,
+  StatefulSet: defaultStatefulSet,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
 };

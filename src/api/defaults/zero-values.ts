@@ -34,6 +34,7 @@ const shapes: Readonly<Record<string, Shape>> = {
   },
   ReplicationController: replicasStatus,
   ReplicaSet: replicasStatus,
+  StatefulSet: { status: { replicas: 0, availableReplicas: 0 } },
   DaemonSet: {
     status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
   },

@@ -69,6 +69,7 @@ export interface DaemonSet extends KubeObject {
     updatedNumberScheduled?: number;
     numberAvailable?: number;
     numberUnavailable?: number;
+    collisionCount?: number;
   } & Record<string, unknown>;
 }
 

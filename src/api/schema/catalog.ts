@@ -13,6 +13,7 @@ import { rbacDefinitions } from './rbac.js';
 import { discoveryDefinitions } from './discovery.js';
 import { cronJobDefinitions } from './cronjob.js';
 import { certificateDefinitions } from './certificates.js';
+import { statefulSetDefinitions } from './statefulset.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -29,6 +30,7 @@ export const definitions: Definitions = {
   ...discoveryDefinitions,
   ...certificateDefinitions,
   ...cronJobDefinitions,
+  ...statefulSetDefinitions,
 };
 
 export interface KindEntry {
@@ -54,7 +56,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
   ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
-  ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
+  ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment', 'StatefulSet', 'ControllerRevision']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),

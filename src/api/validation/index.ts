@@ -13,6 +13,7 @@ import {
 import { validateJob, validateJobUpdate } from './job.js';
 import { validateCronJob } from './cronjob.js';
 import { validateCsr, validateCsrStatus, validateCsrUpdate } from './certificates.js';
+import { validateControllerRevision, validateControllerRevisionUpdate, validateStatefulSet, validateStatefulSetUpdate } from './statefulset.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from './names.js';
 import {
@@ -59,6 +60,8 @@ const rules: Readonly<Record<string, KindRules>> = {
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: (o, old) => [...validateReplicaSet(o), ...validateSelectorImmutable(o, old)] },
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: (o, old) => [...validateDeployment(o), ...validateSelectorImmutable(o, old)] },
   CertificateSigningRequest: { name: nameIsPathSegment, create: validateCsr, update: validateCsrUpdate, status: validateCsrStatus },
+  StatefulSet: { name: nameIsDNSSubdomain, create: validateStatefulSet, update: validateStatefulSetUpdate },
+  ControllerRevision: { name: nameIsDNSSubdomain, create: validateControllerRevision, update: validateControllerRevisionUpdate },
   Role: { name: nameIsPathSegment, create: validateRole },
   ClusterRole: { name: nameIsPathSegment, create: validateClusterRole },
   RoleBinding: { name: nameIsPathSegment, create: validateRoleBinding, update: (o, old) => [...validateRoleBinding(o), ...validateRoleRefUpdate(o, old)] },

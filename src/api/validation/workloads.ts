@@ -15,7 +15,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 type Obj = Record<string, unknown>;
 
-function templateLabels(template: unknown): Record<string, string> | undefined {
+export function templateLabels(template: unknown): Record<string, string> | undefined {
   const meta = isRecord(template) ? template['metadata'] : undefined;
   const labels = isRecord(meta) ? meta['labels'] : undefined;
   return isRecord(labels) ? (labels as Record<string, string>) : undefined;
@@ -31,7 +31,7 @@ export function selectorMismatch(path: string, labels: Record<string, string> | 
 }
 
 /** Does a structured selector match the template's labels? Undefined when it cannot be read. */
-function selectorMatches(sel: unknown, labels: Record<string, string> | undefined): boolean | undefined {
+export function selectorMatches(sel: unknown, labels: Record<string, string> | undefined): boolean | undefined {
   try {
     return fromLabelSelector(isRecord(sel) ? (sel as LabelSelector) : undefined).matches(labels ?? {});
   } catch {
@@ -40,7 +40,7 @@ function selectorMatches(sel: unknown, labels: Record<string, string> | undefine
 }
 
 /** The template rules every always-restarting controller shares. */
-function restartAlways(template: unknown, path: string, owner: string): FieldError[] {
+export function restartAlways(template: unknown, path: string, owner: string): FieldError[] {
   const spec = templateSpec(template);
   const errs: FieldError[] = [];
   if (spec['restartPolicy'] !== 'Always') errs.push(notSupported(child(path, 'spec', 'restartPolicy'), spec['restartPolicy'] ?? '', ['Always']));
@@ -103,7 +103,7 @@ const percentRe = /^[0-9]+%$/;
 
 /** An int or a percentage, not negative; `atMost100` also refuses percentages above 100 (a
  * deployment's maxUnavailable, a daemon set's both — a deployment may surge by 200%). */
-function intOrPercent(v: unknown, path: string, atMost100 = true): { errors: FieldError[]; value: number } {
+export function intOrPercent(v: unknown, path: string, atMost100 = true): { errors: FieldError[]; value: number } {
   if (v === undefined || v === null) return { errors: [], value: 0 };
   if (typeof v === 'string') {
     if (!percentRe.test(v)) {

@@ -44,6 +44,8 @@ const all: Strategy[] = [
   makeStrategy(r.replicaSets),
   makeStrategy(r.deployments),
   makeStrategy(r.cronJobs),
+  makeStrategy(r.statefulSets),
+  makeStrategy(r.controllerRevisions),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

@@ -15,6 +15,7 @@ import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
 import { cronJobPrinter } from './cronjob.js';
 import { csrPrinter } from './certificates.js';
+import { controllerRevisionPrinter, statefulSetPrinter } from './statefulset.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -54,6 +55,8 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   DaemonSet: daemonSetPrinter,
   Job: jobPrinter,
   CronJob: cronJobPrinter,
+  StatefulSet: statefulSetPrinter,
+  ControllerRevision: controllerRevisionPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
   EndpointSlice: endpointSlicePrinter,

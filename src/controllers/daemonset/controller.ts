@@ -5,8 +5,8 @@
  * set — placed by labels, not by the scheduler's resource fit (S19) — and also carry the
  * `metadata.name` node affinity modern Kubernetes gives them. Decisions are `planDaemonSet`'s.
  */
-import { daemonSets, nodes as nodesResource } from '../../api/resources.js';
-import type { DaemonSet, Node, Pod } from '../../api/kinds.js';
+import { controllerRevisions, daemonSets, nodes as nodesResource } from '../../api/resources.js';
+import type { ControllerRevision, DaemonSet, Node, Pod } from '../../api/kinds.js';
 import type { LabelSelector } from '../../api/types.js';
 import { fromLabelSelector, type Selector } from '../../api/labels.js';
 import type { Informer } from '../../client/informer.js';
@@ -15,11 +15,13 @@ import {
   OwnedPodsController, claimPods, isConflict, isNotFound, objectKey, ownerRefFor, podFromTemplate, podKey, slowStart, type Syncable,
 } from '../replication/index.js';
 import { revisionHashLabel, templateGenerationLabel, templateHash } from './hash.js';
+import { ensureRevision, ownedRevisions, truncateHistory } from '../history/index.js';
 import { planDaemonSet, type DaemonPlan, type DaemonStatus } from './plan.js';
 import { affinityForNode, withDaemonTolerations } from './predicates.js';
 
 export class DaemonSetController extends OwnedPodsController<DaemonSet> {
   private nodes!: Informer<Node>;
+  private revisions!: Informer<ControllerRevision>;
 
   constructor(ctx: ControllerContext) {
     super(ctx, { controllerName: 'daemonset-controller', resource: daemonSets, apiVersion: 'apps/v1', kind: 'DaemonSet' });
@@ -43,7 +45,8 @@ export class DaemonSetController extends OwnedPodsController<DaemonSet> {
       },
       delete: () => this.enqueueAll(),
     });
-    return [this.nodes];
+    this.revisions = this.ctx.informers.informer<ControllerRevision>(controllerRevisions);
+    return [this.nodes, this.revisions];
   }
 
   private enqueueAll(): void {
@@ -63,7 +66,17 @@ export class DaemonSetController extends OwnedPodsController<DaemonSet> {
     const candidates = this.claimCandidates(ds);
     const owned = await claimPods(this.ctx, this.control, this.claimOwner(ds), selector, candidates);
     const now = Date.now();
-    const hash = templateHash(ds.spec.template);
+    // The template's ControllerRevision (what rollout history and undo read); its hash labels the pods.
+    const history = ownedRevisions(this.revisions.list().filter((r) => r.metadata.namespace === ds.metadata.namespace), ds);
+    let hash = templateHash(ds.spec.template);
+    let collisionCount = ds.status?.collisionCount ?? 0;
+    let revisionNames: string[] = [];
+    if (!ds.metadata.deletionTimestamp) {
+      const ensured = await ensureRevision(this.ctx, ds, ownerRefFor(ds, 'apps/v1', 'DaemonSet'), history, ds.spec.template, collisionCount);
+      hash = ensured.revision.metadata.labels?.[revisionHashLabel] ?? hash;
+      collisionCount = ensured.collisionCount;
+      revisionNames = [ensured.revision.metadata.name ?? ''];
+    }
     const plan = planDaemonSet(ds, this.nodes.list(), owned, hash, now);
     let error: unknown;
     if (satisfied && !ds.metadata.deletionTimestamp) {
@@ -73,7 +86,12 @@ export class DaemonSetController extends OwnedPodsController<DaemonSet> {
         error = err;
       }
     }
-    await this.writeStatus(ds, plan.status);
+    await this.writeStatus(ds, { ...plan.status, ...(collisionCount > 0 ? { collisionCount } : {}) });
+    if (revisionNames.length > 0) {
+      const inUse = new Set(owned.map((p) => p.metadata.labels?.[revisionHashLabel]));
+      const live = new Set([...revisionNames, ...history.filter((r) => inUse.has(r.metadata.labels?.[revisionHashLabel])).map((r) => r.metadata.name ?? '')]);
+      await truncateHistory(this.ctx, history, live, ds.spec.revisionHistoryLimit ?? 10);
+    }
     const minReady = ds.spec.minReadySeconds ?? 0;
     if (minReady > 0 && plan.status.numberReady > plan.status.numberAvailable) this.queue.addAfter(key, minReady * 1000);
     if (error !== undefined) throw error;
@@ -121,9 +139,9 @@ export class DaemonSetController extends OwnedPodsController<DaemonSet> {
     return pod;
   }
 
-  private async writeStatus(ds: DaemonSet, next: DaemonStatus): Promise<void> {
-    const cur = (ds.status ?? {}) as Partial<DaemonStatus>;
-    if ((Object.keys(next) as (keyof DaemonStatus)[]).every((k) => (cur[k] ?? 0) === next[k])) return;
+  private async writeStatus(ds: DaemonSet, next: DaemonStatus & { collisionCount?: number }): Promise<void> {
+    const cur = (ds.status ?? {}) as Partial<Record<string, unknown>>;
+    if ((Object.keys(next) as (keyof typeof next)[]).every((k) => (cur[k] ?? 0) === next[k])) return;
     let target: DaemonSet = ds;
     for (let attempt = 0; ; attempt++) {
       try {

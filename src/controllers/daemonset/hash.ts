@@ -1,7 +1,7 @@
 /**
  * The template hash that tells an up-to-date daemon pod from an old one, carried as the
- * `controller-revision-hash` label as Kubernetes does (there it names a ControllerRevision; skiff
- * has none, so it is the hash itself): FNV-1a over the template's canonical JSON, printed with
+ * `controller-revision-hash` label as Kubernetes does, and naming the daemon set's ControllerRevision
+ * (`NAME-HASH`, see controllers/history): FNV-1a over the template's canonical JSON, printed with
  * Kubernetes' SafeEncodeString alphabet so it never looks like a word.
  */
 import type { PodTemplateSpec } from '../../api/kinds.js';

@@ -42,13 +42,26 @@ function oldestFirst(pods: readonly Pod[]): Pod[] {
   return [...pods].sort((a, b) => created(a) - created(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }
 
+function countOf(v: number | string | undefined, desired: number, roundUp: boolean): number {
+  if (v === undefined) return 0;
+  if (typeof v === 'string' && v.endsWith('%')) {
+    const x = (Number(v.slice(0, -1)) * desired) / 100;
+    return roundUp ? Math.ceil(x) : Math.floor(x);
+  }
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** maxSurge as a number of nodes (percentages round up, as Kubernetes' SurgeCount). */
+export function maxSurgeOf(ds: DaemonSet, desired: number): number {
+  return countOf(ds.spec.updateStrategy?.rollingUpdate?.maxSurge, desired, true);
+}
+
 /** maxUnavailable as a number of nodes: percentages of the desired count round up; 0 with no
  * surge would never progress, so it means 1 (as Kubernetes does). */
 export function maxUnavailableOf(ds: DaemonSet, desired: number): number {
-  const v = ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1;
-  let n = typeof v === 'string' && v.endsWith('%') ? Math.ceil((Number(v.slice(0, -1)) * desired) / 100) : Number(v);
-  if (!Number.isFinite(n) || n < 0) n = 1;
-  return n === 0 ? 1 : n;
+  const n = countOf(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, desired, true);
+  return n === 0 && maxSurgeOf(ds, desired) === 0 ? 1 : n;
 }
 
 export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], pods: readonly Pod[], hash: string, now: number): DaemonPlan {
@@ -72,6 +85,8 @@ export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], pods: reado
   const known = new Set<string>();
   /** Nodes that should run the pod but have no healthy one (missing, terminating, failed). */
   let missing = 0;
+  const rolling = (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+  const surging = rolling && maxSurgeOf(ds, nodes.length) > 0;
 
   for (const node of nodes) {
     const name = node.metadata.name ?? '';
@@ -99,9 +114,24 @@ export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], pods: reado
         if (p.status?.phase === 'Failed') remove.push({ pod: p, reason: 'failed', force: false });
         else ok.push(p);
       }
-      const [keep, ...extra] = oldestFirst(ok);
-      for (const p of extra) remove.push({ pod: p, reason: 'surplus', force: false });
-      if (keep && shouldRun) running.set(name, [keep]);
+      const keep: Pod[] = [];
+      if (surging) {
+        // Surge allows two pods on a node: the oldest of the current revision and the oldest other.
+        let newest: Pod | undefined;
+        let older: Pod | undefined;
+        for (const p of oldestFirst(ok)) {
+          const current = p.metadata.labels?.[revisionHashLabel] === hash;
+          if (current && !newest) newest = p;
+          else if (!current && !older) older = p;
+          else remove.push({ pod: p, reason: 'surplus', force: false });
+        }
+        for (const p of [older, newest]) if (p) keep.push(p);
+      } else {
+        const [first, ...extra] = oldestFirst(ok);
+        for (const p of extra) remove.push({ pod: p, reason: 'surplus', force: false });
+        if (first) keep.push(first);
+      }
+      if (keep.length > 0 && shouldRun) running.set(name, keep);
     } else {
       for (const p of live) remove.push({ pod: p, reason: 'misscheduled', force: false });
     }
@@ -115,7 +145,11 @@ export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], pods: reado
     for (const p of list) remove.push({ pod: p, reason: 'node-gone', force: true });
   }
 
-  if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+  if (surging) {
+    const surge = surgeUpdate(ds, nodes, running, hash, status.desiredNumberScheduled, now);
+    for (const p of surge.remove) if (!remove.some((r) => r.pod === p)) remove.push({ pod: p, reason: 'update', force: false });
+    for (const n of surge.createOn) if (!createOn.includes(n)) createOn.push(n);
+  } else if (rolling) {
     for (const p of rollingUpdate(ds, nodes, running, missing, hash, status.desiredNumberScheduled, now)) {
       if (!remove.some((r) => r.pod === p)) remove.push({ pod: p, reason: 'update', force: false });
     }
@@ -146,4 +180,33 @@ function rollingUpdate(ds: DaemonSet, nodes: readonly Node[], running: ReadonlyM
   }
   const budget = Math.max(0, Math.min(candidates.length, maxUnavailable - unavailable - replaceNow.length));
   return [...replaceNow, ...candidates.slice(0, budget)];
+}
+
+/**
+ * A surging update (maxSurge > 0, maxUnavailable 0), as Kubernetes' rollingUpdate with surge: a
+ * node with an old pod gets a new one beside it — at once when the old one is unavailable, else
+ * while fewer than maxSurge new pods are still becoming available — and its old pod is deleted
+ * once the new one is available.
+ */
+function surgeUpdate(ds: DaemonSet, nodes: readonly Node[], running: ReadonlyMap<string, Pod[]>, hash: string, desired: number, now: number): { createOn: string[]; remove: Pod[] } {
+  const maxSurge = maxSurgeOf(ds, desired);
+  const minReady = ds.spec.minReadySeconds ?? 0;
+  let surging = 0;
+  const allowed: string[] = [];
+  const candidates: string[] = [];
+  const remove: Pod[] = [];
+  for (const node of nodes) {
+    const name = node.metadata.name ?? '';
+    const pods = running.get(name) ?? [];
+    const fresh = pods.find((p) => p.metadata.labels?.[revisionHashLabel] === hash);
+    const old = pods.find((p) => p.metadata.labels?.[revisionHashLabel] !== hash);
+    if (!old) continue;
+    if (!fresh) {
+      if (!isAvailable(old, minReady, now)) allowed.push(name);
+      else candidates.push(name);
+    } else if (!isAvailable(fresh, minReady, now)) surging++;
+    else remove.push(old);
+  }
+  const room = Math.max(0, Math.min(candidates.length, maxSurge - surging));
+  return { createOn: [...allowed, ...candidates.slice(0, room)], remove };
 }

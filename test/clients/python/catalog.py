@@ -178,6 +178,14 @@ def catalog(replicas):
              status=True,
              created=zero_status("current_number_scheduled", "desired_number_scheduled", "number_misscheduled", "number_ready"),
              settled=daemonset_settled),
+        Kind("StatefulSet", apps, "stateful_set", client.V1StatefulSet, client.V1StatefulSetList, "apps/v1",
+             lambda n, l, ns: client.V1StatefulSet(metadata=meta(n, l), spec=client.V1StatefulSetSpec(
+                 replicas=replicas, service_name=n, pod_management_policy="Parallel",
+                 selector=sel(match_labels={"sts": n}), template=template({"sts": n}))),
+             status=True, scale=True, created=zero_status("replicas"), settled=replicas_settled),
+        Kind("ControllerRevision", apps, "controller_revision", client.V1ControllerRevision, client.V1ControllerRevisionList, "apps/v1",
+             lambda n, l, ns: client.V1ControllerRevision(metadata=meta(n, l), revision=1,
+                                                          data={"spec": {"template": {"metadata": {"labels": {"cr": n}}, "$patch": "replace"}}})),
         Kind("Job", batch, "job", client.V1Job, client.V1JobList, "batch/v1",
              lambda n, l, ns: client.V1Job(metadata=meta(n, l), spec=client.V1JobSpec(
                  template=template({"job": n}, restart="Never", command=("true",)))),

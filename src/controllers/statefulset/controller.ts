@@ -1,0 +1,138 @@
+/**
+ * The stateful set controller (apps/v1): pods NAME-0 … NAME-(N-1) with stable identities
+ * (hostname NAME-i under the serviceName subdomain, so NAME-i.SERVICE.NS.svc resolves), the
+ * revisions of the template kept as ControllerRevisions, and the decisions `planStatefulSet`'s.
+ * Each pass re-reads the caches; a pod created or deleted twice because the cache was behind
+ * meets AlreadyExists or NotFound and is taken as done.
+ */
+import { controllerRevisions, statefulSets } from '../../api/resources.js';
+import type { ControllerRevision, Pod, PodTemplateSpec, StatefulSet } from '../../api/kinds.js';
+import type { LabelSelector } from '../../api/types.js';
+import { fromLabelSelector, type Selector } from '../../api/labels.js';
+import { pods as podsResource } from '../../api/resources.js';
+import type { Informer } from '../../client/informer.js';
+import type { ControllerContext } from '../controller.js';
+import {
+  OwnedPodsController, claimPods, errorMessage, isConflict, isNotFound, ownerRefFor, podFromTemplate, type Syncable,
+} from '../replication/index.js';
+import { ensureRevision, ownedRevisions, revisionLabel, revisionTemplate, truncateHistory } from '../history/index.js';
+import { planStatefulSet, revisionOf, type StatefulAction, type StatefulStatus } from './plan.js';
+import { ApiError } from '../../api/errors.js';
+
+export const podNameLabel = 'statefulset.kubernetes.io/pod-name';
+export const podIndexLabel = 'apps.kubernetes.io/pod-index';
+
+export class StatefulSetController extends OwnedPodsController<StatefulSet> {
+  private revisions!: Informer<ControllerRevision>;
+
+  constructor(ctx: ControllerContext) {
+    super(ctx, { controllerName: 'statefulset-controller', resource: statefulSets, apiVersion: 'apps/v1', kind: 'StatefulSet' });
+  }
+
+  protected selectorOf(set: StatefulSet): Selector | undefined {
+    try {
+      const sel = fromLabelSelector(set.spec.selector as LabelSelector | undefined);
+      return sel.empty ? undefined : sel;
+    } catch {
+      return undefined;
+    }
+  }
+
+  protected override registerMore(): readonly Syncable[] {
+    this.revisions = this.ctx.informers.informer<ControllerRevision>(controllerRevisions);
+    return [this.revisions];
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const cached = this.owners.get(key);
+    if (!cached) return;
+    const set = this.typed(cached);
+    const selector = this.selectorOf(set);
+    // A set being deleted is left to the garbage collector (no new revision, pod or claim).
+    if (!selector || set.metadata.deletionTimestamp) return;
+    const pods = await claimPods(this.ctx, this.control, this.claimOwner(set), selector, this.claimCandidates(set));
+    const ref = ownerRefFor(set, 'apps/v1', 'StatefulSet');
+    const history = ownedRevisions(this.revisions.list().filter((r) => r.metadata.namespace === set.metadata.namespace), set);
+    const ensured = await ensureRevision(this.ctx, set, ref, history, set.spec.template, set.status?.collisionCount ?? 0);
+    const updateRev = ensured.revision;
+    const revisions = [...history.filter((r) => r.metadata.name !== updateRev.metadata.name), updateRev].sort((a, b) => a.revision - b.revision);
+    const currentRev = revisions.find((r) => r.metadata.name === set.status?.currentRevision) ?? updateRev;
+    const plan = planStatefulSet(set, pods, currentRev.metadata.name ?? '', updateRev.metadata.name ?? '', ensured.collisionCount, Date.now());
+    let error: unknown;
+    try {
+      await this.apply(set, plan.actions, { current: currentRev, update: updateRev });
+    } catch (err) {
+      error = err;
+    }
+    await this.writeStatus(set, plan.status);
+    const live = new Set([plan.status.currentRevision, plan.status.updateRevision, ...pods.map(revisionOf)]);
+    await truncateHistory(this.ctx, revisions, live, set.spec.revisionHistoryLimit ?? 10);
+    const minReady = set.spec.minReadySeconds ?? 0;
+    if (minReady > 0 && plan.status.readyReplicas > plan.status.availableReplicas) this.queue.addAfter(key, minReady * 1000);
+    if (error !== undefined) throw error;
+  }
+
+  private async apply(set: StatefulSet, actions: readonly StatefulAction[], revs: { current: ControllerRevision; update: ControllerRevision }): Promise<void> {
+    const results = await Promise.allSettled(actions.map(async (a) => {
+      if (a.kind === 'create') {
+        const rev = revs[a.revision];
+        await this.createPod(set, a.ordinal, revisionTemplate(rev) ?? set.spec.template, rev.metadata.name ?? '');
+      } else {
+        await this.deletePod(set, a.pod);
+      }
+    }));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** The pod of `ordinal`: its template, its identity and its revision. */
+  private async createPod(set: StatefulSet, ordinal: number, template: PodTemplateSpec, revision: string): Promise<void> {
+    const setName = set.metadata.name ?? '';
+    const name = `${setName}-${ordinal}`;
+    const pod: Pod = podFromTemplate(template, set.metadata.namespace ?? 'default', setName, ownerRefFor(set, 'apps/v1', 'StatefulSet'));
+    delete pod.metadata.generateName;
+    pod.metadata.name = name;
+    pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [podNameLabel]: name, [podIndexLabel]: String(ordinal), [revisionLabel]: revision };
+    pod.spec.hostname = name;
+    if (set.spec.serviceName) pod.spec.subdomain = set.spec.serviceName;
+    try {
+      await this.ctx.client.create<Pod>(podsResource, pod);
+      void this.ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${setName} successful`);
+    } catch (err) {
+      // Our cache was behind: the pod exists already.
+      if (err instanceof ApiError && err.code === 409) return;
+      void this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${setName} failed error: ${errorMessage(err)}`);
+      throw err;
+    }
+  }
+
+  private async deletePod(set: StatefulSet, pod: Pod): Promise<void> {
+    const name = pod.metadata.name ?? '';
+    const setName = set.metadata.name ?? '';
+    try {
+      await this.ctx.client.delete(podsResource, pod.metadata.namespace, name, { preconditions: { uid: pod.metadata.uid ?? '' } });
+      void this.ctx.recorder.event(set, 'Normal', 'SuccessfulDelete', `delete Pod ${name} in StatefulSet ${setName} successful`);
+    } catch (err) {
+      if (isNotFound(err) || isConflict(err)) return;
+      void this.ctx.recorder.event(set, 'Warning', 'FailedDelete', `delete Pod ${name} in StatefulSet ${setName} failed error: ${errorMessage(err)}`);
+      throw err;
+    }
+  }
+
+  private async writeStatus(set: StatefulSet, next: StatefulStatus): Promise<void> {
+    const cur = (set.status ?? {}) as Partial<StatefulStatus>;
+    if ((Object.keys(next) as (keyof StatefulStatus)[]).every((k) => (cur[k] ?? (typeof next[k] === 'string' ? '' : 0)) === next[k])) return;
+    let target: StatefulSet = set;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.ctx.client.update(statefulSets, { ...target, status: { ...(target.status ?? {}), ...next } }, 'status');
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!isConflict(err) || attempt > 0) throw err;
+        target = await this.ctx.client.get<StatefulSet>(statefulSets, set.metadata.namespace, set.metadata.name ?? '');
+      }
+    }
+  }
+}
+
