@@ -4,13 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boolParam, intParam, listQuery, queryBool } from '../../src/apiserver/http/query.js';
 import { checkResourceVersion } from '../../src/apiserver/http/resourceversion.js';
 import { logQueryString, podLogOptions } from '../../src/apiserver/http/logoptions.js';
 import { ApiError } from '../../src/api/errors.js';
-import { openStream, startTestServer, type TestServer } from '../helpers/apiserver.js';
+import { fakeNodeEndpoint, openStream, startTestServer, type TestServer } from '../helpers/apiserver.js';
 
 const suffix = () => randomBytes(3).toString('hex');
 
@@ -261,14 +260,14 @@ describe('query parameters over HTTPS', () => {
 
   test('log options reach the node in one spelling: follow=True and timestamps=True are followed', async () => {
     const seen: string[] = [];
-    const kubelet = http.createServer((req, res) => {
+    const node = `node-${suffix()}`;
+    const kubelet = fakeNodeEndpoint(s.server, node, (req, res) => {
       seen.push(new URL(req.url ?? '/', 'http://x').search);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('2024-01-02T03:04:05Z hello\n');
     });
     await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', r));
     try {
-      const node = `node-${suffix()}`;
       const port = (kubelet.address() as AddressInfo).port;
       const made = await s.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: node } } });
       assert.equal(made.status, 201, made.text);

@@ -5,19 +5,20 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import type { Node, Pod } from '../../src/api/kinds.js';
 import { nodes, pods, replicationControllers } from '../../src/api/resources.js';
 import { startTestCluster, waitFor, type TestCluster } from '../helpers/cluster.js';
+import { fakeNodeEndpoint } from '../helpers/apiserver.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { suffix } from '../controlplane/fixtures.js';
 import { cliMain, skiff } from './run.js';
 
 describe('skiff logs', () => {
   let c: TestCluster;
-  let kubelet: http.Server;
+  let kubelet: https.Server;
   const asked: URL[] = [];
   const node = `logs-node-${suffix()}`;
   const podName = `talker-${suffix()}`;
@@ -26,7 +27,7 @@ describe('skiff logs', () => {
 
   before(async () => {
     c = await startTestCluster();
-    kubelet = http.createServer((req, res) => {
+    kubelet = fakeNodeEndpoint(c.server.server, node, (req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       asked.push(url);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -80,7 +81,7 @@ describe('skiff logs', () => {
     const child = spawn(process.execPath, [cliMain, 'logs', '-f', podName, '-c', 'main', `--kubeconfig=${c.server.kubeconfig}`], { env: { ...process.env, KUBECONFIG: '' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor('first line before the stream ends', () => out === `${lines[0]!}\n`, 5_000, 10);
+    await waitFor('first line before the stream ends', () => out === `${lines[0]!}\n`, 30_000, 10);
     const code = await new Promise((r) => child.once('exit', r));
     assert.equal(code, 0);
     assert.equal(out, `${lines[0]!}\n${lines[1]!}\n`);

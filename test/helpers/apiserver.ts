@@ -3,7 +3,9 @@ import https from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type http from 'node:http';
 import { ApiServer, type ApiServerOptions } from '../../src/apiserver/index.js';
+import { issueNodeServingCertificate } from '../../src/apiserver/certs.js';
 
 export interface TestServer {
   readonly server: ApiServer;
@@ -145,4 +147,11 @@ export function openStream(server: ApiServer, p: string, headers: Record<string,
       req.destroy();
     },
   };
+}
+
+/** A stand-in for node `nodeName`'s endpoint on 127.0.0.1: HTTPS with a serving certificate from
+ * the server's CA, as the API server's node dialer requires of every node. */
+export function fakeNodeEndpoint(server: ApiServer, nodeName: string, handler: http.RequestListener): https.Server {
+  const { key, cert } = issueNodeServingCertificate(server.clusterCa, nodeName, ['127.0.0.1']);
+  return https.createServer({ key, cert }, handler);
 }
