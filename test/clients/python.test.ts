@@ -40,7 +40,8 @@ describe('the official Python client against skiff up', () => {
     ensurePythonClient();
     c = await startUpCluster({ nodes });
     const kubeconfig = c.cp.server.kubeconfigPath;
-    kinds = runPython('kinds.py', [suffix(), String(nodes)], kubeconfig);
+    // Every kind of the table, one after another: the script's time grows with the table.
+    kinds = runPython('kinds.py', [suffix(), String(nodes)], kubeconfig, 180_000);
     seeds = runPython('seeds.py', [suffix(), String(nodes), fixture('seeds')], kubeconfig);
     logs = runPython('logs.py', [suffix()], kubeconfig);
   });
