@@ -9,3 +9,4 @@ export * from './kinds/services.js';
 export * from './kinds/cluster.js';
 export * from './kinds/discovery.js';
 export * from './kinds/cronjob.js';
+export * from './kinds/policy.js';

@@ -12,6 +12,7 @@ import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
 import { discoveryDefinitions } from './discovery.js';
 import { cronJobDefinitions } from './cronjob.js';
+import { policyDefinitions } from './policy.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -27,6 +28,7 @@ export const definitions: Definitions = {
   ...rbacDefinitions,
   ...discoveryDefinitions,
   ...cronJobDefinitions,
+  ...policyDefinitions,
 };
 
 export interface KindEntry {
@@ -54,6 +56,9 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
+  ...entries('policy', 'v1', 'policy', ['PodDisruptionBudget']),
+  { group: 'policy', version: 'v1', kind: 'Eviction', definition: fullName('policy.Eviction') },
+  { group: 'policy', version: 'v1beta1', kind: 'Eviction', definition: fullName('policybeta.Eviction') },
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
@@ -73,6 +78,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
+  { group: 'policy', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },
   { group: 'authentication.k8s.io', version: 'v1' },

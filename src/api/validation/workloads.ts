@@ -103,7 +103,7 @@ const percentRe = /^[0-9]+%$/;
 
 /** An int or a percentage, not negative; `atMost100` also refuses percentages above 100 (a
  * deployment's maxUnavailable, a daemon set's both — a deployment may surge by 200%). */
-function intOrPercent(v: unknown, path: string, atMost100 = true): { errors: FieldError[]; value: number } {
+export function intOrPercent(v: unknown, path: string, atMost100 = true): { errors: FieldError[]; value: number } {
   if (v === undefined || v === null) return { errors: [], value: 0 };
   if (typeof v === 'string') {
     if (!percentRe.test(v)) {

@@ -33,6 +33,7 @@ function resourceOf(s: ServedVersion): OpenApiResource {
       ...(s.resource.subresources.binding ? ['binding'] : []),
       ...(s.resource.subresources.log ? ['log'] : []),
       ...(s.resource.subresources.token ? ['token'] : []),
+      ...(s.resource.subresources.eviction ? ['eviction'] : []),
     ],
     verbs: s.resource.verbs,
   };

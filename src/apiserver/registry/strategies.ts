@@ -43,6 +43,7 @@ const all: Strategy[] = [
   makeStrategy(r.replicaSets),
   makeStrategy(r.deployments),
   makeStrategy(r.cronJobs),
+  makeStrategy(r.podDisruptionBudgets),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

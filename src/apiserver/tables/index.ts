@@ -14,6 +14,7 @@ import {
 import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
 import { cronJobPrinter } from './cronjob.js';
+import { podDisruptionBudgetPrinter } from './policy.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -53,6 +54,7 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   DaemonSet: daemonSetPrinter,
   Job: jobPrinter,
   CronJob: cronJobPrinter,
+  PodDisruptionBudget: podDisruptionBudgetPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
   EndpointSlice: endpointSlicePrinter,
