@@ -11,6 +11,7 @@ import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { live, randomInt, suffix } from '../controlplane/fixtures.js';
+import { skiff } from '../cli/run.js';
 
 const isReady = (p: Pod): boolean => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
 
@@ -144,9 +145,52 @@ describe('disruption budgets, eviction and drain on skiff up', () => {
     await c.kubectl.ok(['delete', 'pdb', app]);
   });
 
-  for (const minor of [undefined, 27] as const) {
-    test(`kubectl${minor ? ` 1.${minor}` : ''} drain: pods move one at a time within the budget; cordon/uncordon`, async () => {
-      const kubectl = minor ? new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(minor)) : c.kubectl;
+  type Runner = { run(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>; ok(args: readonly string[], opts?: { input?: string }): Promise<string> };
+  const skiffRunner = (): Runner => {
+    const kc = c.cp.server.kubeconfigPath;
+    return {
+      run: (args, opts) => skiff(kc, args, opts),
+      ok: async (args, opts) => {
+        const r = await skiff(kc, args, opts);
+        if (r.code !== 0) throw new Error(`skiff ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+        return r.stdout;
+      },
+    };
+  };
+  const runners: [string, () => Runner][] = [
+    ['kubectl', () => c.kubectl],
+    ['kubectl 1.27', () => new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(27))],
+    ['skiff', skiffRunner],
+  ];
+
+  test('drain refuses DaemonSet pods, emptyDir data and unmanaged pods without their flags, in kubectl\'s words', async () => {
+    const app = `r-${suffix()}`;
+    const ds = `rds-${suffix()}`;
+    await c.kubectl.ok(['apply', '-f', '-'], { input: daemonSet(ds) });
+    await runningDeployment(app, 3);
+    const node = live(await appPods(app))[0]!.spec.nodeName!;
+    const bare = `bare-${suffix()}`;
+    await c.kubectl.ok(['run', bare, '--image=nginx', `--overrides={"spec":{"nodeName":"${node}"}}`]);
+    const outputs: { code: number; stdout: string; stderr: string }[] = [];
+    for (const [, runner] of runners) {
+      const r = await runner().run(['drain', node]);
+      outputs.push(r);
+      await c.kubectl.ok(['uncordon', node]);
+    }
+    assert.notEqual(outputs[0]!.code, 0);
+    assert.match(outputs[0]!.stderr, /cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\)/);
+    assert.equal(outputs[2]!.stdout, outputs[0]!.stdout);
+    assert.equal(outputs[2]!.stderr, outputs[0]!.stderr);
+    assert.equal(outputs[2]!.code, outputs[0]!.code);
+    assert.equal(live(await appPods(app)).length, 3, 'nothing evicted');
+    await c.kubectl.ok(['delete', 'pod', bare, '--grace-period=0']);
+    await c.kubectl.ok(['delete', 'deployment', app]);
+    await c.kubectl.ok(['delete', 'daemonset', ds]);
+  });
+
+  for (const [label, runner] of runners) {
+    test(`${label} drain: pods move one at a time within the budget; cordon/uncordon`, async () => {
+      const kubectl = runner();
       const app = `d-${suffix()}`;
       const ds = `ds-${suffix()}`;
       const replicas = randomInt(4, 5);
@@ -174,7 +218,7 @@ describe('disruption budgets, eviction and drain on skiff up', () => {
       assert.equal(drain.code, 0, drain.stderr);
       const out = drain.stdout + drain.stderr;
       assert.match(out, new RegExp(`node/${node} cordoned`));
-      assert.match(out, new RegExp(`Warning: ignoring DaemonSet-managed Pods: default/${ds}-`));
+      assert.match(out, new RegExp(`Warning: .*ignoring DaemonSet-managed Pods: (default/\\S+, )*default/${ds}-`));
       assert.match(out, new RegExp(`node/${node} drained`));
       assert.equal((out.match(/pod\/\S+ evicted/g) ?? []).length, onNode);
       if (onNode > 1) assert.match(out, /\(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./);
