@@ -58,7 +58,6 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('policy', 'v1', 'policy', ['PodDisruptionBudget']),
   { group: 'policy', version: 'v1', kind: 'Eviction', definition: fullName('policy.Eviction') },
-  { group: 'policy', version: 'v1beta1', kind: 'Eviction', definition: fullName('policybeta.Eviction') },
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),

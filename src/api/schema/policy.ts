@@ -1,4 +1,5 @@
-/** policy/v1 PodDisruptionBudget, and the Eviction (policy/v1 and v1beta1) pods' `eviction` takes. */
+/** policy/v1 PodDisruptionBudget, and the Eviction pods' `eviction` takes (a policy/v1beta1 body is
+ * read the same way; that version is not otherwise served). */
 import { int, int64, intOrString, keyedList, kindObject, listOf, mapOf, obj, ref, str, time, defs, type Definitions } from './dsl.js';
 
 const evictionFields = {
@@ -28,8 +29,5 @@ export const policyDefinitions: Definitions = {
       conditions: keyedList(ref('meta.Condition'), 'type', 'DisruptionAllowed: whether an eviction would be allowed now.'),
     }, 'The observed state of a pod disruption budget.', ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods']),
     Eviction: kindObject('Evicts a pod from its node, subject to its disruption budget: POST to pods/NAME/eviction.', evictionFields),
-  }),
-  ...defs('policybeta', {
-    Eviction: kindObject('Evicts a pod from its node, subject to its disruption budget (the v1beta1 form).', evictionFields),
   }),
 };
