@@ -20,6 +20,7 @@ import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { CronJobController } from '../controllers/cronjob/index.js';
 import { DisruptionController } from '../controllers/disruption/index.js';
+import { TtlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
@@ -143,6 +144,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
     loop('cronjob-controller', (ctx) => new CronJobController(ctx)),
+    loop('ttl-after-finished-controller', (ctx) => new TtlAfterFinishedController(ctx)),
     loop('disruption-controller', (ctx) => new DisruptionController(ctx)),
     loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),
     loop('node-controller', (ctx) => new NodeLifecycleController(ctx, {

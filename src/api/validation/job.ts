@@ -78,7 +78,7 @@ function validateJobRestartPolicy(spec: Obj): FieldError[] {
 }
 
 /** Job features the job controller does not implement: refused, never accepted and ignored. */
-const unsupportedJobFields = ['podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'successPolicy', 'ttlSecondsAfterFinished'];
+const unsupportedJobFields = ['podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'successPolicy'];
 
 function refuseUnsupported(spec: Obj): FieldError[] {
   const errs: FieldError[] = [];
