@@ -141,6 +141,19 @@ describe('disruption budgets, eviction and drain on skiff up', () => {
       apiVersion: 'policy/v1beta1', kind: 'Eviction', metadata: { name: gone.metadata.name }, deleteOptions: { gracePeriodSeconds: 0 },
     });
     await waitFor(`${gone.metadata.name} gone`, async () => !(await appPods(app)).some((p) => p.metadata.uid === gone.metadata.uid), 30_000, 100);
+    // RBAC: pods/eviction create is edit's, not view's.
+    const viewer = `viewer-${suffix()}`;
+    const editor = `editor-${suffix()}`;
+    await c.kubectl.ok(['create', 'rolebinding', viewer, '--clusterrole=view', `--user=${viewer}`]);
+    await c.kubectl.ok(['create', 'rolebinding', editor, '--clusterrole=edit', `--user=${editor}`]);
+    assert.equal((await c.kubectl.run([`--as=${viewer}`, 'auth', 'can-i', 'create', 'pods/eviction'])).stdout.trim(), 'no');
+    assert.equal((await c.kubectl.run([`--as=${editor}`, 'auth', 'can-i', 'create', 'pods/eviction'])).stdout.trim(), 'yes');
+    assert.equal((await c.kubectl.run([`--as=${viewer}`, 'get', 'pdb', app])).code, 0);
+    const target = live(await appPods(app))[0]!;
+    const denied = await c.kubectl.run([`--as=${viewer}`, 'drain', target.spec.nodeName!, '--pod-selector', `app=${app}`, '--delete-emptydir-data', '--ignore-daemonsets', '--timeout=20s'], { timeoutMs: 40_000 });
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /forbidden/);
+    await c.kubectl.ok(['delete', 'rolebinding', viewer, editor]);
     await c.kubectl.ok(['delete', 'deployment', app]);
     await c.kubectl.ok(['delete', 'pdb', app]);
   });
