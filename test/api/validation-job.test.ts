@@ -108,9 +108,9 @@ describe('counts', () => {
   test('completion mode', () => {
     assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Random')).errors, ['spec.completionMode: Unsupported value: "Random": supported values: "NonIndexed", "Indexed"']);
     assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Indexed').set('spec.parallelism', 2)).errors, [
-      'spec.completionMode: Forbidden: Indexed completion mode is not supported by skiff',
       'spec.completions: Required value: when completion mode is Indexed',
     ]);
+    assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Indexed').set('spec.completions', 3)).errors, []);
     for (const [f, v] of [['podFailurePolicy', { rules: [] }], ['backoffLimitPerIndex', 1], ['maxFailedIndexes', 1], ['successPolicy', { rules: [] }]] as const) {
       assert.ok(create(jobBuilder('c').set(`spec.${f}`, v)).errors.includes(`spec.${f}: Forbidden: not supported by skiff`), f);
     }

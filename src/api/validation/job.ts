@@ -85,7 +85,6 @@ function refuseUnsupported(spec: Obj): FieldError[] {
   for (const f of unsupportedJobFields) {
     if (spec[f] !== undefined && spec[f] !== null) errs.push(forbidden(child('spec', f), 'not supported by skiff'));
   }
-  if (spec['completionMode'] === 'Indexed') errs.push(forbidden('spec.completionMode', 'Indexed completion mode is not supported by skiff'));
   return errs;
 }
 
