@@ -11,3 +11,4 @@ export * from './kinds/discovery.js';
 export * from './kinds/cronjob.js';
 export * from './kinds/certificates.js';
 export * from './kinds/statefulset.js';
+export * from './kinds/policy.js';

@@ -24,6 +24,8 @@ export interface Subresources {
   readonly token?: boolean;
   /** `certificatesigningrequests/NAME/approval`: the Approved/Denied conditions. */
   readonly approval?: boolean;
+  /** `pods/NAME/eviction`: a policy/v1 Eviction, subject to disruption budgets. */
+  readonly eviction?: boolean;
 }
 
 export interface ResourceType {
@@ -81,7 +83,7 @@ const replicasScale: ScaleSubresource = {
 
 export const namespaces = resource({ plural: 'namespaces', kind: 'Namespace', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['ns'], subresources: { status: true }, verbs: allVerbs.filter((v) => v !== 'deletecollection') });
 export const nodes = resource({ plural: 'nodes', kind: 'Node', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['no'], subresources: { status: true } });
-export const pods = resource({ plural: 'pods', kind: 'Pod', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true, binding: true, log: true } });
+export const pods = resource({ plural: 'pods', kind: 'Pod', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true, binding: true, log: true, eviction: true } });
 export const services = resource({ plural: 'services', kind: 'Service', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: { status: true } });
 export const endpoints = resource({ plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['ep'] });
 export const replicationControllers = resource({ plural: 'replicationcontrollers', kind: 'ReplicationController', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['rc'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
@@ -97,6 +99,7 @@ export const replicaSets = resource({ plural: 'replicasets', kind: 'ReplicaSet',
 export const cronJobs = resource({ plural: 'cronjobs', kind: 'CronJob', group: 'batch', storageVersion: 'v1', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: { status: true } });
 export const statefulSets = resource({ plural: 'statefulsets', kind: 'StatefulSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 export const controllerRevisions = resource({ plural: 'controllerrevisions', kind: 'ControllerRevision', group: 'apps', storageVersion: 'v1', namespaced: true });
+export const podDisruptionBudgets = resource({ plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', group: 'policy', storageVersion: 'v1', namespaced: true, shortNames: ['pdb'], subresources: { status: true } });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -123,6 +126,7 @@ export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
   cronJobs, statefulSets, controllerRevisions,
+  podDisruptionBudgets,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,

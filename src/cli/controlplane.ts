@@ -21,6 +21,8 @@ import { StatefulSetController } from '../controllers/statefulset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { CronJobController } from '../controllers/cronjob/index.js';
 import { PodGcController, type PodGcOptions } from '../controllers/podgc/index.js';
+import { DisruptionController } from '../controllers/disruption/index.js';
+import { TtlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { GarbageCollector } from '../controllers/gc/index.js';
 import { NamespaceController } from '../controllers/namespace/index.js';
@@ -150,6 +152,8 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
     loop('cronjob-controller', (ctx) => new CronJobController(ctx)),
+    loop('ttl-after-finished-controller', (ctx) => new TtlAfterFinishedController(ctx)),
+    loop('disruption-controller', (ctx) => new DisruptionController(ctx)),
     loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),
     loop('statefulset-controller', (ctx) => new StatefulSetController(ctx)),
     loop('node-controller', (ctx) => new NodeLifecycleController(ctx, {

@@ -108,12 +108,15 @@ describe('counts', () => {
   test('completion mode', () => {
     assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Random')).errors, ['spec.completionMode: Unsupported value: "Random": supported values: "NonIndexed", "Indexed"']);
     assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Indexed').set('spec.parallelism', 2)).errors, [
-      'spec.completionMode: Forbidden: Indexed completion mode is not supported by skiff',
       'spec.completions: Required value: when completion mode is Indexed',
     ]);
-    for (const [f, v] of [['podFailurePolicy', { rules: [] }], ['backoffLimitPerIndex', 1], ['maxFailedIndexes', 1], ['successPolicy', { rules: [] }], ['ttlSecondsAfterFinished', 30]] as const) {
+    assert.deepEqual(create(jobBuilder('c').set('spec.completionMode', 'Indexed').set('spec.completions', 3)).errors, []);
+    for (const [f, v] of [['podFailurePolicy', { rules: [] }], ['backoffLimitPerIndex', 1], ['maxFailedIndexes', 1], ['successPolicy', { rules: [] }]] as const) {
       assert.ok(create(jobBuilder('c').set(`spec.${f}`, v)).errors.includes(`spec.${f}: Forbidden: not supported by skiff`), f);
     }
+    // The TTL-after-finished controller honours this one.
+    assert.deepEqual(create(jobBuilder('c').set('spec.ttlSecondsAfterFinished', 30)).errors, []);
+    assert.deepEqual(create(jobBuilder('c').set('spec.ttlSecondsAfterFinished', -1)).errors, ['spec.ttlSecondsAfterFinished: Invalid value: -1: must be greater than or equal to 0']);
   });
   test('template errors are reported inside the job', () => {
     assert.deepEqual(create(jobBuilder('t').container({ name: 'second' })).errors, ['spec.template.spec.containers[1].image: Required value']);

@@ -56,7 +56,7 @@ describe('the official Python client against skiff up', () => {
     const ran = new Set(run.cases.map((x) => x.case));
     const missing = resourceTypes.flatMap(expectedCases).filter((name) => !ran.has(name));
     assert.deepEqual(missing, [], 'kinds.py must cover every kind of the resource table');
-    for (const name of ['discovery', 'ConfigMap: delete_collection', 'ReplicationController: status settles', 'ReplicaSet: status settles', 'DaemonSet: status settles', 'Job: status settles']) {
+    for (const name of ['discovery', 'ConfigMap: delete_collection', 'ReplicationController: status settles', 'ReplicaSet: status settles', 'DaemonSet: status settles', 'Job: status settles', 'PodDisruptionBudget: status settles', 'Pod: eviction']) {
       assert.ok(ran.has(name), name);
     }
   });

@@ -39,6 +39,7 @@ const shapes: Readonly<Record<string, Shape>> = {
     status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
   },
   Service: { status: { loadBalancer: {} } },
+  PodDisruptionBudget: { status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 } },
   Node: {
     status: {
       daemonEndpoints: { kubeletEndpoint: { Port: 0 } },

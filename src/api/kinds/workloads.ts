@@ -44,6 +44,8 @@ export interface Job extends KubeObject {
     failed?: number;
     ready?: number;
     terminating?: number;
+    /** Indexed jobs: the succeeded indexes as ranges, `0-2,4`. */
+    completedIndexes?: string;
   } & Record<string, unknown>;
 }
 

@@ -14,6 +14,7 @@ import { discoveryDefinitions } from './discovery.js';
 import { cronJobDefinitions } from './cronjob.js';
 import { certificateDefinitions } from './certificates.js';
 import { statefulSetDefinitions } from './statefulset.js';
+import { policyDefinitions } from './policy.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -31,6 +32,7 @@ export const definitions: Definitions = {
   ...certificateDefinitions,
   ...cronJobDefinitions,
   ...statefulSetDefinitions,
+  ...policyDefinitions,
 };
 
 export interface KindEntry {
@@ -58,6 +60,8 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment', 'StatefulSet', 'ControllerRevision']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
+  ...entries('policy', 'v1', 'policy', ['PodDisruptionBudget']),
+  { group: 'policy', version: 'v1', kind: 'Eviction', definition: fullName('policy.Eviction') },
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
@@ -78,6 +82,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
+  { group: 'policy', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'certificates.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },

@@ -179,6 +179,14 @@ function resourcePaths(group: string, version: string, r: OpenApiResource, paths
         post: op({ id: `create${base}${ns}${r.kind}Binding`, action: 'post', gvk: bGvk, description: `create binding of a ${what}` }, tag, writeParams, bDef, ['200', '201', '202'], { ref: bDef }),
         parameters: params,
       };
+    } else if (sub === 'eviction') {
+      const eGvk = { group: 'policy', version: 'v1', kind: 'Eviction' };
+      const eDef = definitionName(eGvk);
+      used.add(eDef);
+      paths[item] = {
+        post: op({ id: `create${base}${ns}${r.kind}Eviction`, action: 'post', gvk: eGvk, description: `create eviction of a ${what}` }, tag, writeParams, eDef, ['200', '201', '202'], { ref: eDef }),
+        parameters: params,
+      };
     } else if (sub === 'token') {
       const tGvk = { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
       const tDef = definitionName(tGvk);

@@ -14,6 +14,7 @@ import { validateJob, validateJobUpdate } from './job.js';
 import { validateCronJob } from './cronjob.js';
 import { validateCsr, validateCsrStatus, validateCsrUpdate } from './certificates.js';
 import { validateControllerRevision, validateControllerRevisionUpdate, validateStatefulSet, validateStatefulSetUpdate } from './statefulset.js';
+import { validatePodDisruptionBudget, validatePodDisruptionBudgetStatus } from './policy.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from './names.js';
 import {
@@ -56,6 +57,7 @@ const rules: Readonly<Record<string, KindRules>> = {
   Lease: { name: nameIsDNSSubdomain, create: validateLease },
   Job: { name: nameIsDNSSubdomain, create: (o) => validateJob(o), update: validateJobUpdate },
   CronJob: { name: nameIsDNSSubdomain, create: validateCronJob },
+  PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget, status: validatePodDisruptionBudgetStatus },
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: (o, old) => [...validateDaemonSet(o), ...validateSelectorImmutable(o, old)] },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: (o, old) => [...validateReplicaSet(o), ...validateSelectorImmutable(o, old)] },
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: (o, old) => [...validateDeployment(o), ...validateSelectorImmutable(o, old)] },

@@ -78,14 +78,13 @@ function validateJobRestartPolicy(spec: Obj): FieldError[] {
 }
 
 /** Job features the job controller does not implement: refused, never accepted and ignored. */
-const unsupportedJobFields = ['podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'successPolicy', 'ttlSecondsAfterFinished'];
+const unsupportedJobFields = ['podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'successPolicy'];
 
 function refuseUnsupported(spec: Obj): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of unsupportedJobFields) {
     if (spec[f] !== undefined && spec[f] !== null) errs.push(forbidden(child('spec', f), 'not supported by skiff'));
   }
-  if (spec['completionMode'] === 'Indexed') errs.push(forbidden('spec.completionMode', 'Indexed completion mode is not supported by skiff'));
   return errs;
 }
 

@@ -20,6 +20,7 @@ function subresourcesOf(s: ServedVersion): Sub[] {
   }
   if (r.subresources.binding) out.push({ name: 'binding', verbs: ['create'], kind: { group: '', version: 'v1', kind: 'Binding' } });
   if (r.subresources.log) out.push({ name: 'log', verbs: ['get'], kind: { group: '', version: 'v1', kind: 'Pod' } });
+  if (r.subresources.eviction) out.push({ name: 'eviction', verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } });
   if (r.subresources.token) out.push({ name: 'token', verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } });
   return out;
 }

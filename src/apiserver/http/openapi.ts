@@ -34,6 +34,7 @@ function resourceOf(s: ServedVersion): OpenApiResource {
       ...(s.resource.subresources.log ? ['log'] : []),
       ...(s.resource.subresources.token ? ['token'] : []),
       ...(s.resource.subresources.approval ? ['approval'] : []),
+      ...(s.resource.subresources.eviction ? ['eviction'] : []),
     ],
     verbs: s.resource.verbs,
   };

@@ -15,7 +15,7 @@ import { checkDeletable } from './immortal.js';
 import { negotiateObject } from './negotiate.js';
 import { renderList, renderObject } from './render.js';
 import { sendJson } from './status.js';
-import { fieldValidation, includeObject, intParam, isDryRun, listQuery } from './query.js';
+import { fieldValidation, includeObject, isDryRun, listQuery } from './query.js';
 import { readObject } from './decode.js';
 import { awaitResourceVersion } from './resourceversion.js';
 import { decodeBody, mediaType, readBody } from './body.js';
@@ -26,6 +26,7 @@ import { addSupportWarnings } from './support-warnings.js';
 import type { DeleteOptions } from '../registry/registry.js';
 import { noteRequestObject } from '../audit/index.js';
 import { writerOf } from './fieldmanager.js';
+import { deleteOptionsOf } from './deleteoptions.js';
 import { createdByApply } from './apply.js';
 
 /**
@@ -176,18 +177,5 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
     body = v;
     noteRequestObject(req, v);
   }
-  const grace = intParam(q, 'gracePeriodSeconds') ?? (typeof body['gracePeriodSeconds'] === 'number' ? body['gracePeriodSeconds'] : undefined);
-  let policy = q.get('propagationPolicy') ?? (body['propagationPolicy'] as string | undefined);
-  if (policy === undefined && body['orphanDependents'] === true) policy = 'Orphan';
-  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-    throw new BadRequestError(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
-  }
-  const pre = isRecord(body['preconditions']) ? (body['preconditions'] as DeleteOptions['preconditions']) : undefined;
-  const dryRun = isDryRun(q) || (Array.isArray(body['dryRun']) && body['dryRun'].includes('All'));
-  return {
-    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
-    ...(policy ? { propagationPolicy: policy } : {}),
-    ...(pre ? { preconditions: pre } : {}),
-    dryRun,
-  };
+  return deleteOptionsOf(body, q);
 }

@@ -1,4 +1,4 @@
-/** Subresources: `status`, `scale` (autoscaling/v1 Scale), `binding` and `log` of pods,
+/** Subresources: `status`, `scale` (autoscaling/v1 Scale), `binding`, `eviction` and `log` of pods,
  * `finalize` of namespaces. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ConflictError, InvalidError, MethodNotAllowedError, NoResourceError } from '../../api/errors.js';
@@ -23,6 +23,7 @@ import { relayPortForward, relayStream } from '../podstream.js';
 import { serveProxy } from '../proxy/index.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 import { writerOf } from './fieldmanager.js';
+import { evictPod } from './eviction.js';
 
 export async function serveSubresource(
   ctx: ApiContext,
@@ -98,6 +99,12 @@ export async function serveSubresource(
       if (!r.subresources.binding) break;
       if (info.verb !== 'create') throw new MethodNotAllowedError();
       await bindPod(req, res, info, registry);
+      return;
+    }
+    case 'eviction': {
+      if (!r.subresources.eviction) break;
+      if (info.verb !== 'create') throw new MethodNotAllowedError();
+      await evictPod(ctx, req, res, info, q);
       return;
     }
     case 'token': {

@@ -46,6 +46,7 @@ const all: Strategy[] = [
   makeStrategy(r.cronJobs),
   makeStrategy(r.statefulSets),
   makeStrategy(r.controllerRevisions),
+  makeStrategy(r.podDisruptionBudgets),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

@@ -16,6 +16,7 @@ import { bindingPrinter } from './rbac.js';
 import { cronJobPrinter } from './cronjob.js';
 import { csrPrinter } from './certificates.js';
 import { controllerRevisionPrinter, statefulSetPrinter } from './statefulset.js';
+import { podDisruptionBudgetPrinter } from './policy.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -57,6 +58,7 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   CronJob: cronJobPrinter,
   StatefulSet: statefulSetPrinter,
   ControllerRevision: controllerRevisionPrinter,
+  PodDisruptionBudget: podDisruptionBudgetPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
   EndpointSlice: endpointSlicePrinter,

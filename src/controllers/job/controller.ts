@@ -15,6 +15,7 @@ import {
 } from '../replication/index.js';
 import { isFinished, planJob, type JobPlan } from './policy.js';
 import { nextJobStatus, sameStatus } from './status.js';
+import { withIndex } from './indexed.js';
 
 export interface JobControllerOptions {
   /** Base of the delay before a new pod after a failure (Kubernetes: 10 s; tests use less). */
@@ -60,7 +61,7 @@ export class JobController extends OwnedPodsController<Job> {
       return;
     }
     await this.remove(key, job, plan);
-    const created = await this.create(key, job, plan.create);
+    const created = await this.create(key, job, plan.create, plan.indexes);
     await this.writeStatus(job, plan, created, now);
   }
 
@@ -80,14 +81,16 @@ export class JobController extends OwnedPodsController<Job> {
   }
 
   /** Creates `n` pods in slow-start batches; returns how many were created. */
-  private async create(key: string, job: Job, n: number): Promise<number> {
+  private async create(key: string, job: Job, n: number, indexes?: readonly number[]): Promise<number> {
     const count = Math.min(n, burstReplicas);
     if (count <= 0) return 0;
     this.expectations.expect(key, count);
     const template = podFromTemplate(job.spec.template, job.metadata.namespace ?? 'default', job.metadata.name ?? '', ownerRefFor(job, 'batch/v1', 'Job'));
+    let next = 0;
     const result = await slowStart(count, async () => {
+      const i = indexes?.[next++];
       try {
-        return await this.control.create(job, structuredClone(template));
+        return await this.control.create(job, i === undefined ? structuredClone(template) : withIndex(template, job.metadata.name ?? '', i));
       } catch (err) {
         this.expectations.creationObserved(key);
         throw err;

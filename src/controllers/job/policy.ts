@@ -7,6 +7,7 @@ import type { Condition, Job, Pod } from '../../api/kinds.js';
 import { isActive, isReady, restartCount } from '../replication/pods.js';
 import { deletionOrder } from '../replication/policy.js';
 import { kubeTime } from '../../api/time.js';
+import { formatIndexes, indexedCounts, isIndexed, missingIndexes, type IndexedCounts } from './indexed.js';
 
 export interface JobFinish {
   readonly type: 'Complete' | 'Failed';
@@ -35,6 +36,10 @@ export interface JobPlan {
   readonly failed: number;
   /** Milliseconds until the job must be looked at again (deadline, back-off), if any. */
   readonly requeueAfterMs?: number;
+  /** Indexed jobs: the completion index of each pod to create (`create` of them). */
+  readonly indexes?: readonly number[];
+  /** Indexed jobs: the succeeded indexes, as `status.completedIndexes` writes them. */
+  readonly completedIndexes?: string;
 }
 
 /** The job's condition of `type` when it is True. */
@@ -94,14 +99,15 @@ export interface PlanOptions {
 export function planJob(job: Job, pods: readonly Pod[], opts: PlanOptions): JobPlan {
   const { now } = opts;
   const active = deletionOrder(pods.filter(isActive));
-  const succeeded = Math.max(job.status?.succeeded ?? 0, pods.filter((p) => p.status?.phase === 'Succeeded').length);
+  const counts: IndexedCounts | undefined = isIndexed(job) ? indexedCounts(job, pods, active) : undefined;
+  const succeeded = counts ? counts.succeeded.size : Math.max(job.status?.succeeded ?? 0, pods.filter((p) => p.status?.phase === 'Succeeded').length);
   const failed = Math.max(job.status?.failed ?? 0, pods.filter((p) => p.status?.phase === 'Failed').length);
   const suspended = job.spec.suspend === true;
   // A resumed job's deadline counts from when it resumed, as in Kubernetes.
   const resumed = !suspended && Boolean(trueCondition(job, 'Suspended'));
   const stamp = kubeTime(now);
   const startTime = suspended ? job.status?.startTime : resumed ? stamp : (job.status?.startTime ?? stamp);
-  const base = { suspended, succeeded, failed, ...(startTime ? { startTime } : {}) };
+  const base = { suspended, succeeded, failed, ...(startTime ? { startTime } : {}), ...(counts ? { completedIndexes: formatIndexes(counts.succeeded) } : {}) };
   const ended = (finish: JobFinish | undefined, remove: readonly Pod[]): JobPlan => ({
     ...base, create: 0, remove, ...(finish ? { finish } : {}),
     active: active.length - remove.length,
@@ -120,6 +126,7 @@ export function planJob(job: Job, pods: readonly Pod[], opts: PlanOptions): JobP
 
   const completions = job.spec.completions;
   const parallelism = job.spec.parallelism ?? 1;
+  if (counts) return planIndexed(job, pods, active, counts, { ...opts, requeueAfterMs, base });
   // Without completions (a work queue), the first success means no new pods; the job is done
   // when the rest have ended.
   const want = completions === undefined || completions === null
@@ -140,6 +147,34 @@ export function planJob(job: Job, pods: readonly Pod[], opts: PlanOptions): JobP
   }
   return {
     ...base, create, remove, active: left, ready: active.filter((p) => !remove.includes(p) && isReady(p)).length,
+    ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
+  };
+}
+
+/** The rest of an indexed job's plan: one pod per missing index, lowest first, at most
+ * `parallelism` at once; pods without a valid index, of a succeeded index or duplicated go. */
+function planIndexed(
+  job: Job, pods: readonly Pod[], active: readonly Pod[], counts: IndexedCounts,
+  o: PlanOptions & { requeueAfterMs: number | undefined; base: Omit<JobPlan, 'create' | 'remove' | 'active' | 'ready'> },
+): JobPlan {
+  const completions = job.spec.completions ?? 0;
+  const want = Math.max(0, Math.min(job.spec.parallelism ?? 1, completions - counts.succeeded.size));
+  const kept = [...counts.activeByIndex].sort((a, b) => b[0] - a[0]).map(([, p]) => p);
+  const remove = [...counts.surplus, ...(kept.length > want ? kept.slice(0, kept.length - want) : [])];
+  const left = active.length - remove.length;
+  const ready = active.filter((p) => !remove.includes(p) && isReady(p)).length;
+  if (counts.succeeded.size >= completions && left === 0) return { ...o.base, create: 0, remove, finish: finishes.complete, active: left, ready };
+  let requeueAfterMs = o.requeueAfterMs;
+  let indexes = missingIndexes(completions, counts, Math.max(0, want - left));
+  if (indexes.length > 0) {
+    const wait = failureBackoffMs(pods, o.backoffBaseMs, o.now);
+    if (wait > 0) {
+      indexes = [];
+      requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, wait);
+    }
+  }
+  return {
+    ...o.base, create: indexes.length, indexes, remove, active: left, ready,
     ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
   };
 }

@@ -57,6 +57,7 @@ export function nextJobStatus(job: Job, plan: JobPlan, created: number, now: num
     succeeded: plan.succeeded,
     failed: plan.failed,
     ...(startTime ? { startTime } : {}),
+    ...(plan.completedIndexes !== undefined ? { completedIndexes: plan.completedIndexes } : {}),
     ...(completionTime ? { completionTime } : {}),
     ...(conditions.length ? { conditions } : {}),
   };
@@ -72,6 +73,6 @@ export function sameStatus(a: JobStatus | undefined, b: JobStatus): boolean {
 function normalize(s: JobStatus): unknown {
   return {
     active: s.active ?? 0, ready: s.ready ?? 0, succeeded: s.succeeded ?? 0, failed: s.failed ?? 0,
-    startTime: s.startTime ?? null, completionTime: s.completionTime ?? null, conditions: s.conditions ?? [],
+    startTime: s.startTime ?? null, completedIndexes: s.completedIndexes ?? null, completionTime: s.completionTime ?? null, conditions: s.conditions ?? [],
   };
 }

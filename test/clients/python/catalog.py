@@ -85,6 +85,12 @@ def daemonset_settled(obj, ctx):
     return s.desired_number_scheduled == ctx["nodes"] and s.number_ready == ctx["nodes"] and s.current_number_scheduled == ctx["nodes"]
 
 
+def budget_settled(obj, ctx):
+    # Its selector matches no pod: nothing expected, nothing allowed, for this generation.
+    s = obj.status
+    return s.observed_generation == obj.metadata.generation and s.expected_pods == 0 and s.disruptions_allowed == 0
+
+
 def job_settled(obj, ctx):
     return obj.status.succeeded == 1
 
@@ -99,6 +105,7 @@ def catalog(replicas):
     batch = client.BatchV1Api()
     coord = client.CoordinationV1Api()
     discovery = client.DiscoveryV1Api()
+    policy = client.PolicyV1Api()
     rbac = client.RbacAuthorizationV1Api()
     certs = client.CertificatesV1Api()
     sel = client.V1LabelSelector
@@ -195,4 +202,9 @@ def catalog(replicas):
                  schedule="*/5 * * * *", job_template=client.V1JobTemplateSpec(spec=client.V1JobSpec(
                      template=template({"cron": n}, restart="Never", command=("true",)))))),
              status=True),
+        Kind("PodDisruptionBudget", policy, "pod_disruption_budget", client.V1PodDisruptionBudget, client.V1PodDisruptionBudgetList, "policy/v1",
+             lambda n, l, ns: client.V1PodDisruptionBudget(metadata=meta(n, l), spec=client.V1PodDisruptionBudgetSpec(
+                 min_available="50%", selector=sel(match_labels={"pdb": n}))),
+             status=True, created=zero_status("current_healthy", "desired_healthy", "disruptions_allowed", "expected_pods"),
+             settled=budget_settled),
     ]

@@ -200,6 +200,21 @@ def delete_collection():
     expect_equal(sorted(c.metadata.name for c in left.items), [f"coll-{run}-{i}" for i in range(1, count, 2)], "left after delete_collection")
 
 
+def eviction():
+    """A pod evicted through pods/eviction (no budget selects it): the answer is a Status, the pod goes."""
+    name = f"evict-{run}"
+    v1.create_namespaced_pod(ns, client.V1Pod(metadata=client.V1ObjectMeta(name=name), spec=client.V1PodSpec(
+        termination_grace_period_seconds=1, containers=[client.V1Container(name="main", image="busybox", command=["sleep", "3600"])])))
+    body = client.V1Eviction(metadata=client.V1ObjectMeta(name=name, namespace=ns), delete_options=client.V1DeleteOptions(grace_period_seconds=0))
+    v1.create_namespaced_pod_eviction(name, ns, body)
+    try:
+        v1.read_namespaced_pod(name, ns)
+    except ApiException as e:
+        expect_equal(e.status, 404, "read of the evicted pod")
+    else:
+        raise AssertionError(f"{name} still readable after its eviction with grace period 0")
+
+
 def discovery(kinds):
     """Version and discovery documents as models; every kind exercised here is announced."""
     expect(client.VersionApi().get_code().git_version.startswith("v1."), "version")
@@ -241,6 +256,7 @@ if checks.run("setup: namespace", setup) is not None or checks.failed == 0:
     for k in kinds:
         exercise(k, random.randint(1, 2) if k.settled else random.randint(1, 3))
     checks.run("ConfigMap: delete_collection", delete_collection)
+    checks.run("Pod: eviction", eviction)
     checks.run("controllers: their pods and events", controller_objects)
     checks.run("cleanup: namespace", lambda: v1.delete_namespace(ns))
 checks.done()

@@ -63,6 +63,12 @@ export const workloadMessages: MessageTable = {
     'holderIdentity=1? leaseDurationSeconds=2:i32? acquireTime=3:MicroTime renewTime=4:MicroTime ' +
     'leaseTransitions=5:i32? strategy=6? preferredHolder=7?',
   Lease: 'metadata=1:ObjectMeta spec=2:LeaseSpec',
+  PodDisruptionBudgetSpec: 'minAvailable=1:IntOrString? selector=2:LabelSelector maxUnavailable=3:IntOrString? unhealthyPodEvictionPolicy=4?',
+  PodDisruptionBudgetStatus:
+    'observedGeneration=1:i64 disruptedPods=2:{Time} disruptionsAllowed=3:i32 currentHealthy=4:i32 desiredHealthy=5:i32 ' +
+    'expectedPods=6:i32 conditions=7:Condition*',
+  PodDisruptionBudget: 'metadata=1:ObjectMeta spec=2:PodDisruptionBudgetSpec status=3:PodDisruptionBudgetStatus',
+  Eviction: 'metadata=1:ObjectMeta deleteOptions=2:DeleteOptions',
   ScaleSpec: 'replicas=1:i32',
   ScaleStatus: 'replicas=1:i32 selector=2',
   Scale: 'metadata=1:ObjectMeta spec=2:ScaleSpec status=3:ScaleStatus',
