@@ -6,6 +6,7 @@
  * (`extensions/v1beta1`) convert to and from the stored form at the edge.
  */
 import { extensionsConverters, type Converter } from './conversion/index.js';
+import type { KubeObject } from './types.js';
 
 export interface ScaleSubresource {
   /** JSON path of the desired replicas, e.g. `spec.replicas`. */
@@ -57,6 +58,13 @@ export interface ServedVersion {
   readonly shortNames: readonly string[];
   /** Absent when this is the storage version. */
   readonly converter?: Converter;
+  /** Served from a CustomResourceDefinition (no built-in schema, defaults or printer). */
+  readonly custom?: {
+    /** Fields of a request object its schema does not declare (what pruning would drop). */
+    unknownFields(obj: KubeObject): string[];
+    /** Deprecation warning of this version, when it is deprecated. */
+    readonly warning?: string;
+  };
 }
 
 function resource(r: Omit<ResourceType, 'singular' | 'categories' | 'subresources' | 'shortNames' | 'verbs'> &
@@ -101,6 +109,12 @@ export const clusterRoles = resource({ plural: 'clusterroles', kind: 'ClusterRol
 export const roleBindings = resource({ plural: 'rolebindings', kind: 'RoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: true });
 export const clusterRoleBindings = resource({ plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: false });
 
+/** CustomResourceDefinitions: each established one serves a resource of its own (apiserver/crd/). */
+export const customResourceDefinitions = resource({
+  plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io', storageVersion: 'v1',
+  namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: { status: true },
+});
+
 /** Reviews: created and answered, never stored (the registry pipeline does not see them). */
 const createOnly: readonly ResourceVerb[] = ['create'];
 export const selfSubjectAccessReviews = resource({ plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', group: 'authorization.k8s.io', storageVersion: 'v1', namespaced: false, verbs: createOnly });
@@ -119,6 +133,7 @@ export const resourceTypes: readonly ResourceType[] = [
   cronJobs,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
+  customResourceDefinitions,
 ];
 
 function native(r: ResourceType): ServedVersion {

@@ -49,6 +49,8 @@ import { defaultAdvertiseAddress, KubernetesServiceReconciler, kubernetesService
 import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
 import { pods, endpoints, endpointSlices } from '../api/resources.js';
 import { Auditor, type AuditOptions } from './audit/index.js';
+import { CrdController, ServedCatalog } from './crd/index.js';
+import { customResourceDefinitions } from '../api/resources.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
@@ -115,6 +117,7 @@ export class ApiServer {
   private kubernetesService: KubernetesServiceReconciler | undefined;
   private serviceAccounts: ServiceAccountAuth | undefined;
   private audit: Auditor | undefined;
+  private crdController: CrdController | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -205,13 +208,18 @@ export class ApiServer {
     this.aggregator = new ClusterRoleAggregator(this.registries.get(clusterRoles)!, log);
     runAsServer(() => this.aggregator!.start());
     await this.rbacSettled();
+    const served = new ServedCatalog(runtime);
+    this.crdController = new CrdController({
+      store: this.store, hub: this.hub, crds: this.registries.get(customResourceDefinitions)!, catalog: served, registries: this.registries, log,
+    });
+    await runAsServer(() => this.crdController!.start());
 
     const dialer = nodeDialer(() => this.registries.get(nodes)!, () => this.joinToken);
     this.podLogs ??= kubeletLogStreamer(dialer);
     const self = this;
     const ctx: ApiContext = {
       nodeDialer: dialer,
-      runtime,
+      runtime: served,
       hub: this.hub,
       registry: (r) => this.registries.get(r)!,
       get serverAddress() {
@@ -342,6 +350,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.crdController?.stop();
     await this.kubernetesService?.stop();
     this.kubernetesService = undefined;
     if (this.server) {

@@ -14,6 +14,7 @@ import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
+import { defaultCustomResourceDefinition } from '../crd/defaults.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
 } from './workloads.js';
@@ -38,6 +39,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   CronJob: defaultCronJob,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
+  CustomResourceDefinition: defaultCustomResourceDefinition,
 };
 
 /** Applies Kubernetes' defaults for `kind` to `obj` (stored form), in place. Kinds without

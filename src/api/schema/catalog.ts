@@ -12,6 +12,7 @@ import { extensionsDefinitions } from './extensions.js';
 import { rbacDefinitions } from './rbac.js';
 import { discoveryDefinitions } from './discovery.js';
 import { cronJobDefinitions } from './cronjob.js';
+import { apiextensionsDefinitions } from './apiextensions.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -27,6 +28,7 @@ export const definitions: Definitions = {
   ...rbacDefinitions,
   ...discoveryDefinitions,
   ...cronJobDefinitions,
+  ...apiextensionsDefinitions,
 };
 
 export interface KindEntry {
@@ -54,6 +56,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
+  ...entries('apiextensions.k8s.io', 'v1', 'apiext', ['CustomResourceDefinition']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
@@ -77,6 +80,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'authorization.k8s.io', version: 'v1' },
   { group: 'authentication.k8s.io', version: 'v1' },
   { group: 'extensions', version: 'v1beta1' },
+  { group: 'apiextensions.k8s.io', version: 'v1' },
 ];
 
 const byGvk = new Map(kindCatalog.map((e) => [`${e.group}/${e.version}/${e.kind}`, e]));

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServedVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
+import { UnsupportedMediaTypeError } from '../../api/errors.js';
 import type { ResourceRequest } from './requestinfo.js';
 import { toServed } from './render.js';
 import { fieldValidation, isDryRun } from './query.js';
@@ -26,6 +27,10 @@ export async function patchObject(
 ): Promise<KubeObject> {
   const type = patchTypeOf(mediaType(req));
   if (type === 'apply') return applyObject(req, res, sv, registry, info, q, subresource);
+  if (type === 'strategic' && sv.custom) {
+    // Custom resources have no patch strategies to merge by, as in Kubernetes.
+    throw new UnsupportedMediaTypeError('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+  }
   checkPatchOptions(q, false);
   const raw = await readBody(req);
   const patch = decodeBody(raw, 'application/json');

@@ -95,7 +95,7 @@ export class Registry {
 
   /** The schema server-side apply and field tracking walk (the stored version's). */
   get fieldType(): TypeNode {
-    return (this.typeNode ??= kindType(this.resource.group, this.resource.storageVersion, this.resource.kind));
+    return (this.typeNode ??= this.strategy.custom?.fieldType ?? kindType(this.resource.group, this.resource.storageVersion, this.resource.kind));
   }
 
   /** Records who changed what in `next.metadata.managedFields` (see {@link WriteOptions}). */
@@ -137,7 +137,7 @@ export class Registry {
     this.strategy.afterIdentity(obj);
     const errors = this.strategy.validate(obj);
     if (errors.length > 0) throw this.invalid(obj, errors);
-    fillZeroValues(this.resource.kind, obj);
+    if (!this.strategy.custom) fillZeroValues(this.resource.kind, obj);
     this.track(obj, undefined, opts);
     const name = obj.metadata.name!;
     if (opts.dryRun) {
@@ -255,7 +255,7 @@ export class Registry {
         const errors = opts.subresource === 'status' ? this.strategy.validateStatusUpdate(next, current) : this.strategy.validateUpdate(next, current);
         if (errors.length > 0) throw this.invalid(next, errors);
       }
-      fillZeroValues(this.resource.kind, next);
+      if (!this.strategy.custom) fillZeroValues(this.resource.kind, next);
       this.track(next, current, opts);
       const rev = Number(current.metadata.resourceVersion);
       next.metadata.resourceVersion = current.metadata.resourceVersion;

@@ -6,6 +6,7 @@ import type { Job } from '../../api/kinds.js';
 import { makeStrategy, type Strategy } from './strategy.js';
 import { podStrategy } from './core/pods.js';
 import { serviceStrategy } from './core/services.js';
+import { crdStrategy } from './apiextensions/crds.js';
 
 const keepStatusOnCreate = { prepareForCreate: () => undefined };
 
@@ -47,6 +48,7 @@ const all: Strategy[] = [
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),
   makeStrategy(r.clusterRoleBindings),
+  crdStrategy,
 ];
 
 const byResource = new Map<ResourceType, Strategy>(all.map((s) => [s.resource, s]));
