@@ -6,6 +6,7 @@
  * (`extensions/v1beta1`) convert to and from the stored form at the edge.
  */
 import { extensionsConverters, type Converter } from './conversion/index.js';
+import type { KubeObject } from './types.js';
 
 export interface ScaleSubresource {
   /** JSON path of the desired replicas, e.g. `spec.replicas`. */
@@ -61,6 +62,13 @@ export interface ServedVersion {
   readonly shortNames: readonly string[];
   /** Absent when this is the storage version. */
   readonly converter?: Converter;
+  /** Served from a CustomResourceDefinition (no built-in schema, defaults or printer). */
+  readonly custom?: {
+    /** Fields of a request object its schema does not declare (what pruning would drop). */
+    unknownFields(obj: KubeObject): string[];
+    /** Deprecation warning of this version, when it is deprecated. */
+    readonly warning?: string;
+  };
 }
 
 function resource(r: Omit<ResourceType, 'singular' | 'categories' | 'subresources' | 'shortNames' | 'verbs'> &
@@ -109,6 +117,11 @@ export const roleBindings = resource({ plural: 'rolebindings', kind: 'RoleBindin
 export const clusterRoleBindings = resource({ plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', group: rbacGroup, storageVersion: 'v1', namespaced: false });
 
 export const certificateSigningRequests = resource({ plural: 'certificatesigningrequests', kind: 'CertificateSigningRequest', group: 'certificates.k8s.io', storageVersion: 'v1', namespaced: false, shortNames: ['csr'], subresources: { status: true, approval: true } });
+/** CustomResourceDefinitions: each established one serves a resource of its own (apiserver/crd/). */
+export const customResourceDefinitions = resource({
+  plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io', storageVersion: 'v1',
+  namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: { status: true },
+});
 
 /** Reviews: created and answered, never stored (the registry pipeline does not see them). */
 const createOnly: readonly ResourceVerb[] = ['create'];
@@ -130,6 +143,7 @@ export const resourceTypes: readonly ResourceType[] = [
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,
+  customResourceDefinitions,
 ];
 
 function native(r: ResourceType): ServedVersion {

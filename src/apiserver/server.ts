@@ -52,6 +52,8 @@ import { defaultAdvertiseAddress, KubernetesServiceReconciler, kubernetesService
 import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
 import { pods, endpoints, endpointSlices } from '../api/resources.js';
 import { Auditor, type AuditOptions } from './audit/index.js';
+import { CrdController, ServedCatalog } from './crd/index.js';
+import { customResourceDefinitions } from '../api/resources.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
@@ -118,6 +120,7 @@ export class ApiServer {
   private kubernetesService: KubernetesServiceReconciler | undefined;
   private serviceAccounts: ServiceAccountAuth | undefined;
   private audit: Auditor | undefined;
+  private crdController: CrdController | undefined;
   /** `https://host:port` once listening. */
   url = '';
   caCert = '';
@@ -218,6 +221,11 @@ export class ApiServer {
     this.aggregator = new ClusterRoleAggregator(this.registries.get(clusterRoles)!, log);
     runAsServer(() => this.aggregator!.start());
     await this.rbacSettled();
+    const served = new ServedCatalog(runtime);
+    this.crdController = new CrdController({
+      store: this.store, hub: this.hub, crds: this.registries.get(customResourceDefinitions)!, catalog: served, registries: this.registries, log,
+    });
+    await runAsServer(() => this.crdController!.start());
 
     const pkiDir = path.join(dataDir, 'pki');
     let kubeletClient: KeyAndCert | undefined;
@@ -229,7 +237,7 @@ export class ApiServer {
     const ctx: ApiContext = {
       checkApprover: approverCheck((a) => auth.authorize(a).allowed),
       nodeDialer: dialer,
-      runtime,
+      runtime: served,
       hub: this.hub,
       registry: (r) => this.registries.get(r)!,
       get serverAddress() {
@@ -364,6 +372,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.crdController?.stop();
     await this.kubernetesService?.stop();
     this.kubernetesService = undefined;
     if (this.server) {

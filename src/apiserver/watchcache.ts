@@ -38,6 +38,23 @@ export class ResourceCache {
 
   constructor(readonly resource: ResourceType) {}
 
+  /** Keys changed by events while a late {@link WatchCacheHub.addResource} loads this cache. */
+  private loadingTouched: Set<string> | undefined;
+
+  /** A cache added while the hub runs: it takes events from now on, and `revision` (the hub's
+   * revision when it was added) is the oldest a watch may resume from. */
+  beginLoad(revision: number): void {
+    this.loadingTouched = new Set();
+    this.oldestResumable = revision;
+  }
+
+  /** The store's contents at the revision passed to {@link beginLoad}, under the events since. */
+  finishLoad(objects: Iterable<[string, KubeObject]>): void {
+    const touched = this.loadingTouched ?? new Set<string>();
+    for (const [k, o] of objects) if (!touched.has(k)) this.objects.set(k, o);
+    this.loadingTouched = undefined;
+  }
+
   /** Replace the contents (initial load). */
   load(objects: Iterable<[string, KubeObject]>, revision: number): void {
     this.objects.clear();
@@ -48,6 +65,7 @@ export class ResourceCache {
 
   apply(events: readonly CacheEvent[]): void {
     for (const e of events) {
+      this.loadingTouched?.add(e.key);
       if (e.type === 'DELETED') this.objects.delete(e.key);
       else this.objects.set(e.key, e.object);
       this.history.push(e);
@@ -107,6 +125,33 @@ export class WatchCacheHub {
     }
     // Longest prefixes first so `/registry/apps/…` never falls to a shorter match.
     this.prefixes.sort((a, b) => b[0].length - a[0].length);
+  }
+
+  /**
+   * Adds the cache of a resource that appeared while serving (a custom resource): it follows the
+   * store watch at once, then loads what the store held at the hub's revision (keys the watch
+   * changed meanwhile keep the watch's state). A resource already cached keeps its cache.
+   */
+  async addResource(r: ResourceType): Promise<ResourceCache> {
+    const prefix = resourcePrefix(r);
+    const have = this.caches.get(prefix);
+    if (have) return have;
+    const c = new ResourceCache(r);
+    const revision = this.revision;
+    c.beginLoad(revision);
+    this.caches.set(prefix, c);
+    this.prefixes.push([prefix, c]);
+    this.prefixes.sort((a, b) => b[0].length - a[0].length);
+    const entries: [string, KubeObject][] = [];
+    let startAfter: string | undefined;
+    for (;;) {
+      const page = await this.store.list(prefix, { revision, limit: 5000, startAfter });
+      for (const kv of page.items) entries.push([kv.key, decodeStored(kv.value, kv.modRevision)]);
+      if (!page.more || page.items.length === 0) break;
+      startAfter = page.items[page.items.length - 1]!.key;
+    }
+    c.finishLoad(entries);
+    return c;
   }
 
   cacheFor(r: ResourceType): ResourceCache {

@@ -54,7 +54,9 @@ describe('the official Python client against skiff up', () => {
     const run = await kinds;
     assertClean(run);
     const ran = new Set(run.cases.map((x) => x.case));
-    const missing = resourceTypes.flatMap(expectedCases).filter((name) => !ran.has(name));
+    // A CRD's name must be `<plural>.<group>`, which kinds.py's generated names are not: its cases
+    // run in crds.py (python-crd.test.ts).
+    const missing = resourceTypes.filter((r) => r.kind !== 'CustomResourceDefinition').flatMap(expectedCases).filter((name) => !ran.has(name));
     assert.deepEqual(missing, [], 'kinds.py must cover every kind of the resource table');
     for (const name of ['discovery', 'ConfigMap: delete_collection', 'ReplicationController: status settles', 'ReplicaSet: status settles', 'DaemonSet: status settles', 'Job: status settles', 'PodDisruptionBudget: status settles', 'Pod: eviction']) {
       assert.ok(ran.has(name), name);

@@ -126,3 +126,35 @@ function validateVersions(raw: unknown, out: FieldError[]): void {
   if (storage !== 1) out.push(invalid('spec.versions', storage, 'must have exactly one version marked as storage version'));
   if (served === 0) out.push(invalid('spec.versions', raw.map((x: unknown) => (isRecord(x) ? x['name'] : x)), 'must have at least one version marked as served'));
 }
+
+function establishedIn(crd: { status?: unknown }): boolean {
+  const status = isRecord(crd.status) ? crd.status : {};
+  const conditions = Array.isArray(status['conditions']) ? status['conditions'] : [];
+  return conditions.some((c: unknown) => isRecord(c) && c['type'] === 'Established' && c['status'] === 'True');
+}
+
+function specField(crd: { spec?: unknown }, ...path: string[]): unknown {
+  let cur: unknown = crd.spec;
+  for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+/** An update: the create rules, and what decides where objects are stored never changes (the
+ * group and plural always, the scope and kind once established), as apiextensions-apiserver. */
+export function validateCustomResourceDefinitionUpdate(
+  crd: { metadata?: { name?: string }; spec?: unknown; status?: unknown },
+  old: { spec?: unknown; status?: unknown },
+): FieldError[] {
+  const out = validateCustomResourceDefinition(crd);
+  const immutable = (path: string[]) => {
+    const now = specField(crd, ...path);
+    if (JSON.stringify(now) !== JSON.stringify(specField(old, ...path))) out.push(invalid(`spec.${path.join('.')}`, now ?? '', 'field is immutable'));
+  };
+  if (establishedIn(old)) {
+    immutable(['scope']);
+    immutable(['names', 'kind']);
+  }
+  immutable(['group']);
+  immutable(['names', 'plural']);
+  return out;
+}

@@ -15,6 +15,7 @@ import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
 import { defaultStatefulSet } from './statefulset.js';
+import { defaultCustomResourceDefinition } from '../crd/defaults.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
 } from './workloads.js';
@@ -40,6 +41,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   StatefulSet: defaultStatefulSet,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
+  CustomResourceDefinition: defaultCustomResourceDefinition,
 };
 
 /** Applies Kubernetes' defaults for `kind` to `obj` (stored form), in place. Kinds without

@@ -15,6 +15,7 @@ import { cronJobDefinitions } from './cronjob.js';
 import { certificateDefinitions } from './certificates.js';
 import { statefulSetDefinitions } from './statefulset.js';
 import { policyDefinitions } from './policy.js';
+import { apiextensionsDefinitions } from './apiextensions.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -33,6 +34,7 @@ export const definitions: Definitions = {
   ...cronJobDefinitions,
   ...statefulSetDefinitions,
   ...policyDefinitions,
+  ...apiextensionsDefinitions,
 };
 
 export interface KindEntry {
@@ -62,6 +64,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('policy', 'v1', 'policy', ['PodDisruptionBudget']),
   { group: 'policy', version: 'v1', kind: 'Eviction', definition: fullName('policy.Eviction') },
+  ...entries('apiextensions.k8s.io', 'v1', 'apiext', ['CustomResourceDefinition']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
@@ -88,6 +91,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'authorization.k8s.io', version: 'v1' },
   { group: 'authentication.k8s.io', version: 'v1' },
   { group: 'extensions', version: 'v1beta1' },
+  { group: 'apiextensions.k8s.io', version: 'v1' },
 ];
 
 const byGvk = new Map(kindCatalog.map((e) => [`${e.group}/${e.version}/${e.kind}`, e]));

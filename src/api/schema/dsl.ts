@@ -54,6 +54,7 @@ const prefixes: Readonly<Record<string, string>> = {
   resource: 'io.k8s.apimachinery.pkg.api.resource.',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr.',
   runtime: 'io.k8s.apimachinery.pkg.runtime.',
+  apiext: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.',
 };
 
 /** `core.PodSpec` → `io.k8s.api.core.v1.PodSpec`; full names pass through. */

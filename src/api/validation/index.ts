@@ -27,6 +27,8 @@ import {
   validateDaemonSet, validateDeployment, validateReplicaSet, validateReplicationController, validateSelectorImmutable,
 } from './workloads.js';
 
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from '../crd/validate.js';
+
 type Obj = Record<string, unknown>;
 
 interface KindRules {
@@ -67,6 +69,7 @@ const rules: Readonly<Record<string, KindRules>> = {
   Role: { name: nameIsPathSegment, create: validateRole },
   ClusterRole: { name: nameIsPathSegment, create: validateClusterRole },
   RoleBinding: { name: nameIsPathSegment, create: validateRoleBinding, update: (o, old) => [...validateRoleBinding(o), ...validateRoleRefUpdate(o, old)] },
+  CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },
   ClusterRoleBinding: {
     name: nameIsPathSegment,
     create: validateClusterRoleBinding,

@@ -43,7 +43,7 @@ export function checkFields(sv: ServedVersion, obj: KubeObject, raw: string | un
   const problems = [
     ...(yamlDups.length > 0 && mode === 'Strict' ? [`yaml: unmarshal errors:\n  ${yamlDups.join('\n  ')}`] : yamlDups),
     ...(raw !== undefined ? findDuplicateFields(raw).map((f) => `duplicate field "${f}"`) : []),
-    ...unknownFields(sv.group, sv.version, sv.resource.kind, obj).map((f) => `unknown field "${f}"`),
+    ...(sv.custom ? sv.custom.unknownFields(obj) : unknownFields(sv.group, sv.version, sv.resource.kind, obj)).map((f) => `unknown field "${f}"`),
   ];
   if (problems.length === 0) return;
   if (mode === 'Strict') throw cannotHandle(sv, `strict decoding error: ${problems.join(', ')}`);

@@ -2,13 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServedVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
+import { UnsupportedMediaTypeError } from '../../api/errors.js';
 import type { ResourceRequest } from './requestinfo.js';
 import { toServed } from './render.js';
 import { fieldValidation, isDryRun } from './query.js';
 import { checkFields, checkObject, fromServed } from './decode.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { applyPatch, patchTypeOf } from '../patch/index.js';
-import { UnsupportedMediaTypeError } from '../../api/errors.js';
 import type { Registry } from '../registry/registry.js';
 import { noteRequestObject } from '../audit/index.js';
 import { applyObject, checkPatchOptions } from './apply.js';
@@ -31,6 +31,10 @@ export async function patchObject(
   const type = patchTypeOf(mediaType(req));
   if (type === 'apply' && own) throw new UnsupportedMediaTypeError(`server-side apply is not supported on ${own.name}; use a merge, strategic or JSON patch`);
   if (type === 'apply') return applyObject(req, res, sv, registry, info, q, subresource);
+  if (type === 'strategic' && sv.custom) {
+    // Custom resources have no patch strategies to merge by, as in Kubernetes.
+    throw new UnsupportedMediaTypeError('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+  }
   checkPatchOptions(q, false);
   const raw = await readBody(req);
   const patch = decodeBody(raw, 'application/json');

@@ -63,6 +63,7 @@ export async function serveResource(ctx: ApiContext, req: IncomingMessage, res: 
   if (!sv) throw new NoResourceError();
   const r = sv.resource;
   checkRoute(r, info);
+  if (sv.custom?.warning) res.appendHeader('Warning', `299 - ${JSON.stringify(sv.custom.warning)}`);
   const registry = ctx.registry(r);
   if (info.subresource !== undefined) {
     if (info.name === undefined) throw new NoResourceError();

@@ -166,6 +166,8 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 }
 
 function selectorString(sel: unknown): string {
+  // A custom resource's labelSelectorPath names the selector already serialized.
+  if (typeof sel === 'string') return sel;
   if (!isRecord(sel)) return '';
   if ('matchLabels' in sel || 'matchExpressions' in sel) return fromLabelSelector(sel).toString();
   return fromMap(sel as Record<string, string>).toString();

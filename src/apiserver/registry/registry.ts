@@ -106,7 +106,7 @@ export class Registry {
 
   /** The schema server-side apply and field tracking walk (the stored version's). */
   get fieldType(): TypeNode {
-    return (this.typeNode ??= kindType(this.resource.group, this.resource.storageVersion, this.resource.kind));
+    return (this.typeNode ??= this.strategy.custom?.fieldType ?? kindType(this.resource.group, this.resource.storageVersion, this.resource.kind));
   }
 
   /** Records who changed what in `next.metadata.managedFields` (see {@link WriteOptions}). */
@@ -149,7 +149,7 @@ export class Registry {
     const errors = this.strategy.validate(obj);
     if (errors.length > 0) throw this.invalid(obj, errors);
     this.hooks.admit?.({ operation: 'CREATE', object: obj, subresource: '' });
-    fillZeroValues(this.resource.kind, obj);
+    if (!this.strategy.custom) fillZeroValues(this.resource.kind, obj);
     this.track(obj, undefined, opts);
     const name = obj.metadata.name!;
     if (opts.dryRun) {
@@ -268,7 +268,7 @@ export class Registry {
         if (errors.length > 0) throw this.invalid(next, errors);
       }
       this.hooks.admit?.({ operation: 'UPDATE', object: next, oldObject: current, subresource: opts.subresource ?? opts.writer?.subresource ?? '' });
-      fillZeroValues(this.resource.kind, next);
+      if (!this.strategy.custom) fillZeroValues(this.resource.kind, next);
       this.track(next, current, opts);
       const rev = Number(current.metadata.resourceVersion);
       next.metadata.resourceVersion = current.metadata.resourceVersion;

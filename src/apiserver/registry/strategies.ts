@@ -7,6 +7,7 @@ import { makeStrategy, type Strategy } from './strategy.js';
 import { podStrategy } from './core/pods.js';
 import { serviceStrategy } from './core/services.js';
 import { csrStrategy } from './certificates/csr.js';
+import { crdStrategy } from './apiextensions/crds.js';
 
 const keepStatusOnCreate = { prepareForCreate: () => undefined };
 
@@ -52,6 +53,7 @@ const all: Strategy[] = [
   makeStrategy(r.roleBindings),
   makeStrategy(r.clusterRoleBindings),
   csrStrategy,
+  crdStrategy,
 ];
 
 const byResource = new Map<ResourceType, Strategy>(all.map((s) => [s.resource, s]));

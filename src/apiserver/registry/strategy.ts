@@ -11,6 +11,7 @@ import { applyDefaults } from '../../api/defaults/index.js';
 import { validateObject, validateObjectStatusUpdate, validateObjectUpdate } from '../../api/validation/index.js';
 import { selectableFields } from '../../api/fields.js';
 import { printerFor, type TablePrinter } from '../tables/index.js';
+import type { TypeNode } from '../apply/index.js';
 
 export interface Strategy {
   readonly resource: ResourceType;
@@ -38,6 +39,8 @@ export interface Strategy {
   finalizersOf(obj: KubeObject): readonly string[];
   /** Marks an object whose deletion is pending (namespaces turn `Terminating`). */
   markDeleting(obj: KubeObject): void;
+  /** Custom resources: the apply type from the CRD's schema, and no built-in zero values. */
+  readonly custom?: { readonly fieldType: TypeNode };
 }
 
 export type StrategyOverrides = Partial<Omit<Strategy, 'resource'>>;
