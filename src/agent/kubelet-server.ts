@@ -37,6 +37,8 @@ function status(res: http.ServerResponse, code: number, reason: string, message:
 export class KubeletServer {
   private server: https.Server | undefined;
   private exec: ExecEndpoint | undefined;
+  /** Every TLS connection: an upgraded one (exec, port-forward) is no longer the HTTP server's to close. */
+  private readonly sockets = new Set<import('node:net').Socket>();
   private forward: PortForwardEndpoint | undefined;
 
   constructor(private readonly opts: KubeletServerOptions) {}
@@ -56,6 +58,10 @@ export class KubeletServer {
     // exec, attach and port-forward arrive as upgrades (WebSocket or SPDY), each authorized first.
     const exec = (this.exec = new ExecEndpoint(() => this.opts.logs()));
     const forward = (this.forward = new PortForwardEndpoint(() => this.opts.logs()));
+    server.on('secureConnection', (sock: import('node:net').Socket) => {
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
+    });
     server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
       void this.opts.auth.check(req).then((no) => {
@@ -100,6 +106,8 @@ export class KubeletServer {
     this.forward?.stop();
     if (!s) return;
     s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
+    const closed = new Promise<void>((r) => s.close(() => r()));
+    for (const sock of this.sockets) sock.destroy();
+    await closed;
   }
 }
