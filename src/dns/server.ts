@@ -50,6 +50,20 @@ export class DnsServer {
   constructor(private readonly opts: DnsServerOptions) {}
 
   async start(): Promise<void> {
+    // With port 0 the UDP socket picks a free port, which TCP may hold already (another
+    // process's ephemeral port): pick again rather than fail the whole server.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.bindBoth();
+        return;
+      } catch (err) {
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!inUse || this.opts.port !== 0 || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  private async bindBoth(): Promise<void> {
     const udp = dgram.createSocket(net.isIPv6(this.opts.host) ? 'udp6' : 'udp4');
     udp.on('message', (msg, rinfo) => {
       void this.handle(msg, 'udp').then((out) => {
@@ -64,17 +78,23 @@ export class DnsServer {
         resolve();
       });
     });
-    this.udp = udp;
-    this.port = udp.address().port;
+    const port = udp.address().port;
     const tcp = net.createServer((s) => this.serveTcp(s));
     tcp.maxConnections = this.opts.maxTcpConnections ?? 256;
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(this.port, this.opts.host, () => {
-        tcp.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, this.opts.host, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      udp.close();
+      throw err;
+    }
+    this.udp = udp;
+    this.port = port;
     this.tcp = tcp;
   }
 
