@@ -200,14 +200,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
   // Every server answers DNS (like every server answers the API); the kube-dns Endpoints name the
   // last one started.
-  const dns = opts.clusterDns === false ? undefined : await startClusterDns({
-    client,
-    serviceRange: opts.serviceClusterIpRange ?? defaultServiceClusterIpRange,
-    host: opts.advertiseAddress ?? defaultAdvertiseAddress((opts.listen ?? '127.0.0.1:6443').replace(/:\d+$/, '')),
-    ...(opts.clusterDnsPort !== undefined ? { port: opts.clusterDnsPort } : {}),
-    ...(opts.clusterDomain !== undefined ? { domain: opts.clusterDomain } : {}),
-    log: logger('dns'),
-  });
+  let dns: ClusterDns | undefined;
+  try {
+    dns = opts.clusterDns === false ? undefined : await startClusterDns({
+      client,
+      serviceRange: opts.serviceClusterIpRange ?? defaultServiceClusterIpRange,
+      host: opts.advertiseAddress ?? defaultAdvertiseAddress((opts.listen ?? '127.0.0.1:6443').replace(/:\d+$/, '')),
+      ...(opts.clusterDnsPort !== undefined ? { port: opts.clusterDnsPort } : {}),
+      ...(opts.clusterDomain !== undefined ? { domain: opts.clusterDomain } : {}),
+      log: logger('dns'),
+    });
+  } catch (err) {
+    // What started is stopped: a half-started control plane would keep its process alive.
+    await manager?.stop();
+    client.close();
+    await server.stop();
+    throw err;
+  }
   return {
     server,
     client,

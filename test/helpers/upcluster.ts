@@ -80,7 +80,15 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     log: logger('node'),
     restartBackoffMs: opts.restartBackoffMs ?? 500,
   });
-  await host.start();
+  try {
+    await host.start();
+  } catch (err) {
+    // A cluster that cannot start must not keep the test process alive (a hang, not a failure).
+    await host.stop().catch(() => undefined);
+    await cp.stop();
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     cp,
     host,
