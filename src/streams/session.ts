@@ -21,12 +21,31 @@ export interface StreamProcess {
   kill(): void;
 }
 
+/**
+ * How long after the handshake the first message waits. client-go (kubectl ≥1.30) reads the
+ * socket in one goroutine and registers its streams in another; a message that arrives before
+ * its stream is registered is dropped ("Unknown stream id"), and a close before then fails the
+ * command ("closed all streams"). Nothing on the wire says the client is ready, so a command
+ * that answers at once (a missing program, `echo`) is held back this long.
+ */
+export const FIRST_MESSAGE_DELAY_MS = 80;
+
 export function runSession(ws: WebSocket, protocol: StreamProtocol, proc: StreamProcess): Promise<void> {
-  const send = (channel: number, data: Buffer): void => {
+  let held: { channel: number; data: Buffer }[] | undefined = [];
+  const write = (channel: number, data: Buffer): void => {
     if (ws.readyState !== ws.OPEN) return;
     const m = encodeMessage(protocol, channel, data);
     ws.send(m.data, { binary: m.binary });
   };
+  const send = (channel: number, data: Buffer): void => {
+    if (held) held.push({ channel, data });
+    else write(channel, data);
+  };
+  const released = new Promise<void>((resolve) => setTimeout(() => {
+    for (const m of held ?? []) write(m.channel, m.data);
+    held = undefined;
+    resolve();
+  }, FIRST_MESSAGE_DELAY_MS).unref());
   // v4/v5 clients expect the output channels opened with an empty message (kubectl ignores it).
   let ended = false;
   ws.on('message', (raw: Buffer, isBinary: boolean) => {
@@ -60,11 +79,13 @@ export function runSession(ws: WebSocket, protocol: StreamProtocol, proc: Stream
     async (code) => {
       // Output already read goes out before the status (a pipe's end follows the exit closely).
       await Promise.race([Promise.all(drained), new Promise((r) => setTimeout(r, 500).unref())]);
+      await released;
       ended = true;
       send(CHANNEL.error, Buffer.from(JSON.stringify(exitStatus(code))));
       ws.close(1000);
     },
-    (err: unknown) => {
+    async (err: unknown) => {
+      await released;
       ended = true;
       send(CHANNEL.error, Buffer.from(JSON.stringify(failureStatus(err instanceof Error ? err.message : String(err)))));
       ws.close(1000);
