@@ -27,6 +27,8 @@ after(async () => {
 });
 
 const image = 'skiff.test/busybox:1';
+// Ready only once httpd listens, as a Kubernetes user would ask (without a probe, Ready means started).
+const readinessProbe = { tcpSocket: { port: 8080 }, periodSeconds: 1 };
 const serve = ['sh', '-c', 'mkdir -p /tmp/www && echo "hello from $(hostname)" > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'];
 
 function inRange(ip: string, cidr: string): boolean {
@@ -49,7 +51,7 @@ test('oci nodes: allocated pod CIDRs, pods across nodes, ClusterIP and NodePort 
   await c.kubectl.ok(['create', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: app },
-      spec: { replicas, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'web', image, command: serve, ports: [{ containerPort: 8080 }] }] } } },
+      spec: { replicas, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'web', image, command: serve, ports: [{ containerPort: 8080 }], readinessProbe }] } } },
     }),
   });
   const running = await waitFor(`${replicas} pods running`, async () => {
