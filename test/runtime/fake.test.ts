@@ -27,4 +27,4 @@ runtimeConformance('fake', () => {
     dispose: () => runtime.close(),
   };
   return Promise.resolve(subject);
-});
+}, new Set());

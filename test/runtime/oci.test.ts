@@ -2,7 +2,7 @@
  * own cases (network, limits, security) are in oci-*.test.ts. */
 import { after, before } from 'node:test';
 import { installOciPackages, RootfsImages } from '../helpers/rootfs-image.js';
-import { runtimeConformance } from './conformance.js';
+import { commandCapabilities, runtimeConformance } from './conformance.js';
 import { ociSubject, removeBridge } from './oci-subject.js';
 
 const net = { podCIDR: '10.201.1.0/24', bridge: 'skiff-conf0' };
@@ -17,4 +17,4 @@ after(async () => {
   await images?.dispose();
 });
 
-runtimeConformance('oci', () => ociSubject(net, images));
+runtimeConformance('oci', () => ociSubject(net, images), commandCapabilities);

@@ -1,6 +1,6 @@
 /** The process runtime against the runtime conformance suite. Its own cases (logs, env, nginx…)
  * are in process-*.test.ts. */
-import { runtimeConformance } from './conformance.js';
+import { commandCapabilities, runtimeConformance } from './conformance.js';
 import { processSubject } from './process-subject.js';
 
-runtimeConformance('process', () => processSubject());
+runtimeConformance('process', () => processSubject(), commandCapabilities);

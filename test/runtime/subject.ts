@@ -75,12 +75,15 @@ export interface CommandSubject<R extends Runtime> extends RuntimeSubject {
   options(name: string, extra?: Partial<StartOptions>): StartOptions;
 }
 
+/** What runtimes that run real commands offer (running as other users needs root). */
+export const commandCapabilities: ReadonlySet<Capability> = new Set<Capability>(['logs', 'exec-output', 'grace', ...(process.getuid?.() === 0 ? ['run-as' as const] : [])]);
+
 export function commandSubject<R extends Runtime>(runtime: R, dataDir: string, podAddressPrefix: string, commandFor: (b: Behaviour) => Partial<Container>, dispose: () => Promise<void>): CommandSubject<R> {
   const options = (name: string, extra: Partial<StartOptions> = {}): StartOptions => ({ env: {}, mounts: [], logPath: path.join(dataDir, 'logs', name, '0.log'), ...extra });
   return {
     runtime,
     dataDir,
-    capabilities: new Set<Capability>(['logs', 'exec-output', 'grace', ...(process.getuid?.() === 0 ? ['run-as' as const] : [])]),
+    capabilities: commandCapabilities,
     podAddressPrefix,
     options,
     spec(b, name): ContainerSpec {

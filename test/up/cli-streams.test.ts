@@ -5,46 +5,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as pty from 'node-pty';
-import { stringify } from 'yaml';
 import type { Endpoints, Pod } from '../../src/api/kinds.js';
 import { endpoints, pods } from '../../src/api/resources.js';
 import { startUpCluster, httpGetOnce, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
 import { skiffMain } from '../helpers/paths.js';
+import { checkTerminal, processesWith, tree, twoContainerPod } from './streamfixtures.js';
 
 interface Run { code: number; stdout: string; stderr: string }
-
-/** Processes whose command line contains `needle`. */
-function processesWith(needle: string): number {
-  let n = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(needle)) n++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
-
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('skiff exec, attach, cp and proxy on skiff up', () => {
   let c: UpCluster;
@@ -64,21 +36,7 @@ describe('skiff exec, attach, cp and proxy on skiff up', () => {
   before(async () => {
     local = mkdtempSync(path.join(os.tmpdir(), 'skiff-cli-cp-'));
     c = await startUpCluster({ nodes: 1 });
-    await c.kubectl.ok(['create', '-f', '-'], {
-      input: stringify({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: pod },
-        spec: {
-          containers: [
-            { name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 100000'], volumeMounts: [{ name: 'data', mountPath: mount }] },
-            { name: 'side', image: 'busybox', command: ['sh', '-c', 'sleep 100000'], volumeMounts: [{ name: 'data', mountPath: mount }] },
-          ],
-          volumes: [{ name: 'data', emptyDir: {} }],
-        },
-      }),
-    });
-    await waitFor('pod running', async () => (await c.cp.client.get<Pod>(pods, 'default', pod)).status?.phase === 'Running', 30_000);
+    await twoContainerPod(c, pod, mount);
   });
   after(async () => {
     await c.stop();
@@ -120,15 +78,7 @@ describe('skiff exec, attach, cp and proxy on skiff up', () => {
   });
 
   test('exec -it: a terminal whose size is the local one; a vanished client leaves nothing running', async () => {
-    const rows = randomInt(20, 40), cols = randomInt(70, 110);
-    const term = pty.spawn(process.execPath, [skiffMain, `--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '-c', 'main', '--', 'sh'], { cols, rows, env: env as Record<string, string> });
-    let seen = '';
-    term.onData((d) => (seen += d));
-    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
-    await waitFor('prompt', async () => /[#$] $/.test(seen), 15_000);
-    term.write('stty size; exit 4\r');
-    assert.equal(await exited, 4, seen);
-    assert.ok(seen.includes(`${rows} ${cols}`), `terminal size in:\n${seen}`);
+    await checkTerminal(process.execPath, [skiffMain, `--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '-c', 'main', '--', 'sh'], env, 4);
 
     const mark = `${4000 + randomInt(0, 4999)}`;
     const child = spawn(process.execPath, [skiffMain, `--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', pod, '-c', 'main', '--', 'sleep', mark], { env, stdio: 'ignore' });

@@ -5,29 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import type { Pod } from '../../src/api/kinds.js';
-import { pods } from '../../src/api/resources.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
-import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
-
-/** Every file below `dir`, relative, with its bytes. */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { tree, twoContainerPod } from './streamfixtures.js';
 
 describe('kubectl cp on skiff up', () => {
   let c: UpCluster;
@@ -37,21 +20,7 @@ describe('kubectl cp on skiff up', () => {
   before(async () => {
     local = mkdtempSync(path.join(os.tmpdir(), 'skiff-cp-'));
     c = await startUpCluster({ nodes: 1 });
-    await c.kubectl.ok(['create', '-f', '-'], {
-      input: stringify({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: pod },
-        spec: {
-          containers: [
-            { name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 100000'], volumeMounts: [{ name: 'data', mountPath: mount }] },
-            { name: 'side', image: 'busybox', command: ['sh', '-c', 'sleep 100000'], volumeMounts: [{ name: 'data', mountPath: mount }] },
-          ],
-          volumes: [{ name: 'data', emptyDir: {} }],
-        },
-      }),
-    });
-    await waitFor('pod running', async () => (await c.cp.client.get<Pod>(pods, 'default', pod)).status?.phase === 'Running', 30_000);
+    await twoContainerPod(c, pod, mount);
   });
   after(async () => {
     await c.stop();

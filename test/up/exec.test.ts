@@ -5,28 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as pty from 'node-pty';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
 import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
-
-/** Processes whose command line contains `needle` (the node's processes are ours here). */
-function processesWith(needle: string): number {
-  let n = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(needle)) n++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
+import { checkTerminal, processesWith } from './streamfixtures.js';
 
 describe('exec on skiff up', () => {
   let c: UpCluster;
@@ -88,19 +73,7 @@ describe('exec on skiff up', () => {
   });
 
   test('-it: a terminal whose size follows the client\'s', async () => {
-    const rows = 20 + Math.floor(Math.random() * 20), cols = 70 + Math.floor(Math.random() * 40);
-    const term = pty.spawn(kubectlBinary(), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { cols, rows, env: { ...process.env, HOME: '/tmp' } as Record<string, string> });
-    let seen = '';
-    term.onData((d) => (seen += d));
-    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
-    await waitFor('prompt', async () => /[#$] $/.test(seen), 15_000);
-    term.write('stty size\r');
-    await waitFor('first size', async () => seen.includes(`${rows} ${cols}`), 10_000);
-    term.resize(cols + 5, rows + 3);
-    await new Promise((r) => setTimeout(r, 300));
-    term.write('stty size; exit 3\r');
-    assert.equal(await exited, 3, seen);
-    assert.ok(seen.includes(`${rows + 3} ${cols + 5}`), `resized terminal in:\n${seen}`);
+    await checkTerminal(kubectlBinary(), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { ...process.env, HOME: '/tmp' }, 3, { cols: 5, rows: 3 });
   });
 
   test('a client that vanishes mid-command leaves no process on the node', async () => {
@@ -175,19 +148,7 @@ print('CODE=' + str(ws.returncode))
   });
 
   test('kubectl 1.27 (SPDY) -it: a terminal whose size follows the client\'s', async () => {
-    const rows = 20 + Math.floor(Math.random() * 20), cols = 70 + Math.floor(Math.random() * 40);
-    const term = pty.spawn(kubectlBinary(27), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { cols, rows, env: { ...process.env, HOME: '/tmp' } as Record<string, string> });
-    let seen = '';
-    term.onData((d) => (seen += d));
-    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
-    await waitFor('prompt', async () => /[#$] $/.test(seen), 15_000);
-    term.write('stty size\r');
-    await waitFor('first size', async () => seen.includes(`${rows} ${cols}`), 10_000);
-    term.resize(cols + 3, rows + 2);
-    await new Promise((r) => setTimeout(r, 300));
-    term.write('stty size; exit 4\r');
-    assert.equal(await exited, 4, seen);
-    assert.ok(seen.includes(`${rows + 2} ${cols + 3}`), `resized terminal in:\n${seen}`);
+    await checkTerminal(kubectlBinary(27), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { ...process.env, HOME: '/tmp' }, 4, { cols: 3, rows: 2 });
   });
 
   test('kubectl 1.27 (SPDY): a client that vanishes mid-command leaves no process on the node', async () => {
