@@ -5,28 +5,22 @@
  * when the result differs from what is stored.
  */
 import type { Endpoints, Pod, Service } from '../../api/kinds.js';
-import { endpoints as endpointsResource, pods as podsResource, services as servicesResource } from '../../api/resources.js';
+import { endpoints as endpointsResource } from '../../api/resources.js';
 import { ApiError } from '../../api/errors.js';
 import { mapMatches } from '../../api/labels.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf, splitKey } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
+import { byNamespace, hasSelector, ServicePodsTrigger } from './servicepods.js';
 import { endpointSubsets, endpointsLabels, endpointsUpToDate } from './subsets.js';
 import { kubeTime } from '../../api/time.js';
 
-/** Index of namespaced objects by namespace, shared by every controller that asks for it. */
-export const byNamespace = 'byNamespace';
-const namespaceIndex = (o: { metadata: { namespace?: string } }): string[] => [o.metadata.namespace ?? ''];
 
 export const lastChangeTriggerTime = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 export interface EndpointsControllerOptions {
   readonly workers?: number;
-}
-
-function hasSelector(svc: Service): boolean {
-  return svc.spec?.selector !== undefined && Object.keys(svc.spec.selector).length > 0;
 }
 
 export class EndpointsController implements Controller {
@@ -35,26 +29,13 @@ export class EndpointsController implements Controller {
   private readonly services: Informer<Service>;
   private readonly pods: Informer<Pod>;
   private readonly endpoints: Informer<Endpoints>;
+  private readonly trigger: ServicePodsTrigger;
 
   constructor(private readonly ctx: ControllerContext, private readonly opts: EndpointsControllerOptions = {}) {
-    this.services = ctx.informers.informer<Service>(servicesResource);
-    this.pods = ctx.informers.informer<Pod>(podsResource);
+    this.trigger = new ServicePodsTrigger(ctx, this.queue);
+    this.services = this.trigger.services;
+    this.pods = this.trigger.pods;
     this.endpoints = ctx.informers.informer<Endpoints>(endpointsResource);
-    this.services.addIndex(byNamespace, namespaceIndex);
-    this.pods.addIndex(byNamespace, namespaceIndex);
-    this.services.addEventHandler({
-      add: (s) => this.queue.add(keyOf(s)),
-      update: (_o, s) => this.queue.add(keyOf(s)),
-      delete: (s) => this.queue.add(keyOf(s)),
-    });
-    this.pods.addEventHandler({
-      add: (p) => this.podChanged(p),
-      update: (o, p) => {
-        this.podChanged(o);
-        this.podChanged(p);
-      },
-      delete: (p) => this.podChanged(p),
-    });
     // Someone deleted or edited an Endpoints we own: put it back the way it should be. Endpoints
     // without a service are the user's, as in Kubernetes: editing them must not delete them.
     const ours = (e: Endpoints): void => {
@@ -63,16 +44,8 @@ export class EndpointsController implements Controller {
     this.endpoints.addEventHandler({ update: (_o, e) => ours(e), delete: ours });
   }
 
-  /** Every service in the pod's namespace whose selector picks it (old labels and new both
-   * count, so a pod that stops matching leaves its old service). */
-  private podChanged(pod: Pod): void {
-    for (const svc of this.services.byIndex(byNamespace, pod.metadata.namespace ?? '')) {
-      if (hasSelector(svc) && mapMatches(svc.spec.selector, pod.metadata.labels ?? {})) this.queue.add(keyOf(svc));
-    }
-  }
-
   async start(): Promise<void> {
-    await Promise.all([this.services.waitForSync(), this.pods.waitForSync(), this.endpoints.waitForSync()]);
+    await Promise.all([this.trigger.waitForSync(), this.endpoints.waitForSync()]);
     await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 2, (key) => this.sync(key));
   }
 

@@ -7,13 +7,13 @@
  */
 import type { EndpointSlice, Node, Pod, Service } from '../../api/kinds.js';
 import { managedByLabel, serviceNameLabel } from '../../api/kinds.js';
-import { endpointSlices, nodes as nodesResource, pods as podsResource, services as servicesResource } from '../../api/resources.js';
+import { endpointSlices, nodes as nodesResource } from '../../api/resources.js';
 import { mapMatches } from '../../api/labels.js';
 import type { Informer } from '../../client/informer.js';
-import { keyOf, splitKey } from '../../client/informer.js';
+import { splitKey } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
-import { byNamespace } from '../endpoints/controller.js';
+import { byNamespace, hasSelector, ServicePodsTrigger } from '../endpoints/servicepods.js';
 import { controllerName, desiredGroups, maxEndpointsPerSlice, sliceLabels } from './desired.js';
 import { planSlices } from './reconcile.js';
 import { SliceTracker } from './tracker.js';
@@ -33,10 +33,6 @@ export interface EndpointSliceControllerOptions {
   readonly maxEndpointsPerSlice?: number;
 }
 
-function hasSelector(svc: Service): boolean {
-  return svc.spec?.selector !== undefined && Object.keys(svc.spec.selector).length > 0;
-}
-
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   private readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
@@ -45,34 +41,20 @@ export class EndpointSliceController implements Controller {
   private readonly nodes: Informer<Node>;
   private readonly slices: Informer<EndpointSlice>;
   private readonly tracker = new SliceTracker();
+  private readonly trigger: ServicePodsTrigger;
 
   constructor(private readonly ctx: ControllerContext, private readonly opts: EndpointSliceControllerOptions = {}) {
-    const nsIndex = (o: { metadata: { namespace?: string } }): string[] => [o.metadata.namespace ?? ''];
-    this.services = ctx.informers.informer<Service>(servicesResource);
-    this.pods = ctx.informers.informer<Pod>(podsResource);
+    this.trigger = new ServicePodsTrigger(ctx, this.queue);
+    this.services = this.trigger.services;
+    this.pods = this.trigger.pods;
     this.nodes = ctx.informers.informer<Node>(nodesResource);
     this.slices = ctx.informers.informer<EndpointSlice>(endpointSlices);
-    this.services.addIndex(byNamespace, nsIndex);
-    this.pods.addIndex(byNamespace, nsIndex);
     this.slices.addIndex(byServiceAndManager, sliceOwnerIndex);
-    this.services.addEventHandler({
-      add: (s) => this.queue.add(keyOf(s)),
-      update: (_o, s) => this.queue.add(keyOf(s)),
-      delete: (s) => this.queue.add(keyOf(s)),
-    });
-    this.pods.addEventHandler({
-      add: (p) => this.podChanged(p),
-      update: (o, p) => {
-        this.podChanged(o);
-        this.podChanged(p);
-      },
-      delete: (p) => this.podChanged(p),
-    });
     // A node's zone label is copied into its endpoints.
     this.nodes.addEventHandler({
       update: (o, n) => {
         if (o.metadata.labels?.['topology.kubernetes.io/zone'] === n.metadata.labels?.['topology.kubernetes.io/zone']) return;
-        for (const p of this.pods.list()) if (p.spec.nodeName === n.metadata.name) this.podChanged(p);
+        for (const p of this.pods.list()) if (p.spec.nodeName === n.metadata.name) this.trigger.podChanged(p);
       },
     });
     const sliceChanged = (s: EndpointSlice): void => {
@@ -83,14 +65,8 @@ export class EndpointSliceController implements Controller {
     this.slices.addEventHandler({ add: sliceChanged, update: (_o, s) => sliceChanged(s), delete: sliceChanged });
   }
 
-  private podChanged(pod: Pod): void {
-    for (const svc of this.services.byIndex(byNamespace, pod.metadata.namespace ?? '')) {
-      if (hasSelector(svc) && mapMatches(svc.spec.selector, pod.metadata.labels ?? {})) this.queue.add(keyOf(svc));
-    }
-  }
-
   async start(): Promise<void> {
-    await Promise.all([this.services.waitForSync(), this.pods.waitForSync(), this.nodes.waitForSync(), this.slices.waitForSync()]);
+    await Promise.all([this.trigger.waitForSync(), this.nodes.waitForSync(), this.slices.waitForSync()]);
     await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 2, (key) => this.sync(key));
   }
 
