@@ -33,7 +33,7 @@ import { legacyClaims } from '../apiserver/auth/serviceaccount/index.js';
 import { defaultAdvertiseAddress } from '../apiserver/kubernetes-service.js';
 import { defaultServiceClusterIpRange } from '../apiserver/registry/allocator/index.js';
 import { startClusterDns, type ClusterDns } from '../dns/index.js';
-import { CsrApprover, CsrSigner, type CsrSign } from '../controllers/certificates/index.js';
+import { CsrApprover, CsrCleaner, CsrSigner, type CsrSign } from '../controllers/certificates/index.js';
 import { SIGNERS, signCsr } from '../apiserver/csrsigner.js';
 
 export interface ControlPlaneOptions extends ApiServerOptions, ControlLoopOptions {
@@ -170,6 +170,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('default-scheduler', (ctx) => new Scheduler(ctx)),
     loop('serviceaccount-controller', (ctx) => new ServiceAccountsController(ctx)),
     loop('csrapproving-controller', (ctx) => new CsrApprover(ctx)),
+    loop('csrcleaner-controller', (ctx) => new CsrCleaner(ctx)),
     ...(opts.csrSigner ? [loop('csrsigning-controller', (ctx) => new CsrSigner(ctx, opts.csrSigner!, SIGNERS))] : []),
     ...(opts.rootCaCert !== undefined ? [loop('root-ca-cert-publisher', (ctx) => new RootCaPublisher(ctx, opts.rootCaCert!))] : []),
     ...(opts.rootCaCert !== undefined && opts.legacyTokenSigner ? [loop('serviceaccount-token-controller', (ctx) => new TokensController(ctx, opts.legacyTokenSigner!, opts.rootCaCert!))] : []),

@@ -26,6 +26,9 @@ export interface Controller {
   stop(): void;
 }
 
+/** Status codes a failed sync is quiet about (logged at debug), and codes that end its key. */
+export interface WorkerOptions { readonly quiet?: readonly number[]; readonly done?: readonly number[] }
+
 /**
  * Works `queue` with `workers` syncs at once until it shuts down. A failed sync is retried with
  * the queue's back-off; it is logged as a warning, except a 409 (our cache was behind: the next
@@ -38,7 +41,7 @@ export function runWorkers(
   queue: WorkQueue,
   workers: number,
   sync: (key: string) => Promise<void>,
-  opts: { readonly quiet?: readonly number[]; readonly done?: readonly number[] } = {},
+  opts: WorkerOptions = {},
 ): Promise<void> {
   return queue.run(workers, async (key) => {
     try {

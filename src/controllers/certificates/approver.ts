@@ -10,9 +10,8 @@ import type { CertificateSigningRequest } from '../../api/kinds.js';
 import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, NODE_USER_PREFIX, NODES_GROUP } from '../../api/kinds.js';
 import { certificateSigningRequests, subjectAccessReviews } from '../../api/resources.js';
 import { parseCsrPem } from '../../api/csr.js';
-import type { Informer } from '../../client/informer.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
+import type { ControllerContext } from '../controller.js';
+import { CsrController } from './csrcontroller.js';
 import { isApproved, isDenied } from './conditions.js';
 
 const CLIENT_USAGES = ['digital signature', 'key encipherment', 'client auth'];
@@ -30,24 +29,11 @@ function nodeRequest(csr: CertificateSigningRequest, allowed: readonly string[],
   return { commonName: parsed.commonName };
 }
 
-export class CsrApprover implements Controller {
+export class CsrApprover extends CsrController {
   readonly name = 'csrapproving';
-  private readonly queue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 30_000 });
-  private readonly csrs: Informer<CertificateSigningRequest>;
 
-  constructor(private readonly ctx: ControllerContext) {
-    this.csrs = ctx.informers.informer<CertificateSigningRequest>(certificateSigningRequests);
-    const enqueue = (c: CertificateSigningRequest) => this.queue.add(c.metadata.name ?? '');
-    this.csrs.addEventHandler({ add: enqueue, update: (_o, c) => enqueue(c) });
-  }
-
-  async start(): Promise<void> {
-    await this.csrs.waitForSync();
-    await runWorkers(this.ctx, this.name, this.queue, 2, (key) => this.sync(key), { quiet: [404], done: [404] });
-  }
-
-  stop(): void {
-    this.queue.shutDown();
+  constructor(ctx: ControllerContext) {
+    super(ctx);
   }
 
   private async allowed(csr: CertificateSigningRequest, subresource: string): Promise<boolean> {

@@ -5,31 +5,17 @@
  */
 import type { CertificateSigningRequest } from '../../api/kinds.js';
 import { certificateSigningRequests } from '../../api/resources.js';
-import type { Informer } from '../../client/informer.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
+import type { ControllerContext } from '../controller.js';
+import { CsrController } from './csrcontroller.js';
 import { isApproved, isDenied, isFailed } from './conditions.js';
 
 export type CsrSign = (csr: CertificateSigningRequest) => { certificate: string } | { failed: string };
 
-export class CsrSigner implements Controller {
+export class CsrSigner extends CsrController {
   readonly name = 'csrsigning';
-  private readonly queue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 30_000 });
-  private readonly csrs: Informer<CertificateSigningRequest>;
 
-  constructor(private readonly ctx: ControllerContext, private readonly sign: CsrSign, private readonly signers: readonly string[]) {
-    this.csrs = ctx.informers.informer<CertificateSigningRequest>(certificateSigningRequests);
-    const enqueue = (c: CertificateSigningRequest) => this.queue.add(c.metadata.name ?? '');
-    this.csrs.addEventHandler({ add: enqueue, update: (_o, c) => enqueue(c) });
-  }
-
-  async start(): Promise<void> {
-    await this.csrs.waitForSync();
-    await runWorkers(this.ctx, this.name, this.queue, 2, (key) => this.sync(key), { quiet: [404], done: [404] });
-  }
-
-  stop(): void {
-    this.queue.shutDown();
+  constructor(ctx: ControllerContext, private readonly sign: CsrSign, private readonly signers: readonly string[]) {
+    super(ctx);
   }
 
   async sync(name: string): Promise<void> {

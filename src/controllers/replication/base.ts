@@ -5,7 +5,7 @@
  * happens before the shared factory starts) and implement `sync`.
  */
 import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
+import { runWorkers, type Controller, type ControllerContext, type WorkerOptions } from '../controller.js';
 
 /** Anything that lists before work starts (an informer). */
 export interface Syncable {
@@ -16,7 +16,7 @@ export abstract class QueueController implements Controller {
   abstract readonly name: string;
   protected readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
 
-  constructor(protected readonly ctx: ControllerContext, private readonly workers = 3) {}
+  constructor(protected readonly ctx: ControllerContext, private readonly workers = 3, private readonly workerOptions: WorkerOptions = {}) {}
 
   /** Asks the shared factory for informers and adds handlers; returns the informers to wait for. */
   protected abstract register(): readonly Syncable[];
@@ -32,7 +32,7 @@ export abstract class QueueController implements Controller {
     const stopped = new Promise<void>((r) => (this.wakeOnStop = r));
     await Promise.race([synced, stopped]);
     if (this.stopped) return;
-    await runWorkers(this.ctx, this.name, this.queue, this.workers, (key) => this.sync(key));
+    await runWorkers(this.ctx, this.name, this.queue, this.workers, (key) => this.sync(key), this.workerOptions);
   }
 
   stop(): void {

@@ -54,8 +54,9 @@ export class TtlAfterFinishedController extends QueueController {
     }
     if (fresh.metadata.deletionTimestamp || !this.dueIn(key, fresh)) return;
     try {
+      // Foreground, as Kubernetes' TTL controller: the job is gone only once its pods are.
       await this.ctx.client.delete(jobsResource, fresh.metadata.namespace, fresh.metadata.name ?? '', {
-        propagationPolicy: 'Background',
+        propagationPolicy: 'Foreground',
         preconditions: { uid: fresh.metadata.uid ?? '' },
       });
       this.ctx.log.debug({ job: key }, 'deleted a finished job whose TTL ran out');
