@@ -12,7 +12,9 @@ import { logQuery, streamLog } from './logs.js';
 import { queryBool } from '../api/querybool.js';
 import { ExecEndpoint } from './exec-endpoint.js';
 import { PortForwardEndpoint } from './portforward-endpoint.js';
-import { refuse } from './refuse.js';
+import { refuse, refuseResponse as status } from './refuse.js';
+import { serveImages } from './image-endpoint.js';
+import type { ImageStore } from '../images/index.js';
 import type { EndpointAuthorizer } from './endpoint-auth.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
@@ -27,11 +29,8 @@ export interface KubeletServerOptions {
   /** The serving certificate and key, and the cluster CA client certificates must chain to. */
   readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
   readonly auth: EndpointAuthorizer;
-}
-
-function status(res: http.ServerResponse, code: number, reason: string, message: string): void {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+  /** The node's image store (oci runtime); the process runtime has none. */
+  readonly images?: ImageStore | undefined;
 }
 
 export class KubeletServer {
@@ -86,6 +85,7 @@ export class KubeletServer {
       res.end('ok');
       return;
     }
+    if (url.pathname === '/images' || url.pathname.startsWith('/images/')) return serveImages(req, res, url, this.opts.images);
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const [, ns, pod, container] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));

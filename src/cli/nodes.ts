@@ -17,6 +17,7 @@ import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import { EndpointAuthorizer } from '../agent/endpoint-auth.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { ImageStore } from '../images/index.js';
 import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
 import { HostGatewayRoutes } from '../network/index.js';
 import type { ProxyMode } from './runtimes.js';
@@ -70,6 +71,8 @@ export interface NodeHostOptions {
   /** 10250 as kubelet; 0 for any free port (tests). */
   readonly kubeletPort?: number;
   readonly log: Logger;
+  /** The nodes' image store (oci runtime), served on their endpoints for `skiff image`. */
+  readonly images?: ImageStore | undefined;
   readonly restartBackoffMs?: number;
   /** Run the service proxy for these nodes' addresses (default true). */
   readonly proxy?: boolean;
@@ -147,6 +150,7 @@ export class NodeHost {
         port: this.opts.kubeletPort ?? 10250,
         tls: { ...(await this.opts.servingCertificate(spec)), ca: this.opts.clusterCa },
         auth: new EndpointAuthorizer(this.opts.client, spec.name),
+        images: this.opts.images,
       });
       await server.start();
       this.servers.push(server);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlLoopOptions } from '../../src/cli/controlplane.js';
 import { addressBlock, NodeHost, nodeSpecs, type AddressBlock } from '../../src/cli/nodes.js';
 import { makeRuntime, type RuntimeName } from '../../src/cli/runtimes.js';
-import type { ImageService } from '../../src/images/index.js';
+import { ImageStore, type ImageService } from '../../src/images/index.js';
 import { logger } from '../../src/util/log.js';
 import { Kubectl } from './kubectl.js';
 import { issueNodeServingCertificate } from '../../src/apiserver/certs.js';
@@ -74,6 +74,8 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
       ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: 'cluster.local' } } : {}),
     }),
     ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
+    // A real store is served on the node endpoints too (`skiff image` against the cluster).
+    ...(opts.images instanceof ImageStore ? { images: opts.images } : {}),
     clusterCa: cp.server.caCert,
     servingCertificate: async (spec) => issueNodeServingCertificate(cp.server.clusterCa, spec.name, [spec.address]),
     kubeletPort: 0,

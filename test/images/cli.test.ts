@@ -30,22 +30,23 @@ describe('skiff image', () => {
     await fs.rm(tmp, { recursive: true, force: true });
   });
 
-  test('import, ls and rm in the default data dir (skiff up\'s)', async () => {
-    const imp = await run('image', 'import', archive);
+  test('import, ls and rm on a data dir (a node that is not running)', async () => {
+    const dataDir = path.join(home, '.skiff', 'up');
+    const imp = await run('image', 'import', archive, '--data-dir', dataDir);
     assert.equal(imp.code, 0, imp.stderr);
     assert.match(imp.stdout, /^imported docker\.io\/library\/busybox:1\.36 \(docker\.io\/library\/busybox@sha256:[0-9a-f]{64}\)\nimported tools\.example\/bb:1 /);
     await fs.access(path.join(home, '.skiff', 'up', 'images', 'refs.json'));
-    const ls = await run('image', 'ls');
+    const ls = await run('image', 'ls', '--data-dir', dataDir);
     assert.equal(ls.code, 0, ls.stderr);
     const lines = ls.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^IMAGE\s+TAG\s+IMAGE ID\s+SIZE$/);
     assert.match(lines[1]!, /^docker\.io\/library\/busybox\s+1\.36\s+[0-9a-f]{13}\s+\d+(\.\d+)?[kM]B$/);
     assert.match(lines[2]!, /^tools\.example\/bb\s+1\s+/);
     assert.equal(lines.length, 3);
-    const rm = await run('image', 'rm', 'busybox:1.36');
+    const rm = await run('image', 'rm', 'busybox:1.36', '--data-dir', dataDir);
     assert.equal(rm.code, 0, rm.stderr);
     assert.equal(rm.stdout, 'deleted docker.io/library/busybox:1.36\n');
-    assert.equal((await run('image', 'ls')).stdout.trimEnd().split('\n').length, 2);
+    assert.equal((await run('image', 'ls', '--data-dir', dataDir)).stdout.trimEnd().split('\n').length, 2);
   });
 
   test('pull and ls with --data-dir', async () => {
@@ -77,9 +78,10 @@ describe('skiff image', () => {
   });
 
   const failures: { name: string; args: () => string[]; stderr: RegExp }[] = [
-    { name: 'rm of an unknown image', args: () => ['image', 'rm', 'nothere:1'], stderr: /^error: image "docker\.io\/library\/nothere:1" is not in the store\n$/ },
+    { name: 'rm of an unknown image', args: () => ['image', 'rm', 'nothere:1', '--data-dir', path.join(tmp, 'agent')], stderr: /^error: image "docker\.io\/library\/nothere:1" is not in the store\n$/ },
     { name: 'pull of an unknown image', args: () => ['image', 'pull', `${registry.host}/cli/none:1`], stderr: /cli\/none:1 not found/ },
-    { name: 'import of a missing file', args: () => ['image', 'import', path.join(tmp, 'nope.tar')], stderr: /ENOENT/ },
+    { name: 'import of a missing file', args: () => ['image', 'import', path.join(tmp, 'nope.tar'), '--data-dir', path.join(tmp, 'agent')], stderr: /ENOENT/ },
+    { name: 'import without a data dir and without a cluster', args: () => ['image', 'import', archive, '--kubeconfig', path.join(tmp, 'no-such-kubeconfig')], stderr: /^error: .*no-such-kubeconfig/ },
     { name: 'an invalid reference', args: () => ['image', 'pull', 'BusyBox'], stderr: /invalid image reference "BusyBox": repository names must be lowercase/ },
   ];
   for (const c of failures) {

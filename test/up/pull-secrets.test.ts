@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
 import { ImageStore, imagesDir } from '../../src/images/index.js';
-import { busyboxImage, installImageTools, pushImage, startRegistry, type Registry } from '../helpers/images.js';
+import { busyboxImage, installImageTools, pushImage, startRegistry, writeDockerSave, type Registry } from '../helpers/images.js';
+import { skiff } from '../cli/run.js';
 import { installOciPackages } from '../helpers/rootfs-image.js';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
@@ -135,6 +136,33 @@ describe('imagePullSecrets on the oci runtime, against a private registry', () =
     const missingKey = await c.kubectl.run(['create', 'secret', 'generic', name, '--type=kubernetes.io/dockercfg', '--from-literal=other=x']);
     assert.match(missingKey.stderr, new RegExp(`Secret "${name}" is invalid: data\\[\\.dockercfg\\]: Required value`));
   });
+
+  // `skiff image` against the cluster (as `kind load`): the archive reaches the node's store
+  // through the API server, a pod runs it with pullPolicy Never, ls and rm see the node's store.
+  test('skiff image import|ls|rm load into the cluster\'s nodes', async () => {
+    const tag = `t${suffix()}`, repo = `local.test/loaded-${suffix()}`;
+    const archive = path.join(storeDir, `${tag}.tar`);
+    await writeDockerSave(archive, await busyboxImage(), [`${repo}:${tag}`]);
+    const kubeconfig = c.cp.server.kubeconfigPath;
+    const imported = await skiff(kubeconfig, ['image', 'import', archive]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, new RegExp(`^node ${c.nodeNames[0]!}: imported ${repo.replace(/\./g, '\\.')}:${tag} \\(${repo.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}\\)\n$`));
+    const ls = await skiff(kubeconfig, ['image', 'ls']);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.match(ls.stdout, new RegExp(`^node ${c.nodeNames[0]!}:\nIMAGE\\s+TAG\\s+IMAGE ID\\s+SIZE\n(.*\n)*${repo.replace(/\./g, '\\.')}\\s+${tag}\\s+[0-9a-f]{13}\\s`));
+    const name = `loaded-${suffix()}`;
+    await create({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: `${repo}:${tag}`, imagePullPolicy: 'Never', command: ['/bin/busybox', 'sh', '-c', `echo loaded ${tag}; exec /bin/busybox sleep 3600`] }] } });
+    await running(name);
+    assert.equal((await waitFor('log', async () => (await c.kubectl.ok(['logs', name])) || undefined)).trim(), `loaded ${tag}`);
+    await remove(name);
+    const rm = await skiff(kubeconfig, ['image', 'rm', `${repo}:${tag}`]);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.equal(rm.stdout, `node ${c.nodeNames[0]!}: deleted ${repo}:${tag}\n`);
+    assert.doesNotMatch((await skiff(kubeconfig, ['image', 'ls'])).stdout, new RegExp(repo.replace(/\./g, '\\.')));
+    const again = await skiff(kubeconfig, ['image', 'rm', `${repo}:${tag}`]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, new RegExp(`image "${repo.replace(/\./g, '\\.')}:${tag}" is not in the store`));
+  });
 });
 
 describe('imagePullSecrets on the process runtime', () => {
@@ -162,5 +190,12 @@ describe('imagePullSecrets on the process runtime', () => {
     assert.deepEqual(ignored, [`Warning:ImagePullSecretsIgnored:1:the process runtime does not pull images (image names resolve to host programs), so imagePullSecrets (${secrets.join(', ')}) are not used`]);
     assert.doesNotMatch(events, /FailedToRetrieveImagePullSecret/, 'the secrets are not even looked for');
     await c.kubectl.ok(['delete', 'pod', name, '--grace-period=0', '--force']);
+  });
+
+  test('skiff image against a cluster of process nodes says they keep no images', async () => {
+    const r = await skiff(c.cp.server.kubeconfigPath, ['image', 'ls']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`skipped ${c.nodeNames[0]!}: the process runtime uses no images`));
+    assert.match(r.stderr, /error: no node of this cluster keeps images \(they run the process runtime\); start it with --runtime oci/);
   });
 });

@@ -96,6 +96,7 @@ export function agentCommand(): Command {
           ...(imageStore ? { images: imageStore.store, bridge: opts.bridge, clusterCidr: opts.clusterCidr } : {}),
           ...(opts.clusterDns ? { clusterDns: { servers: opts.clusterDns.split(','), domain: opts.clusterDomain } } : {}),
         }),
+        images: imageStore?.store,
         clusterCa: ca,
         // Asked for as the node, from the kubelet-serving signer.
         servingCertificate: (s) => nodeServingCredentials({ client, nodeName: s.name, addresses: [s.address], dir: path.join(path.resolve(opts.dataDir), 'pki'), log: logger('agent') }),

@@ -1,7 +1,7 @@
 /**
- * `skiff image import|ls|rm|pull`: the node's image store from the command line, on the same data
- * dir the node uses (`<data-dir>/images`), so an image imported here is what `--runtime oci` pods
- * start from without a registry.
+ * `skiff image import|ls|rm|pull`: images for `--runtime oci` pods without a registry. import, ls
+ * and rm act on every node of the kubeconfig's cluster (imagecluster.ts), or, with `--data-dir`,
+ * on that data dir's store directly (a node that is not running); pull works on a data dir.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,8 @@ import { ImageStore, imagesDir, parseReference, type ImageSummary } from '../../
 import { getTableOptions, TabWriter } from '../printers/index.js';
 import { registryOptions, withRegistryFlags, type RegistryFlags } from '../registryflags.js';
 import { ensurePrivateDir } from '../../util/private-files.js';
+import { kubeCommand, runKube, type GlobalFlags } from '../kube/index.js';
+import { importIntoCluster, listInCluster, removeFromCluster } from './imagecluster.js';
 
 interface StoreFlags {
   dataDir: string;
@@ -20,6 +22,14 @@ const defaultDataDir = path.join(os.homedir(), '.skiff', 'up');
 function withDataDir(cmd: Command): Command {
   return cmd.option('--data-dir <dir>', "the node's data dir (skiff up's; use skiff agent's --data-dir for an agent's node)", defaultDataDir);
 }
+
+/** import, ls, rm: the cluster's nodes, or a data dir's store when `--data-dir` is given. */
+function clusterOrDataDir(name: string, description: string): Command {
+  return kubeCommand(name, description)
+    .option('--data-dir <dir>', "act on this data dir's store instead of the cluster's nodes (a node that is not running)");
+}
+
+type ClusterFlags = GlobalFlags & Partial<StoreFlags>;
 
 function open(flags: StoreFlags & RegistryFlags, creds?: { username: string; password: string }): ImageStore {
   ensurePrivateDir(path.resolve(flags.dataDir));
@@ -58,30 +68,34 @@ export function imageTable(images: readonly ImageSummary[]): string {
 export function imageCommand(): Command {
   const image = new Command('image').description("manage the node's OCI images (for --runtime oci)");
   image.addCommand(
-    withDataDir(new Command('import'))
-      .description('import a `docker save` tarball or an OCI image layout archive (plain or gzipped)')
+    clusterOrDataDir('import', 'import a `docker save` tarball or an OCI image layout archive (plain or gzipped) into every node')
       .argument('<file>', 'the archive')
       .option('--name <repository>', 'repository for images the archive names only by tag, or not at all')
-      .action(async (file: string, opts: StoreFlags & { name?: string }) => {
-        const imported = await open(opts).import(file, opts.name ? { name: opts.name } : {});
+      .action(async (file: string, opts: ClusterFlags & { name?: string }, cmd: Command) => {
+        if (!opts.dataDir) return runKube<ClusterFlags>((ctx) => importIntoCluster(ctx, file, opts.name))(cmd);
+        const imported = await open({ ...opts, dataDir: opts.dataDir }).import(file, opts.name ? { name: opts.name } : {});
         for (const img of imported) process.stdout.write(`imported ${img.ref} (${img.imageId})\n`);
       }),
   );
   image.addCommand(
-    withDataDir(new Command('ls'))
+    clusterOrDataDir('ls', "list every node's images")
       .alias('list')
-      .description('list the images in the store')
-      .action(async (opts: StoreFlags) => {
-        process.stdout.write(imageTable(await open(opts).list()));
+      .action(async (opts: ClusterFlags, cmd: Command) => {
+        if (!opts.dataDir) {
+          return runKube<ClusterFlags>(async (ctx) => {
+            for (const { node, images } of await listInCluster(ctx)) ctx.out.write(`node ${node}:\n${imageTable(images)}`);
+          })(cmd);
+        }
+        process.stdout.write(imageTable(await open({ ...opts, dataDir: opts.dataDir }).list()));
       }),
   );
   image.addCommand(
-    withDataDir(new Command('rm'))
+    clusterOrDataDir('rm', "remove images by name from every node, and the content nothing else needs")
       .alias('remove')
-      .description('remove images by name, and the content nothing else needs')
       .argument('<ref...>', 'image references')
-      .action(async (refs: string[], opts: StoreFlags) => {
-        const store = open(opts);
+      .action(async (refs: string[], opts: ClusterFlags, cmd: Command) => {
+        if (!opts.dataDir) return runKube<ClusterFlags>((ctx) => removeFromCluster(ctx, refs))(cmd);
+        const store = open({ ...opts, dataDir: opts.dataDir });
         for (const ref of refs) {
           await store.remove(ref);
           process.stdout.write(`deleted ${parseReference(ref).name}\n`);

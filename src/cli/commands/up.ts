@@ -112,6 +112,7 @@ export function upCommand(): Command {
         proxyMode: opts.proxyMode ?? defaultProxyMode(opts.runtime),
         clusterCidr: opts.clusterCidr,
         makeRuntime: runtimeFor,
+        images,
         // One process with the CA: the nodes' serving certificates are signed at once.
         clusterCa: cp.server.caCert,
         servingCertificate: async (spec) => issueNodeServingCertificate(cp.server.clusterCa, spec.name, [spec.address]),
