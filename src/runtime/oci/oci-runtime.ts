@@ -16,12 +16,13 @@ import type { Container, Pod } from '../../api/kinds.js';
 import { ImagePullError, type PreparedImage } from '../../images/contract.js';
 import type { Credentials } from '../../images/auth.js';
 import { processRunning } from '../../util/process.js';
-import { ContainerStartError, type ContainerExit, type ExecResult, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { ContainerStartError, type ContainerExit, type ExecResult, type ExecStreamOptions, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions, type StreamProcess } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
 import { OciContainer, recordedExit, type ContainerParams } from './container.js';
 import { BundleError, OciRuntimeError } from './errors.js';
 import { ensureMasquerade, removeMasquerade } from './masquerade.js';
 import { runcExec } from './exec.js';
+import { runcExecStream } from './exec-stream.js';
 import { podNetworks, type PodNetworks } from './network.js';
 import { checkPodCIDR, compileOptions, type OciConfig, type OciRuntimeOptions } from './options.js';
 import { cgroupResources } from './resources.js';
@@ -274,8 +275,17 @@ export class OciRuntime implements Runtime {
   exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult> {
     const live = this.containers.get(containerId);
     if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
-    const pidFile = path.join(this.cfg.runcRoot, `exec-${randomBytes(6).toString('hex')}.pid`);
-    return runcExec(this.runc, live.container.id, command, timeoutMs, pidFile);
+    return runcExec(this.runc, live.container.id, command, timeoutMs, this.execPidFile());
+  }
+
+  execStream(containerId: string, command: readonly string[], opts: ExecStreamOptions): StreamProcess {
+    const live = this.containers.get(containerId);
+    if (!live) throw new Error(`container ${containerId} is not running`);
+    return runcExecStream(this.runc, live.container.id, command, opts, this.execPidFile());
+  }
+
+  private execPidFile(): string {
+    return path.join(this.cfg.runcRoot, `exec-${randomBytes(6).toString('hex')}.pid`);
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {

@@ -1,0 +1,133 @@
+/**
+ * Into oci pods: `kubectl exec` (kubectl 1.32 over WebSocket, 1.27 over SPDY) through `runc exec`
+ * with the container's environment and working directory, exit codes, piped stdin, `-it` on a
+ * terminal whose size follows the client's, `kubectl cp` both ways (busybox's tar in the
+ * image), and `kubectl port-forward` to the pod's port in its network namespace. One cluster.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import * as pty from 'node-pty';
+import type { Pod } from '../../src/api/kinds.js';
+import { pods } from '../../src/api/resources.js';
+import { installOciPackages, RootfsImages } from '../helpers/rootfs-image.js';
+import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
+import { waitFor } from '../helpers/cluster.js';
+import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
+import { suffix } from '../controlplane/fixtures.js';
+
+let c: UpCluster;
+let images: RootfsImages;
+const pod = `box-${suffix()}`;
+const word = `w${suffix()}`;
+const image = 'skiff.test/busybox:1';
+before(async () => {
+  await installOciPackages();
+  images = await RootfsImages.create();
+  c = await startUpCluster({ nodes: 1, runtime: 'oci', images });
+  const serve = `mkdir -p /tmp/www && echo page-${word} > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www`;
+  await c.kubectl.ok(['create', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: pod },
+      spec: { containers: [{ name: 'main', image, command: ['sh', '-c', serve], workingDir: '/tmp', env: [{ name: 'WORD', value: word }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] },
+    }),
+  });
+  await waitFor('pod ready', async () => (await c.cp.client.get<Pod>(pods, 'default', pod)).status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'), 60_000);
+});
+after(async () => {
+  await c?.stop();
+  await images?.dispose();
+});
+
+for (const minor of [undefined, 27] as const) {
+  test(`kubectl ${minor ? `1.${minor} (SPDY)` : '1.32 (WebSocket)'} exec: env, cwd, stdout, stderr, stdin and exit codes`, async () => {
+    const k = new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(minor));
+    const code = 2 + Math.floor(Math.random() * 100);
+    const out = await k.run(['exec', pod, '--', 'sh', '-c', `echo $WORD $(pwd); echo err >&2; exit ${code}`]);
+    assert.equal(out.code, code, out.stderr);
+    assert.equal(out.stdout, `${word} /tmp\n`);
+    assert.match(out.stderr, new RegExp(`err\\n[^]*command terminated with exit code ${code}`));
+    const lines = Array.from({ length: 2 + Math.floor(Math.random() * 4) }, (_, i) => `l${i}-${suffix()}`);
+    const piped = await k.run(['exec', '-i', pod, '--', 'sh', '-c', 'cat; echo done'], { input: lines.join('\n') + '\n' });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, `${lines.join('\n')}\ndone\n`);
+    const missing = await k.run(['exec', pod, '--', `no-such-${suffix()}`]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no-such-\S+.*(not found|no such file)/i);
+  });
+}
+
+test('kubectl exec -it: a terminal in the container whose size follows the client\'s', async () => {
+  const rows = 20 + Math.floor(Math.random() * 20), cols = 70 + Math.floor(Math.random() * 40);
+  const term = pty.spawn(kubectlBinary(), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { cols, rows, env: { ...process.env, HOME: '/tmp' } as Record<string, string> });
+  let seen = '';
+  term.onData((d) => (seen += d));
+  const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+  // busybox's shell asks the terminal for the cursor position after its prompt (ESC [6n).
+  await waitFor('prompt', async () => /[#$] (\u001b\[6n)?$/.test(seen), 15_000).catch((e: unknown) => assert.fail(`${String(e)}: ${JSON.stringify(seen)}`));
+  term.write('stty size; tty\r');
+  await waitFor('first size', async () => seen.includes(`${rows} ${cols}`) && /\/dev\/pts\/\d+/.test(seen), 10_000);
+  term.resize(cols + 5, rows + 3);
+  await new Promise((r) => setTimeout(r, 300));
+  term.write('stty size; exit 3\r');
+  assert.equal(await exited, 3, seen);
+  assert.ok(seen.includes(`${rows + 3} ${cols + 5}`), `resized terminal in:\n${seen}`);
+});
+
+test('kubectl cp into the container and back, byte for byte', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'oci-cp-'));
+  try {
+    const data = randomBytes(50_000 + Math.floor(Math.random() * 200_000));
+    const name = `f-${suffix()}.bin`;
+    writeFileSync(path.join(dir, name), data);
+    await c.kubectl.ok(['cp', path.join(dir, name), `${pod}:/tmp/${name}`]);
+    const size = await c.kubectl.ok(['exec', pod, '--', 'sh', '-c', `wc -c < /tmp/${name}`]);
+    assert.equal(size.trim(), String(data.length));
+    await c.kubectl.ok(['cp', `${pod}:/tmp/${name}`, path.join(dir, 'back.bin')]);
+    assert.ok(readFileSync(path.join(dir, 'back.bin')).equals(data));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+for (const minor of [undefined, 27] as const) {
+  test(`kubectl ${minor ? `1.${minor}` : '1.32'} port-forward reaches the pod's port in its network namespace`, async () => {
+    const local = await freePort();
+    const child = spawn(kubectlBinary(minor), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'port-forward', `pod/${pod}`, `${local}:8080`], { env: { ...process.env, HOME: os.tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await waitFor('forwarding', async () => out.includes(`Forwarding from 127.0.0.1:${local} -> 8080`), 15_000);
+      for (let i = 0; i < 2 + Math.floor(Math.random() * 3); i++) assert.equal(await get(local), `page-${word}\n`);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+  });
+}
