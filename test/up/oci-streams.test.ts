@@ -67,10 +67,15 @@ test('kubectl exec -it: a terminal in the container whose size follows the clien
   const rows = 20 + Math.floor(Math.random() * 20), cols = 70 + Math.floor(Math.random() * 40);
   const term = pty.spawn(kubectlBinary(), [`--kubeconfig=${c.cp.server.kubeconfigPath}`, 'exec', '-it', pod, '--', 'sh'], { cols, rows, env: { ...process.env, HOME: '/tmp' } as Record<string, string> });
   let seen = '';
-  term.onData((d) => (seen += d));
+  const t0 = Date.now();
+  const times: number[] = [];
+  term.onData((d) => {
+    seen += d;
+    times.push(Date.now() - t0);
+  });
   const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
   // busybox's shell asks the terminal for the cursor position after its prompt (ESC [6n).
-  await waitFor('prompt', async () => /[#$] (\u001b\[6n)?$/.test(seen), 15_000).catch((e: unknown) => assert.fail(`${String(e)}: ${JSON.stringify(seen)}`));
+  await waitFor('prompt', async () => /[#$] (\u001b\[6n)?$/.test(seen), 30_000).catch((e: unknown) => assert.fail(`${String(e)}: ${JSON.stringify(seen)} ${times.join(',')}`));
   term.write('stty size; tty\r');
   await waitFor('first size', async () => seen.includes(`${rows} ${cols}`) && /\/dev\/pts\/\d+/.test(seen), 10_000);
   term.resize(cols + 5, rows + 3);
