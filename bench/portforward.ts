@@ -5,7 +5,7 @@
  * run; then 100 downloads of 1 MiB at once through one forward, against the same 100 direct.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { suffix } from '../test/controlplane/fixtures.js';
@@ -39,6 +39,12 @@ async function bestMBps(host: string, port: number): Promise<number> {
     best = Math.max(best, d.bytes / 1e6 / (d.ms / 1000));
   }
   return best;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /** `streams` downloads of the small file at once: aggregate MB/s and the p99 latency. */
@@ -78,7 +84,11 @@ async function main(): Promise<void> {
       const f = await forward(b.c.cp.server.kubeconfigPath, minor, name);
       try {
         await download('127.0.0.1', f.port, 'small');
+        // Who works while bytes flow: kubectl, or this process (API server, node agent, client).
+        const cpu0 = cpuSeconds(f.child.pid!), self0 = process.cpuUsage(), t0 = Date.now();
         const one = await bestMBps('127.0.0.1', f.port);
+        const wall = (Date.now() - t0) / 1000, self = process.cpuUsage(self0);
+        console.log(row([`  cpu share of wall: kubectl / skiff`, (cpuSeconds(f.child.pid!) - cpu0) / wall, (self.user + self.system) / 1e6 / wall]));
         const many = await concurrent('127.0.0.1', f.port);
         console.log(row([label, one, one / direct, many.mbps, many.mbps / directMany.mbps, many.p99]));
         const k = minor ? 'k127' : 'k132';

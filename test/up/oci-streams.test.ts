@@ -136,3 +136,36 @@ for (const minor of [undefined, 27] as const) {
     }
   });
 }
+
+test('kubectl debug adds a container in the pod\'s network namespace; -it is refused, saying why; RBAC guards the subresource', async () => {
+  const dbg = `dbg-${suffix()}`;
+  const added = await c.kubectl.run(['debug', pod, `--image=${image}`, `--container=${dbg}`, '--target=main', '--', 'sh', '-c', `echo hello-${word}; exec sleep 100000`]);
+  assert.equal(added.code, 0, added.stderr);
+  const status = await waitFor('debug container running', async () => {
+    const p = await c.cp.client.get<Pod>(pods, 'default', pod);
+    return p.status?.ephemeralContainerStatuses?.find((s) => s.name === dbg && s.state?.running);
+  }, 60_000);
+  assert.equal(status.ready, false);
+  assert.match(status.containerID ?? '', /^oci:\/\//);
+  // Its own image, the pod's network: the main container's server is on its loopback.
+  assert.equal(await c.kubectl.ok(['exec', pod, '-c', dbg, '--', 'wget', '-qO-', 'http://127.0.0.1:8080/']), `page-${word}\n`);
+  await waitFor('its log', async () => (await c.kubectl.run(['logs', pod, '-c', dbg])).stdout === `hello-${word}\n`, 15_000);
+  const events = await c.kubectl.ok(['get', 'events', '--field-selector', `involvedObject.name=${pod},reason=DebugTargetIgnored`, '-o', 'jsonpath={.items[*].message}']);
+  assert.match(events, new RegExp(`ephemeral container ${dbg}: targetContainerName main is not honoured by the oci runtime`));
+  const pod2 = (await c.cp.client.get<Pod>(pods, 'default', pod)).status?.containerStatuses?.[0];
+  assert.equal(pod2?.ready, true, 'the pod\'s own containers are untouched');
+
+  const it = await c.kubectl.run(['debug', '-it', pod, `--image=${image}`, '--', 'sh'], { timeoutMs: 20_000 });
+  assert.notEqual(it.code, 0);
+  assert.match(it.stderr, /spec\.ephemeralContainers\[1\]\.stdin: Forbidden: not supported by skiff: stdin/);
+
+  const user = `dev-${suffix()}`;
+  await c.kubectl.ok(['create', 'role', user, '--verb=get,list', '--resource=pods']);
+  await c.kubectl.ok(['create', 'rolebinding', user, `--role=${user}`, `--user=${user}`]);
+  const denied = await waitFor('denied', async () => {
+    const r = await c.kubectl.run([`--as=${user}`, 'debug', pod, `--image=${image}`, '--', 'true']);
+    return /ephemeralcontainers/.test(r.stderr) ? r : undefined;
+  }, 10_000);
+  assert.notEqual(denied.code, 0);
+  assert.match(denied.stderr, new RegExp(`User "${user}" cannot patch resource "pods/ephemeralcontainers"`));
+});

@@ -172,7 +172,6 @@ export const features: readonly Feature[] = [
   containerField('container.allowPrivilegeEscalation', 'securityContext.allowPrivilegeEscalation', 'no_new_privs', (v) => v === false),
   containerField('container.readOnlyRootFilesystem', 'securityContext.readOnlyRootFilesystem', 'read-only root filesystems', truthy),
   containerField('container.procMount', 'securityContext.procMount', 'an unmasked /proc', (v) => v === 'Unmasked'),
-  podField('pod.ephemeralContainers', 'ephemeralContainers', 'ephemeral containers (kubectl debug: the node agent does not run them yet; use kubectl exec)', present),
   containerField('container.stdin', 'stdin', 'stdin (skiff has no attach)', truthy),
   containerField('container.tty', 'tty', 'a terminal (skiff has no attach)', truthy),
 ];

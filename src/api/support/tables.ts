@@ -53,7 +53,6 @@ const process: Table = {
   'container.procMount': { level: 'yes', note: "the host's /proc, unmasked" },
   'container.stdin': no('stdin is closed'),
   'container.tty': no('no terminal'),
-  'pod.ephemeralContainers': no('refused: the agent does not run them'),
 };
 
 const oci: Table = {
@@ -69,7 +68,6 @@ const oci: Table = {
   'container.limits': yes, 'container.privileged': yes, 'container.capabilities': yes, 'container.allowPrivilegeEscalation': yes,
   'container.readOnlyRootFilesystem': yes, 'container.procMount': yes,
   'container.stdin': no('stdin is closed'), 'container.tty': no('no terminal'),
-  'pod.ephemeralContainers': no('refused: the agent does not run them'),
 };
 
 /** The fake runtime honours, in simulation, whatever some real runtime honours. */
