@@ -2,10 +2,10 @@
  * Ephemeral containers (`kubectl debug`) on the node: each is started once, in the running pod's
  * sandbox, when it appears in the spec, and never again once it ended (kubelet's rules); they
  * take no part in the pod's phase or readiness and are reported in
- * `status.ephemeralContainerStatuses`. Neither runtime joins a debug container to another
- * container's process namespace, so `targetContainerName` is told as a Warning event.
+ * `status.ephemeralContainerStatuses`. `targetContainerName` is the runtime's to honour: oci
+ * joins the target's PID namespace; process containers all share the node's.
  */
-import type { Container, ContainerStatus, Pod } from '../api/kinds.js';
+import type { ContainerStatus, Pod } from '../api/kinds.js';
 import { ephemeralContainers, newRecord, type ContainerRecord } from './container-record.js';
 import { containerStatus, type StatusContext } from './container-status.js';
 
@@ -20,12 +20,6 @@ export function ephemeralToStart(pod: Pod, records: ReadonlyMap<string, Containe
     const r = records.get(c.name);
     return !!r && !r.running && !r.last;
   }).map((c) => c.name);
-}
-
-/** What a debug container asks for that the runtime does not do, in the event's words. */
-export function targetWarning(c: Container & { targetContainerName?: string }, runtime: string): string | undefined {
-  if (!c.targetContainerName) return undefined;
-  return `ephemeral container ${c.name}: targetContainerName ${c.targetContainerName} is not honoured by the ${runtime} runtime: it shares the pod's network and IPC namespaces but has its own process namespace`;
 }
 
 export function ephemeralStatuses(pod: Pod, records: ReadonlyMap<string, ContainerRecord>, ctx: StatusContext): ContainerStatus[] | undefined {

@@ -13,7 +13,7 @@ import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import { ContainerStartError, type RecoveredSandbox, type RunningContainer, type Sandbox } from '../runtime/runtime.js';
 import { ephemeralContainers, newRecord, podContainers, type ContainerRecord, type ContainerRole } from './container-record.js';
-import { ephemeralToStart, recordEphemeral, targetWarning } from './ephemeral.js';
+import { ephemeralToStart, recordEphemeral } from './ephemeral.js';
 import { podStatus } from './pod-status.js';
 import { podActions } from './pod-actions.js';
 import { deadlineExceeded, deadlineLeftMs } from './deadline.js';
@@ -267,8 +267,6 @@ export class PodWorker {
   private async start(name: string, r: ContainerRecord): Promise<void> {
     const entry = this.entryNamed(name);
     if (!entry || !this.sandbox) return;
-    const unmet = entry.role === 'ephemeral' ? targetWarning(entry.container, this.host.runtime.name) : undefined;
-    if (unmet && !r.last && r.failures === 0) this.event('Warning', 'DebugTargetIgnored', unmet);
     const run = await startContainer({
       host: this.host,
       pod: this.pod,

@@ -113,11 +113,13 @@ describe('exec on skiff up', () => {
 
   test('kubectl debug: a process in the running pod, with logs and exec, gone with the pod', async () => {
     const target = `target-${suffix()}`, dbg = `dbg-${suffix()}`, mark = `${5000 + Math.floor(Math.random() * 5000)}`;
-    await c.kubectl.ok(['run', target, '--image=busybox', '--restart=Never', '--', 'sleep', '100000']);
+    await c.kubectl.ok(['run', target, '--image=busybox', '--restart=Never', '--', 'sleep', `1${mark}`]);
     await waitFor('target running', async () => (await c.cp.client.get<Pod>(pods, 'default', target)).status?.phase === 'Running', 30_000);
-    await c.kubectl.ok(['debug', target, '--image=busybox', `--container=${dbg}`, '--', 'sh', '-c', `echo hello-${dbg}; exec sleep ${mark}`]);
+    await c.kubectl.ok(['debug', target, '--image=busybox', `--container=${dbg}`, '--target', target, '--', 'sh', '-c', `echo hello-${dbg}; exec sleep ${mark}`]);
     await waitFor('debug container running', async () => (await c.cp.client.get<Pod>(pods, 'default', target)).status?.ephemeralContainerStatuses?.some((s) => s.name === dbg && s.state?.running), 30_000);
     assert.equal(await c.kubectl.ok(['exec', target, '-c', dbg, '--', 'echo', 'inside']), 'inside\n');
+    // Process containers share the node's PID namespace: the target's process is in sight.
+    assert.match(await c.kubectl.ok(['exec', target, '-c', dbg, '--', 'ps', '-o', 'args']), new RegExp(`sleep 1${mark}`));
     await waitFor('its log', async () => (await c.kubectl.run(['logs', target, '-c', dbg])).stdout === `hello-${dbg}\n`, 15_000);
     assert.ok(processesWith(`sleep ${mark}`) > 0, 'the debug process runs on the node');
     await c.kubectl.ok(['delete', 'pod', target, '--grace-period=1']);

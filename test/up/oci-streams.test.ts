@@ -137,7 +137,7 @@ for (const minor of [undefined, 27] as const) {
   });
 }
 
-test('kubectl debug adds a container in the pod\'s network namespace; -it is refused, saying why; RBAC guards the subresource', async () => {
+test('kubectl debug adds a container in the pod\'s network namespace and its target\'s PID namespace; -it is refused, saying why; RBAC guards the subresource', async () => {
   const dbg = `dbg-${suffix()}`;
   const added = await c.kubectl.run(['debug', pod, `--image=${image}`, `--container=${dbg}`, '--target=main', '--', 'sh', '-c', `echo hello-${word}; exec sleep 100000`]);
   assert.equal(added.code, 0, added.stderr);
@@ -150,8 +150,10 @@ test('kubectl debug adds a container in the pod\'s network namespace; -it is ref
   // Its own image, the pod's network: the main container's server is on its loopback.
   assert.equal(await c.kubectl.ok(['exec', pod, '-c', dbg, '--', 'wget', '-qO-', 'http://127.0.0.1:8080/']), `page-${word}\n`);
   await waitFor('its log', async () => (await c.kubectl.run(['logs', pod, '-c', dbg])).stdout === `hello-${word}\n`, 15_000);
-  const events = await c.kubectl.ok(['get', 'events', '--field-selector', `involvedObject.name=${pod},reason=DebugTargetIgnored`, '-o', 'jsonpath={.items[*].message}']);
-  assert.match(events, new RegExp(`ephemeral container ${dbg}: targetContainerName main is not honoured by the oci runtime`));
+  // --target: the debug container is in the main container's PID namespace and sees its server.
+  const ps = await c.kubectl.ok(['exec', pod, '-c', dbg, '--', 'ps', '-o', 'pid,args']);
+  assert.match(ps, /^\s*1\s+httpd -f -p 8080/m, ps);
+  assert.match(ps, /sleep 100000/);
   const pod2 = (await c.cp.client.get<Pod>(pods, 'default', pod)).status?.containerStatuses?.[0];
   assert.equal(pod2?.ready, true, 'the pod\'s own containers are untouched');
 

@@ -44,6 +44,7 @@ interface SandboxState {
 
 interface Live {
   readonly container: OciContainer;
+  readonly name: string;
   readonly podUid: string;
   readonly stopSignal: string | undefined;
 }
@@ -137,6 +138,7 @@ export class OciRuntime implements Runtime {
     let memoryLimit: number | undefined;
     let owner: { uid: number; gid: number } | undefined;
     try {
+      const targetPid = this.targetPid(state, container);
       const security = securitySettings(pod, container);
       const resources = cgroupResources(container);
       memoryLimit = resources.memoryLimit;
@@ -154,6 +156,7 @@ export class OciRuntime implements Runtime {
         pod, container, image: image.config, opts, rootfs: rootfs.path, user, security,
         sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, noSwap: this.cgroups.swapAccounting,
         ...(seccomp ? { seccomp } : {}),
+        ...(targetPid ? { targetPid } : {}),
       });
       // Owner-only: it holds the container's environment (Secrets' values among it).
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1), { mode: 0o600 });
@@ -171,6 +174,18 @@ export class OciRuntime implements Runtime {
     return this.track(state, run, running);
   }
 
+  /** An ephemeral container's target (`kubectl debug --target`): its running container's PID
+   * namespace, which the debug container joins, so each sees the other's processes. */
+  private targetPid(state: SandboxState, container: Container & { targetContainerName?: string }): string | undefined {
+    const target = container.targetContainerName;
+    if (!target) return undefined;
+    for (const rid of state.containers) {
+      const live = this.containers.get(rid);
+      if (live?.name === target) return `/proc/${live.container.pid}/ns/pid`;
+    }
+    throw new ContainerStartError('CreateContainerError', `${container.name}: target container ${target} is not running`);
+  }
+
   private params(id: string, bundle: string, logPath: string, cgroupDir: string, memoryLimit: number | undefined, cleanup: () => Promise<void>): ContainerParams {
     return { runc: this.runc, id, bundle, logPath, fifoDir: path.join(this.cfg.dataDir, 'fifos'), oomKilled: () => this.cgroups.oomKilled(cgroupDir, memoryLimit), cleanup };
   }
@@ -186,7 +201,7 @@ export class OciRuntime implements Runtime {
   /** Registers a live (started or adopted) container and forgets it when it ends. */
   private track(state: SandboxState, run: RunRecord, c: OciContainer): RunningContainer {
     const rid = `oci://${run.runcId}`;
-    this.containers.set(rid, { container: c, podUid: state.sandbox.podUid, stopSignal: run.stopSignal });
+    this.containers.set(rid, { container: c, name: run.name, podUid: state.sandbox.podUid, stopSignal: run.stopSignal });
     state.containers.add(rid);
     void c.exited.then(() => {
       this.containers.delete(rid);
