@@ -46,6 +46,11 @@ export function backoffDelayMs(failures: number, initialMs: number = backoff.ini
   return Math.min(backoff.maxMs, initialMs * 2 ** (failures - 1));
 }
 
+/** The pod's ephemeral containers (`kubectl debug`), which run once each beside the others. */
+export function ephemeralContainers(pod: Pod): Container[] {
+  return pod.spec.ephemeralContainers ?? [];
+}
+
 /** Whether a container that ended should be started again under the pod's restart policy. */
 export function shouldRestart(policy: string | undefined, exit: ContainerExit): boolean {
   if (policy === 'Never') return false;
@@ -56,7 +61,7 @@ export function shouldRestart(policy: string | undefined, exit: ContainerExit): 
 /** What part a container plays in its pod's sequence: an init container runs to completion
  * before the next; a sidecar (an init container with restartPolicy Always, 1.29+) is started in
  * the init order and then kept running; regular containers start once initialization is done. */
-export type ContainerRole = 'init' | 'sidecar' | 'regular';
+export type ContainerRole = 'init' | 'sidecar' | 'regular' | 'ephemeral';
 
 export function isSidecar(c: Container): boolean {
   return c.restartPolicy === 'Always';
@@ -74,6 +79,7 @@ export function podContainers(pod: Pod): { container: Container; role: Container
  * ShouldContainerBeRestarted and its init-container rules): sidecars always are, whatever the
  * pod's policy; an init container only after a failure, unless the policy is Never. */
 export function restartsAfter(role: ContainerRole, policy: string | undefined, exit: ContainerExit): boolean {
+  if (role === 'ephemeral') return false;
   if (role === 'sidecar') return true;
   if (role === 'init') return exit.exitCode !== 0 && policy !== 'Never';
   return shouldRestart(policy, exit);

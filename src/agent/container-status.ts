@@ -46,7 +46,7 @@ export function containerStatus(c: Container, role: ContainerRole, r: ContainerR
   const started = !!r?.running && r.started;
   const ready = role === 'init'
     ? state.terminated?.exitCode === 0
-    : started && !!r?.ready;
+    : role !== 'ephemeral' && started && !!r?.ready;
   const id = r?.running?.id ?? r?.last?.id;
   return {
     name: c.name,

@@ -18,10 +18,11 @@ export function logTarget(dataDir: string | undefined, pod: Pod, records: Readon
   const podName = pod.metadata.name ?? '';
   const names = pod.spec.containers.map((c) => c.name);
   const inits = (pod.spec.initContainers ?? []).map((c) => c.name);
+  const ephemeral = (pod.spec.ephemeralContainers ?? []).map((c) => c.name);
   const name = container || (names.length === 1 ? names[0] : undefined);
   if (!name) return { error: `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}` };
   const r = records.get(name);
-  if (!r || !(names.includes(name) || inits.includes(name))) return { error: `container ${name} is not valid for pod ${podName}` };
+  if (!r || !(names.includes(name) || inits.includes(name) || ephemeral.includes(name))) return { error: `container ${name} is not valid for pod ${podName}` };
   if (previous) {
     if (r.restartCount < 1) return { error: `previous terminated container "${name}" in pod "${podName}" not found` };
     return { file: containerLogPath(dataDir, pod, name, r.restartCount - 1), ended: Promise.resolve() };

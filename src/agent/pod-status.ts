@@ -8,6 +8,7 @@ import type { ContainerStatus, Pod, PodStatus } from '../api/kinds.js';
 import { isSidecar, type ContainerRecord } from './container-record.js';
 import { containerStatus, type StatusContext } from './container-status.js';
 import { podPhase } from './pod-phase.js';
+import { ephemeralStatuses } from './ephemeral.js';
 import { podConditions } from './pod-conditions.js';
 
 export interface PodView {
@@ -36,6 +37,7 @@ export function podStatus(v: PodView): PodStatus {
   const initStatuses: ContainerStatus[] = inits.map((c) => containerStatus(c, isSidecar(c) ? 'sidecar' : 'init', records.get(c.name), ctx));
   const statuses: ContainerStatus[] = pod.spec.containers.map((c) => containerStatus(c, 'regular', records.get(c.name), ctx));
   const all = [...initStatuses, ...statuses];
+  const ephemeral = ephemeralStatuses(pod, records, ctx);
   let phase = v.evicted ? 'Failed' : podPhase(pod, all, !!v.terminal);
   // Pods never leave a terminal phase (kubelet forces the one the API has).
   const before = pod.status?.phase;
@@ -53,5 +55,6 @@ export function podStatus(v: PodView): PodStatus {
     startTime: v.startTime,
     ...(inits.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
+    ...(ephemeral ? { ephemeralContainerStatuses: ephemeral } : {}),
   };
 }

@@ -12,7 +12,8 @@ import type { Container, Pod } from '../api/kinds.js';
 import { pods as podsResource } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import { ContainerStartError, type RecoveredSandbox, type RunningContainer, type Sandbox } from '../runtime/runtime.js';
-import { newRecord, podContainers, type ContainerRecord, type ContainerRole } from './container-record.js';
+import { ephemeralContainers, newRecord, podContainers, type ContainerRecord, type ContainerRole } from './container-record.js';
+import { ephemeralToStart, recordEphemeral } from './ephemeral.js';
 import { podStatus } from './pod-status.js';
 import { podActions } from './pod-actions.js';
 import { deadlineExceeded, deadlineLeftMs } from './deadline.js';
@@ -71,6 +72,7 @@ export class PodWorker {
     this.pod = pod;
     this.statusWriter = new PodStatusWriter(host.client);
     for (const { container } of podContainers(pod)) this.records.set(container.name, newRecord(container.name));
+    recordEphemeral(pod, this.records);
     if (recovered) this.adopt(recovered);
   }
 
@@ -86,6 +88,7 @@ export class PodWorker {
 
   update(pod: Pod): void {
     this.pod = pod;
+    recordEphemeral(pod, this.records);
     if (pod.metadata.deletionTimestamp) this.hookAbort.abort();
     // Deleted again with less grace while stopping: the kill comes sooner (as kubelet does).
     const grace = pod.metadata.deletionGracePeriodSeconds;
@@ -170,10 +173,12 @@ export class PodWorker {
     }
     const actions = podActions(this.pod, this.records);
     if (actions.killPod) return this.killPod();
+    // Debug containers join a pod whose own containers run (kubelet starts them last, too).
+    const starts = [...actions.start, ...(actions.initialized ? ephemeralToStart(this.pod, this.records) : [])];
     let wakeAt = left !== undefined ? Date.now() + left : Infinity;
     if (limits.length > 0) wakeAt = Math.min(wakeAt, Date.now() + emptyDirCheckMs);
     if (this.host.dataDir && this.volumes && hasDataVolumes(this.pod)) wakeAt = Math.min(wakeAt, await this.refreshDataVolumes());
-    for (const name of actions.start) {
+    for (const name of starts) {
       const r = this.records.get(name)!;
       const image = this.containerNamed(name)?.image ?? '';
       // A container in back-off waits (kubelet's words for a failed pull change on the way).
@@ -249,12 +254,18 @@ export class PodWorker {
     }
   }
 
+  private entryNamed(name: string): { container: Container; role: ContainerRole } | undefined {
+    const ephemeral = ephemeralContainers(this.pod).find((c) => c.name === name);
+    if (ephemeral) return { container: ephemeral, role: 'ephemeral' };
+    return podContainers(this.pod).find((c) => c.container.name === name);
+  }
+
   private containerNamed(name: string): Container | undefined {
-    return podContainers(this.pod).find((c) => c.container.name === name)?.container;
+    return this.entryNamed(name)?.container;
   }
 
   private async start(name: string, r: ContainerRecord): Promise<void> {
-    const entry = podContainers(this.pod).find((c) => c.container.name === name);
+    const entry = this.entryNamed(name);
     if (!entry || !this.sandbox) return;
     const run = await startContainer({
       host: this.host,
@@ -399,7 +410,7 @@ export class PodWorker {
   /** The running container `kubectl exec` enters (the first one when none is named). */
   execTarget(container: string | undefined): { containerId: string } | { error: string; notFound?: boolean } {
     const name = container || this.pod.spec?.containers?.[0]?.name || '';
-    const known = this.pod.spec?.containers?.some((c) => c.name === name) || this.pod.spec?.initContainers?.some((c) => c.name === name);
+    const known = !!this.entryNamed(name);
     if (!known) return { error: `container ${name} is not valid for pod ${this.pod.metadata.name ?? ''}`, notFound: false };
     const running = this.records.get(name)?.running;
     if (!running) return { error: `container ${name} is not running in pod ${this.pod.metadata.name ?? ''}` };

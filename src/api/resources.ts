@@ -27,6 +27,12 @@ export interface Subresources {
   readonly approval?: boolean;
   /** `pods/NAME/eviction`: a policy/v1 Eviction, subject to disruption budgets. */
   readonly eviction?: boolean;
+  /** `pods/NAME/exec`, `/attach`, `/portforward`: streams relayed to the pod's node. */
+  readonly streams?: boolean;
+  /** `pods|services|nodes/NAME/proxy`: HTTP relayed to the pod, service or node. */
+  readonly proxy?: boolean;
+  /** `pods/NAME/ephemeralcontainers`: the pod with only `spec.ephemeralContainers` writable. */
+  readonly ephemeralContainers?: boolean;
 }
 
 export interface ResourceType {
@@ -90,9 +96,9 @@ const replicasScale: ScaleSubresource = {
 };
 
 export const namespaces = resource({ plural: 'namespaces', kind: 'Namespace', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['ns'], subresources: { status: true }, verbs: allVerbs.filter((v) => v !== 'deletecollection') });
-export const nodes = resource({ plural: 'nodes', kind: 'Node', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['no'], subresources: { status: true } });
-export const pods = resource({ plural: 'pods', kind: 'Pod', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true, binding: true, log: true, eviction: true } });
-export const services = resource({ plural: 'services', kind: 'Service', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: { status: true } });
+export const nodes = resource({ plural: 'nodes', kind: 'Node', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['no'], subresources: { status: true, proxy: true } });
+export const pods = resource({ plural: 'pods', kind: 'Pod', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true, binding: true, log: true, eviction: true, streams: true, proxy: true, ephemeralContainers: true } });
+export const services = resource({ plural: 'services', kind: 'Service', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: { status: true, proxy: true } });
 export const endpoints = resource({ plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['ep'] });
 export const replicationControllers = resource({ plural: 'replicationcontrollers', kind: 'ReplicationController', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['rc'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 export const events = resource({ plural: 'events', kind: 'Event', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['ev'] });

@@ -28,20 +28,28 @@ export function isSpdyTunnel(req: IncomingMessage): boolean {
   return /(^|,)\s*SPDY\/3\.1\+/i.test(String(req.headers['sec-websocket-protocol'] ?? ''));
 }
 
-/** Frames towards the client: whole WebSocket frames, one write each, or raw SPDY bytes. */
+/** Frames towards the client: whole WebSocket frames, one write each, or raw bytes as they
+ * come (SPDY, plain or tunnelled in WebSocket: only Go clients speak it, which read frames as
+ * they arrive — waiting for each write there capped a port-forward at a few dozen MB/s). */
 class ClientWriter {
   private readonly splitter: FrameSplitter | undefined;
   private readonly queue: Buffer[] = [];
   private writing = false;
   private ended = false;
 
-  constructor(private readonly socket: Socket, private readonly source: Socket, kind: UpgradeKind) {
-    this.splitter = kind === 'websocket' ? new FrameSplitter() : undefined;
+  constructor(private readonly socket: Socket, private readonly source: Socket, paced: boolean) {
+    this.splitter = paced ? new FrameSplitter() : undefined;
   }
 
   take(chunk: Buffer): void {
-    if (this.splitter) this.queue.push(...this.splitter.push(chunk));
-    else this.queue.push(chunk);
+    if (!this.splitter) {
+      if (!this.socket.write(chunk)) {
+        this.source.pause();
+        this.socket.once('drain', () => this.source.resume());
+      }
+      return;
+    }
+    this.queue.push(...this.splitter.push(chunk));
     if (this.queue.length > 64) this.source.pause();
     if (!this.writing) this.next();
   }
@@ -79,7 +87,7 @@ export async function relayUpgrade(dialer: NodeDialer, nodeName: string, path: s
       let text = 'HTTP/1.1 101 Switching Protocols\r\n';
       for (let i = 0; i < answer.rawHeaders.length; i += 2) text += `${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}\r\n`;
       socket.write(text + '\r\n');
-      const writer = new ClientWriter(socket, nodeSocket, kind);
+      const writer = new ClientWriter(socket, nodeSocket, kind === 'websocket' && !isSpdyTunnel(req));
       if (head.length) writer.take(head);
       nodeSocket.on('data', (chunk: Buffer) => writer.take(chunk));
       socket.pipe(nodeSocket);

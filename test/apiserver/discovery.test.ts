@@ -46,6 +46,24 @@ describe('discovery', () => {
     assert.ok(byName.has('pods/log') && byName.has('pods/binding') && byName.has('pods/status'));
   });
 
+  test('/api/v1 lists the connect subresources and pods/ephemeralcontainers with kube-apiserver\'s kinds and verbs', async () => {
+    const r = await s.request('GET', '/api/v1');
+    const byName = new Map<string, { kind: string; verbs: string[] }>(r.json.resources.map((x: { name: string }) => [x.name, x]));
+    const want: [string, string, string[]][] = [
+      ['pods/exec', 'PodExecOptions', ['create', 'get']], ['pods/attach', 'PodAttachOptions', ['create', 'get']],
+      ['pods/portforward', 'PodPortForwardOptions', ['create', 'get']], ['pods/ephemeralcontainers', 'Pod', ['get', 'patch', 'update']],
+      ['pods/proxy', 'PodProxyOptions', ['create', 'delete', 'get', 'patch', 'update']],
+      ['services/proxy', 'ServiceProxyOptions', ['create', 'delete', 'get', 'patch', 'update']],
+      ['nodes/proxy', 'NodeProxyOptions', ['create', 'delete', 'get', 'patch', 'update']],
+    ];
+    for (const [name, kind, verbs] of want) assert.deepEqual([byName.get(name)?.kind, byName.get(name)?.verbs], [kind, verbs], name);
+    const pods = r.json.resources.map((x: { name: string }) => x.name).filter((n: string) => n.startsWith('pods/'));
+    assert.deepEqual(pods, [...pods].sort(), 'sorted by name, as kube-apiserver lists them');
+    const agg = await s.request('GET', '/api', { headers: { Accept: accepts[0]!.accept } });
+    const pod = agg.json.items[0].versions[0].resources.find((x: { resource: string }) => x.resource === 'pods');
+    assert.ok(['exec', 'attach', 'portforward', 'proxy', 'ephemeralcontainers'].every((n) => pod.subresources.some((x: { subresource: string }) => x.subresource === n)));
+  });
+
   test('extensions/v1beta1 serves jobs but not daemonsets by default', async () => {
     const r = await s.request('GET', '/apis/extensions/v1beta1');
     const names = r.json.resources.map((x: { name: string }) => x.name);

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../../src/api/kinds.js';
@@ -147,5 +147,44 @@ test('an agent that dies of an uncaught exception leaves its pods running; start
   assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0);
   assert.match((await httpGetOnce(`http://${p.status!.podIP!}/`)).body, /Welcome to nginx!/);
   await c.kubectl.ok(['delete', 'pod', name, '--grace-period=0', '--force']);
+  assert.equal(await stopAgent('SIGTERM'), 0, `the agent's stop was not clean: ${agentErr.slice(-3000)}`);
+});
+
+/** Processes on this machine whose command line contains `needle`. */
+function processesWith(needle: string): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(needle)) n++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
+
+test('a restarted agent adopts a debug (ephemeral) container instead of running it again', async () => {
+  agentErr = '';
+  startAgent();
+  const name = `debugged-${suffix()}`, dbg = `dbg-${suffix()}`, mark = `sleep ${randomInt(200000, 300000)}`;
+  await c.kubectl.ok(['create', '-f', '-'], { input: pod(name, 'Always', { image: 'busybox', command: ['sleep', '100000'] }) });
+  await running(name);
+  await c.kubectl.ok(['debug', name, '--image=busybox', `--container=${dbg}`, '--', 'sh', '-c', `exec ${mark}`]);
+  const debugId = async (): Promise<string | undefined> => {
+    const s = (await get(name)).status?.ephemeralContainerStatuses?.find((x) => x.name === dbg);
+    return s?.state?.running ? s.containerID : undefined;
+  };
+  const first = await waitFor('debug container running', debugId, 30_000);
+  const count = processesWith(mark);
+  assert.ok(count > 0);
+  assert.equal(await stopAgent('SIGKILL'), null);
+  agentErr = '';
+  startAgent();
+  await waitFor('agent back', async () => agentErr.includes('joined') || undefined, 30_000);
+  // Long enough for a second start, had the agent made one.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal(processesWith(mark), count, 'the same debug process, no second one');
+  assert.equal(await debugId(), first);
   assert.equal(await stopAgent('SIGTERM'), 0, `the agent's stop was not clean: ${agentErr.slice(-3000)}`);
 });

@@ -84,6 +84,21 @@ describe('exec on skiff up', () => {
     await waitFor('command gone', async () => processesWith(`sleep ${mark}`) === 0, 10_000);
   });
 
+  test('kubectl debug: a process in the running pod, with logs and exec, gone with the pod', async () => {
+    const target = `target-${suffix()}`, dbg = `dbg-${suffix()}`, mark = `${5000 + Math.floor(Math.random() * 5000)}`;
+    await c.kubectl.ok(['run', target, '--image=busybox', '--restart=Never', '--', 'sleep', `1${mark}`]);
+    await waitFor('target running', async () => (await c.cp.client.get<Pod>(pods, 'default', target)).status?.phase === 'Running', 30_000);
+    await c.kubectl.ok(['debug', target, '--image=busybox', `--container=${dbg}`, '--target', target, '--', 'sh', '-c', `echo hello-${dbg}; exec sleep ${mark}`]);
+    await waitFor('debug container running', async () => (await c.cp.client.get<Pod>(pods, 'default', target)).status?.ephemeralContainerStatuses?.some((s) => s.name === dbg && s.state?.running), 30_000);
+    assert.equal(await c.kubectl.ok(['exec', target, '-c', dbg, '--', 'echo', 'inside']), 'inside\n');
+    // Process containers share the node's PID namespace: the target's process is in sight.
+    assert.match(await c.kubectl.ok(['exec', target, '-c', dbg, '--', 'ps', '-o', 'args']), new RegExp(`sleep 1${mark}`));
+    await waitFor('its log', async () => (await c.kubectl.run(['logs', target, '-c', dbg])).stdout === `hello-${dbg}\n`, 15_000);
+    assert.ok(processesWith(`sleep ${mark}`) > 0, 'the debug process runs on the node');
+    await c.kubectl.ok(['delete', 'pod', target, '--grace-period=1']);
+    await waitFor('debug process gone', async () => processesWith(`sleep ${mark}`) === 0, 15_000);
+  });
+
   test('kubectl attach follows the container\'s output from now on; asking for stdin is refused', async () => {
     const ticker = `ticker-${suffix()}`, word = `t${suffix()}`;
     await c.kubectl.ok(['run', ticker, '--image=busybox', '--restart=Never', '--', 'sh', '-c', `i=0; while true; do i=$((i+1)); echo ${word}-$i; sleep 0.2; done`]);

@@ -111,6 +111,7 @@ export function defaultPodSpec(spec: Obj): void {
   setDefault(spec, 'schedulerName', 'default-scheduler');
   for (const c of records(spec['containers'])) defaultContainer(c);
   for (const c of records(spec['initContainers'])) defaultContainer(c);
+  for (const c of records(spec['ephemeralContainers'])) defaultContainer(c);
   for (const v of records(spec['volumes'])) defaultVolume(v);
 }
 

@@ -120,9 +120,17 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** A container `kubectl debug` adds: run once, never restarted, outside the pod's readiness. */
+export interface EphemeralContainer extends Container {
+  /** The container whose process namespace it would share (runtimes that cannot, say so). */
+  targetContainerName?: string;
+}
+
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  /** Debugging containers added to the running pod through pods/ephemeralcontainers. */
+  ephemeralContainers?: EphemeralContainer[];
   volumes?: Volume[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds?: number;
@@ -192,6 +200,7 @@ export interface PodStatus {
   startTime?: string;
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
   qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort';
   nominatedNodeName?: string;
 }

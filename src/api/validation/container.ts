@@ -213,7 +213,7 @@ function validateLifecycle(lc: unknown, path: string): FieldError[] {
 }
 
 /** What all containers share (validateContainerCommon). */
-function validateContainerCommon(c: Obj, volumes: ReadonlySet<string>, path: string): FieldError[] {
+export function validateContainerCommon(c: Obj, volumes: ReadonlySet<string>, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(c['name']);
   if (!name) errs.push(required(child(path, 'name')));

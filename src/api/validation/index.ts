@@ -20,7 +20,7 @@ import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegme
 import {
   validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding, validateRoleRefUpdate,
 } from './rbac.js';
-import { validatePod, validatePodUpdate } from './pod.js';
+import { validatePodCreate, validatePodUpdate } from './pod.js';
 import { validateEndpoints, validateService, validateServiceUpdate } from './service.js';
 import { validateEndpointSlice, validateEndpointSliceUpdate } from './discovery.js';
 import {
@@ -41,7 +41,7 @@ interface KindRules {
 }
 
 const rules: Readonly<Record<string, KindRules>> = {
-  Pod: { name: nameIsDNSSubdomain, create: validatePod, update: validatePodUpdate },
+  Pod: { name: nameIsDNSSubdomain, create: validatePodCreate, update: validatePodUpdate },
   ReplicationController: { name: nameIsDNSSubdomain, create: validateReplicationController },
   Service: { name: nameIsDNS1035Label, create: validateService, update: validateServiceUpdate },
   Endpoints: { name: nameIsDNSSubdomain, create: validateEndpoints },
@@ -134,7 +134,8 @@ export function validateObjectStatusUpdate(kind: string, obj: KubeObject, old: K
 
 export { validateLabels } from '../labels.js';
 export { validateAnnotations, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-export { validatePodSpec, validatePodTemplateSpec, validateTolerations } from './pod.js';
+export { validatePod, validatePodSpec, validatePodTemplateSpec, validateTolerations } from './pod.js';
+export { validateEphemeralContainersUpdate } from './ephemeral.js';
 export { validateResources } from './container.js';
 export * as names from './names.js';
 export * as field from './field.js';

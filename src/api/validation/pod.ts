@@ -16,6 +16,8 @@ import { validateVolumes } from './volumes.js';
 import { validateHostNetworkPorts, validateHostSecurity } from './host-security.js';
 import { checkAnnotationSupport, checkSupport } from '../support/index.js';
 
+import { validateEphemeralContainers, validateNoEphemeralOnCreate } from './ephemeral.js';
+
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const MAX_INT32 = 2147483647;
@@ -75,6 +77,7 @@ export function validatePodSpec(spec: unknown, path: string): FieldError[] {
   errs.push(...validateContainers(spec['containers'], vols.names, child(path, 'containers'), false, names));
   errs.push(...checkHostPortConflicts(spec['containers'], child(path, 'containers')));
   errs.push(...validateContainers(spec['initContainers'], vols.names, child(path, 'initContainers'), true, names));
+  errs.push(...validateEphemeralContainers(spec, vols.names, child(path, 'ephemeralContainers')));
   errs.push(...validateRestartPolicy(spec['restartPolicy'], child(path, 'restartPolicy')));
   const dns = spec['dnsPolicy'];
   if (dns === undefined || dns === null || dns === '') errs.push(required(child(path, 'dnsPolicy')));
@@ -114,6 +117,8 @@ export function validatePodTemplateSpec(template: unknown, path: string): FieldE
     ...validateAnnotations(meta['annotations'], child(path, 'annotations')),
     ...checkAnnotationSupport(meta['annotations'], child(path, 'annotations')),
     ...validatePodSpec(template['spec'], child(path, 'spec')),
+    ...(isRecord(template['spec']) && Array.isArray(template['spec']['ephemeralContainers']) && template['spec']['ephemeralContainers'].length
+      ? [forbidden(child(path, 'spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template')] : []),
   ];
 }
 
@@ -138,7 +143,13 @@ export function validatePod(obj: Obj): FieldError[] {
     ...checkAnnotationSupport(meta['annotations'], 'metadata.annotations'),
     ...validateContainersOnlyForPod(spec['containers'], 'spec.containers'),
     ...validateContainersOnlyForPod(spec['initContainers'], 'spec.initContainers'),
+    ...validateContainersOnlyForPod(spec['ephemeralContainers'], 'spec.ephemeralContainers'),
   ];
+}
+
+/** A new pod: what every pod satisfies, and no ephemeral containers yet. */
+export function validatePodCreate(obj: Obj): FieldError[] {
+  return [...validatePod(obj), ...validateNoEphemeralOnCreate(isRecord(obj['spec']) ? obj['spec'] : {})];
 }
 
 export const updatablePodSpecFields = [

@@ -22,7 +22,17 @@ function subresourcesOf(s: ServedVersion): Sub[] {
   if (r.subresources.log) out.push({ name: 'log', verbs: ['get'], kind: { group: '', version: 'v1', kind: 'Pod' } });
   if (r.subresources.eviction) out.push({ name: 'eviction', verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } });
   if (r.subresources.token) out.push({ name: 'token', verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } });
-  return out;
+  if (r.subresources.ephemeralContainers) out.push({ name: 'ephemeralcontainers', verbs: ['get', 'patch', 'update'], kind: self });
+  // Connect subresources: GET/POST upgrade (create, get); proxy takes every HTTP method.
+  const options = (kind: string): Sub['kind'] => ({ group: '', version: 'v1', kind });
+  if (r.subresources.streams) {
+    out.push({ name: 'attach', verbs: ['create', 'get'], kind: options('PodAttachOptions') });
+    out.push({ name: 'exec', verbs: ['create', 'get'], kind: options('PodExecOptions') });
+    out.push({ name: 'portforward', verbs: ['create', 'get'], kind: options('PodPortForwardOptions') });
+  }
+  if (r.subresources.proxy) out.push({ name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: options(`${r.kind}ProxyOptions`) });
+  // kube-apiserver lists them sorted by name.
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function resourcesOf(cfg: RuntimeConfig, group: string, version: string): ServedVersion[] {

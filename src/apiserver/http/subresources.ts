@@ -24,6 +24,7 @@ import { serveProxy } from '../proxy/index.js';
 import { awaitResourceVersion, checkBodyResourceVersion } from './resourceversion.js';
 import { writerOf } from './fieldmanager.js';
 import { evictPod } from './eviction.js';
+import { serveEphemeralContainers } from './ephemeral.js';
 
 export async function serveSubresource(
   ctx: ApiContext,
@@ -107,6 +108,11 @@ export async function serveSubresource(
       await evictPod(ctx, req, res, info, q);
       return;
     }
+    case 'ephemeralcontainers': {
+      if (!r.subresources.ephemeralContainers) break;
+      await serveEphemeralContainers(req, res, info, sv, registry, q, reply);
+      return;
+    }
     case 'token': {
       if (!r.subresources.token || !ctx.tokenRequest) break;
       if (info.verb !== 'create') throw new MethodNotAllowedError();
@@ -116,19 +122,19 @@ export async function serveSubresource(
     }
     case 'exec':
     case 'attach': {
-      if (r.plural !== 'pods' || r.group !== '') break;
+      if (!r.subresources.streams) break;
       if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
       await relayStream(info.subresource, ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
       return;
     }
     case 'portforward': {
-      if (r.plural !== 'pods' || r.group !== '') break;
+      if (!r.subresources.streams) break;
       if (info.verb !== 'get' && info.verb !== 'create') throw new MethodNotAllowedError();
       await relayPortForward(ctx.nodeDialer, await registry.get(info.namespace, name), q, req, res);
       return;
     }
     case 'proxy': {
-      if (r.group !== '' || (r.plural !== 'pods' && r.plural !== 'services' && r.plural !== 'nodes')) break;
+      if (!r.subresources.proxy) break;
       await serveProxy(ctx, req, res, info);
       return;
     }

@@ -67,7 +67,7 @@ export class Discovery {
         shortNames: s.shortNames,
         categories: s.converter ? [] : s.resource.categories,
         verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-        subresources: Object.entries(s.resource.subresources).filter(([, v]) => Boolean(v)).map(([k]) => k),
+        subresources: Object.entries(s.resource.subresources).filter(([, v]) => Boolean(v)).flatMap(([k]) => subresourceNames[k] ?? [k]),
         preferred: preferred.get(s.group) === s.version,
       })),
       false,
@@ -84,6 +84,9 @@ export class Discovery {
     return this.resources.find((r) => apiVersionOf(r.group, r.version) === apiVersion && r.kind === kind);
   }
 }
+
+/** The served names of the resource table's subresource flags that differ from them. */
+const subresourceNames: Record<string, readonly string[]> = { streams: ['attach', 'exec', 'portforward'], ephemeralContainers: ['ephemeralcontainers'] };
 
 async function fetchAll(client: RestClient): Promise<ApiResource[]> {
   const [core, groups] = await Promise.all([

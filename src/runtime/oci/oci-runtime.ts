@@ -16,12 +16,13 @@ import type { Container, Pod } from '../../api/kinds.js';
 import { ImagePullError, type PreparedImage } from '../../images/contract.js';
 import type { Credentials } from '../../images/auth.js';
 import { processRunning } from '../../util/process.js';
-import { ContainerStartError, type ContainerExit, type ExecResult, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { ContainerStartError, type ContainerExit, type ExecResult, type ExecStreamOptions, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions, type StreamProcess } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
 import { OciContainer, recordedExit, type ContainerParams } from './container.js';
 import { BundleError, OciRuntimeError } from './errors.js';
 import { ensureMasquerade, removeMasquerade } from './masquerade.js';
 import { runcExec } from './exec.js';
+import { runcExecStream } from './exec-stream.js';
 import { podNetworks, type PodNetworks } from './network.js';
 import { checkPodCIDR, compileOptions, type OciConfig, type OciRuntimeOptions } from './options.js';
 import { cgroupResources } from './resources.js';
@@ -43,6 +44,7 @@ interface SandboxState {
 
 interface Live {
   readonly container: OciContainer;
+  readonly name: string;
   readonly podUid: string;
   readonly stopSignal: string | undefined;
 }
@@ -136,6 +138,7 @@ export class OciRuntime implements Runtime {
     let memoryLimit: number | undefined;
     let owner: { uid: number; gid: number } | undefined;
     try {
+      const targetPid = this.targetPid(state, container);
       const security = securitySettings(pod, container);
       const resources = cgroupResources(container);
       memoryLimit = resources.memoryLimit;
@@ -153,6 +156,7 @@ export class OciRuntime implements Runtime {
         pod, container, image: image.config, opts, rootfs: rootfs.path, user, security,
         sandbox: sandboxFiles(state.record.dir), cgroupsPath: this.cgroups.leaf(cgroupDir), resources, noSwap: this.cgroups.swapAccounting,
         ...(seccomp ? { seccomp } : {}),
+        ...(targetPid ? { targetPid } : {}),
       });
       // Owner-only: it holds the container's environment (Secrets' values among it).
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 1), { mode: 0o600 });
@@ -170,6 +174,18 @@ export class OciRuntime implements Runtime {
     return this.track(state, run, running);
   }
 
+  /** An ephemeral container's target (`kubectl debug --target`): its running container's PID
+   * namespace, which the debug container joins, so each sees the other's processes. */
+  private targetPid(state: SandboxState, container: Container & { targetContainerName?: string }): string | undefined {
+    const target = container.targetContainerName;
+    if (!target) return undefined;
+    for (const rid of state.containers) {
+      const live = this.containers.get(rid);
+      if (live?.name === target) return `/proc/${live.container.pid}/ns/pid`;
+    }
+    throw new ContainerStartError('CreateContainerError', `${container.name}: target container ${target} is not running`);
+  }
+
   private params(id: string, bundle: string, logPath: string, cgroupDir: string, memoryLimit: number | undefined, cleanup: () => Promise<void>): ContainerParams {
     return { runc: this.runc, id, bundle, logPath, fifoDir: path.join(this.cfg.dataDir, 'fifos'), oomKilled: () => this.cgroups.oomKilled(cgroupDir, memoryLimit), cleanup };
   }
@@ -185,7 +201,7 @@ export class OciRuntime implements Runtime {
   /** Registers a live (started or adopted) container and forgets it when it ends. */
   private track(state: SandboxState, run: RunRecord, c: OciContainer): RunningContainer {
     const rid = `oci://${run.runcId}`;
-    this.containers.set(rid, { container: c, podUid: state.sandbox.podUid, stopSignal: run.stopSignal });
+    this.containers.set(rid, { container: c, name: run.name, podUid: state.sandbox.podUid, stopSignal: run.stopSignal });
     state.containers.add(rid);
     void c.exited.then(() => {
       this.containers.delete(rid);
@@ -274,8 +290,17 @@ export class OciRuntime implements Runtime {
   exec(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecResult> {
     const live = this.containers.get(containerId);
     if (!live) return Promise.reject(new Error(`container ${containerId} is not running`));
-    const pidFile = path.join(this.cfg.runcRoot, `exec-${randomBytes(6).toString('hex')}.pid`);
-    return runcExec(this.runc, live.container.id, command, timeoutMs, pidFile);
+    return runcExec(this.runc, live.container.id, command, timeoutMs, this.execPidFile());
+  }
+
+  execStream(containerId: string, command: readonly string[], opts: ExecStreamOptions): StreamProcess {
+    const live = this.containers.get(containerId);
+    if (!live) throw new Error(`container ${containerId} is not running`);
+    return runcExecStream(this.runc, live.container.id, command, opts, this.execPidFile());
+  }
+
+  private execPidFile(): string {
+    return path.join(this.cfg.runcRoot, `exec-${randomBytes(6).toString('hex')}.pid`);
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {

@@ -41,7 +41,12 @@ export class Runc {
 
   /** `runc exec`: the container's process settings (env, cwd, user) with another argv. */
   exec(id: string, argv: readonly string[], pidFile: string): ChildProcess {
-    return spawn(this.binary, [...this.global(), 'exec', '--pid-file', pidFile, id, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn(this.binary, this.execArgs(id, argv, pidFile), { stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  /** The arguments of `runc exec` in the foreground, with `extra` options (`-t`, `--env`). */
+  execArgs(id: string, argv: readonly string[], pidFile: string, extra: readonly string[] = []): string[] {
+    return [...this.global(), 'exec', '--pid-file', pidFile, ...extra, id, ...argv];
   }
 
   async version(): Promise<string> {

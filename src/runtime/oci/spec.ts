@@ -76,11 +76,12 @@ export function supplementaryGroups(s: SecuritySettings): number[] | undefined {
 /** The pod's namespace settings as the OCI config's `linux.namespaces`: the pod's network and IPC
  * namespaces joined by path unless the pod takes the host's, a PID namespace of the container's
  * own unless hostPID or shareProcessNamespace (then the pod's, by path), UTS the host's under
- * hostNetwork (the pod's hostname is the node's, as in Kubernetes). */
-export function podNamespaces(pod: Pod, ns: PodNamespaces): { type: string; path?: string }[] {
+ * hostNetwork (the pod's hostname is the node's, as in Kubernetes). A debug container with a
+ * target joins the target's PID namespace (`targetPid`: its path). */
+export function podNamespaces(pod: Pod, ns: PodNamespaces, targetPid?: string): { type: string; path?: string }[] {
   const spec = pod.spec;
   const out: { type: string; path?: string }[] = [];
-  if (spec.hostPID !== true) out.push(spec.shareProcessNamespace === true ? { type: 'pid', path: ns.pid } : { type: 'pid' });
+  if (spec.hostPID !== true) out.push(targetPid ? { type: 'pid', path: targetPid } : spec.shareProcessNamespace === true ? { type: 'pid', path: ns.pid } : { type: 'pid' });
   if (spec.hostIPC !== true) out.push({ type: 'ipc', path: ns.ipc });
   if (spec.hostNetwork !== true) out.push({ type: 'uts' });
   out.push({ type: 'mount' });
@@ -131,6 +132,8 @@ export interface BundleInput {
   readonly noSwap: boolean;
   /** The `linux.seccomp` section (seccomp.ts), none for no filter. */
   readonly seccomp?: Record<string, unknown>;
+  /** The PID namespace of the container an ephemeral container targets (`/proc/PID/ns/pid`). */
+  readonly targetPid?: string;
 }
 
 const maskedPaths = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
@@ -190,7 +193,7 @@ export function ociConfig(b: BundleInput): Record<string, unknown> {
     ...(hostNetwork ? {} : { hostname }),
     mounts: mounts(b),
     linux: {
-      namespaces: podNamespaces(b.pod, b.sandbox.namespaces),
+      namespaces: podNamespaces(b.pod, b.sandbox.namespaces, b.targetPid),
       ...(sysctl ? { sysctl } : {}),
       ...(b.seccomp ? { seccomp: b.seccomp } : {}),
       cgroupsPath: b.cgroupsPath,
