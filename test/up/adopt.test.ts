@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../../src/api/kinds.js';
@@ -18,6 +18,7 @@ import { crashHookArgs, type CrashMode } from '../helpers/crash.js';
 import { httpGetOnce, killLeftoverContainers, startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
+import { processesWith } from './streamfixtures.js';
 
 let c: UpCluster;
 let agent: ChildProcess | undefined;
@@ -149,20 +150,6 @@ test('an agent that dies of an uncaught exception leaves its pods running; start
   await c.kubectl.ok(['delete', 'pod', name, '--grace-period=0', '--force']);
   assert.equal(await stopAgent('SIGTERM'), 0, `the agent's stop was not clean: ${agentErr.slice(-3000)}`);
 });
-
-/** Processes on this machine whose command line contains `needle`. */
-function processesWith(needle: string): number {
-  let n = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(needle)) n++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
 
 test('a restarted agent adopts a debug (ephemeral) container instead of running it again', async () => {
   agentErr = '';

@@ -11,9 +11,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
-import * as pty from 'node-pty';
 import type { ExecStreamOptions, StreamProcess } from '../runtime.js';
+import { terminalProcess } from '../shared/terminal-process.js';
 import { signalNumber } from '../../util/process.js';
 import type { Runc } from './runc.js';
 
@@ -53,26 +52,15 @@ function onPipes(binary: string, args: string[], stdin: boolean, killExeced: () 
 }
 
 function onTerminal(binary: string, args: string[], killExeced: () => void, forget: () => void): StreamProcess {
-  const term = pty.spawn(binary, args, { name: 'xterm', cols: 80, rows: 24, env: { ...process.env, TERM: 'xterm' } });
-  const stdout = new PassThrough();
-  const stdin = new PassThrough();
-  term.onData((d) => stdout.write(d));
-  stdin.on('data', (d: Buffer) => term.write(d.toString('utf8')));
-  const exited = new Promise<number>((resolve) => {
-    term.onExit(({ exitCode, signal }) => {
-      forget();
-      stdout.end();
-      resolve(signal ? 128 + signal : exitCode);
-    });
-  });
-  return {
-    stdin,
-    stdout,
-    resize: (cols, rows) => term.resize(cols, rows),
-    exited,
-    kill: () => {
+  return terminalProcess(binary, args, { name: 'xterm', env: { ...process.env, TERM: 'xterm' } }, {
+    ended: forget,
+    kill: (pid) => {
       killExeced();
-      term.kill('SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     },
-  };
+  });
 }

@@ -5,9 +5,8 @@
  * killed when the client goes away, so an abandoned shell leaves nothing behind.
  */
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import * as pty from 'node-pty';
 import type { ExecStreamOptions, StreamProcess } from '../runtime.js';
+import { terminalProcess } from '../shared/terminal-process.js';
 import { findProgram } from './host-programs.js';
 import { killGroup } from './process-group.js';
 import type { ExecSpec } from './exec.js';
@@ -45,25 +44,8 @@ function onPipes(cmd: string, args: string[], spec: Omit<ExecSpec, 'timeoutMs'>,
 }
 
 function onTerminal(cmd: string, args: string[], spec: Omit<ExecSpec, 'timeoutMs'>): StreamProcess {
-  const term = pty.spawn(cmd, args, { name: spec.env['TERM'] ?? 'xterm', cols: 80, rows: 24, cwd: spec.cwd, env: { TERM: 'xterm', ...spec.env } });
-  const stdout = new PassThrough();
-  const stdin = new PassThrough();
-  term.onData((d) => stdout.write(d));
-  stdin.on('data', (d: Buffer) => term.write(d.toString('utf8')));
-  const exited = new Promise<number>((resolve) => {
-    term.onExit(({ exitCode, signal }) => {
-      killGroup(term.pid, 'SIGKILL');
-      stdout.end();
-      resolve(signal ? 128 + signal : exitCode);
-    });
-  });
-  return {
-    stdin,
-    stdout,
-    resize: (cols, rows) => term.resize(cols, rows),
-    exited,
-    kill: () => killGroup(term.pid, 'SIGKILL'),
-  };
+  const kill = (pid: number): void => killGroup(pid, 'SIGKILL');
+  return terminalProcess(cmd, args, { name: spec.env['TERM'] ?? 'xterm', cwd: spec.cwd, env: { TERM: 'xterm', ...spec.env } }, { ended: kill, kill });
 }
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13 };
