@@ -17,7 +17,7 @@ import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import { EndpointAuthorizer } from '../agent/endpoint-auth.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
+import { endpointDrain, HostPortForwarder, IngressProxy, IptablesProxy, ServiceProxy } from '../proxy/index.js';
 import { HostGatewayRoutes } from '../network/index.js';
 import type { ProxyMode } from './runtimes.js';
 import type { Logger } from '../util/log.js';
@@ -80,6 +80,8 @@ export interface NodeHostOptions {
   /** Keep routes to other nodes' pod CIDRs via their addresses (host-gw; runtimes with pod
    * networks, when nodes are on separate hosts). */
   readonly hostGatewayRoutes?: boolean;
+  /** Run the built-in ingress controller on every node address at these ports (0: pick one). */
+  readonly ingress?: { readonly httpPort: number; readonly httpsPort: number };
 }
 
 /**
@@ -103,6 +105,8 @@ export class NodeHost {
   private proxy: ServiceProxy | IptablesProxy | undefined;
   private routes: HostGatewayRoutes[] = [];
   private hostPorts: HostPortForwarder | undefined;
+  /** The built-in ingress controller, when asked for. */
+  ingress: IngressProxy | undefined;
 
   constructor(private readonly opts: NodeHostOptions) {
     // A process with one node (a joined `skiff agent`) lists and watches only that node's pods,
@@ -125,6 +129,9 @@ export class NodeHost {
     } else if (this.opts.proxy !== false) {
       this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, recorder: new EventRecorder(this.opts.client, { component: 'kube-proxy', host: this.opts.nodes[0]?.name ?? '' }) });
       this.hostPorts = new HostPortForwarder({ informers: this.informers, nodes: new Map(this.opts.nodes.map((n) => [n.name, n.address])), log: this.opts.log });
+    }
+    if (this.opts.ingress) {
+      this.ingress = new IngressProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, ...this.opts.ingress });
     }
     const proxy = this.proxy;
     const drain = proxy ? endpointDrain(this.informers, proxy) : undefined;
@@ -173,11 +180,13 @@ export class NodeHost {
       await agent.start();
     }
     await this.proxy?.start();
+    await this.ingress?.start();
     await Promise.all(this.routes.map((r) => r.start()));
   }
 
   async stop(): Promise<void> {
     await this.proxy?.stop();
+    this.ingress?.stop();
     this.hostPorts?.stop();
     await Promise.all(this.routes.map((r) => r.stop()));
     await Promise.all(this.agents.map((a) => a.stop()));

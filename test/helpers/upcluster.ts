@@ -39,6 +39,8 @@ export interface UpClusterOptions {
   readonly dataDir?: string;
   /** The control plane's datastore URL (default memory://). */
   readonly datastore?: string;
+  /** Run the built-in ingress controller (ports 0: free ones, read from `host.ingress`). */
+  readonly ingress?: { readonly httpPort: number; readonly httpsPort: number };
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -74,6 +76,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
       ...(cp.dns ? { clusterDns: { servers: [cp.dns.clusterIP], domain: 'cluster.local' } } : {}),
     }),
     ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
+    ...(opts.ingress ? { ingress: opts.ingress } : {}),
     clusterCa: cp.server.caCert,
     servingCertificate: async (spec) => issueNodeServingCertificate(cp.server.clusterCa, spec.name, [spec.address]),
     kubeletPort: 0,

@@ -6,12 +6,10 @@
  */
 import type { KubeObject } from '../../../api/types.js';
 import { defaultIngressClassAnnotation, ingressClassAnnotation, type Ingress, type IngressClass } from '../../../api/kinds.js';
+import { SKIFF_INGRESS_CLASS, SKIFF_INGRESS_CONTROLLER } from '../../../api/ingressclass.js';
 import type { ResourceCache } from '../../watchcache.js';
 import type { WriteHooks } from '../registry.js';
 
-/** skiff's built-in ingress controller and the class it implements out of the box. */
-export const SKIFF_INGRESS_CONTROLLER = 'skiff.io/ingress';
-export const SKIFF_INGRESS_CLASS = 'skiff';
 
 export function skiffIngressClass(): IngressClass {
   return {
