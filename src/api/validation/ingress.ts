@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import type { FieldError } from '../errors.js';
 import { isRecord } from '../types.js';
-import { child, forbidden, immutable, index, invalid, notSupported, required, tooLong } from './field.js';
+import { child, forbidden, immutable, index, invalid, invalidRendered, notSupported, required, tooLong } from './field.js';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, maxLenError, regexError, DNS1123SubdomainMaxLength } from './names.js';
 import { ingressClassAnnotation } from '../kinds/networking.js';
 
@@ -114,7 +114,11 @@ export function validateIngress(obj: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const rules = arr(spec['rules']);
   const hasDefault = isRecord(spec['defaultBackend']);
-  if (rules.length === 0 && !hasDefault) errs.push(invalid('spec', rules, 'either `defaultBackend` or `rules` must be specified'));
+  if (rules.length === 0 && !hasDefault) {
+    // Go prints the empty rule list with %#v.
+    const rendered = Array.isArray(spec['rules']) ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)';
+    errs.push(invalidRendered('spec', rendered, 'either `defaultBackend` or `rules` must be specified'));
+  }
   if (hasDefault) errs.push(...validateIngressBackend(rec(spec['defaultBackend']), 'spec.defaultBackend'));
   rules.forEach((r, i) => errs.push(...validateRule(rec(r), index('spec.rules', i))));
   arr(spec['tls']).forEach((t, i) => {
