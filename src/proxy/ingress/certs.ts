@@ -16,7 +16,7 @@ import { hostOnly, wildcardCovers } from './routes.js';
 export const DEFAULT_CERT_CN = 'skiff Ingress Controller Fake Certificate';
 
 /** A self-signed certificate for the names nothing else covers (a year's validity). */
-export function selfSignedCertificate(commonName = DEFAULT_CERT_CN): { cert: string; key: string } {
+export function selfSignedCertificate(commonName = DEFAULT_CERT_CN, dnsNames: readonly string[] = ['ingress.local']): { cert: string; key: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const cert = forge.pki.createCertificate();
@@ -33,7 +33,7 @@ export function selfSignedCertificate(commonName = DEFAULT_CERT_CN): { cert: str
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 2, value: 'ingress.local' }] },
+    { name: 'subjectAltName', altNames: dnsNames.map((value) => ({ type: 2, value })) },
   ]);
   cert.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key };
