@@ -3,7 +3,8 @@
  * node's proxy answers the Ingresses of its classes, so their addresses are the Ready nodes'
  * InternalIPs, kept in `status.loadBalancer.ingress` as nodes come and go (as servicelb does for
  * LoadBalancer services). A backend naming a service that does not exist gets a Warning event
- * (requests to it are answered 503 by the proxies). Ingresses of other classes are not touched.
+ * (requests to it are answered 503 by the proxies), as does a resource backend, which this
+ * controller does not serve. Ingresses of other classes are not touched.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Ingress, IngressBackend, IngressClass, Node, Service } from '../../api/kinds.js';
@@ -21,6 +22,12 @@ export function serviceBackends(ing: Ingress): IngressBackend[] {
   if (ing.spec?.defaultBackend?.service) out.push(ing.spec.defaultBackend);
   for (const r of ing.spec?.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend.service) out.push(p.backend);
   return out;
+}
+
+/** Every resource (non-service) backend of an Ingress. */
+export function resourceBackends(ing: Ingress): IngressBackend[] {
+  const all = [ing.spec?.defaultBackend, ...(ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend))];
+  return all.filter((b): b is IngressBackend => b?.resource !== undefined);
 }
 
 export class IngressStatusController implements Controller {
@@ -84,6 +91,11 @@ export class IngressStatusController implements Controller {
     for (const name of missing) {
       if (!before.has(name)) void this.ctx.recorder.event(ing, 'Warning', 'ServiceNotFound', `Service "${name}" not found: requests routed to it are answered 503`);
     }
-    this.reported.set(key, missing);
+    // Resource backends are valid API but not something this controller can route to: say so.
+    const resources = resourceBackends(ing).map((b) => `resource:${b.resource!.kind}/${b.resource!.name}`);
+    for (const r of resources) {
+      if (!before.has(r)) void this.ctx.recorder.event(ing, 'Warning', 'UnsupportedBackend', `Backend ${r.slice('resource:'.length)} is a resource backend, which skiff's ingress controller does not serve: requests routed to it are answered 503`);
+    }
+    this.reported.set(key, new Set([...missing, ...resources]));
   }
 }
