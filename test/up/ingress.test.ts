@@ -92,7 +92,7 @@ describe('the ingress controller on skiff up', () => {
   const host = `shop-${suffix()}.example.com`;
 
   before(async () => {
-    c = await startUpCluster({ nodes: 1, ingress: { httpPort: 0, httpsPort: 0 } });
+    c = await startUpCluster({ nodes: 2, ingress: { httpPort: 0, httpsPort: 0 } });
     addr = c.nodeAddresses[0]!;
     httpPort = c.host.ingress!.httpPort;
     httpsPort = c.host.ingress!.httpsPort;
@@ -142,14 +142,16 @@ describe('the ingress controller on skiff up', () => {
     assert.match(other.body, /default backend - 404/);
     const ing = await waitFor('status address', async () => {
       const i = await c.cp.client.get<Ingress>(ingresses, 'default', name);
-      return (i.status?.loadBalancer?.ingress?.length ?? 0) > 0 ? i : undefined;
+      return (i.status?.loadBalancer?.ingress?.length ?? 0) === c.nodeAddresses.length ? i : undefined;
     });
     assert.equal(ing.spec?.ingressClassName, 'skiff', 'the default class is filled in');
-    assert.deepEqual(ing.status?.loadBalancer?.ingress, [{ ip: addr }]);
+    assert.deepEqual(ing.status?.loadBalancer?.ingress, c.nodeAddresses.map((ip) => ({ ip })), 'every node\'s address');
+    // Every node answers for the Ingress.
+    for (const other of c.nodeAddresses) assert.equal(echo(await request(`http://${other}:${httpPort}/api/x`, host)).name, `${b}-v1`);
     for (const k of [c.kubectl, new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(27))]) {
       const out = await k.ok(['get', 'ingress', name]);
       assert.match(out, /^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE\n/);
-      assert.match(out, new RegExp(`\\n${name}\\s+skiff\\s+${host.replace(/\./g, '\\.')}\\s+${addr.replace(/\./g, '\\.')}\\s+80\\s+\\d+s`));
+      assert.match(out, new RegExp(`\\n${name}\\s+skiff\\s+${host.replace(/\./g, '\\.')}\\s+${c.nodeAddresses.join(',').replace(/\./g, '\\.')}\\s+80\\s+\\d+s`));
     }
   });
 
