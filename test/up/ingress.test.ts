@@ -155,6 +155,18 @@ describe('the ingress controller on skiff up', () => {
     }
   });
 
+  test('kubectl describe ingress lists the rules with their services\' endpoints', async () => {
+    const name = `desc-${suffix()}`;
+    const h = `desc-${suffix()}.example.com`;
+    await c.kubectl.ok(['create', 'ingress', name, `--rule=${h}/api*=${b}:80`]);
+    const out = await waitFor('described with endpoints', async () => {
+      const d = await c.kubectl.ok(['describe', 'ingress', name]);
+      return new RegExp(`${b}:80 \\(127\\.\\d+\\.\\d+\\.\\d+:8080\\)`).test(d) ? d : undefined;
+    });
+    assert.match(out, /Ingress Class:\s+skiff/);
+    assert.match(out, new RegExp(`${h.replace(/\./g, '\\.')}\\s*\\n\\s+/api\\s+${b}:80`));
+  });
+
   test('TLS: the Secret\'s certificate by SNI, the default one otherwise; HTTPS routed', async () => {
     const secure = `secure-${suffix()}.example.com`;
     const pair = selfSignedCertificate(secure, [secure]);
