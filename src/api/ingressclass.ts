@@ -19,3 +19,7 @@ export function ingressClassOf(ing: Ingress, classes: readonly IngressClass[]): 
 export function isIngressOf(controller: string, ing: Ingress, classes: readonly IngressClass[]): boolean {
   return ingressClassOf(ing, classes)?.spec?.controller === controller;
 }
+
+/** On a Node whose proxy runs skiff's ingress controller: its ports, `HTTP,HTTPS` (`80,443`).
+ * Only such nodes' addresses go into the status of the Ingresses it serves. */
+export const INGRESS_PORTS_ANNOTATION = 'ingress.skiff.io/ports';

@@ -10,7 +10,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RestClient } from '../client/rest.js';
-import { pods as podsResource } from '../api/resources.js';
+import { nodes as nodesResource, pods as podsResource } from '../api/resources.js';
+import { INGRESS_PORTS_ANNOTATION } from '../api/ingressclass.js';
+import type { Node } from '../api/kinds.js';
 import { InformerFactory } from '../client/factory.js';
 import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
@@ -181,7 +183,25 @@ export class NodeHost {
     }
     await this.proxy?.start();
     await this.ingress?.start();
+    await this.announceIngress();
     await Promise.all(this.routes.map((r) => r.start()));
+  }
+
+  /** Marks the nodes whose addresses answer Ingresses (the status controller lists only those);
+   * a node that ran the controller before and does not now is unmarked. */
+  private async announceIngress(): Promise<void> {
+    const ports = this.ingress ? `${this.ingress.httpPort},${this.ingress.httpsPort}` : undefined;
+    for (const spec of this.opts.nodes) {
+      try {
+        if (!ports) {
+          const node = await this.opts.client.get<Node>(nodesResource, undefined, spec.name);
+          if (node.metadata.annotations?.[INGRESS_PORTS_ANNOTATION] === undefined) continue;
+        }
+        await this.opts.client.patch(nodesResource, undefined, spec.name, { metadata: { annotations: { [INGRESS_PORTS_ANNOTATION]: ports ?? null } } });
+      } catch (err) {
+        this.opts.log.warn({ node: spec.name, err: err instanceof Error ? err.message : String(err) }, 'could not mark the node\'s ingress ports');
+      }
+    }
   }
 
   async stop(): Promise<void> {

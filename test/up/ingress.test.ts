@@ -146,6 +146,10 @@ describe('the ingress controller on skiff up', () => {
     });
     assert.equal(ing.spec?.ingressClassName, 'skiff', 'the default class is filled in');
     assert.deepEqual(ing.status?.loadBalancer?.ingress, c.nodeAddresses.map((ip) => ({ ip })), 'every node\'s address');
+    for (const n of c.nodeNames) {
+      const ports = await c.kubectl.ok(['get', 'node', n, '-o', 'jsonpath={.metadata.annotations.ingress\\.skiff\\.io/ports}']);
+      assert.equal(ports, `${httpPort},${httpsPort}`, `node ${n} is marked with the ingress ports`);
+    }
     // Every node answers for the Ingress.
     for (const other of c.nodeAddresses) assert.equal(echo(await request(`http://${other}:${httpPort}/api/x`, host)).name, `${b}-v1`);
     for (const k of [c.kubectl, new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(27))]) {

@@ -1,15 +1,15 @@
 /**
- * The ingress status controller for skiff's built-in ingress controller (skiff.io/ingress): every
- * node's proxy answers the Ingresses of its classes, so their addresses are the Ready nodes'
- * InternalIPs, kept in `status.loadBalancer.ingress` as nodes come and go (as servicelb does for
- * LoadBalancer services). A backend naming a service that does not exist gets a Warning event
+ * The ingress status controller for skiff's built-in ingress controller (skiff.io/ingress): the
+ * proxy of every node marked as running it (`ingress.skiff.io/ports`) answers the Ingresses of its
+ * classes, so their addresses are those Ready nodes' InternalIPs, kept in
+ * `status.loadBalancer.ingress` as nodes come and go (as servicelb does for LoadBalancer services). A backend naming a service that does not exist gets a Warning event
  * (requests to it are answered 503 by the proxies), as does a resource backend, which this
  * controller does not serve. Ingresses of other classes are not touched.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Ingress, IngressBackend, IngressClass, Node, Service } from '../../api/kinds.js';
 import { ingressClasses, ingresses, nodes as nodesResource, services as servicesResource } from '../../api/resources.js';
-import { isIngressOf, SKIFF_INGRESS_CONTROLLER } from '../../api/ingressclass.js';
+import { INGRESS_PORTS_ANNOTATION, isIngressOf, SKIFF_INGRESS_CONTROLLER } from '../../api/ingressclass.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
@@ -55,12 +55,17 @@ export class IngressStatusController implements Controller {
     // Only a change in the address list matters; heartbeats update nodes all the time.
     let last: unknown;
     const nodesChanged = () => {
-      const now = nodeIngress(this.nodes.list());
+      const now = this.addresses();
       if (isDeepStrictEqual(now, last)) return;
       last = now;
       all();
     };
     this.nodes.addEventHandler({ add: nodesChanged, update: nodesChanged, delete: nodesChanged });
+  }
+
+  /** The Ready nodes that run the ingress controller (NodeHost marks them). */
+  private addresses(): { ip: string }[] {
+    return nodeIngress(this.nodes.list().filter((n) => n.metadata.annotations?.[INGRESS_PORTS_ANNOTATION] !== undefined));
   }
 
   async start(): Promise<void> {
@@ -77,7 +82,7 @@ export class IngressStatusController implements Controller {
     if (!ing || ing.metadata.deletionTimestamp) return;
     if (!isIngressOf(this.controller, ing, this.classes.list())) return;
     this.reportMissing(key, ing);
-    const want = nodeIngress(this.nodes.list());
+    const want = this.addresses();
     const have = ing.status?.loadBalancer?.ingress ?? [];
     if (isDeepStrictEqual(have, want)) return;
     const loadBalancer = want.length > 0 ? { ingress: want } : {};
