@@ -114,6 +114,9 @@ export const cronJobs = resource({ plural: 'cronjobs', kind: 'CronJob', group: '
 export const statefulSets = resource({ plural: 'statefulsets', kind: 'StatefulSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 export const controllerRevisions = resource({ plural: 'controllerrevisions', kind: 'ControllerRevision', group: 'apps', storageVersion: 'v1', namespaced: true });
 export const podDisruptionBudgets = resource({ plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', group: 'policy', storageVersion: 'v1', namespaced: true, shortNames: ['pdb'], subresources: { status: true } });
+/** networking.k8s.io: HTTP routing into services (the ingress controller is in the node proxy). */
+export const ingresses = resource({ plural: 'ingresses', kind: 'Ingress', group: 'networking.k8s.io', storageVersion: 'v1', namespaced: true, shortNames: ['ing'], subresources: { status: true } });
+export const ingressClasses = resource({ plural: 'ingressclasses', kind: 'IngressClass', group: 'networking.k8s.io', storageVersion: 'v1', namespaced: false });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -146,6 +149,7 @@ export const resourceTypes: readonly ResourceType[] = [
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
   cronJobs, statefulSets, controllerRevisions,
   podDisruptionBudgets,
+  ingresses, ingressClasses,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,

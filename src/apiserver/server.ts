@@ -53,7 +53,8 @@ import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
 import { pods, endpoints, endpointSlices } from '../api/resources.js';
 import { Auditor, type AuditOptions } from './audit/index.js';
 import { CrdController, ServedCatalog } from './crd/index.js';
-import { customResourceDefinitions } from '../api/resources.js';
+import { customResourceDefinitions, ingresses, ingressClasses } from '../api/resources.js';
+import { defaultIngressClassHooks, skiffIngressClass } from './registry/networking/index.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
@@ -203,6 +204,7 @@ export class ApiServer {
     const hooksFor = new Map<ResourceType, WriteHooks>([
       ...(admitServiceAccounts ? [[pods, sa.admission.hooks()] as const] : []),
       [services, serviceWriteHooks(allocators)],
+      [ingresses, defaultIngressClassHooks(hub.cacheFor(ingressClasses))],
       [roles, escalation.roleHooks('roles')],
       [clusterRoles, escalation.roleHooks('clusterroles')],
       [roleBindings, escalation.bindingHooks('rolebindings')],
@@ -367,6 +369,12 @@ export class ApiServer {
       } catch (err) {
         if (!(err instanceof AlreadyExistsError)) throw err;
       }
+    }
+    // The built-in ingress controller's class, default for Ingresses that name none.
+    try {
+      await this.registries.get(ingressClasses)!.create(skiffIngressClass());
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
     }
   }
 

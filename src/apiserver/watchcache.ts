@@ -98,6 +98,20 @@ export class ResourceCache {
     return () => this.listeners.delete(l);
   }
 
+  private readonly closers = new Set<() => void>();
+
+  /** `end` runs when the resource stops being served (its CRD went): watches end then. */
+  onClose(end: () => void): () => void {
+    this.closers.add(end);
+    return () => this.closers.delete(end);
+  }
+
+  /** Ends every watch of the resource, as Kubernetes does when a CRD is deleted. */
+  closeWatches(): void {
+    for (const end of [...this.closers]) end();
+    this.closers.clear();
+  }
+
   get watcherCount(): number {
     return this.listeners.size;
   }

@@ -15,6 +15,7 @@ import { ReplicaSetController, ReplicationControllerController } from '../contro
 import { EndpointsController } from '../controllers/endpoints/index.js';
 import { EndpointSliceController, EndpointSliceMirroringController } from '../controllers/endpointslice/index.js';
 import { ServiceLoadBalancerController } from '../controllers/servicelb/index.js';
+import { IngressStatusController } from '../controllers/ingress/index.js';
 import { JobController } from '../controllers/job/index.js';
 import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { StatefulSetController } from '../controllers/statefulset/index.js';
@@ -149,6 +150,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('endpointslice-controller', (ctx) => new EndpointSliceController(ctx)),
     loop('endpointslice-mirroring-controller', (ctx) => new EndpointSliceMirroringController(ctx)),
     loop('service-lb-controller', (ctx) => new ServiceLoadBalancerController(ctx)),
+    loop('ingress-status-controller', (ctx) => new IngressStatusController(ctx)),
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
     loop('cronjob-controller', (ctx) => new CronJobController(ctx)),

@@ -10,7 +10,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RestClient } from '../client/rest.js';
-import { pods as podsResource } from '../api/resources.js';
+import { nodes as nodesResource, pods as podsResource } from '../api/resources.js';
+import { INGRESS_PORTS_ANNOTATION } from '../api/ingressclass.js';
+import type { Node } from '../api/kinds.js';
 import { InformerFactory } from '../client/factory.js';
 import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
@@ -18,7 +20,7 @@ import { KubeletServer } from '../agent/kubelet-server.js';
 import { EndpointAuthorizer } from '../agent/endpoint-auth.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ImageStore } from '../images/index.js';
-import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
+import { endpointDrain, HostPortForwarder, IngressProxy, IptablesProxy, ServiceProxy } from '../proxy/index.js';
 import { HostGatewayRoutes } from '../network/index.js';
 import type { ProxyMode } from './runtimes.js';
 import type { Logger } from '../util/log.js';
@@ -83,6 +85,8 @@ export interface NodeHostOptions {
   /** Keep routes to other nodes' pod CIDRs via their addresses (host-gw; runtimes with pod
    * networks, when nodes are on separate hosts). */
   readonly hostGatewayRoutes?: boolean;
+  /** Run the built-in ingress controller on every node address at these ports (0: pick one). */
+  readonly ingress?: { readonly httpPort: number; readonly httpsPort: number };
 }
 
 /**
@@ -106,6 +110,8 @@ export class NodeHost {
   private proxy: ServiceProxy | IptablesProxy | undefined;
   private routes: HostGatewayRoutes[] = [];
   private hostPorts: HostPortForwarder | undefined;
+  /** The built-in ingress controller, when asked for. */
+  ingress: IngressProxy | undefined;
 
   constructor(private readonly opts: NodeHostOptions) {
     // A process with one node (a joined `skiff agent`) lists and watches only that node's pods,
@@ -128,6 +134,9 @@ export class NodeHost {
     } else if (this.opts.proxy !== false) {
       this.proxy = new ServiceProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, recorder: new EventRecorder(this.opts.client, { component: 'kube-proxy', host: this.opts.nodes[0]?.name ?? '' }) });
       this.hostPorts = new HostPortForwarder({ informers: this.informers, nodes: new Map(this.opts.nodes.map((n) => [n.name, n.address])), log: this.opts.log });
+    }
+    if (this.opts.ingress) {
+      this.ingress = new IngressProxy({ informers: this.informers, nodeAddresses, log: this.opts.log, ...this.opts.ingress });
     }
     const proxy = this.proxy;
     const drain = proxy ? endpointDrain(this.informers, proxy) : undefined;
@@ -177,11 +186,31 @@ export class NodeHost {
       await agent.start();
     }
     await this.proxy?.start();
+    await this.ingress?.start();
+    await this.announceIngress();
     await Promise.all(this.routes.map((r) => r.start()));
+  }
+
+  /** Marks the nodes whose addresses answer Ingresses (the status controller lists only those);
+   * a node that ran the controller before and does not now is unmarked. */
+  private async announceIngress(): Promise<void> {
+    const ports = this.ingress ? `${this.ingress.httpPort},${this.ingress.httpsPort}` : undefined;
+    for (const spec of this.opts.nodes) {
+      try {
+        if (!ports) {
+          const node = await this.opts.client.get<Node>(nodesResource, undefined, spec.name);
+          if (node.metadata.annotations?.[INGRESS_PORTS_ANNOTATION] === undefined) continue;
+        }
+        await this.opts.client.patch(nodesResource, undefined, spec.name, { metadata: { annotations: { [INGRESS_PORTS_ANNOTATION]: ports ?? null } } });
+      } catch (err) {
+        this.opts.log.warn({ node: spec.name, err: err instanceof Error ? err.message : String(err) }, 'could not mark the node\'s ingress ports');
+      }
+    }
   }
 
   async stop(): Promise<void> {
     await this.proxy?.stop();
+    this.ingress?.stop();
     this.hostPorts?.stop();
     await Promise.all(this.routes.map((r) => r.stop()));
     await Promise.all(this.agents.map((a) => a.stop()));

@@ -7,3 +7,4 @@ export { UdpListener } from './udp.js';
 export { HostPortForwarder, hostPortsOf, type HostPortOptions } from './hostports.js';
 export { IptablesProxy, type IptablesProxyOptions } from './iptables/index.js';
 export { endpointDrain, maxDrainMs, type Settles } from './drain.js';
+export { IngressProxy, type IngressProxyOptions, RouteTable } from './ingress/index.js';

@@ -39,6 +39,8 @@ export interface UpClusterOptions {
   readonly dataDir?: string;
   /** The control plane's datastore URL (default memory://). */
   readonly datastore?: string;
+  /** Run the built-in ingress controller (ports 0: free ones, read from `host.ingress`). */
+  readonly ingress?: { readonly httpPort: number; readonly httpsPort: number };
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -76,6 +78,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     ...(oci ? { proxyMode: 'iptables' as const, clusterCidr } : {}),
     // A real store is served on the node endpoints too (`skiff image` against the cluster).
     ...(opts.images instanceof ImageStore ? { images: opts.images } : {}),
+    ...(opts.ingress ? { ingress: opts.ingress } : {}),
     clusterCa: cp.server.caCert,
     servingCertificate: async (spec) => issueNodeServingCertificate(cp.server.clusterCa, spec.name, [spec.address]),
     kubeletPort: 0,

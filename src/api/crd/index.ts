@@ -4,3 +4,4 @@ export { validateCustomResourceDefinition } from './validate.js';
 export { pruneAndDefault, validateValue } from './values.js';
 export { structuralSchemaOf, structuralProblems, type StructuralSchema } from '../schema/structural.js';
 export { defaultCustomResourceDefinition } from './defaults.js';
+export { crdResourceType } from './resource.js';

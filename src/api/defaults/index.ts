@@ -14,6 +14,7 @@ import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
+import { defaultIngressClass } from './networking.js';
 import { defaultStatefulSet } from './statefulset.js';
 import { defaultCustomResourceDefinition } from '../crd/defaults.js';
 import {
@@ -38,6 +39,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   DaemonSet: defaultDaemonSet,
   Job: defaultJob,
   CronJob: defaultCronJob,
+  IngressClass: defaultIngressClass,
   StatefulSet: defaultStatefulSet,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,

@@ -16,6 +16,7 @@ import { certificateDefinitions } from './certificates.js';
 import { statefulSetDefinitions } from './statefulset.js';
 import { policyDefinitions } from './policy.js';
 import { apiextensionsDefinitions } from './apiextensions.js';
+import { networkingDefinitions } from './networking.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -35,6 +36,7 @@ export const definitions: Definitions = {
   ...statefulSetDefinitions,
   ...policyDefinitions,
   ...apiextensionsDefinitions,
+  ...networkingDefinitions,
 };
 
 export interface KindEntry {
@@ -63,6 +65,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('apps', 'v1', 'apps', ['DaemonSet', 'ReplicaSet', 'Deployment', 'StatefulSet', 'ControllerRevision']),
   ...entries('extensions', 'v1beta1', 'ext', ['Job', 'ReplicaSet', 'DaemonSet', 'Deployment']),
   ...entries('policy', 'v1', 'policy', ['PodDisruptionBudget']),
+  ...entries('networking.k8s.io', 'v1', 'networking', ['Ingress', 'IngressClass']),
   { group: 'policy', version: 'v1', kind: 'Eviction', definition: fullName('policy.Eviction') },
   ...entries('apiextensions.k8s.io', 'v1', 'apiext', ['CustomResourceDefinition']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
@@ -86,6 +89,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
   { group: 'policy', version: 'v1' },
+  { group: 'networking.k8s.io', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'certificates.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },

@@ -154,7 +154,11 @@ export class CrdController {
 
   private uninstall(name: string): void {
     const prev = this.d.catalog.delete(name);
-    if (prev) this.d.registries.delete(prev.resource);
+    if (!prev) return;
+    const registry = this.d.registries.get(prev.resource);
+    this.d.registries.delete(prev.resource);
+    // Clients watching the resource learn that it is gone (their watch ends; a new one gets 404).
+    registry?.cache.closeWatches();
   }
 
   /** Deletes every object of a CRD being deleted, then lets the CRD go. */

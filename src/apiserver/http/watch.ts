@@ -145,6 +145,7 @@ export async function serveWatch(
     }
   }
   const unsubscribe = registry.cache.subscribe(deliver);
+  const offClose = registry.cache.onClose(() => stop());
   if (initial) write(initial);
   if (initialEvents) {
     write(
@@ -170,6 +171,7 @@ export async function serveWatch(
     if (closed) return;
     closed = true;
     unsubscribe();
+    offClose();
     if (bookmarkTimer) clearInterval(bookmarkTimer);
     clearTimeout(timeout);
     if (!res.writableEnded) res.end();

@@ -48,6 +48,8 @@ const all: Strategy[] = [
   makeStrategy(r.statefulSets),
   makeStrategy(r.controllerRevisions),
   makeStrategy(r.podDisruptionBudgets),
+  makeStrategy(r.ingresses),
+  makeStrategy(r.ingressClasses),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

@@ -19,8 +19,9 @@ import { servingOptions, withServingFlags, type ServingFlags } from '../servingf
 import { serviceAccountOptions, withServiceAccountFlags, type ServiceAccountFlags } from '../serviceaccountflags.js';
 import { startImageStore, withImageStoreFlags, type ImageStoreFlags } from '../imagestore.js';
 import { NodeNameInUseError } from '../../agent/index.js';
+import { ingressOptions, withIngressFlags, type IngressFlags } from '../ingressflags.js';
 
-interface UpOptions extends LogFlags, ImageStoreFlags, ServingFlags, ServiceAccountFlags, DnsFlags {
+interface UpOptions extends LogFlags, ImageStoreFlags, ServingFlags, ServiceAccountFlags, DnsFlags, IngressFlags {
   dataDir: string;
   listen: string;
   datastore?: string;
@@ -57,7 +58,7 @@ export function parseLabels(text: string | undefined): Record<string, string> {
 }
 
 export function upCommand(): Command {
-  return withDnsFlags(withServiceAccountFlags(withServingFlags(withImageStoreFlags(withLogFlags(new Command('up'))
+  return withIngressFlags(withDnsFlags(withServiceAccountFlags(withServingFlags(withImageStoreFlags(withLogFlags(new Command('up'))
     .description('run a whole cluster in this process: control plane, nodes, services (Ctrl-C stops it; state stays in the data dir)')
     .option('--data-dir <dir>', 'where state, certificates, tokens, pods and the kubeconfig live', path.join(os.homedir(), '.skiff', 'up'))
     .option('--listen <host:port>', 'address to serve the API on', '127.0.0.1:6443')
@@ -72,7 +73,7 @@ export function upCommand(): Command {
     .option('--address-block <b>', 'loopback block: nodes 127.B.0.i, pods 127.B.i.x, services 127.B.128.0/17', int(1, 254), 20)
     .option('--service-cluster-ip-range <cidr>', 'where services get cluster IPs (default 127.B.128.0/17, with --runtime oci 10.43.0.0/16)')
     .option('--cluster-cidr <cidr>', 'the range nodes get their pod subnets from (--runtime oci)', '10.42.0.0/16')
-    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode)))))
+    .option('--proxy-mode <mode>', `service proxy: ${proxyModes.join(', ')} (default userspace, with --runtime oci iptables)`, proxyMode))))))
     .action(async (opts: UpOptions) => {
       applyLogFlags(opts);
       exitOnFatalError('skiff up', logger('up'));
@@ -111,6 +112,7 @@ export function upCommand(): Command {
         dataDir,
         proxyMode: opts.proxyMode ?? defaultProxyMode(opts.runtime),
         clusterCidr: opts.clusterCidr,
+        ...(ingressOptions(opts) ? { ingress: ingressOptions(opts)! } : {}),
         makeRuntime: runtimeFor,
         images,
         // One process with the CA: the nodes' serving certificates are signed at once.

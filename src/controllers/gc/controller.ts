@@ -10,11 +10,16 @@
  *   `blockOwnerDeletion` remains, which lets the server remove the owner.
  * - An owner deleted with `Orphan` carries `orphan`: its references are removed from its
  *   dependents, then the finalizer.
+ *
+ * Custom resources are followed too: an informer per established CRD (CustomResourceTracker),
+ * added and dropped as CRDs come and go, so ownerReferences to and from custom objects work.
  */
 import type { ResourceType } from '../../api/resources.js';
 import { resourceTypes } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
-import type { Informer } from '../../client/informer.js';
+import { Informer } from '../../client/informer.js';
+import { RestClient } from '../../client/rest.js';
+import { CustomResourceTracker } from '../customresources/index.js';
 import { keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
@@ -36,18 +41,53 @@ export class GarbageCollector implements Controller {
   private readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
   private readonly informers = new Map<ResourceType, Informer>();
 
+  private readonly custom: CustomResourceTracker | undefined;
+  private customClient: RestClient | undefined;
+
   constructor(private readonly ctx: ControllerContext, private readonly opts: GarbageCollectorOptions = {}) {
-    for (const r of opts.resources ?? resourceTypes) {
-      const inf = ctx.informers.informer(r);
-      inf.addIndex(byOwnerUid, ownerUidIndex);
-      inf.addIndex(byUid, uidIndex);
-      inf.addEventHandler({
-        add: (o) => this.observed(r, undefined, o),
-        update: (old, o) => this.observed(r, old, o),
-        delete: (o) => this.removed(o),
+    for (const r of opts.resources ?? resourceTypes) this.follow(r, ctx.informers.informer(r));
+    if (!opts.resources) {
+      this.custom = new CustomResourceTracker(ctx.informers, {
+        added: (r) => this.customAdded(r),
+        removed: (r) => this.customRemoved(r),
       });
-      this.informers.set(r, inf);
     }
+  }
+
+  private follow(r: ResourceType, inf: Informer): void {
+    inf.addIndex(byOwnerUid, ownerUidIndex);
+    inf.addIndex(byUid, uidIndex);
+    inf.addEventHandler({
+      add: (o) => this.observed(r, undefined, o),
+      update: (old, o) => this.observed(r, old, o),
+      delete: (o) => this.removed(o),
+    });
+    this.informers.set(r, inf);
+  }
+
+  /** A CRD was established: watch its objects (an informer of our own, stopped with the CRD),
+   * and look again at objects whose owner was of that kind (kept so far as unresolvable). */
+  private customAdded(r: ResourceType): void {
+    // One HTTP/2 connection carries every custom resource's watch: as many CRDs as users make
+    // must not use up the shared client's sockets (a watch holds one for as long as it runs).
+    this.customClient ??= new RestClient(this.ctx.client.config, { http2: true });
+    const inf = new Informer(this.customClient, r);
+    this.follow(r, inf);
+    void inf.start();
+    for (const [resource, other] of this.informers) {
+      for (const o of other.list()) {
+        if ((o.metadata.ownerReferences ?? []).some((ref) => resourceForRef(ref, [r]) === r)) this.queue.add(workKey('D', resource, keyOf(o)));
+      }
+    }
+  }
+
+  private customRemoved(r: ResourceType): void {
+    this.informers.get(r)?.stop();
+    this.informers.delete(r);
+  }
+
+  private resources(): ResourceType[] {
+    return [...this.informers.keys()];
   }
 
   private observed(r: ResourceType, old: KubeObject | undefined, o: KubeObject): void {
@@ -68,7 +108,7 @@ export class GarbageCollector implements Controller {
   /** A dependent changed: an owner waiting on its dependents (or orphaning them) looks again. */
   private wakeOwners(refs: readonly OwnerReference[]): void {
     for (const ref of refs) {
-      const r = resourceForRef(ref);
+      const r = resourceForRef(ref, this.resources());
       const owner = r && this.informers.get(r)?.byIndex(byUid, ref.uid)[0];
       if (r && owner && hasGcFinalizer(owner)) this.queue.add(workKey('O', r, keyOf(owner)));
     }
@@ -81,16 +121,20 @@ export class GarbageCollector implements Controller {
   }
 
   async start(): Promise<void> {
-    await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
+    await Promise.all([...this.informers.values(), ...(this.custom ? [this.custom] : [])].map((i) => i.waitForSync()));
     await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 4, (key) => this.sync(key));
   }
 
   stop(): void {
     this.queue.shutDown();
+    // The custom resources' informers are ours, not the factory's.
+    for (const r of this.custom?.list() ?? []) this.customRemoved(r);
+    this.customClient?.close();
+    this.customClient = undefined;
   }
 
   async sync(work: string): Promise<void> {
-    const item = parseWorkKey(work);
+    const item = parseWorkKey(work, this.resources());
     if (!item) return;
     const obj = this.informers.get(item.resource)?.get(item.key);
     if (!obj) return;
@@ -119,7 +163,7 @@ export class GarbageCollector implements Controller {
   }
 
   private async ownerState(depResource: ResourceType, dep: KubeObject, ref: OwnerReference): Promise<OwnerState> {
-    const r = resourceForRef(ref);
+    const r = resourceForRef(ref, this.resources());
     const inf = r && this.informers.get(r);
     if (!r || !inf) return 'unresolvable';
     // A cluster-scoped object cannot be owned by a namespaced one: such a reference is dangling.

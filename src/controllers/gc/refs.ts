@@ -18,13 +18,14 @@ export const orphanFinalizer = 'orphan';
 export const foregroundFinalizer = 'foregroundDeletion';
 
 /**
- * The stored resource an ownerReference means. Group and kind decide; a legacy group
- * (`extensions/v1beta1` ReplicaSet) resolves by kind to where that kind is stored now.
+ * The resource an ownerReference means, among `resources` (the built-in ones by default). Group
+ * and kind decide; a legacy group (`extensions/v1beta1` ReplicaSet) resolves by kind to where that
+ * kind is stored now.
  */
-export function resourceForRef(ref: Pick<OwnerReference, 'apiVersion' | 'kind'>): ResourceType | undefined {
+export function resourceForRef(ref: Pick<OwnerReference, 'apiVersion' | 'kind'>, resources: readonly ResourceType[] = resourceTypes): ResourceType | undefined {
   const { group } = parseApiVersion(ref.apiVersion);
-  return resourceTypes.find((r) => r.group === group && r.kind === ref.kind) ??
-    (group === 'extensions' ? resourceTypes.find((r) => r.kind === ref.kind) : undefined);
+  return resources.find((r) => r.group === group && r.kind === ref.kind) ??
+    (group === 'extensions' ? resources.find((r) => r.kind === ref.kind) : undefined);
 }
 
 /** `namespace/name` (or `name`) of an object of `r` — the informer's key. */
@@ -39,9 +40,9 @@ export function workKey(kind: WorkKind, r: ResourceType, key: string): string {
   return `${kind}|${r.group}/${r.plural}|${key}`;
 }
 
-export function parseWorkKey(k: string): { kind: WorkKind; resource: ResourceType; key: string } | undefined {
+export function parseWorkKey(k: string, resources: readonly ResourceType[] = resourceTypes): { kind: WorkKind; resource: ResourceType; key: string } | undefined {
   const [kind, gr, ...rest] = k.split('|');
-  const resource = resourceTypes.find((r) => `${r.group}/${r.plural}` === gr);
+  const resource = resources.find((r) => `${r.group}/${r.plural}` === gr);
   if ((kind !== 'D' && kind !== 'O') || !resource) return undefined;
   return { kind, resource, key: rest.join('|') };
 }

@@ -6,12 +6,13 @@
  * namespace. Progress is reported in status conditions as Kubernetes does.
  */
 import type { Condition, Namespace } from '../../api/kinds.js';
-import { namespaces } from '../../api/resources.js';
+import { namespaces, resourceTypes } from '../../api/resources.js';
+import { CustomResourceTracker } from '../customresources/index.js';
 import { ApiError } from '../../api/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type Controller, type ControllerContext } from '../controller.js';
-import { deleteContent, type ContentReport } from './content.js';
+import { deleteContent, namespacedResources, type ContentReport } from './content.js';
 import { kubeTime } from '../../api/time.js';
 
 export const kubernetesFinalizer = 'kubernetes';
@@ -26,9 +27,12 @@ export class NamespaceController implements Controller {
   readonly name = 'namespace';
   private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 30_000 });
   private readonly namespaces: Informer<Namespace>;
+  /** Custom resources are content too (Kubernetes finds them by discovery). */
+  private readonly custom: CustomResourceTracker;
 
   constructor(private readonly ctx: ControllerContext, private readonly opts: NamespaceControllerOptions = {}) {
     this.namespaces = ctx.informers.informer<Namespace>(namespaces);
+    this.custom = new CustomResourceTracker(ctx.informers);
     const enqueue = (ns: Namespace) => {
       if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name ?? '');
     };
@@ -36,7 +40,7 @@ export class NamespaceController implements Controller {
   }
 
   async start(): Promise<void> {
-    await this.namespaces.waitForSync();
+    await Promise.all([this.namespaces.waitForSync(), this.custom.waitForSync()]);
     await runWorkers(this.ctx, this.name, this.queue, this.opts.workers ?? 2, (key) => this.sync(key));
   }
 
@@ -48,7 +52,7 @@ export class NamespaceController implements Controller {
     const ns = this.namespaces.get(name);
     if (!ns?.metadata.deletionTimestamp) return;
     if (!(ns.spec?.finalizers ?? []).includes(kubernetesFinalizer)) return;
-    const report = await deleteContent(this.ctx.client, name);
+    const report = await deleteContent(this.ctx.client, name, namespacedResources([...resourceTypes, ...this.custom.list()]));
     const empty = Object.keys(report.remaining).length === 0 && report.failures.length === 0;
     if (!empty) {
       await this.reportStatus(name, report);

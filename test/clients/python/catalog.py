@@ -106,6 +106,7 @@ def catalog(replicas):
     coord = client.CoordinationV1Api()
     discovery = client.DiscoveryV1Api()
     policy = client.PolicyV1Api()
+    networking = client.NetworkingV1Api()
     rbac = client.RbacAuthorizationV1Api()
     certs = client.CertificatesV1Api()
     sel = client.V1LabelSelector
@@ -207,4 +208,13 @@ def catalog(replicas):
                  min_available="50%", selector=sel(match_labels={"pdb": n}))),
              status=True, created=zero_status("current_healthy", "desired_healthy", "disruptions_allowed", "expected_pods"),
              settled=budget_settled),
+        Kind("Ingress", networking, "ingress", client.V1Ingress, client.V1IngressList, "networking.k8s.io/v1",
+             lambda n, l, ns: client.V1Ingress(metadata=meta(n, l), spec=client.V1IngressSpec(rules=[client.V1IngressRule(
+                 host=f"{n}.example.com", http=client.V1HTTPIngressRuleValue(paths=[client.V1HTTPIngressPath(
+                     path="/", path_type="Prefix", backend=client.V1IngressBackend(service=client.V1IngressServiceBackend(
+                         name="web", port=client.V1ServiceBackendPort(number=80))))]))])),
+             status=True),
+        Kind("IngressClass", networking, "ingress_class", client.V1IngressClass, client.V1IngressClassList, "networking.k8s.io/v1",
+             lambda n, l, ns: client.V1IngressClass(metadata=meta(n, l), spec=client.V1IngressClassSpec(controller=f"example.com/{n}")),
+             namespaced=False),
     ]

@@ -8,6 +8,7 @@ import { workloadMessages } from './workloads.js';
 import { rbacMessages } from './rbac.js';
 import { discoveryMessages } from './discovery.js';
 import { certificateMessages } from './certificates.js';
+import { networkingMessages } from './networking.js';
 import { wellKnownMessages } from '../wellknown.js';
 
 export type { Field, Message, ValueType } from './dsl.js';
@@ -15,7 +16,7 @@ export type { Field, Message, ValueType } from './dsl.js';
 /** Messages with their own JSON form: decoded by their wire table, then converted (wellknown.ts). */
 export const wellKnown: ReadonlyMap<string, Message> = compileTables(wellKnownMessages);
 
-export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages, discoveryMessages, certificateMessages);
+export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages, discoveryMessages, certificateMessages, networkingMessages);
 
 /** apiVersion → kind → root message: the served kinds kubectl may send as protobuf. */
 const KINDS: Record<string, readonly string[]> = {
@@ -27,6 +28,7 @@ const KINDS: Record<string, readonly string[]> = {
   'autoscaling/v1': ['Scale'],
   'policy/v1': ['PodDisruptionBudget', 'Eviction'],
   'policy/v1beta1': ['Eviction'],
+  'networking.k8s.io/v1': ['Ingress', 'IngressClass'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
   'authentication.k8s.io/v1': ['SelfSubjectReview', 'TokenRequest', 'TokenReview'],
