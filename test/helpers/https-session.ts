@@ -2,6 +2,7 @@
  * session cookie, Origin and CSRF headers chosen by the test. */
 import https from 'node:https';
 import type { ApiServer } from '../../src/apiserver/index.js';
+import type { KeyAndCert } from '../../src/apiserver/certs.js';
 
 export interface SessionResponse {
   readonly status: number;
@@ -9,10 +10,11 @@ export interface SessionResponse {
   readonly body: string;
 }
 
-export function sessionRequest(server: ApiServer, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<SessionResponse> {
+/** `client` presents a client certificate on the connection. */
+export function sessionRequest(server: ApiServer, method: string, path: string, headers: Record<string, string> = {}, body?: string, client?: KeyAndCert): Promise<SessionResponse> {
   const u = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: u.hostname, port: Number(u.port), method, path, ca: server.caCert, headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers }, agent: false }, (res) => {
+    const req = https.request({ host: u.hostname, port: Number(u.port), method, path, ca: server.caCert, ...(client ?? {}), headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers }, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));

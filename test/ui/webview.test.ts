@@ -18,7 +18,6 @@ const WAIT = 30_000;
 
 // The page's globals, for the functions puppeteer runs in the browser (this program is compiled
 // without the DOM library, which would change Node's own globals' types).
-/* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
 declare const MutationObserver: any;

@@ -78,7 +78,9 @@ async function signIn(sessions: UiSessions, auth: AuthChain, req: IncomingMessag
   } catch {
     throw new BadRequestError('the sign-in body must be JSON: {"token": "..."}');
   }
-  if (typeof body !== 'object' || body === null) throw new BadRequestError('the sign-in body must be JSON: {"token": "..."}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('the sign-in body must be JSON: {"token": "..."}');
+  const unknown = Object.keys(body).filter((k) => k !== 'token' && k !== 'idleSeconds');
+  if (unknown.length) throw new BadRequestError(`unknown field${unknown.length > 1 ? 's' : ''} in the sign-in body: ${unknown.map((k) => JSON.stringify(k)).join(', ')} (known: "token", "idleSeconds")`);
   const idle = body.idleSeconds;
   if (idle !== undefined && (typeof idle !== 'number' || !Number.isFinite(idle) || idle <= 0)) throw new BadRequestError('idleSeconds must be a positive number');
   const idleMs = idle === undefined ? undefined : idle * 1000;
