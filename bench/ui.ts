@@ -58,7 +58,11 @@ async function main(): Promise<void> {
         await page.goto('about:blank');
         const t0 = Date.now();
         await page.goto(`${server.url}/ui/#/${p}`);
-        if (p === 'pods') await page.waitForFunction((n: number) => document.querySelectorAll('#pods tbody tr').length === n, { timeout: 120_000, polling: 20 }, pods);
+        if (p === 'pods') {
+          await page.waitForFunction((n: number) => document.querySelectorAll('#pods tbody tr').length >= n, { timeout: 120_000, polling: 20 }, pods).catch(async (err: unknown) => {
+            throw new Error(`${String(err)}: the page shows ${(await page.$eval('main', (m) => m.textContent ?? '')).slice(0, 500)}`);
+          });
+        }
         else if (p === 'nodes') {
           await page.waitForFunction((n: number) => {
             let sum = 0;
@@ -70,12 +74,19 @@ async function main(): Promise<void> {
       }
       // A live change on a page that holds every pod.
       await page.goto(`${server.url}/ui/#/pods`);
-      await page.waitForFunction((n: number) => document.querySelectorAll('#pods tbody tr').length === n, { timeout: 120_000, polling: 20 }, pods);
+      await page.waitForFunction((n: number) => document.querySelectorAll('#pods tbody tr').length >= n, { timeout: 120_000, polling: 20 }, pods);
       const extra = pods + 1 + r;
+      // Unbound, so that deleting it afterwards removes it at once (no node to confirm).
+      const { spec: { nodeName: _bound, ...unbound }, ...rest } = pod(extra);
+      const before = process.env['SKIFF_BENCH_METRICS'] ? await page.metrics() : undefined;
       const t0 = Date.now();
-      await client.request('POST', '/api/v1/namespaces/default/pods', pod(extra));
+      await client.request('POST', '/api/v1/namespaces/default/pods', { ...rest, spec: unbound });
       await page.waitForFunction((name: string) => document.querySelectorAll(`tr[data-pod="${name}"]`).length === 1, { timeout: 60_000, polling: 10 }, `bench-${extra}`);
       timings['event']!.push(Date.now() - t0);
+      if (before) {
+        const m = await page.metrics();
+        console.log(`redraw: script ${(((m.ScriptDuration ?? 0) - (before.ScriptDuration ?? 0)) * 1000).toFixed(0)} ms, layout ${(((m.LayoutDuration ?? 0) - (before.LayoutDuration ?? 0)) * 1000).toFixed(0)} ms, style ${(((m.RecalcStyleDuration ?? 0) - (before.RecalcStyleDuration ?? 0)) * 1000).toFixed(0)} ms, task ${(((m.TaskDuration ?? 0) - (before.TaskDuration ?? 0)) * 1000).toFixed(0)} ms`);
+      }
       await client.request('DELETE', `/api/v1/namespaces/default/pods/bench-${extra}`);
     }
     console.log(row(['page', 'median ms', 'min ms', 'max ms']));

@@ -42,3 +42,51 @@ export function problem(err) {
 export function chips(map, cls = 'label') {
   return Object.entries(map ?? {}).map(([k, v]) => h('span', { class: cls }, v === '' ? k : `${k}=${v}`));
 }
+
+/** Makes `parent`'s children exactly `nodes`, moving only what is out of place, so that a redraw
+ * that reuses unchanged elements costs the browser little restyling and layout. */
+export function reconcile(parent, nodes) {
+  let cur = parent.firstChild;
+  for (const n of nodes) {
+    if (cur === n) {
+      cur = cur.nextSibling;
+      continue;
+    }
+    parent.insertBefore(n, cur);
+  }
+  while (cur) {
+    const next = cur.nextSibling;
+    parent.removeChild(cur);
+    cur = next;
+  }
+}
+
+/** Elements built once per object version (and whatever else `extra` names, e.g. an age), so a
+ * list redrawn on every event rebuilds only what changed. */
+export class ElementCache {
+  constructor(build) {
+    this.build = build;
+    this.entries = new Map();
+  }
+
+  get(obj, extra = '') {
+    const id = obj.metadata.uid ?? `${obj.metadata.namespace}/${obj.metadata.name}`;
+    const key = `${obj.metadata.resourceVersion}|${extra}`;
+    const hit = this.entries.get(id);
+    if (hit && hit.key === key) {
+      hit.seen = true;
+      return hit.el;
+    }
+    const el = this.build(obj);
+    this.entries.set(id, { key, el, seen: true });
+    return el;
+  }
+
+  /** Forgets what the last draw did not ask for (deleted objects). */
+  sweep() {
+    for (const [id, e] of this.entries) {
+      if (!e.seen) this.entries.delete(id);
+      e.seen = false;
+    }
+  }
+}

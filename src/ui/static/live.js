@@ -1,10 +1,11 @@
 // A page's live data: several collections watched together, the page redrawn when any changes.
 import { Collection, collectionPath } from './api.js';
-import { h, problem } from './dom.js';
+import { h, problem, reconcile } from './dom.js';
 
 /**
  * `specs` maps a name to [group, version, plural, clusterScoped]; namespaced ones follow the
- * chosen namespace ('' for all). `draw(cols)` returns the page's content, drawn again on change.
+ * chosen namespace ('' for all). `draw(cols)` returns the page's content, drawn again on change
+ * (returning the same element again, updated, spares the browser a full re-layout).
  */
 export function livePage(view, specs, ns, draw) {
   const cols = {};
@@ -12,7 +13,7 @@ export function livePage(view, specs, ns, draw) {
     const errors = Object.values(cols).filter((c) => c.error);
     const loading = Object.values(cols).some((c) => !c.loaded && !c.error);
     const body = loading && errors.length === 0 ? h('p', { class: 'loading' }, 'Loading…') : draw(cols);
-    view.replaceChildren(...errors.map((c) => problem(c.error)), body);
+    reconcile(view, [...errors.map((c) => problem(c.error)), body]);
   };
   for (const [name, [group, version, plural, clusterScoped]] of Object.entries(specs)) {
     cols[name] = new Collection(collectionPath(group, version, plural, clusterScoped ? '' : ns), redraw);

@@ -1,29 +1,40 @@
 // Pods: status, readiness, restarts, node and labels, live; one pod's details and a log tail
 // that follows (pods/log with follow=true), each line added as text.
-import { h, table, chips, problem } from './dom.js';
+import { h, table, chips, problem, reconcile, ElementCache } from './dom.js';
 import { byName, livePage } from './live.js';
 import { age, isReady, podState, podStatus, restarts } from './format.js';
 import { request, readLines, Collection } from './api.js';
 
 const MAX_LOG_LINES = 1000;
 
+function podRow(p) {
+  const cs = p.status?.containerStatuses ?? [];
+  return h('tr', { 'data-pod': p.metadata.name, class: podState(p) },
+    h('td', {}, h('a', { href: `#/pod/${encodeURIComponent(p.metadata.namespace)}/${encodeURIComponent(p.metadata.name)}` }, p.metadata.name)),
+    h('td', {}, p.metadata.namespace),
+    h('td', { class: 'status' }, podStatus(p)),
+    h('td', {}, `${cs.filter((c) => c.ready).length}/${p.spec?.containers?.length ?? 0}`),
+    h('td', { class: 'restarts' }, String(restarts(p))),
+    h('td', {}, p.spec?.nodeName ?? ''),
+    h('td', {}, p.status?.podIP ?? ''),
+    h('td', {}, age(p.metadata.creationTimestamp)),
+    h('td', { class: 'labels' }, chips(p.metadata.labels)));
+}
+
 export function mount(view, { ns }) {
+  // One table for the page's life: each redraw rebuilds only the rows of pods that changed.
+  const rows = new ElementCache(podRow);
+  const tbody = h('tbody');
+  const count = h('small');
+  const section = h('section', {}, h('h1', {}, 'Pods', count),
+    h('div', { class: 'scroll' }, h('table', { id: 'pods' },
+      h('thead', {}, h('tr', {}, ['Name', 'Namespace', 'Status', 'Ready', 'Restarts', 'Node', 'IP', 'Age', 'Labels'].map((x) => h('th', {}, x)))), tbody)));
   return livePage(view, { pods: ['', 'v1', 'pods'] }, ns, ({ pods }) => {
-    const rows = pods.items.sort(byName).map((p) => {
-      const cs = p.status?.containerStatuses ?? [];
-      return h('tr', { 'data-pod': p.metadata.name, class: podState(p) },
-        h('td', {}, h('a', { href: `#/pod/${encodeURIComponent(p.metadata.namespace)}/${encodeURIComponent(p.metadata.name)}` }, p.metadata.name)),
-        h('td', {}, p.metadata.namespace),
-        h('td', { class: 'status' }, podStatus(p)),
-        h('td', {}, `${cs.filter((c) => c.ready).length}/${p.spec?.containers?.length ?? 0}`),
-        h('td', { class: 'restarts' }, String(restarts(p))),
-        h('td', {}, p.spec?.nodeName ?? ''),
-        h('td', {}, p.status?.podIP ?? ''),
-        h('td', {}, age(p.metadata.creationTimestamp)),
-        h('td', { class: 'labels' }, chips(p.metadata.labels)));
-    });
-    return h('section', {}, h('h1', {}, 'Pods', h('small', {}, ` (${rows.length})`)),
-      table(['Name', 'Namespace', 'Status', 'Ready', 'Restarts', 'Node', 'IP', 'Age', 'Labels'], rows, { id: 'pods' }));
+    const items = pods.items.sort(byName);
+    reconcile(tbody, items.map((p) => rows.get(p, age(p.metadata.creationTimestamp))));
+    rows.sweep();
+    count.textContent = ` (${items.length})`;
+    return section;
   });
 }
 
