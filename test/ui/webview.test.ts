@@ -12,9 +12,13 @@ import { launchBrowser } from '../helpers/browser.js';
 import { sessionRequest, signIn } from '../helpers/https-session.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
 import { skiffOk } from '../cli/run.js';
+import { stringify } from 'yaml';
+import { waitFor } from '../helpers/cluster.js';
+import { serviceAccounts } from '../../src/api/resources.js';
 import { loggerPod, markupEvent, nginxRc, quickJob, sleeperDaemonSet } from './fixtures.js';
 
-const WAIT = 30_000;
+/** Long enough for a machine shared with other test files; the waits end as soon as the page shows it. */
+const WAIT = 60_000;
 
 // The page's globals, for the functions puppeteer runs in the browser (this program is compiled
 // without the DOM library, which would change Node's own globals' types).
@@ -42,6 +46,7 @@ describe('the web view in a browser', () => {
   async function signedInPage(token: string): Promise<Page> {
     const ctx = await browser.createBrowserContext();
     const page = await ctx.newPage();
+    page.setDefaultTimeout(WAIT);
     await page.goto(base);
     await page.waitForSelector('#token');
     await page.type('#token', token);
@@ -51,17 +56,27 @@ describe('the web view in a browser', () => {
   }
   const text = (page: Page, selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
   /** Waits until `selector` matches `count` elements (at least one when count is omitted). */
+  /** A wait that, when it runs out, says what the page showed instead. */
+  const explained = async (page: Page, what: string, wait: Promise<unknown>) => {
+    try {
+      await wait;
+    } catch (err) {
+      const shown = await page.$eval('main', (m) => m.textContent ?? '').catch(() => '(no page)');
+      throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}; the page showed: ${shown.slice(0, 2000)}`);
+    }
+  };
   const waitCount = (page: Page, selector: string, count?: number) =>
-    page.waitForFunction((s, n) => {
+    explained(page, `${count ?? 'some'} × ${selector}`, page.waitForFunction((s, n) => {
       const k = document.querySelectorAll(s).length;
       return n === null ? k > 0 : k === n;
-    }, { timeout: WAIT, polling: 100 }, selector, count ?? null);
+    }, { timeout: WAIT, polling: 100 }, selector, count ?? null));
   const waitText = (page: Page, selector: string, re: RegExp) =>
-    page.waitForFunction((s, src, flags) => new RegExp(src, flags).test(document.querySelector(s)?.textContent ?? ''), { timeout: WAIT, polling: 100 }, selector, re.source, re.flags);
+    explained(page, `${selector} to match ${re}`, page.waitForFunction((s, src, flags) => new RegExp(src, flags).test(document.querySelector(s)?.textContent ?? ''), { timeout: WAIT, polling: 100 }, selector, re.source, re.flags));
 
   test('sign-in: a bad token is refused; the admin token signs in with a locked-down cookie; the pages carry a strict CSP', async () => {
     const ctx = await browser.createBrowserContext();
     const page = await ctx.newPage();
+    page.setDefaultTimeout(WAIT);
     const res = await page.goto(base);
     const h = res!.headers();
     assert.match(h['content-security-policy'] ?? '', /default-src 'self'/);
@@ -236,15 +251,21 @@ describe('the web view in a browser', () => {
     const mine = `ui-a-${suffix()}`;
     const other = `ui-b-${suffix()}`;
     const sa = `viewer-${suffix()}`;
-    await c.kubectl.ok(['create', 'namespace', mine]);
-    await c.kubectl.ok(['create', 'namespace', other]);
-    await c.kubectl.ok(['create', 'serviceaccount', sa, '-n', mine]);
-    await c.kubectl.ok(['create', 'role', 'view', '--verb=get,list,watch', '--resource=pods,pods/log,events', '-n', mine]);
-    await c.kubectl.ok(['create', 'rolebinding', 'view', '--role=view', `--serviceaccount=${mine}:${sa}`, '-n', mine]);
     const pa = `pa-${suffix()}`;
     const pb = `pb-${suffix()}`;
-    await c.kubectl.ok(['apply', '-f', '-'], { input: loggerPod(pa, mine, ['a']) });
-    await c.kubectl.ok(['apply', '-f', '-'], { input: loggerPod(pb, other, ['b']) });
+    const doc = (o: unknown) => stringify(o);
+    await c.kubectl.ok(['apply', '-f', '-'], {
+      input: [
+        doc({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: mine } }),
+        doc({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: other } }),
+        doc({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: mine } }),
+        doc({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'view', namespace: mine }, rules: [{ apiGroups: [''], resources: ['pods', 'pods/log', 'events'], verbs: ['get', 'list', 'watch'] }] }),
+        doc({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'view', namespace: mine }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: mine }] }),
+      ].join('\n---\n'),
+    });
+    // Pods need their namespace's `default` ServiceAccount, which its controller makes.
+    for (const n of [mine, other]) await waitFor(`default ServiceAccount in ${n}`, () => c.cp.client.get(serviceAccounts, n, 'default').catch(() => undefined), WAIT);
+    await c.kubectl.ok(['apply', '-f', '-'], { input: `${loggerPod(pa, mine, ['a'])}\n---\n${loggerPod(pb, other, ['b'])}` });
     const token = (await c.kubectl.ok(['create', 'token', sa, '-n', mine])).trim();
     const page = await signedInPage(token);
     assert.equal(await text(page, '#who'), `system:serviceaccount:${mine}:${sa}`);
@@ -299,22 +320,24 @@ describe('the web view in a browser', () => {
   });
 
   test('sessions end: idle past their limit, and at sign-out', async () => {
-    const idle = await signIn(c.cp.server, c.cp.server.adminToken, { idleSeconds: 1 });
+    // Two seconds: long enough for the first request to come in time on a busy machine.
+    const idle = await signIn(c.cp.server, c.cp.server.adminToken, { idleSeconds: 2 });
     assert.equal((await sessionRequest(c.cp.server, 'GET', '/api/v1/namespaces', { Cookie: idle.cookie })).status, 200);
-    await new Promise((r) => setTimeout(r, 1300));
+    await new Promise((r) => setTimeout(r, 2300));
     assert.equal((await sessionRequest(c.cp.server, 'GET', '/api/v1/namespaces', { Cookie: idle.cookie })).status, 401);
     assert.equal((await sessionRequest(c.cp.server, 'GET', '/ui/session', { Cookie: idle.cookie })).status, 401);
 
     // In the browser: a session that idles out brings back the sign-in form.
     const ctx = await browser.createBrowserContext();
     const page = await ctx.newPage();
+    page.setDefaultTimeout(WAIT);
     await page.goto(base);
     await page.waitForSelector('#token');
-    const status = await page.evaluate(async (token) => (await fetch('/ui/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, idleSeconds: 1 }) })).status, c.cp.server.adminToken);
+    const status = await page.evaluate(async (token) => (await fetch('/ui/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, idleSeconds: 2 }) })).status, c.cp.server.adminToken);
     assert.equal(status, 201);
     await page.reload();
     await page.waitForSelector('#nav:not([hidden])');
-    await new Promise((r) => setTimeout(r, 1300));
+    await new Promise((r) => setTimeout(r, 2300));
     await page.goto(`${base}#/pods`);
     await page.reload();
     await page.waitForSelector('#token', { timeout: WAIT });
