@@ -17,7 +17,7 @@ function podRow(p) {
     h('td', { class: 'restarts' }, String(restarts(p))),
     h('td', {}, p.spec?.nodeName ?? ''),
     h('td', {}, p.status?.podIP ?? ''),
-    h('td', {}, age(p.metadata.creationTimestamp)),
+    h('td', { class: 'age' }),
     h('td', { class: 'labels' }, chips(p.metadata.labels)));
 }
 
@@ -31,8 +31,15 @@ export function mount(view, { ns }) {
       h('thead', {}, h('tr', {}, ['Name', 'Namespace', 'Status', 'Ready', 'Restarts', 'Node', 'IP', 'Age', 'Labels'].map((x) => h('th', {}, x)))), tbody)));
   return livePage(view, { pods: ['', 'v1', 'pods'] }, ns, ({ pods }) => {
     const items = pods.items.sort(byName);
-    reconcile(tbody, items.map((p) => rows.get(p, age(p.metadata.creationTimestamp))));
+    const drawn = items.map((p) => rows.get(p));
+    reconcile(tbody, drawn);
     rows.sweep();
+    // Ages move on by themselves: only their text is touched, not the rows.
+    drawn.forEach((tr, i) => {
+      const cell = tr.querySelector('td.age');
+      const text = age(items[i].metadata.creationTimestamp);
+      if (cell.textContent !== text) cell.textContent = text;
+    });
     count.textContent = ` (${items.length})`;
     return section;
   });
