@@ -2,6 +2,7 @@
  * the `/ui/` routes' answers, sign-in by client certificate, and a server started without the UI. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import path from 'node:path';
 import { UiSessions } from '../../src/apiserver/ui/index.js';
 import { adminCredentials } from '../../src/apiserver/admin-credentials.js';
@@ -142,6 +143,25 @@ describe('the /ui/ routes', () => {
     assert.equal(out.status, 200);
     assert.match(String(out.headers['set-cookie']), /Max-Age=0/);
     assert.equal((await sessionRequest(t.server, 'GET', '/ui/session', { Cookie: s.cookie })).status, 401);
+  });
+
+  test('signing out cuts the session\'s open watches', { timeout: 20_000 }, async () => {
+    const s = await signIn(t.server, t.server.adminToken);
+    const u = new URL(t.server.url);
+    const ended = new Promise<{ status: number; end: string }>((resolve, reject) => {
+      const req = https.request({ host: u.hostname, port: Number(u.port), path: '/api/v1/namespaces?watch=1', ca: t.server.caCert, headers: { Cookie: s.cookie }, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, end: 'end' }));
+        res.on('error', () => resolve({ status: res.statusCode ?? 0, end: 'error' }));
+        res.on('close', () => resolve({ status: res.statusCode ?? 0, end: 'close' }));
+        // Only once the watch is answered: sign out.
+        void sessionRequest(t.server, 'DELETE', '/ui/session', { Cookie: s.cookie, 'X-CSRF-Token': s.csrf });
+      });
+      req.once('error', reject);
+      req.end();
+    });
+    const r = await ended;
+    assert.equal(r.status, 200);
   });
 
   test('a request with its own Authorization header is not a session request (no CSRF token asked)', async () => {

@@ -91,7 +91,7 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   const target = parseTarget(req.url ?? '/');
   // The web view's pages and sign-in need no credentials; its API calls are ordinary requests.
   if (deps.ui && isUiPath(target.pathname)) return serveUi(deps.ui, deps.auth, req, res, target.pathname);
-  const viaSession = deps.ui ? sessionCredentials(deps.ui, req, method) : undefined;
+  const viaSession = deps.ui ? sessionCredentials(deps.ui, req, res, method) : undefined;
   info = parseRequestInfo(method, target.segments, target.pathname, target.searchParams);
   // The audit hook: one record per request, told what authentication and authorization decided
   // (refusals included); it follows the response to its end by itself.

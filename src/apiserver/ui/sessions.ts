@@ -20,6 +20,8 @@ export interface UiSession {
   /** This session's idle limit: the server's, or shorter if the user asked at sign-in. */
   readonly idleMs: number;
   lastUsed: number;
+  /** Requests in progress on this session (watches, log streams), cut when it is signed out. */
+  readonly open: Set<{ destroy(): void }>;
 }
 
 export interface UiSessionOptions {
@@ -52,7 +54,7 @@ export class UiSessions {
     while (this.sessions.size >= this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
     const t = this.now();
     const idle = Math.min(this.idleMs, idleMs !== undefined && idleMs > 0 ? idleMs : Infinity);
-    const s: UiSession = { id: randomId(), csrf: randomId(), user, ...how, created: t, idleMs: idle, lastUsed: t };
+    const s: UiSession = { id: randomId(), csrf: randomId(), user, ...how, created: t, idleMs: idle, lastUsed: t, open: new Set() };
     this.sessions.set(s.id, s);
     return s;
   }
@@ -73,8 +75,11 @@ export class UiSessions {
     return s;
   }
 
+  /** Ends a session, and the streams it still has open (signing out stops what the page watched). */
   end(id: string): void {
+    const s = this.sessions.get(id);
     this.sessions.delete(id);
+    for (const r of s?.open ?? []) r.destroy();
   }
 
   get size(): number {
