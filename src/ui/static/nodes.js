@@ -29,7 +29,7 @@ export function mount(view, { ns }) {
         h('td', {}, `${bytes(quantity(cap.memory))} / ${bytes(quantity(alloc.memory))}`, h('br'), h('small', {}, `requested ${bytes(req.memory)}`)),
         h('td', { class: 'pods-count' }, `${mine.length} / ${alloc.pods ?? cap.pods ?? '?'}`),
         // Usage: filled from metrics.k8s.io once the Metrics API is served (issue 19, items 1-2).
-        h('td', { class: 'usage' }, '—'),
+        h('td', { class: 'usage', title: 'needs the Metrics API (metrics.k8s.io), not served yet' }, '—'),
         h('td', {}, conditions));
     });
     return h('section', {}, h('h1', {}, 'Nodes'),
