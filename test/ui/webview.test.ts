@@ -27,7 +27,9 @@ declare const window: any;
 declare const MutationObserver: any;
 type HTMLTextAreaElement = { value: string };
 
-describe('the web view in a browser', () => {
+// The tests share the cluster but nothing else (own names, own browser profiles): they run side by
+// side, so the file takes about as long as its slowest test.
+describe('the web view in a browser', { concurrency: 4 }, () => {
   let c: UpCluster;
   let browser: Browser;
   let base: string;
@@ -151,7 +153,9 @@ describe('the web view in a browser', () => {
     for (const p of ['workloads', 'pods', 'events']) {
       await page.goto(`${base}#/${p}?ns=${ns}`);
       await page.waitForSelector('main h1');
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${p} fits a phone`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1 ? '' :
+        [...document.querySelectorAll('main *')].filter((e: any) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll')).map((e: any) => `${e.tagName}.${e.className}: ${(e.textContent ?? '').slice(0, 80)}`).slice(0, 5).join(' | '));
+      assert.equal(wide, '', `${p} fits a phone`);
     }
     await page.browserContext().close();
   });
