@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [name, ...rest] = process.argv.slice(2);
 if (!name) {
-  console.error('usage: npm run bench -- NAME [args]   (NAME: api, scheduler, startup, proxy, authz, apply, dns, exec, portforward)');
+  console.error('usage: npm run bench -- NAME [args]   (NAME: api, scheduler, startup, proxy, authz, apply, dns, exec, portforward, ui)');
   process.exit(2);
 }
 // System programs a benchmark needs, from Debian (COMMAND:PACKAGE), installed when missing.
-const needs = { api: ['etcd:etcd-server'], scheduler: [], proxy: ['wrk:wrk', 'haproxy:haproxy'], dns: ['dnsperf:dnsperf', 'dnsmasq:dnsmasq'], startup: ['nginx:nginx', 'busybox:busybox', ...(rest.includes('oci') ? ['runc:runc', '/usr/lib/cni/bridge:containernetworking-plugins', 'iptables:iptables'] : [])] };
+const needs = { api: ['etcd:etcd-server'], ui: ['chromium:chromium'], scheduler: [], proxy: ['wrk:wrk', 'haproxy:haproxy'], dns: ['dnsperf:dnsperf', 'dnsmasq:dnsmasq'], startup: ['nginx:nginx', 'busybox:busybox', ...(rest.includes('oci') ? ['runc:runc', '/usr/lib/cni/bridge:containernetworking-plugins', 'iptables:iptables'] : [])] };
 execFileSync(path.join(root, 'scripts', 'debian-install'), needs[name] ?? [], { stdio: 'inherit' });
 execFileSync(path.join(root, 'scripts', 'setup'), { stdio: 'inherit' });
 const entry = path.join(root, 'dist', 'bench', `${name}.js`);

@@ -55,6 +55,7 @@ import { Auditor, type AuditOptions } from './audit/index.js';
 import { CrdController, ServedCatalog } from './crd/index.js';
 import { customResourceDefinitions, ingresses, ingressClasses } from '../api/resources.js';
 import { defaultIngressClassHooks, skiffIngressClass } from './registry/networking/index.js';
+import { UiSessions } from './ui/index.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
@@ -84,6 +85,10 @@ export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOpt
   readonly advertiseAddress?: string;
   /** Keep the `kubernetes` Service and Endpoints in `default` (default true). */
   readonly kubernetesService?: boolean;
+  /** Serve the web view at `/ui/` (default true). */
+  readonly ui?: boolean;
+  /** How long a web view session may go unused before it ends (default 8 h). */
+  readonly uiSessionIdleMs?: number;
   /** Where the server logs (default the `apiserver` component logger). */
   readonly logger?: Logger;
 }
@@ -272,6 +277,7 @@ export class ApiServer {
       onUnavailable: () => storeHealth.suspect(),
       log,
       ...(this.audit ? { audit: this.audit } : {}),
+      ...(this.options.ui !== false ? { ui: new UiSessions({ ...(this.options.uiSessionIdleMs ? { idleMs: this.options.uiSessionIdleMs } : {}) }) } : {}),
     });
     const idle = new IdleConnections(limits.idleConnectionTimeoutMs);
     // HTTP/2 as kubectl and client-go prefer it (one connection multiplexes every request and

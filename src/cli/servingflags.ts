@@ -1,9 +1,11 @@
-/** The API server's serving limits and audit log as flags, the same on `skiff up` and `skiff server`
+/** The API server's serving limits, audit log and web view as flags, the same on `skiff up` and `skiff server`
  * (kube-apiserver's names where it has the flag). */
 import { Command, InvalidArgumentError } from 'commander';
 import type { ServingLimitOptions } from '../apiserver/http/limits.js';
 import type { AuditOptions } from '../apiserver/audit/index.js';
 import { duration } from './durations.js';
+import type { ApiServerOptions } from '../apiserver/server.js';
+import { DEFAULT_UI_IDLE_MS } from '../apiserver/ui/index.js';
 
 export interface ServingFlags {
   maxRequestsInflight: number;
@@ -17,6 +19,8 @@ export interface ServingFlags {
   auditLogMaxsize: number;
   auditLogMaxbackup: number;
   auditLogMaxage: number;
+  ui: boolean;
+  uiSessionIdleTimeout: number;
 }
 
 function count(min: number) {
@@ -39,11 +43,15 @@ export function withServingFlags(cmd: Command): Command {
     .option('--audit-log-path <file>', 'where audit events go as JSON lines (file created 0600; - for stdout)')
     .option('--audit-log-maxsize <mb>', 'rotate the audit log past this many megabytes (0: never)', count(0), 0)
     .option('--audit-log-maxbackup <n>', 'rotated audit logs to keep (0: all)', count(0), 0)
-    .option('--audit-log-maxage <days>', 'remove rotated audit logs older than this many days (0: never)', count(0), 0);
+    .option('--audit-log-maxage <days>', 'remove rotated audit logs older than this many days (0: never)', count(0), 0)
+    .option('--no-ui', 'do not serve the web view at /ui/')
+    .option('--ui-session-idle-timeout <d>', 'a web view session unused this long ends (sign in again)', duration, DEFAULT_UI_IDLE_MS);
 }
 
-export function servingOptions(flags: ServingFlags): ServingLimitOptions & AuditOptions {
+export function servingOptions(flags: ServingFlags): ServingLimitOptions & AuditOptions & Pick<ApiServerOptions, 'ui' | 'uiSessionIdleMs'> {
   return {
+    ui: flags.ui,
+    uiSessionIdleMs: flags.uiSessionIdleTimeout,
     ...(flags.auditPolicyFile !== undefined ? { auditPolicyFile: flags.auditPolicyFile } : {}),
     ...(flags.auditLogPath !== undefined ? { auditLogPath: flags.auditLogPath } : {}),
     auditLogMaxSizeMB: flags.auditLogMaxsize,

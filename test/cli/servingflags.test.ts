@@ -25,8 +25,18 @@ test('defaults are kube-apiserver\'s', () => {
 test('flags set every limit', () => {
   const o = servingOptions(parse(['--max-requests-inflight', '7', '--max-mutating-requests-inflight', '0', '--max-request-body-bytes', '1024', '--max-watches-per-client', '3', '--idle-connection-timeout', '1m30s', '--request-timeout', '5s']));
   // No audit flags: no policy, no log, no rotation (kube-apiserver's defaults).
-  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000, requestTimeoutMs: 5000, auditLogMaxSizeMB: 0, auditLogMaxBackups: 0, auditLogMaxAgeDays: 0 });
+  assert.deepEqual(o, { maxRequestsInflight: 7, maxMutatingRequestsInflight: 0, maxRequestBodyBytes: 1024, maxWatchesPerClient: 3, idleConnectionTimeoutMs: 90_000, requestTimeoutMs: 5000, auditLogMaxSizeMB: 0, auditLogMaxBackups: 0, auditLogMaxAgeDays: 0, ui: true, uiSessionIdleMs: 8 * 3600_000 });
 });
+
+test('the web view: on by default with 8 h idle sessions; --no-ui and --ui-session-idle-timeout reach the server', () => {
+  assert.deepEqual(pick(servingOptions(parse(['--ui-session-idle-timeout', '15m']))), { ui: true, uiSessionIdleMs: 900_000 });
+  assert.deepEqual(pick(servingOptions(parse(['--no-ui']))), { ui: false, uiSessionIdleMs: 8 * 3600_000 });
+  assert.throws(() => parse(['--ui-session-idle-timeout', '15']), /invalid duration/);
+});
+
+function pick(o: { ui?: boolean; uiSessionIdleMs?: number }) {
+  return { ui: o.ui, uiSessionIdleMs: o.uiSessionIdleMs };
+}
 
 test('audit flags reach the server options', () => {
   const size = 1 + Math.floor(Math.random() * 500), backups = Math.floor(Math.random() * 10), age = Math.floor(Math.random() * 30);

@@ -26,6 +26,7 @@ import { healthAnswer, type HealthCheck } from './health.js';
 import { ClientWentAwayError } from './brokenbody.js';
 import { closeIfBodyPending } from './linger.js';
 import { onRequestDone } from './done.js';
+import { isUiPath, serveUi, sessionCredentials, type UiSessions } from '../ui/index.js';
 
 export interface VersionInfo {
   readonly major: string;
@@ -52,6 +53,8 @@ export interface RouterDeps {
   readonly log: Logger;
   /** The audit log, when a policy turned it on. */
   readonly audit?: Auditor;
+  /** The web view's sessions, when it is served (`/ui/`). */
+  readonly ui?: UiSessions;
 }
 
 const methodsWithBody: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -86,13 +89,16 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     if (verb !== 'watch') metrics.duration.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
   });
   const target = parseTarget(req.url ?? '/');
+  // The web view's pages and sign-in need no credentials; its API calls are ordinary requests.
+  if (deps.ui && isUiPath(target.pathname)) return serveUi(deps.ui, deps.auth, req, res, target.pathname);
+  const viaSession = deps.ui ? sessionCredentials(deps.ui, req, res, method) : undefined;
   info = parseRequestInfo(method, target.segments, target.pathname, target.searchParams);
   // The audit hook: one record per request, told what authentication and authorization decided
   // (refusals included); it follows the response to its end by itself.
   const audit = deps.audit?.begin(req, res, info, method);
   let user;
   try {
-    user = await deps.auth.admit(req.headers, info, method, target.pathname, audit?.trace, connectionUser(req.socket));
+    user = await deps.auth.admit(viaSession?.headers ?? req.headers, info, method, target.pathname, audit?.trace, connectionUser(req.socket) ?? viaSession?.certUser);
   } finally {
     audit?.admitted();
   }

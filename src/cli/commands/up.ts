@@ -132,6 +132,7 @@ export function upCommand(): Command {
           `  export KUBECONFIG=${cp.server.kubeconfigPath}\n` +
           `  kubectl get nodes\n` +
           `  kubectl create -f my-app.yaml\n` +
+          (opts.ui ? `  web view: ${cp.server.url}/ui/ (sign in with a token, e.g. the admin one in ${path.join(dataDir, 'tokens.json')})\n` : '') +
           joinHint({ listen: opts.listen, url: cp.server.url, token: cp.server.joinToken, caCert: path.join(dataDir, 'pki', 'ca.crt'), runtime: opts.runtime, external: externalAddress() }),
       );
       await waitForSignal();
