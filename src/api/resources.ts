@@ -108,6 +108,9 @@ export const cronJobs = resource({ plural: 'cronjobs', kind: 'CronJob', group: '
 export const statefulSets = resource({ plural: 'statefulsets', kind: 'StatefulSet', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 export const controllerRevisions = resource({ plural: 'controllerrevisions', kind: 'ControllerRevision', group: 'apps', storageVersion: 'v1', namespaced: true });
 export const podDisruptionBudgets = resource({ plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', group: 'policy', storageVersion: 'v1', namespaced: true, shortNames: ['pdb'], subresources: { status: true } });
+export const persistentVolumes = resource({ plural: 'persistentvolumes', kind: 'PersistentVolume', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['pv'], subresources: { status: true } });
+export const persistentVolumeClaims = resource({ plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['pvc'], subresources: { status: true } });
+export const storageClasses = resource({ plural: 'storageclasses', kind: 'StorageClass', group: 'storage.k8s.io', storageVersion: 'v1', namespaced: false, shortNames: ['sc'] });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -140,6 +143,7 @@ export const resourceTypes: readonly ResourceType[] = [
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
   cronJobs, statefulSets, controllerRevisions,
   podDisruptionBudgets,
+  persistentVolumes, persistentVolumeClaims, storageClasses,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,

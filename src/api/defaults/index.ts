@@ -15,6 +15,7 @@ import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
 import { defaultStatefulSet } from './statefulset.js';
+import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './storage.js';
 import { defaultCustomResourceDefinition } from '../crd/defaults.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
@@ -39,6 +40,9 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   Job: defaultJob,
   CronJob: defaultCronJob,
   StatefulSet: defaultStatefulSet,
+  PersistentVolume: defaultPersistentVolume,
+  PersistentVolumeClaim: defaultPersistentVolumeClaim,
+  StorageClass: defaultStorageClass,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
   CustomResourceDefinition: defaultCustomResourceDefinition,

@@ -16,6 +16,7 @@ import { certificateDefinitions } from './certificates.js';
 import { statefulSetDefinitions } from './statefulset.js';
 import { policyDefinitions } from './policy.js';
 import { apiextensionsDefinitions } from './apiextensions.js';
+import { storageDefinitions } from './storage.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -35,6 +36,7 @@ export const definitions: Definitions = {
   ...statefulSetDefinitions,
   ...policyDefinitions,
   ...apiextensionsDefinitions,
+  ...storageDefinitions,
 };
 
 export interface KindEntry {
@@ -56,7 +58,9 @@ function entries(group: string, version: string, prefix: string, kinds: readonly
 export const kindCatalog: readonly KindEntry[] = [
   ...entries('', 'v1', 'core', [
     'Namespace', 'Node', 'Pod', 'Service', 'Endpoints', 'ReplicationController', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount',
+    'PersistentVolume', 'PersistentVolumeClaim',
   ]),
+  ...entries('storage.k8s.io', 'v1', 'storage', ['StorageClass']),
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
   ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
@@ -86,6 +90,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
   { group: 'policy', version: 'v1' },
+  { group: 'storage.k8s.io', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'certificates.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },

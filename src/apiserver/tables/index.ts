@@ -17,6 +17,7 @@ import { cronJobPrinter } from './cronjob.js';
 import { csrPrinter } from './certificates.js';
 import { controllerRevisionPrinter, statefulSetPrinter } from './statefulset.js';
 import { podDisruptionBudgetPrinter } from './policy.js';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -59,6 +60,9 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   StatefulSet: statefulSetPrinter,
   ControllerRevision: controllerRevisionPrinter,
   PodDisruptionBudget: podDisruptionBudgetPrinter,
+  PersistentVolume: persistentVolumePrinter,
+  PersistentVolumeClaim: persistentVolumeClaimPrinter,
+  StorageClass: storageClassPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
   EndpointSlice: endpointSlicePrinter,
