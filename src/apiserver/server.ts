@@ -23,6 +23,7 @@ import { ensurePki } from './pki.js';
 import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
 import { adminCredentials, kubeletClientCredentials } from './admin-credentials.js';
 import { approverCheck } from './auth/signer-approval.js';
+import { claimHooks, defaultStorageClass, volumeHooks } from './volumes/index.js';
 import { admitNodeTokenRequest, NodeAuthorizer, NodeGraph, nodeRestriction } from './auth/node/index.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
 import { RbacAuthorizer } from './auth/rbac/authorizer.js';
@@ -53,7 +54,7 @@ import { defaultServiceClusterIpRange } from './registry/allocator/index.js';
 import { pods, endpoints, endpointSlices } from '../api/resources.js';
 import { Auditor, type AuditOptions } from './audit/index.js';
 import { CrdController, ServedCatalog } from './crd/index.js';
-import { customResourceDefinitions } from '../api/resources.js';
+import { customResourceDefinitions, persistentVolumeClaims, persistentVolumes, storageClasses } from '../api/resources.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
@@ -203,6 +204,8 @@ export class ApiServer {
     const hooksFor = new Map<ResourceType, WriteHooks>([
       ...(admitServiceAccounts ? [[pods, sa.admission.hooks()] as const] : []),
       [services, serviceWriteHooks(allocators)],
+      [persistentVolumeClaims, claimHooks(hub.cacheFor(storageClasses))],
+      [persistentVolumes, volumeHooks()],
       [roles, escalation.roleHooks('roles')],
       [clusterRoles, escalation.roleHooks('clusterroles')],
       [roleBindings, escalation.bindingHooks('rolebindings')],
@@ -367,6 +370,12 @@ export class ApiServer {
       } catch (err) {
         if (!(err instanceof AlreadyExistsError)) throw err;
       }
+    }
+    // The default class is an addon kept in existence, as Kubernetes' addon manager does.
+    try {
+      await this.registries.get(storageClasses)!.create(defaultStorageClass());
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
     }
   }
 

@@ -3,11 +3,11 @@
  * and the services, replication controllers and replica sets that give a pod without spread
  * constraints its default spreading selector (kube-scheduler's `helper.DefaultSelector`).
  */
-import type { Namespace, Pod, ReplicaSet, ReplicationController, Service } from '../api/kinds.js';
+import type { Namespace, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, ReplicationController, Service, StorageClass } from '../api/kinds.js';
 import { fromLabelSelector, fromMap, selectorOf, type Requirement, type Selector } from '../api/labels.js';
 import type { Informer } from '../client/informer.js';
 import type { SchedulerCache } from './cache.js';
-import type { ClusterView } from './framework.js';
+import type { ClusterView, StorageView } from './framework.js';
 import type { ClusterIndex } from './cluster-index.js';
 import type { NodeInfo } from './nodeinfo.js';
 
@@ -18,11 +18,22 @@ export interface ViewInformers {
   readonly services: Informer<Service>;
   readonly replicationControllers: Informer<ReplicationController>;
   readonly replicaSets: Informer<ReplicaSet>;
+  readonly claims?: Informer<PersistentVolumeClaim>;
+  readonly volumes?: Informer<PersistentVolume>;
+  readonly storageClasses?: Informer<StorageClass>;
 }
 
 export class SchedulerClusterView implements ClusterView {
+  readonly storage: StorageView | undefined;
+
   constructor(private readonly cache: SchedulerCache, private readonly inf: ViewInformers) {
     inf.services.addIndex(byNamespace, (s) => [s.metadata.namespace ?? '']);
+    const { claims, volumes, storageClasses } = inf;
+    this.storage = claims && volumes && storageClasses ? {
+      claim: (ns, name) => claims.get(`${ns}/${name}`),
+      volume: (name) => volumes.get(name),
+      storageClass: (name) => storageClasses.get(name),
+    } : undefined;
   }
 
   get nodes(): readonly NodeInfo[] {

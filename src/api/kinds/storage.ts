@@ -1,5 +1,5 @@
 /** core/v1 PersistentVolumes and PersistentVolumeClaims, storage.k8s.io/v1 StorageClasses. */
-import type { KubeObject } from '../types.js';
+import type { KubeObject, LabelSelector } from '../types.js';
 import type { ObjectReference } from './cluster.js';
 
 export type PersistentVolumeAccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
@@ -30,7 +30,7 @@ export interface PersistentVolume extends KubeObject {
 
 export interface PersistentVolumeClaimSpec {
   accessModes?: PersistentVolumeAccessMode[];
-  selector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+  selector?: LabelSelector;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   volumeName?: string;
   storageClassName?: string;
