@@ -67,3 +67,8 @@ export const volumeAnnotations = {
 
 export const pvcProtectionFinalizer = 'kubernetes.io/pvc-protection';
 export const pvProtectionFinalizer = 'kubernetes.io/pv-protection';
+
+/** Published on each Node by its agent: the directory its local-path volumes live under. */
+export const LOCAL_PATH_ROOT_ANNOTATION = 'skiff.io/local-path-root';
+/** The provisioner of skiff's built-in local-path volumes. */
+export const LOCAL_PATH_PROVISIONER = 'skiff.io/local-path';

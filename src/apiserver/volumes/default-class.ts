@@ -1,9 +1,8 @@
 /** The `local-path` StorageClass every cluster starts with: skiff's built-in provisioner makes a
  * directory per claim on the node the first consumer is scheduled to. */
-import type { StorageClass } from '../../api/kinds.js';
+import { LOCAL_PATH_PROVISIONER, type StorageClass } from '../../api/kinds.js';
 
 export const LOCAL_PATH_CLASS = 'local-path';
-export const LOCAL_PATH_PROVISIONER = 'skiff.io/local-path';
 
 export function defaultStorageClass(): StorageClass {
   return {

@@ -6,11 +6,9 @@
  * removes once the volume is gone. Node affinity to the node keeps the claim's pods there.
  */
 import type { Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/kinds.js';
-import { volumeAnnotations } from '../../api/kinds.js';
+import { LOCAL_PATH_PROVISIONER, LOCAL_PATH_ROOT_ANNOTATION, volumeAnnotations } from '../../api/kinds.js';
 
-export const LOCAL_PATH_PROVISIONER = 'skiff.io/local-path';
-/** Published by each node agent: where its local-path volumes live (under its data dir). */
-export const LOCAL_PATH_ROOT_ANNOTATION = 'skiff.io/local-path-root';
+export { LOCAL_PATH_PROVISIONER, LOCAL_PATH_ROOT_ANNOTATION };
 
 export function provisionedName(claim: PersistentVolumeClaim): string {
   return `pvc-${claim.metadata.uid ?? ''}`;
