@@ -53,7 +53,12 @@ function statefulSet(name: string, mount: string, replicas: number, retention?: 
 
 describe('persistent volumes on skiff up', () => {
   let c: UpCluster;
-  const start = () => startUpCluster({ nodes: 2, dataDir, datastore: `sqlite://${path.join(dataDir, 'state.db')}` });
+  let block: number | undefined;
+  const start = async () => {
+    const up = await startUpCluster({ nodes: 2, dataDir, datastore: `sqlite://${path.join(dataDir, 'state.db')}`, ...(block ? { block } : {}) });
+    block = up.blockNumber;
+    return up;
+  };
   before(async () => {
     c = await start();
   });
