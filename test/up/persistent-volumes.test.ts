@@ -4,7 +4,8 @@
  * class, provisioned on the pod's node once the pod is scheduled; what the pod wrote is read by
  * the pod that replaces it, and again after the whole cluster restarted on the same data dir.
  * Reclaim Delete removes the volume and its directory, Retain keeps both (Released); the
- * StatefulSet's retention policy deletes a scaled-away pod's claim; a pod whose claim is missing
+ * StatefulSet's retention policy deletes a scaled-away pod's claim (and all of them with the set
+ * when asked); a claim of a class allowing expansion grows; a pod whose claim is missing
  * is reported, not left silent; `kubectl get pv|pvc|sc` print Kubernetes' columns (1.32, 1.27).
  */
 import { after, before, describe, test } from 'node:test';
@@ -162,6 +163,28 @@ describe('persistent volumes on skiff up', () => {
     await c.kubectl.ok(['delete', 'statefulset', name]);
     await waitFor('the pods gone', async () => (await pod(`${name}-0`)) === undefined, 30_000);
     assert.ok(await claim(`data-${name}-0`), 'whenDeleted: Retain keeps the claim');
+  });
+
+  test('whenDeleted: Delete takes the claims with the set; a class with allowVolumeExpansion lets a claim grow', async () => {
+    const name = `gone-${suffix()}`;
+    await c.kubectl.ok(['apply', '-f', '-'], { input: statefulSet(name, mountPath(), 1, { whenScaled: 'Retain', whenDeleted: 'Delete' }) });
+    await running(`${name}-0`);
+    await c.kubectl.ok(['delete', 'statefulset', name]);
+    await waitFor('the claim deleted with the set', async () => (await claim(`data-${name}-0`)) === undefined, 30_000);
+
+    const cls = `grow-${suffix()}`, app = `big-${suffix()}`;
+    await c.kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: cls }, provisioner: 'skiff.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: app }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: cls, resources: { requests: { storage: '8Mi' } } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: app }, spec: { terminationGracePeriodSeconds: 1, containers: [writer(mountPath())], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: app } }] } },
+    ] }) });
+    await running(app);
+    await c.kubectl.ok(['patch', 'pvc', app, '-p', JSON.stringify({ spec: { resources: { requests: { storage: '32Mi' } } } })]);
+    const grown = await waitFor('grown', async () => { const x = await claim(app); return x?.status?.capacity?.['storage'] === '32Mi' ? x : undefined; }, 20_000);
+    assert.equal((await volume(grown.spec.volumeName ?? ''))?.spec.capacity?.['storage'], '32Mi');
+    const shrink = await c.kubectl.run(['patch', 'pvc', app, '-p', JSON.stringify({ spec: { resources: { requests: { storage: '1Mi' } } } })]);
+    assert.match(shrink.stderr, /spec\.resources\.requests\.storage: Forbidden: field can not be less than previous value/);
+    await c.kubectl.ok(['delete', 'pod', app, '--wait=false']);
   });
 
   test('a pod whose claim does not exist: FailedScheduling with the reason', async () => {
