@@ -21,18 +21,28 @@ export interface ViewInformers {
   readonly claims?: Informer<PersistentVolumeClaim>;
   readonly volumes?: Informer<PersistentVolume>;
   readonly storageClasses?: Informer<StorageClass>;
+  /** Pods, indexed here by the claims they mount (ReadWriteOncePod). */
+  readonly pods?: Informer<Pod>;
 }
+
+const byClaim = 'scheduler/claim';
 
 export class SchedulerClusterView implements ClusterView {
   readonly storage: StorageView | undefined;
 
   constructor(private readonly cache: SchedulerCache, private readonly inf: ViewInformers) {
     inf.services.addIndex(byNamespace, (s) => [s.metadata.namespace ?? '']);
-    const { claims, volumes, storageClasses } = inf;
-    this.storage = claims && volumes && storageClasses ? {
+    const { claims, volumes, storageClasses, pods } = inf;
+    pods?.addIndex(byClaim, (p) => (p.spec.volumes ?? []).flatMap((v) => {
+      const claim = (v['persistentVolumeClaim'] as { claimName?: string } | undefined)?.claimName;
+      return claim ? [`${p.metadata.namespace ?? ''}/${claim}`] : [];
+    }));
+    this.storage = claims && volumes && storageClasses && pods ? {
       claim: (ns, name) => claims.get(`${ns}/${name}`),
       volume: (name) => volumes.get(name),
       storageClass: (name) => storageClasses.get(name),
+      claimUsers: (ns, name) => pods.byIndex(byClaim, `${ns}/${name}`)
+        .filter((p) => p.spec.nodeName && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'),
     } : undefined;
   }
 

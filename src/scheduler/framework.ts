@@ -36,6 +36,8 @@ export interface StorageView {
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
   volume(name: string): PersistentVolume | undefined;
   storageClass(name: string): StorageClass | undefined;
+  /** The pods placed on a node that mount claim `namespace/name` and have not finished. */
+  claimUsers(namespace: string, name: string): readonly Pod[];
 }
 
 /**

@@ -95,9 +95,11 @@ export class Scheduler implements Controller {
       claims: this.ctx.informers.informer<PersistentVolumeClaim>(persistentVolumeClaims),
       volumes: this.ctx.informers.informer<PersistentVolume>(persistentVolumes),
       storageClasses: this.ctx.informers.informer<StorageClass>(storageClasses),
+      pods: podInf,
     };
     // A claim, volume or class appearing or binding may make a waiting pod schedulable.
-    for (const inf of [others.claims, others.volumes, others.storageClasses] as Informer<KubeObject>[]) {
+    const { claims, volumes, storageClasses: classes } = others;
+    for (const inf of [claims, volumes, classes] as Informer<KubeObject>[]) {
       inf.addEventHandler({ add: () => this.queue.moveAllToActive(), update: () => this.queue.moveAllToActive() });
     }
     this.view = new SchedulerClusterView(this.cache, others);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StatefulSet, StorageClass } from '../../src/api/kinds.js';
 import { findVolume, provisionedVolume } from '../../src/controllers/volume/index.js';
 import { claimsFor, desiredOwners, ownersAfter, withClaimVolumes } from '../../src/controllers/statefulset/claims.js';
-import { volumeBinding, reasonUnboundImmediate, reasonVolumeNodeAffinity } from '../../src/scheduler/plugins/index.js';
+import { volumeBinding, reasonReadWriteOncePod, reasonUnboundImmediate, reasonVolumeNodeAffinity } from '../../src/scheduler/plugins/index.js';
 import { CycleState, type ClusterView } from '../../src/scheduler/framework.js';
 import { info, pod as schedPod, schedNode } from '../scheduler/helpers.js';
 import { nodeInfo } from '../scheduler/helpers.js';
@@ -114,8 +114,12 @@ describe('VolumeBinding', () => {
     ['local-path', { metadata: { name: 'local-path' }, provisioner: 'skiff.io/local-path', volumeBindingMode: 'WaitForFirstConsumer' }],
     ['fast', { metadata: { name: 'fast' }, provisioner: 'example.com/fast', volumeBindingMode: 'Immediate' }],
   ]);
+  const users = new Map<string, Pod[]>();
   const view = {
-    storage: { claim: (ns: string, n: string) => claims.get(`${ns}/${n}`), volume: (n: string) => volumes.get(n), storageClass: (n: string) => classes.get(n) },
+    storage: {
+      claim: (ns: string, n: string) => claims.get(`${ns}/${n}`), volume: (n: string) => volumes.get(n), storageClass: (n: string) => classes.get(n),
+      claimUsers: (ns: string, n: string) => users.get(`${ns}/${n}`) ?? [],
+    },
   } as unknown as ClusterView;
   const add = (c: PersistentVolumeClaim) => claims.set(`default/${c.metadata.name ?? ''}`, c);
   add(pvc('waits', '1Gi', { storageClassName: 'local-path' }));
@@ -123,6 +127,9 @@ describe('VolumeBinding', () => {
   add(pvc('bound', '1Gi', { storageClassName: 'local-path', volumeName: 'pv-n1' }));
   add(pvc('noclass', '1Gi', { storageClassName: 'gone' }));
   volumes.set('pv-n1', pv('pv-n1', '1Gi', { nodeAffinity: hostAffinity('n1'), phase: 'Bound' }));
+  add(pvc('single', '1Gi', { storageClassName: 'local-path', accessModes: ['ReadWriteOncePod'] }));
+  add(pvc('single-free', '1Gi', { storageClassName: 'local-path', accessModes: ['ReadWriteOncePod'] }));
+  users.set('default/single', [{ metadata: { name: 'holder', uid: 'holder-uid' }, spec: { containers: [], nodeName: 'n1' } }]);
 
   const verdict = (claim: string, nodeName: string) => {
     const p = schedPod(podBuilder(`p-${suffix()}`).set('spec.volumes', [{ name: 'd', persistentVolumeClaim: { claimName: claim } }]));
@@ -138,6 +145,8 @@ describe('VolumeBinding', () => {
     { name: 'a bound volume of another node', claim: 'bound', node: 'n2', want: reasonVolumeNodeAffinity },
     { name: 'a missing claim', claim: 'nope', node: 'n1', want: 'persistentvolumeclaim "nope" not found' },
     { name: 'a missing class', claim: 'noclass', node: 'n1', want: 'storageclass.storage.k8s.io "gone" not found' },
+    { name: 'a ReadWriteOncePod claim another pod mounts', claim: 'single', node: 'n2', want: reasonReadWriteOncePod },
+    { name: 'a ReadWriteOncePod claim nobody mounts', claim: 'single-free', node: 'n2', want: undefined },
   ];
   for (const c of cases) test(c.name, () => assert.equal(verdict(c.claim, c.node), c.want));
 });

@@ -95,6 +95,15 @@ describe('binding', () => {
     assert.equal(claim.spec.storageClassName, 'local-path');
     await waitFor('WaitForFirstConsumer', async () => (await eventsFor(client(), claim)).includes('WaitForFirstConsumer: waiting for first consumer to be created before binding'));
   });
+
+  test('local-path refuses access modes a single node cannot serve: ProvisioningFailed', async () => {
+    const claim = await client().create<PersistentVolumeClaim>(persistentVolumeClaims, {
+      ...claimOf(`shared-${suffix()}`, '1Gi', { storageClassName: 'local-path', accessModes: ['ReadWriteMany'] }),
+      metadata: { name: `shared-${suffix()}`, namespace: 'default', annotations: { 'volume.kubernetes.io/selected-node': `n-${suffix()}` } },
+    });
+    await waitFor('ProvisioningFailed', async () => (await eventsFor(client(), claim)).includes(
+      'ProvisioningFailed: failed to provision volume with StorageClass "local-path": skiff.io/local-path only supports ReadWriteOnce and ReadWriteOncePod access modes'));
+  });
 });
 
 describe('expansion', () => {

@@ -116,6 +116,13 @@ export class PersistentVolumeController extends QueueController {
   }
 
   private async provision(claim: PersistentVolumeClaim, cls: StorageClass, node: Node | undefined): Promise<void> {
+    // A directory on one node cannot be shared by pods on many.
+    const modes = claim.spec.accessModes ?? [];
+    if (modes.some((m) => m !== 'ReadWriteOnce' && m !== 'ReadWriteOncePod')) {
+      this.claimEvent(claim, 'Warning', 'ProvisioningFailed',
+        `failed to provision volume with StorageClass "${cls.metadata.name ?? ''}": ${LOCAL_PATH_PROVISIONER} only supports ReadWriteOnce and ReadWriteOncePod access modes`);
+      return;
+    }
     const root = node ? localPathRoot(node) : undefined;
     if (!node || !root) {
       const why = node ? `node "${node.metadata.name ?? ''}" has no local-path directory (a simulated node?)` : 'no ready node to place the volume on';

@@ -38,7 +38,7 @@ export const defaultScorePlugins: readonly ScorePlugin[] = [
 export { interPodAffinityFilter, interPodAffinityScore, podTopologySpreadFilter, podTopologySpreadScore };
 export { leastAllocated, nodeAffinityFilter, nodeAffinityScore, nodeName, nodePorts, nodeResourcesFit, nodeUnschedulable, selectorSpread, taintTolerationFilter, taintTolerationScore };
 export { reasonNodeAffinity } from './node-affinity.js';
-export { claimNames, reasonUnboundImmediate, reasonVolumeNodeAffinity, volumeBinding, waitsForConsumer } from './volume-binding.js';
+export { claimNames, reasonReadWriteOncePod, reasonUnboundImmediate, reasonVolumeNodeAffinity, volumeBinding, waitsForConsumer } from './volume-binding.js';
 export { reasonNodeName } from './node-name.js';
 export { reasonNodePorts } from './node-ports.js';
 export { reasonInsufficient, reasonTooManyPods } from './node-resources-fit.js';

@@ -5,6 +5,7 @@
  * names (a local-path volume: the node holding the directory). Unbound `WaitForFirstConsumer`
  * claims fit anywhere: once a node is chosen, the scheduler writes it on the claim
  * (`volume.kubernetes.io/selected-node`, see claims.ts) and the provisioner makes the volume there.
+ * A ReadWriteOncePod claim another placed pod mounts fails every node (VolumeRestrictions).
  */
 import type { PersistentVolumeClaim, Pod } from '../../api/kinds.js';
 import { slotReader, type ClusterView, type CycleState, type FilterPlugin } from '../framework.js';
@@ -12,6 +13,7 @@ import { compileTerms, type NodeMatcher, type NodeSelectorTerm } from '../node-s
 
 export const reasonVolumeNodeAffinity = 'node(s) had volume node affinity conflict';
 export const reasonUnboundImmediate = 'pod has unbound immediate PersistentVolumeClaims';
+export const reasonReadWriteOncePod = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
 
 const NAME = 'VolumeBinding';
 
@@ -47,6 +49,10 @@ function stateOf(pod: Pod, cluster: ClusterView): VolumeState {
     const claim = storage.claim(ns, name);
     if (!claim) return { fails: `persistentvolumeclaim "${name}" not found`, matchers };
     if (claim.metadata.deletionTimestamp) return { fails: `persistentvolumeclaim "${name}" is being deleted`, matchers };
+    // VolumeRestrictions: a ReadWriteOncePod claim is mounted by one pod in the whole cluster.
+    if (claim.spec.accessModes?.includes('ReadWriteOncePod') && storage.claimUsers(ns, name).some((p) => p.metadata.uid !== pod.metadata.uid)) {
+      return { fails: reasonReadWriteOncePod, matchers };
+    }
     if (!claim.spec.volumeName) {
       const cls = claim.spec.storageClassName;
       if (cls && !storage.storageClass(cls)) return { fails: `storageclass.storage.k8s.io "${cls}" not found`, matchers };
