@@ -77,6 +77,19 @@ describe('binding', () => {
     assert.ok((await eventsFor(client(), failed)).some((e) => e.startsWith('VolumeFailedDelete: skiff deletes only volumes of its local-path provisioner')));
   });
 
+  test('a claim naming its volume gets that one, and the annotations say the user chose', async () => {
+    const s = suffix();
+    await client().create(persistentVolumes, staticVolume(`small-${s}`, '1Gi'));
+    await client().create(persistentVolumes, staticVolume(`chosen-${s}`, '5Gi'));
+    await client().create(persistentVolumeClaims, claimOf(`c-${s}`, '1Gi', { volumeName: `chosen-${s}` }));
+    const bound = await waitFor('Bound', async () => { const c = await getPvc(`c-${s}`); return c?.status?.phase === 'Bound' ? c : undefined; });
+    assert.equal(bound.spec.volumeName, `chosen-${s}`);
+    assert.equal(bound.metadata.annotations?.['pv.kubernetes.io/bound-by-controller'], undefined);
+    const pv = await waitFor('the volume Bound', async () => { const v = await getPv(`chosen-${s}`); return v?.status?.phase === 'Bound' ? v : undefined; });
+    assert.equal(pv.spec.claimRef?.name, `c-${s}`);
+    assert.equal((await getPv(`small-${s}`))?.spec.claimRef, undefined);
+  });
+
   test('no class and no volume: the claim stays Pending and says why', async () => {
     const claim = await client().create<PersistentVolumeClaim>(persistentVolumeClaims, claimOf(`lonely-${suffix()}`, '1Ti'));
     await waitFor('FailedBinding', async () => (await eventsFor(client(), claim)).includes('FailedBinding: no persistent volumes available for this claim and no storage class is set'));

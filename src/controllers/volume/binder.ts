@@ -148,7 +148,8 @@ export class PersistentVolumeController extends QueueController {
     if (!reservedFor(pv, claim) || !pv.spec.claimRef?.uid) {
       pv = await this.ctx.client.update<PersistentVolume>(persistentVolumes, {
         ...pv,
-        metadata: { ...pv.metadata, annotations: { ...(pv.metadata.annotations ?? {}), [volumeAnnotations.boundByController]: 'yes' } },
+        // bound-by-controller only where the controller chose (not an administrator's claimRef).
+        metadata: pv.spec.claimRef ? pv.metadata : { ...pv.metadata, annotations: { ...(pv.metadata.annotations ?? {}), [volumeAnnotations.boundByController]: 'yes' } },
         spec: {
           ...pv.spec,
           claimRef: {
@@ -163,7 +164,11 @@ export class PersistentVolumeController extends QueueController {
       ...claim,
       metadata: {
         ...claim.metadata,
-        annotations: { ...(claim.metadata.annotations ?? {}), [volumeAnnotations.bindCompleted]: 'yes', [volumeAnnotations.boundByController]: 'yes' },
+        annotations: {
+          ...(claim.metadata.annotations ?? {}),
+          [volumeAnnotations.bindCompleted]: 'yes',
+          ...(claim.spec.volumeName ? {} : { [volumeAnnotations.boundByController]: 'yes' }),
+        },
       },
       spec: { ...claim.spec, volumeName: name },
     });
