@@ -187,6 +187,22 @@ describe('persistent volumes on skiff up', () => {
     await c.kubectl.ok(['delete', 'pod', app, '--wait=false']);
   });
 
+  test('a StatefulSet claim deleted under its pod: held while used, then made anew for the next pod', async () => {
+    const name = `re-${suffix()}`;
+    await c.kubectl.ok(['apply', '-f', '-'], { input: statefulSet(name, mountPath(), 1) });
+    const first = await running(`${name}-0`);
+    const old = await waitFor('bound', async () => { const x = await claim(`data-${name}-0`); return x?.status?.phase === 'Bound' ? x : undefined; });
+    await c.kubectl.ok(['delete', 'pvc', `data-${name}-0`, '--wait=false']);
+    const held = (await c.kubectl.ok(['get', 'pvc', `data-${name}-0`, '--no-headers'])).trim().split(/\s+/);
+    assert.equal(held[1], 'Terminating', 'kept while its pod uses it');
+    await c.kubectl.ok(['delete', 'pod', `${name}-0`]);
+    const fresh = await waitFor('a new claim', async () => { const x = await claim(`data-${name}-0`); return x && x.metadata.uid !== old.metadata.uid ? x : undefined; }, 30_000);
+    const next = await running(`${name}-0`, first.metadata.uid);
+    assert.deepEqual(await logOf(`${name}-0`, 1), [`boot ${next.metadata.uid}`], 'a new, empty volume');
+    assert.equal((await claim(fresh.metadata.name ?? ''))?.status?.phase, 'Bound');
+    await c.kubectl.ok(['delete', 'statefulset', name, '--wait=false']);
+  });
+
   test('a pod whose claim does not exist: FailedScheduling with the reason', async () => {
     const name = `orphan-${suffix()}`;
     const missing = `nothing-${suffix()}`;

@@ -13,7 +13,7 @@ import { pods as podsResource } from '../../api/resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { ControllerContext } from '../controller.js';
 import {
-  OwnedPodsController, claimPods, errorMessage, isConflict, isNotFound, ownerRefFor, podFromTemplate, type Syncable,
+  OwnedPodsController, claimPods, errorMessage, isConflict, isNotFound, objectKey, ownerRefFor, podFromTemplate, type Syncable,
 } from '../replication/index.js';
 import { ensureRevision, ownedRevisions, revisionLabel, revisionTemplate, truncateHistory } from '../history/index.js';
 import { ordinalOf, planStatefulSet, revisionOf, startOrdinal, type StatefulAction, type StatefulStatus } from './plan.js';
@@ -43,6 +43,15 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
   protected override registerMore(): readonly Syncable[] {
     this.revisions = this.ctx.informers.informer<ControllerRevision>(controllerRevisions);
     this.claims = this.ctx.informers.informer<PersistentVolumeClaim>(persistentVolumeClaims);
+    // A set's claim deleted under a live pod is made again for it (see syncClaimOwners).
+    this.claims.addEventHandler({
+      delete: (c) => {
+        for (const set of this.owners.list()) {
+          const stem = (c.metadata.name ?? '').replace(/-\d+$/, '');
+          if (set.metadata.namespace === c.metadata.namespace && stem.endsWith(`-${set.metadata.name ?? ''}`)) this.enqueue(objectKey(set));
+        }
+      },
+    });
     return [this.revisions, this.claims];
   }
 
@@ -129,7 +138,8 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
   }
 
   /** The retention policy's owner references on the claims of the set's pods (a condemned pod
-   * owns its claims before it is deleted, so they go with it). */
+   * owns its claims before it is deleted, so they go with it); a pod of the set whose claim went
+   * missing gets it again (Kubernetes' createMissingPersistentVolumeClaims). */
   private async syncClaimOwners(set: StatefulSet, pods: readonly Pod[]): Promise<void> {
     if (claimTemplates(set).length === 0) return;
     const setName = set.metadata.name ?? '';
@@ -139,6 +149,7 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
       const ordinal = ordinalOf(setName, pod);
       if (ordinal < 0) continue;
       const condemned = ordinal < start || ordinal >= end;
+      if (!condemned && !pod.metadata.deletionTimestamp) await this.createClaims(set, ordinal);
       for (const want of claimsFor(set, ordinal)) {
         const claim = this.claims.get(`${want.metadata.namespace ?? ''}/${want.metadata.name ?? ''}`);
         if (!claim || claim.metadata.deletionTimestamp) continue;
