@@ -3,7 +3,7 @@
  * a worker per pod bound to it. The same code drives a real node (process or oci runtime) and
  * each of `skiff sim`'s simulated nodes (fake runtime); only the runtime and the feed differ.
  */
-import type { ConfigMap, Node, Pod, Secret, Service } from '../api/kinds.js';
+import { LOCAL_PATH_ROOT_ANNOTATION, type ConfigMap, type Node, type Pod, type Secret, type Service } from '../api/kinds.js';
 import { configMaps, nodes as nodesResource, secrets, serviceAccounts, services } from '../api/resources.js';
 import { ApiError } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
@@ -14,6 +14,7 @@ import type { AgentEvents, AgentFeed } from './podfeed.js';
 import { nodeObject, nodeStatus, type NodeIdentity } from './node-object.js';
 import { renewNodeLease } from './lease.js';
 import { agentInstance, agentInstanceAnnotation, checkNodeClaim } from './node-claim.js';
+import { claimDirectory, localPathRoot, sweepLocalVolumes } from './local-volumes.js';
 import { PodWorker, type WorkerHost } from './pod-worker.js';
 import { backoff } from './container-record.js';
 import type { IssuedToken } from './projected.js';
@@ -94,6 +95,7 @@ export class NodeAgent implements AgentEvents {
   private nodeUid: string | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private heartbeatFailing = false;
   /** Sandboxes an earlier agent left, by pod uid, until their pod's worker takes them. */
@@ -112,6 +114,7 @@ export class NodeAgent implements AgentEvents {
       ...(opts.recorder ? { recorder: opts.recorder } : {}),
       ...(opts.drain ? { drain: opts.drain } : {}),
       lookupData: (ns, kind, name) => lookupData(opts.client, ns, kind, name),
+      claimDirectory: (ns, volume, claim, create) => claimDirectory(opts.client, ns, volume, claim, create),
       // Simulated nodes (no data dir) write no volumes and start no processes.
       ...(opts.dataDir ? {
         requestToken: (pod: Pod, audience: string | undefined, seconds: number) => requestPodToken(opts.client, pod, audience, seconds),
@@ -139,6 +142,16 @@ export class NodeAgent implements AgentEvents {
     this.leaseTimer = setTimeout(() => this.heartbeat(renewMs), Math.random() * renewMs);
     const reportMs = (this.opts.statusReportSeconds ?? 300) * 1000;
     this.statusTimer = setInterval(() => void this.postStatus().catch(() => undefined), reportMs);
+    const dataDir = this.opts.dataDir;
+    if (dataDir) {
+      // Reclaim Delete: the directories of deleted local-path volumes go (the PV controller deleted
+      // the volume; only this node can remove its data).
+      const sweep = (): void => void sweepLocalVolumes(this.opts.client, dataDir)
+        .then((gone) => { if (gone.length) this.opts.log.info({ node: this.identity.name, volumes: gone }, 'removed the directories of deleted volumes'); })
+        .catch((err: unknown) => this.opts.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'local volume sweep failed'));
+      this.sweepTimer = setInterval(sweep, 3000);
+      this.sweepTimer.unref();
+    }
     if (this.opts.runtime.setPodCIDR) this.opts.runtime.setPodCIDR(await this.podCIDR());
     const left = (await this.opts.runtime.recover?.()) ?? [];
     this.recovered = new Map(left.map((r) => [r.sandbox.podUid, r]));
@@ -190,7 +203,9 @@ export class NodeAgent implements AgentEvents {
   private async register(): Promise<void> {
     const instance = this.opts.dataDir ? agentInstance(this.opts.dataDir) : undefined;
     if (instance) await checkNodeClaim(this.opts.client, this.identity.name, instance);
-    const annotations = instance ? { [agentInstanceAnnotation]: instance } : undefined;
+    const annotations = instance && this.opts.dataDir
+      ? { [agentInstanceAnnotation]: instance, [LOCAL_PATH_ROOT_ANNOTATION]: localPathRoot(this.opts.dataDir) }
+      : undefined;
     try {
       const created = await this.opts.client.create<Node>(nodesResource, withAnnotations(nodeObject(this.identity), annotations));
       this.nodeUid = created.metadata.uid;
@@ -261,6 +276,7 @@ export class NodeAgent implements AgentEvents {
     this.stopped = true;
     if (this.leaseTimer) clearTimeout(this.leaseTimer);
     if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.opts.feed.detach(this.identity.name);
     await Promise.all([...this.workers.values()].map((w) => w.shutdown()));
     this.workers.clear();

@@ -40,7 +40,9 @@ export async function startContainer(ctx: StartContext, container: Container, r:
     const logPath = containerLogPath(host.dataDir, pod, name, attempt);
     // The run's termination-message file, read into its exit (termination-message.ts).
     const termination = await prepareTerminationFile(host.dataDir, pod, container);
-    const mounts = await containerMounts(container, ctx.volumes, env, host.dataDir !== undefined);
+    // A claim mounted `readOnly` in the pod's volume is read-only in every container (as kubelet).
+    const readOnly = new Set((pod.spec.volumes ?? []).filter((v) => (v['persistentVolumeClaim'] as { readOnly?: boolean } | undefined)?.readOnly === true).map((v) => v.name));
+    const mounts = await containerMounts(container, ctx.volumes, env, host.dataDir !== undefined, readOnly);
     const started = await host.runtime.startContainer(sandbox, pod, container, attempt, {
       env: Object.fromEntries(env),
       ...(container.command ? { command: container.command.map((a) => expand(a, env)) } : {}),

@@ -230,7 +230,7 @@ export class PodWorker {
         const pod = this.pod;
         this.projected = new ProjectedVolumes(pod, lookup, host.requestToken ? (aud, secs) => host.requestToken!(pod, aud, secs) : undefined,
           (err) => host.log.warn({ pod: `${ns}/${pod.metadata.name ?? ''}`, err: err instanceof Error ? err.message : String(err) }, 'cannot refresh a service account token'));
-        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, lookup, this.projected);
+        this.volumes = await prepareVolumes(this.host.dataDir, this.pod, lookup, this.projected, (v, claim, create) => host.claimDirectory(ns, v, claim, create));
       } catch (err) {
         this.projected?.stop();
         this.projected = undefined;

@@ -11,8 +11,12 @@ import type { Mount } from '../runtime/runtime.js';
 import { EnvError, expand } from './env.js';
 
 /** The container's mounts from its volumeMounts and the prepared host paths; `onDisk` (a real
- * node) creates missing subpaths. */
-export async function containerMounts(container: Container, hostPaths: ReadonlyMap<string, string>, env: ReadonlyMap<string, string>, onDisk: boolean): Promise<Mount[]> {
+ * node) creates missing subpaths; volumes in `readOnlyVolumes` are mounted read-only whatever
+ * the mount says. */
+export async function containerMounts(
+  container: Container, hostPaths: ReadonlyMap<string, string>, env: ReadonlyMap<string, string>, onDisk: boolean,
+  readOnlyVolumes: ReadonlySet<string> = new Set(),
+): Promise<Mount[]> {
   const out: Mount[] = [];
   for (const m of container.volumeMounts ?? []) {
     const host = hostPaths.get(m.name);
@@ -24,7 +28,7 @@ export async function containerMounts(container: Container, hostPaths: ReadonlyM
     }
     const hostPath = sub ? path.join(host, sub) : host;
     if (sub && onDisk && !(await stat(hostPath).then(() => true, () => false))) await mkdir(hostPath, { recursive: true, mode: 0o755 });
-    out.push({ hostPath, containerPath: m.mountPath, readOnly: m.readOnly ?? false });
+    out.push({ hostPath, containerPath: m.mountPath, readOnly: (m.readOnly ?? false) || readOnlyVolumes.has(m.name) });
   }
   return out;
 }

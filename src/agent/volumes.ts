@@ -2,7 +2,8 @@
  * Pod volumes on the node: an emptyDir is a directory under the pod's own directory (gone with
  * the pod), a hostPath is the host's path (created first for `DirectoryOrCreate`), ConfigMap and
  * Secret volumes are files written from the objects, projected volumes (the service-account
- * token's among them) are written by projected.ts. Simulated nodes (no data dir) only name the
+ * token's among them) are written by projected.ts, a claim is its volume's directory
+ * (local-volumes.ts). Simulated nodes (no data dir) only name the
  * paths and touch no disk.
  */
 import { createHash } from 'node:crypto';
@@ -16,6 +17,9 @@ import type { ProjectedVolumes } from './projected.js';
 /** Reads a ConfigMap's or Secret's data (Secret values decoded). */
 export type DataLookup = (kind: 'ConfigMap' | 'Secret', name: string) => Promise<Record<string, string> | undefined>;
 
+/** The host directory of a claim (local-volumes.ts); `create` on real nodes. */
+export type ClaimLookup = (volume: string, claimName: string, create: boolean) => Promise<string>;
+
 export function podDir(root: string, pod: Pod): string {
   return path.join(root, 'pods', pod.metadata.uid ?? 'unknown');
 }
@@ -28,7 +32,7 @@ export function memoryRoot(root: string, shm = '/dev/shm'): string | undefined {
 }
 
 /** Host paths of the pod's volumes by name; creates them when `root` is given. */
-export async function prepareVolumes(root: string | undefined, pod: Pod, lookup: DataLookup, projected?: ProjectedVolumes): Promise<Map<string, string>> {
+export async function prepareVolumes(root: string | undefined, pod: Pod, lookup: DataLookup, projected?: ProjectedVolumes, claims?: ClaimLookup): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const base = root ? podDir(root, pod) : `/sim/pods/${pod.metadata.uid ?? ''}`;
   // The pod's own dirs are owner-only (Secrets' contents are under them); the volumes keep
@@ -36,7 +40,10 @@ export async function prepareVolumes(root: string | undefined, pod: Pod, lookup:
   if (root && pod.spec.volumes?.length) await mkdir(path.join(base, 'volumes'), { recursive: true, mode: 0o700 });
   for (const v of pod.spec.volumes ?? []) {
     const dir = path.join(base, 'volumes', v.name);
-    if (v.hostPath) {
+    const claim = v['persistentVolumeClaim'] as { claimName?: string } | undefined;
+    if (claim && claims) {
+      out.set(v.name, await claims(v.name, claim.claimName ?? '', root !== undefined));
+    } else if (v.hostPath) {
       out.set(v.name, v.hostPath.path);
       if (root && v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
     } else if (v.configMap || v.secret) {

@@ -19,6 +19,8 @@ export interface WorkerHost {
   readonly dataDir: string | undefined;
   /** A ConfigMap's or Secret's data in the pod's namespace (Secret values decoded). */
   lookupData(namespace: string, kind: 'ConfigMap' | 'Secret', name: string): Promise<Record<string, string> | undefined>;
+  /** The host directory of a bound claim's volume (made on real nodes). */
+  claimDirectory(namespace: string, volume: string, claimName: string, create: boolean): Promise<string>;
   /** A service-account token for the pod's account bound to the pod (TokenRequest); none on
    * simulated nodes. */
   requestToken?(pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<IssuedToken>;

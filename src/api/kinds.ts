@@ -13,3 +13,4 @@ export * from './kinds/certificates.js';
 export * from './kinds/statefulset.js';
 export * from './kinds/policy.js';
 export * from './kinds/networking.js';
+export * from './kinds/storage.js';

@@ -117,6 +117,9 @@ export const podDisruptionBudgets = resource({ plural: 'poddisruptionbudgets', k
 /** networking.k8s.io: HTTP routing into services (the ingress controller is in the node proxy). */
 export const ingresses = resource({ plural: 'ingresses', kind: 'Ingress', group: 'networking.k8s.io', storageVersion: 'v1', namespaced: true, shortNames: ['ing'], subresources: { status: true } });
 export const ingressClasses = resource({ plural: 'ingressclasses', kind: 'IngressClass', group: 'networking.k8s.io', storageVersion: 'v1', namespaced: false });
+export const persistentVolumes = resource({ plural: 'persistentvolumes', kind: 'PersistentVolume', group: '', storageVersion: 'v1', namespaced: false, shortNames: ['pv'], subresources: { status: true } });
+export const persistentVolumeClaims = resource({ plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['pvc'], subresources: { status: true } });
+export const storageClasses = resource({ plural: 'storageclasses', kind: 'StorageClass', group: 'storage.k8s.io', storageVersion: 'v1', namespaced: false, shortNames: ['sc'] });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -150,6 +153,7 @@ export const resourceTypes: readonly ResourceType[] = [
   cronJobs, statefulSets, controllerRevisions,
   podDisruptionBudgets,
   ingresses, ingressClasses,
+  persistentVolumes, persistentVolumeClaims, storageClasses,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,

@@ -23,6 +23,7 @@ import { ensurePki } from './pki.js';
 import { AuthChain, Authenticator, ensureTokens, runAsServer, tagConnection, type TokenEntry } from './auth/index.js';
 import { adminCredentials, kubeletClientCredentials } from './admin-credentials.js';
 import { approverCheck } from './auth/signer-approval.js';
+import { claimHooks, defaultStorageClass, volumeHooks } from './volumes/index.js';
 import { admitNodeTokenRequest, NodeAuthorizer, NodeGraph, nodeRestriction } from './auth/node/index.js';
 import { RbacIndex } from './auth/rbac/index-cache.js';
 import { RbacAuthorizer } from './auth/rbac/authorizer.js';
@@ -56,6 +57,7 @@ import { CrdController, ServedCatalog } from './crd/index.js';
 import { customResourceDefinitions, ingresses, ingressClasses } from '../api/resources.js';
 import { defaultIngressClassHooks, skiffIngressClass } from './registry/networking/index.js';
 import { UiSessions } from './ui/index.js';
+import { persistentVolumeClaims, persistentVolumes, storageClasses } from '../api/resources.js';
 
 export interface ApiServerOptions extends ServingLimitOptions, ServiceAccountOptions, AuditOptions {
   readonly dataDir: string;
@@ -210,6 +212,8 @@ export class ApiServer {
       ...(admitServiceAccounts ? [[pods, sa.admission.hooks()] as const] : []),
       [services, serviceWriteHooks(allocators)],
       [ingresses, defaultIngressClassHooks(hub.cacheFor(ingressClasses))],
+      [persistentVolumeClaims, claimHooks(hub.cacheFor(storageClasses))],
+      [persistentVolumes, volumeHooks()],
       [roles, escalation.roleHooks('roles')],
       [clusterRoles, escalation.roleHooks('clusterroles')],
       [roleBindings, escalation.bindingHooks('rolebindings')],
@@ -379,6 +383,12 @@ export class ApiServer {
     // The built-in ingress controller's class, default for Ingresses that name none.
     try {
       await this.registries.get(ingressClasses)!.create(skiffIngressClass());
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+    }
+    // The default class is an addon kept in existence, as Kubernetes' addon manager does.
+    try {
+      await this.registries.get(storageClasses)!.create(defaultStorageClass());
     } catch (err) {
       if (!(err instanceof AlreadyExistsError)) throw err;
     }

@@ -21,6 +21,7 @@ import { DaemonSetController } from '../controllers/daemonset/index.js';
 import { StatefulSetController } from '../controllers/statefulset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { CronJobController } from '../controllers/cronjob/index.js';
+import { PersistentVolumeController, VolumeProtectionController } from '../controllers/volume/index.js';
 import { PodGcController, type PodGcOptions } from '../controllers/podgc/index.js';
 import { DisruptionController } from '../controllers/disruption/index.js';
 import { TtlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
@@ -158,6 +159,8 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('disruption-controller', (ctx) => new DisruptionController(ctx)),
     loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),
     loop('statefulset-controller', (ctx) => new StatefulSetController(ctx)),
+    loop('persistentvolume-controller', (ctx) => new PersistentVolumeController(ctx)),
+    loop('volume-protection-controller', (ctx) => new VolumeProtectionController(ctx)),
     loop('node-controller', (ctx) => new NodeLifecycleController(ctx, {
       ...(opts.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: Math.min(5000, Math.max(100, opts.nodeMonitorGracePeriodMs / 8)) } : {}),
       ...(opts.podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs: opts.podEvictionTimeoutMs } : {}),

@@ -3,11 +3,11 @@
  * and the services, replication controllers and replica sets that give a pod without spread
  * constraints its default spreading selector (kube-scheduler's `helper.DefaultSelector`).
  */
-import type { Namespace, Pod, ReplicaSet, ReplicationController, Service } from '../api/kinds.js';
+import type { Namespace, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, ReplicationController, Service, StorageClass } from '../api/kinds.js';
 import { fromLabelSelector, fromMap, selectorOf, type Requirement, type Selector } from '../api/labels.js';
 import type { Informer } from '../client/informer.js';
 import type { SchedulerCache } from './cache.js';
-import type { ClusterView } from './framework.js';
+import type { ClusterView, StorageView } from './framework.js';
 import type { ClusterIndex } from './cluster-index.js';
 import type { NodeInfo } from './nodeinfo.js';
 
@@ -18,11 +18,32 @@ export interface ViewInformers {
   readonly services: Informer<Service>;
   readonly replicationControllers: Informer<ReplicationController>;
   readonly replicaSets: Informer<ReplicaSet>;
+  readonly claims?: Informer<PersistentVolumeClaim>;
+  readonly volumes?: Informer<PersistentVolume>;
+  readonly storageClasses?: Informer<StorageClass>;
+  /** Pods, indexed here by the claims they mount (ReadWriteOncePod). */
+  readonly pods?: Informer<Pod>;
 }
 
+const byClaim = 'scheduler/claim';
+
 export class SchedulerClusterView implements ClusterView {
+  readonly storage: StorageView | undefined;
+
   constructor(private readonly cache: SchedulerCache, private readonly inf: ViewInformers) {
     inf.services.addIndex(byNamespace, (s) => [s.metadata.namespace ?? '']);
+    const { claims, volumes, storageClasses, pods } = inf;
+    pods?.addIndex(byClaim, (p) => (p.spec.volumes ?? []).flatMap((v) => {
+      const claim = (v['persistentVolumeClaim'] as { claimName?: string } | undefined)?.claimName;
+      return claim ? [`${p.metadata.namespace ?? ''}/${claim}`] : [];
+    }));
+    this.storage = claims && volumes && storageClasses && pods ? {
+      claim: (ns, name) => claims.get(`${ns}/${name}`),
+      volume: (name) => volumes.get(name),
+      storageClass: (name) => storageClasses.get(name),
+      claimUsers: (ns, name) => pods.byIndex(byClaim, `${ns}/${name}`)
+        .filter((p) => p.spec.nodeName && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'),
+    } : undefined;
   }
 
   get nodes(): readonly NodeInfo[] {

@@ -6,7 +6,7 @@
  * spans the cluster (pods per topology domain, existing pods' affinity terms) in the cache's
  * ClusterIndex, so the per-node calls are a few lookups even on thousands of nodes.
  */
-import type { Pod } from '../api/kinds.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../api/kinds.js';
 import type { Selector } from '../api/labels.js';
 import type { ClusterIndex } from './cluster-index.js';
 import type { NodeInfo } from './nodeinfo.js';
@@ -27,6 +27,17 @@ export interface ClusterView {
   /** kube-scheduler's DefaultSelector: the selectors of the services, replication controller and
    * replica set that select the pod, merged; undefined when there are none. */
   defaultSelector(pod: Pod): Selector | undefined;
+  /** Claims, volumes and classes (VolumeBinding); absent where the scheduler has no informers
+   * for them (benchmarks of bare schedulers). */
+  readonly storage?: StorageView;
+}
+
+export interface StorageView {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  volume(name: string): PersistentVolume | undefined;
+  storageClass(name: string): StorageClass | undefined;
+  /** The pods placed on a node that mount claim `namespace/name` and have not finished. */
+  claimUsers(namespace: string, name: string): readonly Pod[];
 }
 
 /**

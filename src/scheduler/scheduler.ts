@@ -8,13 +8,16 @@
  */
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { ApiError } from '../api/errors.js';
-import type { Condition, Namespace, Node, Pod, ReplicaSet, ReplicationController, Service } from '../api/kinds.js';
-import { namespaces as namespacesResource, nodes as nodesResource, pods as podsResource, replicaSets, replicationControllers, services } from '../api/resources.js';
+import type { Condition, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, ReplicationController, Service, StorageClass } from '../api/kinds.js';
+import type { KubeObject } from '../api/types.js';
+import { namespaces as namespacesResource, nodes as nodesResource, pods as podsResource, replicaSets, replicationControllers, services,
+  persistentVolumeClaims, persistentVolumes, storageClasses } from '../api/resources.js';
 import type { Informer } from '../client/informer.js';
 import type { Controller, ControllerContext } from '../controllers/controller.js';
 import { Algorithm, type AlgorithmOptions } from './algorithm.js';
 import { isTerminated, SchedulerCache } from './cache.js';
 import { SchedulerClusterView } from './cluster-view.js';
+import { selectNodeForClaims } from './claims.js';
 import { EventSink } from './events.js';
 import type { ClusterView, FilterPlugin, ScorePlugin } from './framework.js';
 import { isGated, podInfoOf, podKey, type PodInfo } from './podinfo.js';
@@ -89,7 +92,16 @@ export class Scheduler implements Controller {
       services: this.ctx.informers.informer<Service>(services),
       replicationControllers: this.ctx.informers.informer<ReplicationController>(replicationControllers),
       replicaSets: this.ctx.informers.informer<ReplicaSet>(replicaSets),
+      claims: this.ctx.informers.informer<PersistentVolumeClaim>(persistentVolumeClaims),
+      volumes: this.ctx.informers.informer<PersistentVolume>(persistentVolumes),
+      storageClasses: this.ctx.informers.informer<StorageClass>(storageClasses),
+      pods: podInf,
     };
+    // A claim, volume or class appearing or binding may make a waiting pod schedulable.
+    const { claims, volumes, storageClasses: classes } = others;
+    for (const inf of [claims, volumes, classes] as Informer<KubeObject>[]) {
+      inf.addEventHandler({ add: () => this.queue.moveAllToActive(), update: () => this.queue.moveAllToActive() });
+    }
     this.view = new SchedulerClusterView(this.cache, others);
     // A namespace's labels decide which pods a namespaceSelector covers.
     nsInf.addEventHandler({ add: () => this.podsMayHelp(), update: () => this.podsMayHelp() });
@@ -200,6 +212,7 @@ export class Scheduler implements Controller {
 
   private async bind(e: QueuedPod, info: PodInfo, node: string): Promise<void> {
     try {
+      if (this.view) await selectNodeForClaims(this.ctx.client, info.pod, node, this.view);
       await this.ctx.client.post(podsResource, info.namespace, info.name, 'binding', {
         apiVersion: 'v1',
         kind: 'Binding',

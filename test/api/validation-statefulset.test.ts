@@ -1,5 +1,5 @@
 /** StatefulSets and ControllerRevisions as the API server validates them: Kubernetes' wording,
- * plus the claims skiff cannot serve yet. */
+ * claim templates are checked as claims and count as the template's volumes. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject, validateObjectUpdate } from '../../src/api/validation/index.js';
@@ -16,9 +16,23 @@ describe('stateful sets', () => {
     { name: 'Parallel with a partition', sts: statefulSetBuilder(name).set('spec.podManagementPolicy', 'Parallel').set('spec.updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 2, maxUnavailable: '50%' } }).defaulted(), want: [] },
     { name: 'an empty claim list', sts: statefulSetBuilder(name).set('spec.volumeClaimTemplates', []).defaulted(), want: [] },
     {
-      name: 'claims are not served',
+      name: 'a claim template without access modes or size',
       sts: statefulSetBuilder(name).set('spec.volumeClaimTemplates', [{ metadata: { name: 'data' } }]).defaulted(),
-      want: ['spec.volumeClaimTemplates: Forbidden: PersistentVolumeClaims are not served by skiff yet; use a StatefulSet without volumeClaimTemplates'],
+      want: [
+        'spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required',
+        'spec.volumeClaimTemplates[0].spec.resources[storage]: Required value',
+      ],
+    },
+    {
+      name: 'a claim template mounted by the pods',
+      sts: statefulSetBuilder(name).set('spec.volumeClaimTemplates', [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } } }])
+        .set('spec.template.spec.containers.0.volumeMounts', [{ name: 'data', mountPath: '/data' }]).defaulted(),
+      want: [],
+    },
+    {
+      name: 'a claim template without a name',
+      sts: statefulSetBuilder(name).set('spec.volumeClaimTemplates', [{ spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } } }]).defaulted(),
+      want: ['spec.volumeClaimTemplates[0].metadata.name: Required value: name or generateName is required'],
     },
     {
       name: 'a selector that misses the template',

@@ -46,11 +46,15 @@ before(async () => {
     await create(`/api/v1/namespaces/${ns}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { k: name } });
   }
   for (const name of ['cm-proj', 'cm-none']) await create(`/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: name } });
+  for (const name of ['pvc-alpha', 'pvc-none']) {
+    await create(`/api/v1/namespaces/${ns}/persistentvolumeclaims`, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } } });
+  }
   for (const name of ['sa-alpha', 'sa-beta']) await create(`/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
   await create(`/api/v1/namespaces/${ns}/pods`, pod('pa', alpha, {
     serviceAccountName: 'sa-alpha',
     imagePullSecrets: [{ name: 's-pull' }],
-    volumes: [{ name: 'v', secret: { secretName: 's-vol' } }, { name: 'p', projected: { sources: [{ configMap: { name: 'cm-proj' } }] } }],
+    volumes: [{ name: 'v', secret: { secretName: 's-vol' } }, { name: 'p', projected: { sources: [{ configMap: { name: 'cm-proj' } }] } },
+      { name: 'd', persistentVolumeClaim: { claimName: 'pvc-alpha' } }],
     containers: [{ name: 'c', image: 'busybox', env: [{ name: 'E', valueFrom: { secretKeyRef: { name: 's-env', key: 'k' } } }] }],
   }));
   await create(`/api/v1/namespaces/${ns}/pods`, pod('pb', beta, { serviceAccountName: 'sa-beta', volumes: [{ name: 'v', secret: { secretName: 's-beta' } }] }));
@@ -84,6 +88,10 @@ const cases: readonly Case[] = [
   { name: 'cannot write a referenced secret', who: 'alpha', method: 'DELETE', path: () => api('secrets/s-vol'), want: 403 },
   { name: 'reads a config map its pod projects', who: 'alpha', method: 'GET', path: () => api('configmaps/cm-proj'), want: 'ok' },
   { name: 'cannot read an unreferenced config map', who: 'alpha', method: 'GET', path: () => api('configmaps/cm-none'), want: 403 },
+  { name: 'reads a claim its pod mounts', who: 'alpha', method: 'GET', path: () => api('persistentvolumeclaims/pvc-alpha'), want: 'ok' },
+  { name: 'cannot read another node\'s pod\'s claim', who: 'beta', method: 'GET', path: () => api('persistentvolumeclaims/pvc-alpha'), want: 403 },
+  { name: 'cannot read an unmounted claim', who: 'alpha', method: 'GET', path: () => api('persistentvolumeclaims/pvc-none'), want: 403 },
+  { name: 'cannot list claims', who: 'alpha', method: 'GET', path: () => api('persistentvolumeclaims'), want: 403 },
   { name: 'the other node reads its own pod\'s secret', who: 'beta', method: 'GET', path: () => api('secrets/s-beta'), want: 'ok' },
   { name: 'the other node cannot read alpha\'s secret', who: 'beta', method: 'GET', path: () => api('secrets/s-vol'), want: 403 },
   { name: 'token for its pod\'s account, bound to its pod', who: 'alpha', method: 'POST', path: () => api('serviceaccounts/sa-alpha/token'), body: () => token('sa-alpha', 'pa'), want: 'ok' },

@@ -18,6 +18,8 @@ process.env['SKIFF_LOG_LEVEL'] ??= 'warn';
 
 export interface UpCluster {
   readonly cp: ControlPlane;
+  /** The address block number (pass it as `block` to restart with the same nodes). */
+  readonly blockNumber: number;
   readonly host: NodeHost;
   readonly block: AddressBlock;
   readonly kubectl: Kubectl;
@@ -41,6 +43,9 @@ export interface UpClusterOptions {
   readonly datastore?: string;
   /** Run the built-in ingress controller (ports 0: free ones, read from `host.ingress`). */
   readonly ingress?: { readonly httpPort: number; readonly httpsPort: number };
+  /** The address block (and so the node names) to use; random when unset. A restart on the same
+   * data dir passes the first run's, so the stored pods and volumes find their nodes again. */
+  readonly block?: number;
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -50,7 +55,7 @@ function randomBlock(): number {
 
 export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-up-'));
-  const b = randomBlock();
+  const b = opts.block ?? randomBlock();
   const block = addressBlock(b);
   const specs = nodeSpecs(opts.nodes, block, `node${b}`);
   // oci pods live in their own network namespaces: pod and service ranges off loopback, one
@@ -96,6 +101,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
   }
   return {
     cp,
+    blockNumber: b,
     host,
     block,
     kubectl: new Kubectl(cp.server.kubeconfigPath),

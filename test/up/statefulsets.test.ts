@@ -253,13 +253,13 @@ describe('StatefulSets on skiff up', () => {
     await c.kubectl.ok(['delete', 'sts', name]);
   });
 
-  test('validation: volumeClaimTemplates, a selector that misses the template, an unknown policy, spec changes beyond the mutable fields', async () => {
+  test('validation: a claim template without access modes, a selector that misses the template, an unknown policy, spec changes beyond the mutable fields', async () => {
     const name = `bad-${suffix()}`;
     const base = JSON.parse(JSON.stringify((await import('yaml')).parse(whoamiSts(name, name, 1, { app: name })))) as Record<string, Record<string, unknown>>;
     const withSpec = (extra: Record<string, unknown>): string => JSON.stringify({ ...base, spec: { ...base['spec'], ...extra } });
-    const claims = await c.kubectl.run(['create', '-f', '-'], { input: withSpec({ volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] }) });
+    const claims = await c.kubectl.run(['create', '-f', '-'], { input: withSpec({ volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } }] }) });
     assert.notEqual(claims.code, 0);
-    assert.match(claims.stderr, /spec\.volumeClaimTemplates: Forbidden: PersistentVolumeClaims are not served by skiff yet/);
+    assert.match(claims.stderr, /spec\.volumeClaimTemplates\[0\]\.spec\.accessModes: Required value: at least 1 access mode is required/);
     const mismatch = await c.kubectl.run(['create', '-f', '-'], { input: withSpec({ selector: { matchLabels: { app: 'other' } } }) });
     assert.match(mismatch.stderr, /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
     const policy = await c.kubectl.run(['create', '-f', '-'], { input: withSpec({ podManagementPolicy: 'Random' }) });

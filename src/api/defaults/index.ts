@@ -16,6 +16,7 @@ import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
 import { defaultIngressClass } from './networking.js';
 import { defaultStatefulSet } from './statefulset.js';
+import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './storage.js';
 import { defaultCustomResourceDefinition } from '../crd/defaults.js';
 import {
   defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultReplicationController,
@@ -41,6 +42,9 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   CronJob: defaultCronJob,
   IngressClass: defaultIngressClass,
   StatefulSet: defaultStatefulSet,
+  PersistentVolume: defaultPersistentVolume,
+  PersistentVolumeClaim: defaultPersistentVolumeClaim,
+  StorageClass: defaultStorageClass,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
   CustomResourceDefinition: defaultCustomResourceDefinition,

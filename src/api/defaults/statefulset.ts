@@ -1,6 +1,6 @@
 /** apps/v1 SetDefaults_StatefulSet: OrderedReady, RollingUpdate with partition 0, one replica,
  * ten revisions kept, claims retained (there are none to delete: skiff serves no claims). */
-import { ensureObj, setDefault, type Obj } from './util.js';
+import { ensureObj, objAt, records, setDefault, type Obj } from './util.js';
 import { defaultPodTemplate } from './pod.js';
 
 export function defaultStatefulSet(obj: Obj): void {
@@ -19,6 +19,10 @@ export function defaultStatefulSet(obj: Obj): void {
         setDefault(ru, 'maxUnavailable', 1);
       }
     }
+  }
+  for (const t of records(spec['volumeClaimTemplates'])) {
+    const claimSpec = objAt(t, 'spec');
+    if (claimSpec) setDefault(claimSpec, 'volumeMode', 'Filesystem');
   }
   const retention = ensureObj(spec, 'persistentVolumeClaimRetentionPolicy');
   if (retention) {

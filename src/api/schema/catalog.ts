@@ -17,6 +17,7 @@ import { statefulSetDefinitions } from './statefulset.js';
 import { policyDefinitions } from './policy.js';
 import { apiextensionsDefinitions } from './apiextensions.js';
 import { networkingDefinitions } from './networking.js';
+import { storageDefinitions } from './storage.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -37,6 +38,7 @@ export const definitions: Definitions = {
   ...policyDefinitions,
   ...apiextensionsDefinitions,
   ...networkingDefinitions,
+  ...storageDefinitions,
 };
 
 export interface KindEntry {
@@ -58,7 +60,9 @@ function entries(group: string, version: string, prefix: string, kinds: readonly
 export const kindCatalog: readonly KindEntry[] = [
   ...entries('', 'v1', 'core', [
     'Namespace', 'Node', 'Pod', 'Service', 'Endpoints', 'ReplicationController', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount',
+    'PersistentVolume', 'PersistentVolumeClaim',
   ]),
+  ...entries('storage.k8s.io', 'v1', 'storage', ['StorageClass']),
   ...entries('coordination.k8s.io', 'v1', 'coord', ['Lease']),
   ...entries('discovery.k8s.io', 'v1', 'discovery', ['EndpointSlice']),
   ...entries('batch', 'v1', 'batch', ['Job', 'CronJob']),
@@ -90,6 +94,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: 'discovery.k8s.io', version: 'v1' },
   { group: 'policy', version: 'v1' },
   { group: 'networking.k8s.io', version: 'v1' },
+  { group: 'storage.k8s.io', version: 'v1' },
   { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'certificates.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },

@@ -52,6 +52,7 @@ const prefixes: Readonly<Record<string, string>> = {
   certs: 'io.k8s.api.certificates.v1.',
   policy: 'io.k8s.api.policy.v1.',
   networking: 'io.k8s.api.networking.v1.',
+  storage: 'io.k8s.api.storage.v1.',
   resource: 'io.k8s.apimachinery.pkg.api.resource.',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr.',
   runtime: 'io.k8s.apimachinery.pkg.runtime.',

@@ -18,7 +18,7 @@ export const statefulSetDefinitions: Definitions = {
       replicas: int('The number of pods wanted. Default 1.'),
       selector: ref('meta.LabelSelector', 'Which pods this stateful set owns, by label; must match the template\'s labels. Cannot be changed.'),
       template: ref('core.PodTemplateSpec', 'The pods to create: NAME-0 … NAME-(replicas-1).'),
-      volumeClaimTemplates: list(any('A PersistentVolumeClaim template.'), 'Claims each pod gets. Not served by skiff yet: must be empty.', { listType: 'atomic' }),
+      volumeClaimTemplates: list(ref('core.PersistentVolumeClaim'), 'Claims each pod gets, named TEMPLATE-SET-ORDINAL and mounted as the volume named after the template.', { listType: 'atomic' }),
       serviceName: str('The headless service whose domain the pods\' hostnames live under (NAME-i.SERVICE.NAMESPACE.svc).'),
       podManagementPolicy: str('`OrderedReady` (default: one pod at a time, in order) or `Parallel`.', { enum: ['OrderedReady', 'Parallel'] }),
       updateStrategy: ref('apps.StatefulSetUpdateStrategy', 'How pods are replaced when the template changes.'),

@@ -104,12 +104,12 @@ function profile(id: string, key: 'seccompProfile' | 'appArmorProfile', what: st
 const truthy = (v: unknown): boolean => v === true;
 const present = (v: unknown): boolean => set(v) && !(Array.isArray(v) && v.length === 0) && !(isRecord(v) && Object.keys(v).length === 0);
 
-/** Volume sources skiff has no plugin for: network and cloud disks, claims (no
- * PersistentVolumes here), the in-tree and CSI drivers. */
+/** Volume sources by kind; the runtimes' tables (tables.ts) say which are mounted: not the
+ * network and cloud disks, the in-tree and CSI drivers. */
 const foreignVolumes: readonly (readonly [string, string])[] = [
   ['gitRepo', 'gitRepo volumes (deprecated in Kubernetes)'], ['gcePersistentDisk', 'GCE persistent disks'],
   ['awsElasticBlockStore', 'AWS EBS volumes'], ['nfs', 'NFS volumes'], ['iscsi', 'iSCSI volumes'], ['glusterfs', 'GlusterFS volumes'],
-  ['flocker', 'Flocker volumes'], ['persistentVolumeClaim', 'persistent volume claims (skiff serves no PersistentVolumes)'],
+  ['flocker', 'Flocker volumes'], ['persistentVolumeClaim', 'persistent volume claims'],
   ['rbd', 'Ceph RBD volumes'], ['quobyte', 'Quobyte volumes'], ['cinder', 'Cinder volumes'], ['cephfs', 'CephFS volumes'],
   ['flexVolume', 'FlexVolume drivers'], ['downwardAPI', 'downwardAPI volumes (use env valueFrom.fieldRef)'], ['fc', 'Fibre Channel volumes'],
   ['azureFile', 'Azure File volumes'], ['vsphereVolume', 'vSphere volumes'], ['azureDisk', 'Azure Disk volumes'],

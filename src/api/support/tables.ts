@@ -25,6 +25,7 @@ const partial = (note: string): Support => ({ level: 'partial', note });
 /** Everything a real runtime does: the fake runtime simulates pods and pretends to do it all. */
 const everywhere: Table = {
   'volume.hostPath': yes, 'volume.emptyDir': yes, 'volume.secret': yes, 'volume.configMap': yes, 'volume.projected': yes, 'volume.downwardAPI': yes,
+  'volume.persistentVolumeClaim': yes,
 };
 
 const process: Table = {

@@ -15,6 +15,10 @@ import { validateCronJob } from './cronjob.js';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate } from './ingress.js';
 import { validateCsr, validateCsrStatus, validateCsrUpdate } from './certificates.js';
 import { validateControllerRevision, validateControllerRevisionUpdate, validateStatefulSet, validateStatefulSetUpdate } from './statefulset.js';
+import {
+  validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate, validatePersistentVolumeUpdate,
+  validateStorageClass, validateStorageClassUpdate,
+} from './storage.js';
 import { validatePodDisruptionBudget, validatePodDisruptionBudgetStatus } from './policy.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from './names.js';
@@ -63,6 +67,9 @@ const rules: Readonly<Record<string, KindRules>> = {
   Ingress: { name: nameIsDNSSubdomain, create: validateIngress },
   IngressClass: { name: nameIsDNSSubdomain, create: validateIngressClass, update: validateIngressClassUpdate },
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget, status: validatePodDisruptionBudgetStatus },
+  PersistentVolume: { name: nameIsDNSSubdomain, create: validatePersistentVolume, update: validatePersistentVolumeUpdate },
+  PersistentVolumeClaim: { name: nameIsDNSSubdomain, create: validatePersistentVolumeClaim, update: validatePersistentVolumeClaimUpdate },
+  StorageClass: { name: nameIsDNSSubdomain, create: validateStorageClass, update: validateStorageClassUpdate },
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: (o, old) => [...validateDaemonSet(o), ...validateSelectorImmutable(o, old)] },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: (o, old) => [...validateReplicaSet(o), ...validateSelectorImmutable(o, old)] },
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: (o, old) => [...validateDeployment(o), ...validateSelectorImmutable(o, old)] },

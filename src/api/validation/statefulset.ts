@@ -1,7 +1,8 @@
 /**
  * apps/v1 StatefulSets and ControllerRevisions as Kubernetes validates them
- * (ValidateStatefulSetSpec / ValidateStatefulSetUpdate, ValidateControllerRevision[Update]), plus
- * what skiff cannot serve: volumeClaimTemplates need PersistentVolumeClaims, which it has not.
+ * (ValidateStatefulSetSpec / ValidateStatefulSetUpdate, ValidateControllerRevision[Update]).
+ * The pod template is validated with the claim templates as its volumes, which is what its pods
+ * get (Kubernetes skips the template's volume checks for stateful sets altogether).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldError } from '../errors.js';
@@ -10,12 +11,35 @@ import { forbidden, immutable, invalid, nonNegative, notSupported, required } fr
 import { invalidSelector, isEmptySelector, validateLabelSelector } from './meta.js';
 import { isDNS1123Label } from './names.js';
 import { validatePodTemplateSpec } from './pod.js';
+import { validatePersistentVolumeClaimSpec } from './storage.js';
 import { intOrPercent, restartAlways, selectorMatches, selectorMismatch, templateLabels } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
 function specOf(obj: Obj): Obj {
   return isRecord(obj['spec']) ? obj['spec'] : {};
+}
+
+function validateClaimTemplates(claims: readonly unknown[]): FieldError[] {
+  return claims.flatMap((c, i) => {
+    const path = `spec.volumeClaimTemplates[${i}]`;
+    const t: Obj = isRecord(c) ? c : {};
+    const meta: Obj = isRecord(t['metadata']) ? t['metadata'] : {};
+    const errs: FieldError[] = [];
+    if (typeof meta['name'] !== 'string' || meta['name'] === '') errs.push(required(`${path}.metadata.name`, 'name or generateName is required'));
+    else for (const msg of isDNS1123Label(meta['name'])) errs.push(invalid(`${path}.metadata.name`, meta['name'], msg));
+    errs.push(...validatePersistentVolumeClaimSpec(isRecord(t['spec']) ? t['spec'] : {}, `${path}.spec`));
+    return errs;
+  });
+}
+
+/** The template as its pods are made: each claim template a volume of the same name. */
+function withClaimVolumes(template: unknown, claims: unknown): unknown {
+  if (!isRecord(template) || !isRecord(template['spec']) || !Array.isArray(claims) || claims.length === 0) return template;
+  const names = claims.flatMap((c) => (isRecord(c) && isRecord(c['metadata']) && typeof c['metadata']['name'] === 'string' ? [c['metadata']['name']] : []));
+  const volumes = Array.isArray(template['spec']['volumes']) ? template['spec']['volumes'].filter((v) => !(isRecord(v) && names.includes(v['name'] as string))) : [];
+  const added = names.map((name) => ({ name, persistentVolumeClaim: { claimName: name } }));
+  return { ...template, spec: { ...template['spec'], volumes: [...volumes, ...added] } };
 }
 
 function validateUpdateStrategy(spec: Obj): FieldError[] {
@@ -66,9 +90,7 @@ export function validateStatefulSet(obj: Obj): FieldError[] {
     for (const msg of isDNS1123Label(serviceName)) errs.push(invalid('spec.serviceName', serviceName, msg));
   }
   const claims = spec['volumeClaimTemplates'];
-  if (Array.isArray(claims) && claims.length > 0) {
-    errs.push(forbidden('spec.volumeClaimTemplates', 'PersistentVolumeClaims are not served by skiff yet; use a StatefulSet without volumeClaimTemplates'));
-  }
+  if (Array.isArray(claims)) errs.push(...validateClaimTemplates(claims));
   const retention = spec['persistentVolumeClaimRetentionPolicy'];
   if (isRecord(retention)) {
     for (const k of ['whenDeleted', 'whenScaled']) {
@@ -87,7 +109,7 @@ export function validateStatefulSet(obj: Obj): FieldError[] {
   if (matches === undefined) errs.push(invalidSelector('spec.selector', sel, ''));
   else {
     if (!matches && !(isRecord(sel) && isEmptySelector(sel))) errs.push(selectorMismatch('spec.template', templateLabels(template)));
-    errs.push(...validatePodTemplateSpec(template, 'spec.template'));
+    errs.push(...validatePodTemplateSpec(withClaimVolumes(template, spec['volumeClaimTemplates']), 'spec.template'));
   }
   errs.push(...restartAlways(template, 'spec.template', 'StatefulSet'));
   return errs;

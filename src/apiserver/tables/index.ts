@@ -18,6 +18,7 @@ import { csrPrinter } from './certificates.js';
 import { controllerRevisionPrinter, statefulSetPrinter } from './statefulset.js';
 import { podDisruptionBudgetPrinter } from './policy.js';
 import { ingressClassPrinter, ingressPrinter } from './networking.js';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.js';
 
 export { humanDuration, shortHumanDuration, since } from './age.js';
 export { podSummary } from './pods.js';
@@ -62,6 +63,9 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   PodDisruptionBudget: podDisruptionBudgetPrinter,
   Ingress: ingressPrinter,
   IngressClass: ingressClassPrinter,
+  PersistentVolume: persistentVolumePrinter,
+  PersistentVolumeClaim: persistentVolumeClaimPrinter,
+  StorageClass: storageClassPrinter,
   Service: servicePrinter,
   Endpoints: endpointsPrinter,
   EndpointSlice: endpointSlicePrinter,

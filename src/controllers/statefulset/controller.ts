@@ -5,18 +5,19 @@
  * Each pass re-reads the caches; a pod created or deleted twice because the cache was behind
  * meets AlreadyExists or NotFound and is taken as done.
  */
-import { controllerRevisions, statefulSets } from '../../api/resources.js';
-import type { ControllerRevision, Pod, PodTemplateSpec, StatefulSet } from '../../api/kinds.js';
+import { controllerRevisions, persistentVolumeClaims, statefulSets } from '../../api/resources.js';
+import type { ControllerRevision, PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from '../../api/kinds.js';
 import type { LabelSelector } from '../../api/types.js';
 import { fromLabelSelector, type Selector } from '../../api/labels.js';
 import { pods as podsResource } from '../../api/resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { ControllerContext } from '../controller.js';
 import {
-  OwnedPodsController, claimPods, errorMessage, isConflict, isNotFound, ownerRefFor, podFromTemplate, type Syncable,
+  OwnedPodsController, claimPods, errorMessage, isConflict, isNotFound, objectKey, ownerRefFor, podFromTemplate, type Syncable,
 } from '../replication/index.js';
 import { ensureRevision, ownedRevisions, revisionLabel, revisionTemplate, truncateHistory } from '../history/index.js';
-import { planStatefulSet, revisionOf, type StatefulAction, type StatefulStatus } from './plan.js';
+import { ordinalOf, planStatefulSet, revisionOf, startOrdinal, type StatefulAction, type StatefulStatus } from './plan.js';
+import { claimsFor, claimTemplates, desiredOwners, ownersAfter, withClaimVolumes } from './claims.js';
 import { ApiError } from '../../api/errors.js';
 
 export const podNameLabel = 'statefulset.kubernetes.io/pod-name';
@@ -24,6 +25,7 @@ export const podIndexLabel = 'apps.kubernetes.io/pod-index';
 
 export class StatefulSetController extends OwnedPodsController<StatefulSet> {
   private revisions!: Informer<ControllerRevision>;
+  private claims!: Informer<PersistentVolumeClaim>;
 
   constructor(ctx: ControllerContext) {
     super(ctx, { controllerName: 'statefulset-controller', resource: statefulSets, apiVersion: 'apps/v1', kind: 'StatefulSet' });
@@ -40,7 +42,17 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
 
   protected override registerMore(): readonly Syncable[] {
     this.revisions = this.ctx.informers.informer<ControllerRevision>(controllerRevisions);
-    return [this.revisions];
+    this.claims = this.ctx.informers.informer<PersistentVolumeClaim>(persistentVolumeClaims);
+    // A set's claim deleted under a live pod is made again for it (see syncClaimOwners).
+    this.claims.addEventHandler({
+      delete: (c) => {
+        for (const set of this.owners.list()) {
+          const stem = (c.metadata.name ?? '').replace(/-\d+$/, '');
+          if (set.metadata.namespace === c.metadata.namespace && stem.endsWith(`-${set.metadata.name ?? ''}`)) this.enqueue(objectKey(set));
+        }
+      },
+    });
+    return [this.revisions, this.claims];
   }
 
   protected async sync(key: string): Promise<void> {
@@ -60,6 +72,7 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
     const plan = planStatefulSet(set, pods, currentRev.metadata.name ?? '', updateRev.metadata.name ?? '', ensured.collisionCount, Date.now());
     let error: unknown;
     try {
+      await this.syncClaimOwners(set, pods);
       await this.apply(set, plan.actions, { current: currentRev, update: updateRev });
     } catch (err) {
       error = err;
@@ -89,7 +102,8 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
   private async createPod(set: StatefulSet, ordinal: number, template: PodTemplateSpec, revision: string): Promise<void> {
     const setName = set.metadata.name ?? '';
     const name = `${setName}-${ordinal}`;
-    const pod: Pod = podFromTemplate(template, set.metadata.namespace ?? 'default', setName, ownerRefFor(set, 'apps/v1', 'StatefulSet'));
+    await this.createClaims(set, ordinal);
+    const pod: Pod = podFromTemplate(withClaimVolumes(template, set, ordinal), set.metadata.namespace ?? 'default', setName, ownerRefFor(set, 'apps/v1', 'StatefulSet'));
     delete pod.metadata.generateName;
     pod.metadata.name = name;
     pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [podNameLabel]: name, [podIndexLabel]: String(ordinal), [revisionLabel]: revision };
@@ -103,6 +117,48 @@ export class StatefulSetController extends OwnedPodsController<StatefulSet> {
       if (err instanceof ApiError && err.code === 409) return;
       void this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${setName} failed error: ${errorMessage(err)}`);
       throw err;
+    }
+  }
+
+  /** The ordinal's claims, before its pod: AlreadyExists is a claim kept from an earlier pod. */
+  private async createClaims(set: StatefulSet, ordinal: number): Promise<void> {
+    const setName = set.metadata.name ?? '';
+    for (const claim of claimsFor(set, ordinal)) {
+      if (this.claims.get(`${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''}`)) continue;
+      claim.metadata.ownerReferences = desiredOwners(set, undefined, false);
+      try {
+        await this.ctx.client.create<PersistentVolumeClaim>(persistentVolumeClaims, claim);
+        void this.ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name ?? ''} Pod ${setName}-${ordinal} in StatefulSet ${setName} success`);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 409) continue;
+        void this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claim.metadata.name ?? ''} for Pod ${setName}-${ordinal} in StatefulSet ${setName} failed error: ${errorMessage(err)}`);
+        throw err;
+      }
+    }
+  }
+
+  /** The retention policy's owner references on the claims of the set's pods (a condemned pod
+   * owns its claims before it is deleted, so they go with it); a pod of the set whose claim went
+   * missing gets it again (Kubernetes' createMissingPersistentVolumeClaims). */
+  private async syncClaimOwners(set: StatefulSet, pods: readonly Pod[]): Promise<void> {
+    if (claimTemplates(set).length === 0) return;
+    const setName = set.metadata.name ?? '';
+    const start = startOrdinal(set);
+    const end = start + (set.spec.replicas ?? 1);
+    for (const pod of pods) {
+      const ordinal = ordinalOf(setName, pod);
+      if (ordinal < 0) continue;
+      const condemned = ordinal < start || ordinal >= end;
+      if (!condemned && !pod.metadata.deletionTimestamp) await this.createClaims(set, ordinal);
+      for (const want of claimsFor(set, ordinal)) {
+        const claim = this.claims.get(`${want.metadata.namespace ?? ''}/${want.metadata.name ?? ''}`);
+        if (!claim || claim.metadata.deletionTimestamp) continue;
+        const next = ownersAfter(claim, set, desiredOwners(set, pod, condemned));
+        if (!next) continue;
+        await this.ctx.client.patch(persistentVolumeClaims, claim.metadata.namespace, claim.metadata.name ?? '', {
+          metadata: { resourceVersion: claim.metadata.resourceVersion, ownerReferences: next },
+        }, 'merge');
+      }
     }
   }
 

@@ -12,12 +12,14 @@ import { podTopologySpreadFilter } from './pod-topology-spread.js';
 import { podTopologySpreadScore } from './pod-topology-spread-score.js';
 import { selectorSpread } from './selector-spread.js';
 import { taintTolerationFilter, taintTolerationScore } from './taint-toleration.js';
+import { volumeBinding } from './volume-binding.js';
 
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
   nodeUnschedulable,
   nodeName,
   taintTolerationFilter,
   nodeAffinityFilter,
+  volumeBinding,
   nodePorts,
   nodeResourcesFit,
   podTopologySpreadFilter,
@@ -36,6 +38,7 @@ export const defaultScorePlugins: readonly ScorePlugin[] = [
 export { interPodAffinityFilter, interPodAffinityScore, podTopologySpreadFilter, podTopologySpreadScore };
 export { leastAllocated, nodeAffinityFilter, nodeAffinityScore, nodeName, nodePorts, nodeResourcesFit, nodeUnschedulable, selectorSpread, taintTolerationFilter, taintTolerationScore };
 export { reasonNodeAffinity } from './node-affinity.js';
+export { claimNames, reasonReadWriteOncePod, reasonUnboundImmediate, reasonVolumeNodeAffinity, volumeBinding, waitsForConsumer } from './volume-binding.js';
 export { reasonNodeName } from './node-name.js';
 export { reasonNodePorts } from './node-ports.js';
 export { reasonInsufficient, reasonTooManyPods } from './node-resources-fit.js';

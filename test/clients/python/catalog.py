@@ -29,7 +29,7 @@ def meta(name, labels):
 
 class Kind:
     def __init__(self, kind, api, snake, model, list_model, api_version, build, namespaced=True,
-                 status=False, scale=False, created=None, settled=None):
+                 status=False, scale=False, created=None, settled=None, finalized=False):
         self.kind = kind
         self.api = api
         self.snake = snake
@@ -42,6 +42,7 @@ class Kind:
         self.scale = scale
         self.created = created  # (obj) -> None: assertions on the create answer
         self.settled = settled  # (obj, ctx) -> bool: the controller's status has caught up
+        self.finalized = finalized  # a controller lifts a finalizer (pvc/pv-protection) before it goes
 
     def method(self, verb, suffix=""):
         scope = "namespaced_" if self.namespaced else ""
@@ -109,6 +110,8 @@ def catalog(replicas):
     networking = client.NetworkingV1Api()
     rbac = client.RbacAuthorizationV1Api()
     certs = client.CertificatesV1Api()
+    storage = client.StorageV1Api()
+    volume_resources = getattr(client, "V1VolumeResourceRequirements", None) or getattr(client, "V1ResourceRequirements")
     sel = client.V1LabelSelector
     subject = getattr(client, "RbacV1Subject", None) or getattr(client, "V1Subject")
     rbac_v1 = "rbac.authorization.k8s.io/v1"
@@ -216,5 +219,17 @@ def catalog(replicas):
              status=True),
         Kind("IngressClass", networking, "ingress_class", client.V1IngressClass, client.V1IngressClassList, "networking.k8s.io/v1",
              lambda n, l, ns: client.V1IngressClass(metadata=meta(n, l), spec=client.V1IngressClassSpec(controller=f"example.com/{n}")),
+        Kind("PersistentVolume", v1, "persistent_volume", client.V1PersistentVolume, client.V1PersistentVolumeList, "v1",
+             lambda n, l, ns: client.V1PersistentVolume(metadata=meta(n, l), spec=client.V1PersistentVolumeSpec(
+                 capacity={"storage": "1Mi"}, access_modes=["ReadWriteOnce"], storage_class_name=f"py-{n}",
+                 host_path=client.V1HostPathVolumeSource(path=f"/tmp/skiff-py-{n}"))),
+             namespaced=False, status=True, finalized=True),
+        Kind("PersistentVolumeClaim", v1, "persistent_volume_claim", client.V1PersistentVolumeClaim, client.V1PersistentVolumeClaimList, "v1",
+             lambda n, l, ns: client.V1PersistentVolumeClaim(metadata=meta(n, l), spec=client.V1PersistentVolumeClaimSpec(
+                 access_modes=["ReadWriteOnce"], resources=volume_resources(requests={"storage": "1Mi"}))),
+             status=True, finalized=True,
+             created=lambda o: expect_equal(o.spec.storage_class_name, "local-path", "the default class of a new claim")),
+        Kind("StorageClass", storage, "storage_class", client.V1StorageClass, client.V1StorageClassList, "storage.k8s.io/v1",
+             lambda n, l, ns: client.V1StorageClass(metadata=meta(n, l), provisioner="example.com/py", volume_binding_mode="WaitForFirstConsumer"),
              namespaced=False),
     ]

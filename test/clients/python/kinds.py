@@ -163,12 +163,16 @@ def exercise(k, count):
         if k.kind == "Namespace":
             return  # namespaces finalize first: the watch sees them go
         for n in names:
-            try:
-                k.method("read")(n, *args)
-            except ApiException as e:
-                expect_equal(e.status, 404, f"read of deleted {n}")
-            else:
-                raise AssertionError(f"{n} still readable after delete")
+            deadline = time.time() + (30 if k.finalized else 0)
+            while True:
+                try:
+                    k.method("read")(n, *args)
+                except ApiException as e:
+                    expect_equal(e.status, 404, f"read of deleted {n}")
+                    break
+                if time.time() >= deadline:
+                    raise AssertionError(f"{n} still readable after delete")
+                time.sleep(0.2)
 
     checks.run(f"{k.kind}: create", create)
     checks.run(f"{k.kind}: read", read)

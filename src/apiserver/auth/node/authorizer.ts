@@ -1,8 +1,8 @@
 /**
  * The Node authorizer (Kubernetes' plugin/pkg/auth/authorizer/node): a node — `system:node:NAME`
- * in `system:nodes` — reads a Secret or ConfigMap and creates a service-account token only when a
- * pod bound to it references that object; touches only its own Lease in `kube-node-lease`; and
- * otherwise has the node rules (bootstrappolicy.NodeRules). It has no opinion about anyone else,
+ * in `system:nodes` — reads a Secret, ConfigMap or PersistentVolumeClaim and creates a
+ * service-account token only when a pod bound to it references that object; touches only its own
+ * Lease in `kube-node-lease`; and otherwise has the node rules (bootstrappolicy.NodeRules). It has no opinion about anyone else,
  * and no opinion (with a reason) about what it refuses, so that RBAC still decides and the 403
  * says why.
  */
@@ -35,6 +35,9 @@ export class NodeAuthorizer {
           return this.readReferenced(node, a, 'secret');
         case 'configmaps':
           return this.readReferenced(node, a, 'configmap');
+        case 'persistentvolumeclaims':
+          if (!a.subresource) return this.readReferenced(node, a, 'persistentvolumeclaim');
+          break;
         case 'serviceaccounts':
           if (a.subresource === 'token') return this.createToken(node, a);
           break;
@@ -44,7 +47,7 @@ export class NodeAuthorizer {
     return nodeRules.some((r) => ruleAllows(a, r)) ? allow : noOpinion();
   }
 
-  private readReferenced(node: string, a: ResourceAttributes, kind: 'secret' | 'configmap'): NodeDecision {
+  private readReferenced(node: string, a: ResourceAttributes, kind: 'secret' | 'configmap' | 'persistentvolumeclaim'): NodeDecision {
     if (a.verb !== 'get' || !a.name) return noOpinion('can only get individual resources of this type');
     if (a.subresource) return noOpinion('cannot get subresource');
     return this.graph.hasPath(node, kind, a.namespace, a.name) ? allow : noOpinion(`no relationship found between node '${node}' and this object`);

@@ -1,11 +1,11 @@
 /**
  * What a pod lets its node read (the edges Kubernetes' node graph draws for a pod): the Secrets
  * and ConfigMaps its volumes, projected sources, environment and image pull secrets name, and its
- * service account.
+ * service account, and the claims it mounts.
  */
 import type { KubeObject } from '../../../api/types.js';
 
-export type RefKind = 'secret' | 'configmap' | 'serviceaccount';
+export type RefKind = 'secret' | 'configmap' | 'serviceaccount' | 'persistentvolumeclaim';
 
 type J = Record<string, unknown>;
 const rec = (v: unknown): J => (v !== null && typeof v === 'object' ? (v as J) : {});
@@ -25,6 +25,7 @@ export function podReferences(pod: KubeObject): Set<string> {
   for (const v of arr(spec['volumes'])) {
     add('secret', str(rec(v['secret'])['secretName']));
     add('configmap', str(rec(v['configMap'])['name']));
+    add('persistentvolumeclaim', str(rec(v['persistentVolumeClaim'])['claimName']));
     for (const src of arr(rec(v['projected'])['sources'])) {
       add('secret', str(rec(src['secret'])['name']));
       add('configmap', str(rec(src['configMap'])['name']));

@@ -47,6 +47,9 @@ export const nodeRules: readonly PolicyRule[] = [
   rule(['create'], [''], ['pods/eviction']),
   rule(['get', 'list', 'watch'], [''], ['secrets', 'configmaps']),
   rule(['get'], [''], ['endpoints']),
+  // Mounting a claim reads its volume (the claim itself only through the Node authorizer's
+  // graph); the local-path sweep lists volumes to find the directories of deleted ones.
+  rule(['get', 'list', 'watch'], [''], ['persistentvolumes']),
   rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
   rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
   rule(['get'], [''], ['serviceaccounts']),

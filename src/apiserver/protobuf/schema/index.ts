@@ -4,6 +4,7 @@ import { metaMessages } from './meta.js';
 import { coreMessages } from './core.js';
 import { podMessages } from './pod.js';
 import { volumeMessages } from './volumes.js';
+import { storageMessages } from './storage.js';
 import { workloadMessages } from './workloads.js';
 import { rbacMessages } from './rbac.js';
 import { discoveryMessages } from './discovery.js';
@@ -16,11 +17,12 @@ export type { Field, Message, ValueType } from './dsl.js';
 /** Messages with their own JSON form: decoded by their wire table, then converted (wellknown.ts). */
 export const wellKnown: ReadonlyMap<string, Message> = compileTables(wellKnownMessages);
 
-export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages, discoveryMessages, certificateMessages, networkingMessages);
+export const messages: ReadonlyMap<string, Message> = compileTables(metaMessages, coreMessages, podMessages, volumeMessages, workloadMessages, rbacMessages, discoveryMessages, certificateMessages, networkingMessages, storageMessages);
 
 /** apiVersion → kind → root message: the served kinds kubectl may send as protobuf. */
 const KINDS: Record<string, readonly string[]> = {
-  v1: ['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Pod', 'ReplicationController', 'Endpoints', 'Event', 'Node', 'Binding'],
+  v1: ['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Pod', 'ReplicationController', 'Endpoints', 'Event', 'Node', 'Binding', 'PersistentVolume', 'PersistentVolumeClaim'],
+  'storage.k8s.io/v1': ['StorageClass'],
   'apps/v1': ['Deployment', 'DaemonSet', 'ReplicaSet'],
   'batch/v1': ['Job', 'CronJob'],
   'coordination.k8s.io/v1': ['Lease'],
