@@ -219,6 +219,7 @@ def catalog(replicas):
              status=True),
         Kind("IngressClass", networking, "ingress_class", client.V1IngressClass, client.V1IngressClassList, "networking.k8s.io/v1",
              lambda n, l, ns: client.V1IngressClass(metadata=meta(n, l), spec=client.V1IngressClassSpec(controller=f"example.com/{n}")),
+             namespaced=False),
         Kind("PersistentVolume", v1, "persistent_volume", client.V1PersistentVolume, client.V1PersistentVolumeList, "v1",
              lambda n, l, ns: client.V1PersistentVolume(metadata=meta(n, l), spec=client.V1PersistentVolumeSpec(
                  capacity={"storage": "1Mi"}, access_modes=["ReadWriteOnce"], storage_class_name=f"py-{n}",
