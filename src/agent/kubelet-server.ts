@@ -14,6 +14,7 @@ import { ExecEndpoint } from './exec-endpoint.js';
 import { PortForwardEndpoint } from './portforward-endpoint.js';
 import { refuse } from './refuse.js';
 import type { EndpointAuthorizer } from './endpoint-auth.js';
+import { resourceMetricsText, statsSummary, type MetricsCollector } from './metrics/index.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
@@ -27,6 +28,8 @@ export interface KubeletServerOptions {
   /** The serving certificate and key, and the cluster CA client certificates must chain to. */
   readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
   readonly auth: EndpointAuthorizer;
+  /** The node's resource metrics (`/stats/summary`, `/metrics/resource`). */
+  readonly metrics?: { readonly nodeName: string; readonly startTime: Date; readonly collector: MetricsCollector };
 }
 
 function status(res: http.ServerResponse, code: number, reason: string, message: string): void {
@@ -84,6 +87,17 @@ export class KubeletServer {
       // What `kubectl get --raw /api/v1/nodes/NAME/proxy/healthz` reads, as from a kubelet.
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
+      return;
+    }
+    const metrics = this.opts.metrics;
+    if (metrics && req.method === 'GET' && url.pathname === '/stats/summary') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(statsSummary(metrics.nodeName, metrics.startTime, metrics.collector.current)));
+      return;
+    }
+    if (metrics && req.method === 'GET' && url.pathname === '/metrics/resource') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(resourceMetricsText(metrics.collector.current));
       return;
     }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);

@@ -16,6 +16,7 @@ import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import { EndpointAuthorizer } from '../agent/endpoint-auth.js';
+import { MetricsCollector } from '../agent/metrics/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { endpointDrain, HostPortForwarder, IptablesProxy, ServiceProxy } from '../proxy/index.js';
 import { HostGatewayRoutes } from '../network/index.js';
@@ -80,6 +81,9 @@ export interface NodeHostOptions {
   /** Keep routes to other nodes' pod CIDRs via their addresses (host-gw; runtimes with pod
    * networks, when nodes are on separate hosts). */
   readonly hostGatewayRoutes?: boolean;
+  /** How often each node samples its resource metrics (default 10 s, metrics-server's
+   * resolution; tests shorten it). */
+  readonly metricsIntervalMs?: number;
 }
 
 /**
@@ -99,6 +103,7 @@ export class NodeHost {
   readonly agents: NodeAgent[] = [];
   private readonly servers: KubeletServer[] = [];
   private readonly runtimes: Runtime[] = [];
+  private readonly collectors: MetricsCollector[] = [];
   private readonly informers: InformerFactory;
   private proxy: ServiceProxy | IptablesProxy | undefined;
   private routes: HostGatewayRoutes[] = [];
@@ -141,8 +146,11 @@ export class NodeHost {
       const recorder = new EventRecorder(this.opts.client, { component: 'kubelet', host: spec.name });
       // The kubelet endpoint first: the node advertises its port when it registers.
       let agent: NodeAgent | undefined;
+      const collector = new MetricsCollector(() => agent, this.opts.metricsIntervalMs);
+      this.collectors.push(collector);
       const server = new KubeletServer({
         logs: () => agent,
+        metrics: { nodeName: spec.name, startTime: new Date(), collector },
         address: spec.address,
         port: this.opts.kubeletPort ?? 10250,
         tls: { ...(await this.opts.servingCertificate(spec)), ca: this.opts.clusterCa },
@@ -171,6 +179,7 @@ export class NodeHost {
       });
       this.agents.push(agent);
       await agent.start();
+      collector.start();
     }
     await this.proxy?.start();
     await Promise.all(this.routes.map((r) => r.start()));
@@ -180,6 +189,7 @@ export class NodeHost {
     await this.proxy?.stop();
     this.hostPorts?.stop();
     await Promise.all(this.routes.map((r) => r.stop()));
+    await Promise.all(this.collectors.map((c) => c.stop()));
     await Promise.all(this.agents.map((a) => a.stop()));
     await Promise.all(this.servers.map((s) => s.stop()));
     await Promise.all(this.runtimes.map((r) => r.close()));
