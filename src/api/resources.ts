@@ -134,6 +134,12 @@ export const tokenReviews = resource({ plural: 'tokenreviews', kind: 'TokenRevie
 /** The create-only review resources. */
 export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReviews, selfSubjectRulesReviews, subjectAccessReviews, selfSubjectReviews, tokenReviews];
 
+/** Resource metrics: computed from the nodes on each read, never stored (apiserver/metricsapi/). */
+const readOnly: readonly ResourceVerb[] = ['get', 'list'];
+export const nodeMetrics = resource({ plural: 'nodes', singular: 'nodemetrics', kind: 'NodeMetrics', group: 'metrics.k8s.io', storageVersion: 'v1beta1', namespaced: false, verbs: readOnly });
+export const podMetrics = resource({ plural: 'pods', singular: 'podmetrics', kind: 'PodMetrics', group: 'metrics.k8s.io', storageVersion: 'v1beta1', namespaced: true, verbs: readOnly });
+export const metricsResources: readonly ResourceType[] = [nodeMetrics, podMetrics];
+
 /** Every stored resource (the reviews are served, not stored). */
 export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
@@ -164,6 +170,7 @@ function legacy(r: ResourceType, enabledByDefault: boolean): ServedVersion {
 export const servedVersions: readonly ServedVersion[] = [
   ...resourceTypes.map(native),
   ...reviewResources.map(native),
+  ...metricsResources.map(native),
   legacy(jobs, true),
   legacy(replicaSets, true),
   legacy(daemonSets, false),

@@ -39,6 +39,8 @@ export interface UpClusterOptions {
   readonly dataDir?: string;
   /** The control plane's datastore URL (default memory://). */
   readonly datastore?: string;
+  /** How often nodes sample resource metrics (default: the agent's 10 s). */
+  readonly metricsIntervalMs?: number;
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -79,6 +81,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     kubeletPort: 0,
     log: logger('node'),
     restartBackoffMs: opts.restartBackoffMs ?? 500,
+    ...(opts.metricsIntervalMs !== undefined ? { metricsIntervalMs: opts.metricsIntervalMs } : {}),
   });
   try {
     await host.start();

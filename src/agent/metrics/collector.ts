@@ -2,8 +2,8 @@
  * The node's resource metrics, sampled every few seconds and kept in memory (kubelet's summary
  * provider with metrics-server's resolution): each running container's cumulative CPU time and
  * working set from the runtime, the node's from /proc. A CPU rate is the change between this
- * sample and the one before; a container seen for the first time is averaged over its life so
- * far, so `kubectl top` has a figure one sample after a pod starts.
+ * sample and the one before, so a container seen for the first time has none yet (an average
+ * over its first milliseconds would mostly measure its start-up).
  */
 import type { Pod } from '../../api/kinds.js';
 import type { ContainerUsage, Runtime } from '../../runtime/runtime.js';
@@ -20,8 +20,8 @@ export interface Usage {
   readonly time: Date;
   /** Cumulative CPU time, nanoseconds. */
   readonly cpuNanos: number;
-  /** The CPU rate over `windowSeconds`, nanocores. */
-  readonly nanoCores: number;
+  /** The CPU rate over `windowSeconds`, nanocores; undefined at the first sample. */
+  readonly nanoCores: number | undefined;
   readonly windowSeconds: number;
   readonly memoryWorkingSetBytes: number;
 }
@@ -99,8 +99,8 @@ export class MetricsCollector {
       for (const c of containers) {
         const u = usage.get(c.id);
         if (!u) continue;
-        // Counters restart with the container; the first sample averages over its life.
-        const prev = this.last.get(c.id) ?? { at: c.startedAt.getTime(), cpuNanos: 0 };
+        // Counters restart with the container (a new id).
+        const prev = this.last.get(c.id);
         next.set(c.id, { at: now, cpuNanos: u.cpuNanos });
         samples.push({ name: c.name, startTime: c.startedAt, usage: rate(time, u.cpuNanos, prev, u.memoryWorkingSetBytes) });
       }
@@ -125,7 +125,8 @@ export class MetricsCollector {
   }
 }
 
-function rate(time: Date, cpuNanos: number, prev: Last, memoryWorkingSetBytes: number): Usage {
+function rate(time: Date, cpuNanos: number, prev: Last | undefined, memoryWorkingSetBytes: number): Usage {
+  if (!prev) return { time, cpuNanos, nanoCores: undefined, windowSeconds: 0, memoryWorkingSetBytes };
   const seconds = Math.max(0.001, (time.getTime() - prev.at) / 1000);
   const nanoCores = Math.max(0, Math.round((cpuNanos - prev.cpuNanos) / seconds));
   return { time, cpuNanos, nanoCores, windowSeconds: seconds, memoryWorkingSetBytes };

@@ -6,7 +6,7 @@
 import type { NodeSample, Usage } from './collector.js';
 
 function cpu(u: Usage) {
-  return { time: u.time.toISOString(), usageNanoCores: u.nanoCores, usageCoreNanoSeconds: Math.round(u.cpuNanos) };
+  return { time: u.time.toISOString(), ...(u.nanoCores !== undefined ? { usageNanoCores: u.nanoCores } : {}), usageCoreNanoSeconds: Math.round(u.cpuNanos) };
 }
 
 function memory(u: Usage, availableBytes?: number) {
@@ -26,7 +26,7 @@ export function statsSummary(nodeName: string, startTime: Date, sample: NodeSamp
     const podUsage: Usage = {
       time: first.time,
       cpuNanos: sum((u) => u.cpuNanos),
-      nanoCores: sum((u) => u.nanoCores),
+      nanoCores: p.containers.every((c) => c.usage.nanoCores !== undefined) ? sum((u) => u.nanoCores ?? 0) : undefined,
       windowSeconds: first.windowSeconds,
       memoryWorkingSetBytes: sum((u) => u.memoryWorkingSetBytes),
     };

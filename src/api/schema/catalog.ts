@@ -16,6 +16,7 @@ import { certificateDefinitions } from './certificates.js';
 import { statefulSetDefinitions } from './statefulset.js';
 import { policyDefinitions } from './policy.js';
 import { apiextensionsDefinitions } from './apiextensions.js';
+import { metricsDefinitions } from './metrics.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -35,6 +36,7 @@ export const definitions: Definitions = {
   ...statefulSetDefinitions,
   ...policyDefinitions,
   ...apiextensionsDefinitions,
+  ...metricsDefinitions,
 };
 
 export interface KindEntry {
@@ -67,6 +69,7 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('apiextensions.k8s.io', 'v1', 'apiext', ['CustomResourceDefinition']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),
+  ...entries('metrics.k8s.io', 'v1beta1', 'metrics', ['NodeMetrics', 'PodMetrics']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', definition: fullName('authn.SelfSubjectReview') },

@@ -51,6 +51,7 @@ const prefixes: Readonly<Record<string, string>> = {
   authn: 'io.k8s.api.authentication.v1.',
   certs: 'io.k8s.api.certificates.v1.',
   policy: 'io.k8s.api.policy.v1.',
+  metrics: 'io.k8s.metrics.pkg.apis.metrics.v1beta1.',
   resource: 'io.k8s.apimachinery.pkg.api.resource.',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr.',
   runtime: 'io.k8s.apimachinery.pkg.runtime.',

@@ -108,6 +108,12 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(Write, ['extensions'], ['daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
     ],
   },
+  // metrics-server's role, aggregated into view, edit and admin as its manifest labels it.
+  {
+    name: 'system:aggregated-metrics-reader',
+    labels: { [AGGREGATE_TO_VIEW]: 'true', [AGGREGATE_TO_EDIT]: 'true', [AGGREGATE_TO_ADMIN]: 'true' },
+    rules: [rule(['get', 'list', 'watch'], ['metrics.k8s.io'], ['pods', 'nodes'])],
+  },
   {
     name: 'system:aggregate-to-view',
     labels: { [AGGREGATE_TO_VIEW]: 'true' },
