@@ -12,3 +12,4 @@ export * from './kinds/cronjob.js';
 export * from './kinds/certificates.js';
 export * from './kinds/statefulset.js';
 export * from './kinds/policy.js';
+export * from './kinds/hpa.js';

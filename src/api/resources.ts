@@ -5,7 +5,7 @@
  * {@link ServedVersion} is one group/version under which clients can reach it; legacy versions
  * (`extensions/v1beta1`) convert to and from the stored form at the edge.
  */
-import { extensionsConverters, type Converter } from './conversion/index.js';
+import { autoscalingV1Converter, extensionsConverters, type Converter } from './conversion/index.js';
 import type { KubeObject } from './types.js';
 
 export interface ScaleSubresource {
@@ -109,6 +109,7 @@ export const statefulSets = resource({ plural: 'statefulsets', kind: 'StatefulSe
 export const controllerRevisions = resource({ plural: 'controllerrevisions', kind: 'ControllerRevision', group: 'apps', storageVersion: 'v1', namespaced: true });
 export const podDisruptionBudgets = resource({ plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', group: 'policy', storageVersion: 'v1', namespaced: true, shortNames: ['pdb'], subresources: { status: true } });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
+export const horizontalPodAutoscalers = resource({ plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', group: 'autoscaling', storageVersion: 'v2', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: { status: true } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
 export const roles = resource({ plural: 'roles', kind: 'Role', group: rbacGroup, storageVersion: 'v1', namespaced: true });
@@ -146,6 +147,7 @@ export const resourceTypes: readonly ResourceType[] = [
   serviceAccounts, leases, jobs, daemonSets, replicaSets, deployments,
   cronJobs, statefulSets, controllerRevisions,
   podDisruptionBudgets,
+  horizontalPodAutoscalers,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,
@@ -171,6 +173,8 @@ export const servedVersions: readonly ServedVersion[] = [
   ...resourceTypes.map(native),
   ...reviewResources.map(native),
   ...metricsResources.map(native),
+  // autoscaling/v1 is the same objects (a CPU target only; the rest in annotations).
+  { group: 'autoscaling', version: 'v1', resource: horizontalPodAutoscalers, enabledByDefault: true, shortNames: [], converter: autoscalingV1Converter },
   legacy(jobs, true),
   legacy(replicaSets, true),
   legacy(daemonSets, false),

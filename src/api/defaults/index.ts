@@ -14,6 +14,7 @@ import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
+import { defaultHorizontalPodAutoscaler } from './hpa.js';
 import { defaultStatefulSet } from './statefulset.js';
 import { defaultCustomResourceDefinition } from '../crd/defaults.js';
 import {
@@ -38,6 +39,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   DaemonSet: defaultDaemonSet,
   Job: defaultJob,
   CronJob: defaultCronJob,
+  HorizontalPodAutoscaler: defaultHorizontalPodAutoscaler,
   StatefulSet: defaultStatefulSet,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,

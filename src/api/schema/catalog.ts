@@ -17,6 +17,7 @@ import { statefulSetDefinitions } from './statefulset.js';
 import { policyDefinitions } from './policy.js';
 import { apiextensionsDefinitions } from './apiextensions.js';
 import { metricsDefinitions } from './metrics.js';
+import { hpaDefinitions } from './hpa.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -37,6 +38,7 @@ export const definitions: Definitions = {
   ...policyDefinitions,
   ...apiextensionsDefinitions,
   ...metricsDefinitions,
+  ...hpaDefinitions,
 };
 
 export interface KindEntry {
@@ -70,6 +72,8 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),
   ...entries('metrics.k8s.io', 'v1beta1', 'metrics', ['NodeMetrics', 'PodMetrics']),
+  ...entries('autoscaling', 'v2', 'autoscalingv2', ['HorizontalPodAutoscaler']),
+  ...entries('autoscaling', 'v1', 'autoscaling', ['HorizontalPodAutoscaler']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', definition: fullName('authn.SelfSubjectReview') },
@@ -85,6 +89,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: '', version: 'v1' },
   { group: 'apps', version: 'v1' },
   { group: 'autoscaling', version: 'v1' },
+  { group: 'autoscaling', version: 'v2' },
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },

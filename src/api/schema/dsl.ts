@@ -46,6 +46,7 @@ const prefixes: Readonly<Record<string, string>> = {
   coord: 'io.k8s.api.coordination.v1.',
   discovery: 'io.k8s.api.discovery.v1.',
   autoscaling: 'io.k8s.api.autoscaling.v1.',
+  autoscalingv2: 'io.k8s.api.autoscaling.v2.',
   rbac: 'io.k8s.api.rbac.v1.',
   authz: 'io.k8s.api.authorization.v1.',
   authn: 'io.k8s.api.authentication.v1.',

@@ -12,6 +12,7 @@ import {
 } from './cluster.js';
 import { validateJob, validateJobUpdate } from './job.js';
 import { validateCronJob } from './cronjob.js';
+import { validateHorizontalPodAutoscaler } from './hpa.js';
 import { validateCsr, validateCsrStatus, validateCsrUpdate } from './certificates.js';
 import { validateControllerRevision, validateControllerRevisionUpdate, validateStatefulSet, validateStatefulSetUpdate } from './statefulset.js';
 import { validatePodDisruptionBudget, validatePodDisruptionBudgetStatus } from './policy.js';
@@ -59,6 +60,7 @@ const rules: Readonly<Record<string, KindRules>> = {
   Lease: { name: nameIsDNSSubdomain, create: validateLease },
   Job: { name: nameIsDNSSubdomain, create: (o) => validateJob(o), update: validateJobUpdate },
   CronJob: { name: nameIsDNSSubdomain, create: validateCronJob },
+  HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget, status: validatePodDisruptionBudgetStatus },
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: (o, old) => [...validateDaemonSet(o), ...validateSelectorImmutable(o, old)] },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: (o, old) => [...validateReplicaSet(o), ...validateSelectorImmutable(o, old)] },

@@ -48,6 +48,7 @@ const all: Strategy[] = [
   makeStrategy(r.statefulSets),
   makeStrategy(r.controllerRevisions),
   makeStrategy(r.podDisruptionBudgets),
+  makeStrategy(r.horizontalPodAutoscalers),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

@@ -14,6 +14,7 @@ import {
 import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
 import { cronJobPrinter } from './cronjob.js';
+import { hpaPrinter } from './hpa.js';
 import { csrPrinter } from './certificates.js';
 import { controllerRevisionPrinter, statefulSetPrinter } from './statefulset.js';
 import { podDisruptionBudgetPrinter } from './policy.js';
@@ -56,6 +57,7 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   DaemonSet: daemonSetPrinter,
   Job: jobPrinter,
   CronJob: cronJobPrinter,
+  HorizontalPodAutoscaler: hpaPrinter,
   StatefulSet: statefulSetPrinter,
   ControllerRevision: controllerRevisionPrinter,
   PodDisruptionBudget: podDisruptionBudgetPrinter,
