@@ -1,5 +1,5 @@
 /** autoscaling/v2 and autoscaling/v1 HorizontalPodAutoscalers. */
-import { defs, int, kindObject, list, listOf, obj, quantity, ref, str, time, type Definitions } from './dsl.js';
+import { any, defs, int, kindObject, list, listOf, obj, quantity, ref, str, time, type Definitions } from './dsl.js';
 
 const conditions = (what: string) => list(ref('autoscalingv2.HorizontalPodAutoscalerCondition'), what, { listType: 'map', mapKeys: ['type'], mergeKey: 'type', strategy: 'merge' });
 const target = obj({ kind: str('Kind of the referent.'), name: str('Name of the referent.'), apiVersion: str('API version of the referent.') }, 'The object whose scale subresource is driven.', ['kind', 'name']);
@@ -20,7 +20,15 @@ export const hpaDefinitions: Definitions = {
     }, 'The current value of a metric.'),
     ResourceMetricSource: obj({ name: str('cpu or memory.'), target: ref('autoscalingv2.MetricTarget', 'The target.') }, 'A resource of the pods, per pod.', ['name', 'target']),
     ResourceMetricStatus: obj({ name: str('cpu or memory.'), current: ref('autoscalingv2.MetricValueStatus', 'The current value.') }, 'A resource\'s current value.', ['name', 'current']),
-    MetricSpec: obj({ type: str('Resource (the one skiff acts on), Pods, Object, External or ContainerResource.'), resource: ref('autoscalingv2.ResourceMetricSource', 'The resource metric.') }, 'One metric to scale on.', ['type']),
+    MetricSpec: obj({
+      type: str('Resource (the one skiff acts on), Pods, Object, External or ContainerResource.'),
+      resource: ref('autoscalingv2.ResourceMetricSource', 'The resource metric.'),
+      // Known to Kubernetes, refused by validation here: skiff has no custom or external metrics.
+      pods: any('A metric of the pods (not supported by skiff).'),
+      object: any('A metric of another object (not supported by skiff).'),
+      external: any('A metric from outside the cluster (not supported by skiff).'),
+      containerResource: any('A resource of one container (not supported by skiff).'),
+    }, 'One metric to scale on.', ['type']),
     MetricStatus: obj({ type: str('The metric source type.'), resource: ref('autoscalingv2.ResourceMetricStatus', 'The resource metric.') }, 'One metric\'s last reading.', ['type']),
     HPAScalingPolicy: obj({ type: str('Pods or Percent.'), value: int('The amount of change the policy permits.'), periodSeconds: int('The window the policy holds over (1–1800).') }, 'A limit on change in a period.', ['type', 'value', 'periodSeconds']),
     HPAScalingRules: obj({
