@@ -72,8 +72,9 @@ export function hpaV1FromStorage(obj: KubeObject): KubeObject {
     metadata: { ...obj.metadata },
     spec: { ...spec, ...(cpu?.resource?.target.averageUtilization !== undefined ? { targetCPUUtilizationPercentage: cpu.resource.target.averageUtilization } : {}) },
   };
-  if (h.status) {
-    const { currentMetrics, conditions, ...st } = h.status;
+  {
+    // v1's replica counts are always sent (not omitempty), zero before the controller's first look.
+    const { currentMetrics, conditions, ...st } = { currentReplicas: 0, desiredReplicas: 0, ...(h.status ?? {}) };
     const cpuNow = (currentMetrics ?? []).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource.current.averageUtilization !== undefined);
     const otherNow = (currentMetrics ?? []).filter((m) => m !== cpuNow);
     if (otherNow.length) annotations[currentMetricsAnnotation] = JSON.stringify(otherNow);

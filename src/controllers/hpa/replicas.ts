@@ -111,7 +111,8 @@ export function proposeReplicas(resource: string, target: MetricTarget, current:
   const measured: Proposal = {
     replicas: current,
     average,
-    ...(utilization ? { utilization: Math.trunc((sum((v) => v.used) * 100) / sum((v) => v.request)) } : {}),
+    // In whole milli-units, as upstream's int64 arithmetic (no 9.999…% for 10%).
+    ...(utilization ? { utilization: Math.trunc((Math.round(sum((v) => v.used) * 1000) * 100) / Math.round(sum((v) => v.request) * 1000)) } : {}),
   };
   const upWithUnready = unready.length > 0 && ratio > 1;
   if (!upWithUnready && missing.length === 0) {
