@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
+import { Kubectl, kubectlBinary } from '../helpers/kubectl.js';
 import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
 
@@ -81,6 +82,24 @@ describe('horizontal pod autoscaling on skiff up', () => {
     writeFileSync(stopFile, '');
     await waitFor('scaled back down', async () => (await replicas(name)) === 1, 90_000, 500);
     assert.match(await events(name), /SuccessfulRescale: New size: 1; reason: All metrics below target/);
+  });
+
+  test('kubectl 1.27: autoscale a ReplicationController; get hpa shows its reading', async () => {
+    const old = new Kubectl(c.cp.server.kubeconfigPath, kubectlBinary(27));
+    const name = `rc-${suffix()}`;
+    const rc = {
+      apiVersion: 'v1', kind: 'ReplicationController', metadata: { name },
+      spec: { replicas: 1, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], resources: { requests: { cpu: '100m' } } }] } } },
+    };
+    await old.ok(['-n', ns, 'create', '-f', '-'], { input: JSON.stringify(rc) });
+    assert.match(await old.ok(['-n', ns, 'autoscale', 'rc', name, '--max=2', '--cpu-percent=80']), new RegExp(`horizontalpodautoscaler.autoscaling/${name} autoscaled`));
+    const row = await waitFor('a CPU reading', async () => {
+      const line = (await old.ok(['-n', ns, 'get', 'hpa', name])).split('\n')[1] ?? '';
+      return /cpu: \d+%\/80%/.test(line) ? line : undefined;
+    }, 60_000, 500);
+    assert.match(row, new RegExp(`^${name}\\s+ReplicationController/${name}\\s+cpu: \\d+%/80%\\s+1\\s+2\\s+1\\s+`));
+    const hpa = JSON.parse(await k('get', 'hpa', name, '-o', 'json')) as Hpa;
+    assert.equal(hpa.status?.conditions?.find((x) => x.type === 'ScalingActive')?.reason, 'ValidMetricFound');
   });
 
   test('metrics skiff cannot act on are refused with 422, a bad range too', async () => {
