@@ -116,6 +116,22 @@ describe('kubectl top on skiff up', () => {
     assert.ok(rows(out).some((r) => r[0] === 'burn' && r[1] === 'loop' && /^\d+m$/.test(r[2]!)), out);
   });
 
+  test('RBAC: view bound in a namespace reads its pod metrics, not other namespaces\' or nodes\'', async () => {
+    const user = `viewer-${suffix()}`;
+    await c.kubectl.ok(['-n', ns, 'create', 'rolebinding', user, '--clusterrole=view', `--user=${user}`]);
+    const mine = await waitFor('metrics readable as the viewer', async () => {
+      const r = await c.kubectl.run([`--as=${user}`, '-n', ns, 'top', 'pods']);
+      return r.code === 0 ? r.stdout : undefined;
+    }, 20_000, 300);
+    assert.deepEqual(rows(mine).map((r) => r[0]).sort(), names);
+    const all = await c.kubectl.run([`--as=${user}`, 'top', 'pods', '-A']);
+    assert.notEqual(all.code, 0);
+    assert.match(all.stderr, /forbidden/i);
+    const nodes = await c.kubectl.run([`--as=${user}`, 'top', 'nodes']);
+    assert.notEqual(nodes.code, 0);
+    assert.match(nodes.stderr, /forbidden/i);
+  });
+
   test('the metrics API objects, and the node endpoint\'s /stats/summary and /metrics/resource', async () => {
     const list = JSON.parse(await c.kubectl.ok(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods?labelSelector=app%3Dburn`])) as {
       kind: string; items: { metadata: { name: string; labels: Record<string, string> }; window: string; timestamp: string; containers: { name: string; usage: { cpu: string; memory: string } }[] }[];
