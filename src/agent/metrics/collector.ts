@@ -59,7 +59,14 @@ export class MetricsCollector {
   private nodeLast: Last | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly source: () => MetricsSource | undefined, private readonly intervalMs = 10_000) {}
+  constructor(
+    private readonly source: () => MetricsSource | undefined,
+    private readonly intervalMs = 10_000,
+    /** The clock (tests step it). */
+    private readonly now: () => number = Date.now,
+    /** The node's counters (tests give their own). */
+    private readonly host: typeof hostUsage = hostUsage,
+  ) {}
 
   start(): void {
     const tick = () => {
@@ -90,7 +97,7 @@ export class MetricsCollector {
     const pods = src.runningPods();
     const ids = pods.flatMap((p) => p.containers.map((c) => c.id));
     const usage: ReadonlyMap<string, ContainerUsage> = src.runtime.usage && ids.length ? await src.runtime.usage(ids) : new Map();
-    const now = Date.now();
+    const now = this.now();
     const time = new Date(now);
     const next = new Map<string, Last>();
     const out: PodSample[] = [];
@@ -114,7 +121,7 @@ export class MetricsCollector {
       });
     }
     this.last = next;
-    const host = hostUsage();
+    const host = this.host();
     let nodeUsage: Usage | undefined;
     if (host) {
       // The node's first figure waits for a second sample: /proc/stat counts from boot.
