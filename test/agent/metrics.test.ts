@@ -79,7 +79,7 @@ void describe('metrics.k8s.io objects from summaries', () => {
     const m = nodeMetrics(node, summaryAt(10, 3e9), mem, now) as KubeObject & { usage: { cpu: string; memory: string }; window: string; timestamp: string };
     assert.deepEqual(m.usage, { cpu: '200000000n', memory: '2048Ki' });
     assert.equal(m.window, '10s');
-    assert.equal(m.timestamp, new Date(t0 + 10_000).toISOString());
+    assert.equal(m.timestamp, new Date(t0 + 10_000).toISOString().replace('.000Z', 'Z'));
     assert.deepEqual(m.metadata.labels, { zone: 'z1' });
     const pods = podMetricsOf('node-a', summaryAt(10, 3e9), mem, now);
     const p = pods.get('shop/web') as KubeObject & { containers: { name: string; usage: { cpu: string; memory: string } }[] };

@@ -143,6 +143,10 @@ describe('kubectl top on skiff up', () => {
     assert.match(m.window, /^[\d.]+s$/);
     assert.match(m.containers[0]!.usage.cpu, /^\d+n$/);
     assert.match(m.containers[0]!.usage.memory, /^\d+Ki$/);
+    // kubectl get's table of the same objects.
+    const table = await c.kubectl.ok(['-n', ns, 'get', 'pods.metrics.k8s.io', 'burn']);
+    assert.match(table.split('\n')[0]!, /^NAME\s+CPU\s+MEMORY\s+WINDOW\s+AGE\s*$/);
+    assert.match(table.split('\n')[1]!, /^burn\s+\d+n\s+\d+Ki\s+[\d.]+s\s+\S+\s*$/);
     const node = c.nodeNames[0]!;
     const summary = JSON.parse(await c.kubectl.ok(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`])) as { node: { nodeName: string; memory: { workingSetBytes: number } }; pods: { podRef: { namespace: string } }[] };
     assert.equal(summary.node.nodeName, node);

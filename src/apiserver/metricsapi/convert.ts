@@ -5,6 +5,7 @@
  * pod, and `creationTimestamp` the moment of the answer.
  */
 import type { KubeObject } from '../../api/types.js';
+import { kubeTime } from '../../api/time.js';
 import { nodeSamplingSeconds, type Rate, type RateMemory } from './rates.js';
 import type { Summary, SummaryUsage } from './scrape.js';
 
@@ -43,8 +44,8 @@ export function nodeMetrics(node: KubeObject, s: Summary, mem: RateMemory, now: 
   return {
     kind: 'NodeMetrics',
     apiVersion: metricsApiVersion,
-    metadata: { name, creationTimestamp: now.toISOString(), ...(node.metadata.labels ? { labels: node.metadata.labels } : {}) },
-    timestamp: new Date(rate.time).toISOString(),
+    metadata: { name, creationTimestamp: kubeTime(now), ...(node.metadata.labels ? { labels: node.metadata.labels } : {}) },
+    timestamp: kubeTime(rate.time),
     window: window(rate.windowSeconds),
     usage: quantities(rate.nanoCores, s.node.memory.workingSetBytes),
   };
@@ -68,8 +69,8 @@ export function podMetricsOf(node: string, s: Summary, mem: RateMemory, now: Dat
     out.set(key, {
       kind: 'PodMetrics',
       apiVersion: metricsApiVersion,
-      metadata: { name: p.podRef.name, namespace: p.podRef.namespace, creationTimestamp: now.toISOString() },
-      timestamp: new Date(latest.time).toISOString(),
+      metadata: { name: p.podRef.name, namespace: p.podRef.namespace, creationTimestamp: kubeTime(now) },
+      timestamp: kubeTime(latest.time),
       window: window(latest.windowSeconds),
       containers,
     });
