@@ -102,6 +102,27 @@ describe('horizontal pod autoscaling on skiff up', () => {
     assert.equal(hpa.status?.conditions?.find((x) => x.type === 'ScalingActive')?.reason, 'ValidMetricFound');
   });
 
+  test('a StatefulSet below minReplicas is raised to it, with upstream\'s reason', async () => {
+    const name = `sts-${suffix()}`;
+    const sts = {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name },
+      spec: { replicas: 1, serviceName: name, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], resources: { requests: { cpu: '100m' } } }] } } },
+    };
+    await c.kubectl.ok(['-n', ns, 'create', '-f', '-'], { input: JSON.stringify(sts) });
+    const hpa = {
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name }, minReplicas: 2, maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '1Gi' } } }] },
+    };
+    await c.kubectl.ok(['-n', ns, 'create', '-f', '-'], { input: JSON.stringify(hpa) });
+    await waitFor('raised to minReplicas', async () => Number(await k('get', 'statefulset', name, '-o', 'jsonpath={.spec.replicas}')) === 2, 30_000, 300);
+    assert.match(await events(name), /SuccessfulRescale: New size: 2; reason: Current number of replicas below Spec.MinReplicas/);
+    const row = await waitFor('a memory reading', async () => {
+      const line = (await k('get', 'hpa', name)).split('\n')[1] ?? '';
+      return /memory: \d+Ki\/1Gi/.test(line) ? line : undefined;
+    }, 30_000, 300);
+    assert.match(row, new RegExp(`^${name}\\s+StatefulSet/${name}\\s+memory: \\d+Ki/1Gi\\s+2\\s+3\\s+2\\s+`));
+  });
+
   test('metrics skiff cannot act on are refused with 422, a bad range too', async () => {
     const hpa = (metrics: unknown[], min = 1, maxReplicas = 3) => JSON.stringify({
       apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: `x-${suffix()}` },
