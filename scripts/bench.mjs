@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [name, ...rest] = process.argv.slice(2);
 if (!name) {
-  console.error('usage: npm run bench -- NAME [args]   (NAME: api, scheduler, startup, proxy, authz, apply, dns, exec, portforward, ui)');
+  console.error('usage: npm run bench -- NAME [args]   (NAME: api, scheduler, startup, proxy, authz, apply, dns, exec, portforward, ui, metrics)');
   process.exit(2);
 }
 // System programs a benchmark needs, from Debian (COMMAND:PACKAGE), installed when missing.

@@ -265,6 +265,16 @@ export class NodeAgent implements AgentEvents {
     return { error: `pod "${name}" in namespace "${namespace}" is not running on node ${this.identity.name}`, notFound: true };
   }
 
+  /** This node's pods with running containers, for the metrics collector. */
+  runningPods(): ReturnType<PodWorker['runningContainers']>[] {
+    return [...this.workers.values()].map((w) => w.runningContainers()).filter((p) => p.containers.length > 0);
+  }
+
+  /** The runtime, for the metrics collector. */
+  get runtime(): Runtime {
+    return this.opts.runtime;
+  }
+
   /** The address `kubectl port-forward` connects to (see PodWorker.forwardTarget). */
   forwardTarget(namespace: string, name: string): { ip: string; uid: string } | { error: string; notFound?: boolean } {
     for (const w of this.workers.values()) if (w.podKey === `${namespace}/${name}`) return w.forwardTarget();

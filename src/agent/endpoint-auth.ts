@@ -42,7 +42,8 @@ const verbs: Readonly<Record<string, string>> = { GET: 'get', HEAD: 'get', POST:
 
 /** kubelet's request → attributes mapping, for the paths skiff's endpoint serves. */
 export function endpointAttributes(method: string, path: string): { verb: string; subresource: string } {
-  const subresource = path === '/logs' || path.startsWith('/logs/') ? 'log' : 'proxy';
+  const under = (p: string) => path === p || path.startsWith(`${p}/`);
+  const subresource = under('/logs') ? 'log' : under('/stats') ? 'stats' : under('/metrics') ? 'metrics' : 'proxy';
   return { verb: verbs[method.toUpperCase()] ?? 'get', subresource };
 }
 

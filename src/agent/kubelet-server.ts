@@ -16,6 +16,7 @@ import { refuse, refuseResponse as status } from './refuse.js';
 import { serveImages } from './image-endpoint.js';
 import type { ImageStore } from '../images/index.js';
 import type { EndpointAuthorizer } from './endpoint-auth.js';
+import { resourceMetricsText, statsSummary, type MetricsCollector } from './metrics/index.js';
 
 /** Where the endpoint finds logs: the node agent (looked up late, so the endpoint can be up
  * before the agent registers the node with its port). */
@@ -31,6 +32,8 @@ export interface KubeletServerOptions {
   readonly auth: EndpointAuthorizer;
   /** The node's image store (oci runtime); the process runtime has none. */
   readonly images?: ImageStore | undefined;
+  /** The node's resource metrics (`/stats/summary`, `/metrics/resource`). */
+  readonly metrics?: { readonly nodeName: string; readonly startTime: Date; readonly collector: MetricsCollector };
 }
 
 export class KubeletServer {
@@ -86,6 +89,17 @@ export class KubeletServer {
       return;
     }
     if (url.pathname === '/images' || url.pathname.startsWith('/images/')) return serveImages(req, res, url, this.opts.images);
+    const metrics = this.opts.metrics;
+    if (metrics && req.method === 'GET' && url.pathname === '/stats/summary') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(statsSummary(metrics.nodeName, metrics.startTime, metrics.collector.current)));
+      return;
+    }
+    if (metrics && req.method === 'GET' && url.pathname === '/metrics/resource') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(resourceMetricsText(metrics.collector.current));
+      return;
+    }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const [, ns, pod, container] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));

@@ -407,6 +407,12 @@ export class PodWorker {
     return logTarget(this.host.dataDir, this.pod, this.records, container, previous);
   }
 
+  /** The pod and its running containers, for the metrics collector. */
+  runningContainers(): { pod: Pod; containers: { name: string; id: string; startedAt: Date }[] } {
+    const containers = [...this.records.values()].flatMap((r) => (r.running ? [{ name: r.name, id: r.running.id, startedAt: r.running.startedAt }] : []));
+    return { pod: this.pod, containers };
+  }
+
   /** The running container `kubectl exec` enters (the first one when none is named). */
   execTarget(container: string | undefined): { containerId: string } | { error: string; notFound?: boolean } {
     const name = container || this.pod.spec?.containers?.[0]?.name || '';

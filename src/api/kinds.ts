@@ -14,3 +14,4 @@ export * from './kinds/statefulset.js';
 export * from './kinds/policy.js';
 export * from './kinds/networking.js';
 export * from './kinds/storage.js';
+export * from './kinds/hpa.js';

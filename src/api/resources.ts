@@ -5,7 +5,7 @@
  * {@link ServedVersion} is one group/version under which clients can reach it; legacy versions
  * (`extensions/v1beta1`) convert to and from the stored form at the edge.
  */
-import { extensionsConverters, type Converter } from './conversion/index.js';
+import { autoscalingV1Converter, extensionsConverters, type Converter } from './conversion/index.js';
 import type { KubeObject } from './types.js';
 
 export interface ScaleSubresource {
@@ -121,6 +121,7 @@ export const persistentVolumes = resource({ plural: 'persistentvolumes', kind: '
 export const persistentVolumeClaims = resource({ plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', group: '', storageVersion: 'v1', namespaced: true, shortNames: ['pvc'], subresources: { status: true } });
 export const storageClasses = resource({ plural: 'storageclasses', kind: 'StorageClass', group: 'storage.k8s.io', storageVersion: 'v1', namespaced: false, shortNames: ['sc'] });
 export const deployments = resource({ plural: 'deployments', kind: 'Deployment', group: 'apps', storageVersion: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: replicasScale } });
+export const horizontalPodAutoscalers = resource({ plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', group: 'autoscaling', storageVersion: 'v2', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: { status: true } });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
 export const roles = resource({ plural: 'roles', kind: 'Role', group: rbacGroup, storageVersion: 'v1', namespaced: true });
@@ -146,6 +147,12 @@ export const tokenReviews = resource({ plural: 'tokenreviews', kind: 'TokenRevie
 /** The create-only review resources. */
 export const reviewResources: readonly ResourceType[] = [selfSubjectAccessReviews, selfSubjectRulesReviews, subjectAccessReviews, selfSubjectReviews, tokenReviews];
 
+/** Resource metrics: computed from the nodes on each read, never stored (apiserver/metricsapi/). */
+const readOnly: readonly ResourceVerb[] = ['get', 'list'];
+export const nodeMetrics = resource({ plural: 'nodes', singular: 'nodemetrics', kind: 'NodeMetrics', group: 'metrics.k8s.io', storageVersion: 'v1beta1', namespaced: false, verbs: readOnly });
+export const podMetrics = resource({ plural: 'pods', singular: 'podmetrics', kind: 'PodMetrics', group: 'metrics.k8s.io', storageVersion: 'v1beta1', namespaced: true, verbs: readOnly });
+export const metricsResources: readonly ResourceType[] = [nodeMetrics, podMetrics];
+
 /** Every stored resource (the reviews are served, not stored). */
 export const resourceTypes: readonly ResourceType[] = [
   namespaces, nodes, pods, services, endpoints, replicationControllers, events, configMaps, secrets,
@@ -154,6 +161,7 @@ export const resourceTypes: readonly ResourceType[] = [
   podDisruptionBudgets,
   ingresses, ingressClasses,
   persistentVolumes, persistentVolumeClaims, storageClasses,
+  horizontalPodAutoscalers,
   roles, clusterRoles, roleBindings, clusterRoleBindings,
   endpointSlices,
   certificateSigningRequests,
@@ -178,6 +186,9 @@ function legacy(r: ResourceType, enabledByDefault: boolean): ServedVersion {
 export const servedVersions: readonly ServedVersion[] = [
   ...resourceTypes.map(native),
   ...reviewResources.map(native),
+  ...metricsResources.map(native),
+  // autoscaling/v1 is the same objects (a CPU target only; the rest in annotations).
+  { group: 'autoscaling', version: 'v1', resource: horizontalPodAutoscalers, enabledByDefault: true, shortNames: [], converter: autoscalingV1Converter },
   legacy(jobs, true),
   legacy(replicaSets, true),
   legacy(daemonSets, false),

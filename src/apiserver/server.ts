@@ -9,6 +9,7 @@ import path from 'node:path';
 import { kubeletLogStreamer } from './podlogs.js';
 import { onUpgrade } from './http/upgrade.js';
 import { nodeDialer } from './nodedial.js';
+import { MetricsApi } from './metricsapi/index.js';
 import { loadCa, type ClusterCa, type KeyAndCert } from './certs.js';
 import { openStore, type Store } from '../storage/index.js';
 import {
@@ -248,6 +249,7 @@ export class ApiServer {
     const ctx: ApiContext = {
       checkApprover: approverCheck((a) => auth.authorize(a).allowed),
       nodeDialer: dialer,
+      metricsApi: new MetricsApi(dialer, (r) => this.registries.get(r)!),
       runtime: served,
       hub: this.hub,
       registry: (r) => this.registries.get(r)!,

@@ -22,6 +22,7 @@ import { StatefulSetController } from '../controllers/statefulset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { CronJobController } from '../controllers/cronjob/index.js';
 import { PersistentVolumeController, VolumeProtectionController } from '../controllers/volume/index.js';
+import { HorizontalPodAutoscalerController } from '../controllers/hpa/index.js';
 import { PodGcController, type PodGcOptions } from '../controllers/podgc/index.js';
 import { DisruptionController } from '../controllers/disruption/index.js';
 import { TtlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
@@ -126,6 +127,8 @@ export interface ControlLoopOptions {
   readonly podEvictionTimeoutMs?: number;
   /** First delay before a Job replaces a failed pod (Kubernetes: 10 s, doubling to 6 min). */
   readonly jobBackoffBaseMs?: number;
+  /** `--horizontal-pod-autoscaler-sync-period` (default 15 s; tests shorten it). */
+  readonly hpaSyncPeriodMs?: number;
   /** The pod garbage collector's threshold and times (`--terminated-pod-gc-threshold`; periods for tests). */
   readonly podGc?: PodGcOptions;
   /** `--cluster-cidr`: the range node pod subnets come from (default 10.42.0.0/16). */
@@ -155,6 +158,7 @@ export function controlLoops(opts: ControlLoopOptions = {}): ControllerFactory[]
     loop('job-controller', (ctx) => new JobController(ctx, opts.jobBackoffBaseMs !== undefined ? { backoffBaseMs: opts.jobBackoffBaseMs } : {})),
     loop('deployment-controller', (ctx) => new DeploymentController(ctx)),
     loop('cronjob-controller', (ctx) => new CronJobController(ctx)),
+    loop('horizontal-pod-autoscaler', (ctx) => new HorizontalPodAutoscalerController(ctx, opts.hpaSyncPeriodMs !== undefined ? { syncPeriodMs: opts.hpaSyncPeriodMs } : {})),
     loop('ttl-after-finished-controller', (ctx) => new TtlAfterFinishedController(ctx)),
     loop('disruption-controller', (ctx) => new DisruptionController(ctx)),
     loop('daemonset-controller', (ctx) => new DaemonSetController(ctx)),

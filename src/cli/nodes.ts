@@ -18,6 +18,7 @@ import { EventRecorder } from '../client/events.js';
 import { NodeAgent, SharedAgentFeed } from '../agent/index.js';
 import { KubeletServer } from '../agent/kubelet-server.js';
 import { EndpointAuthorizer } from '../agent/endpoint-auth.js';
+import { MetricsCollector } from '../agent/metrics/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ImageStore } from '../images/index.js';
 import { endpointDrain, HostPortForwarder, IngressProxy, IptablesProxy, ServiceProxy } from '../proxy/index.js';
@@ -87,6 +88,9 @@ export interface NodeHostOptions {
   readonly hostGatewayRoutes?: boolean;
   /** Run the built-in ingress controller on every node address at these ports (0: pick one). */
   readonly ingress?: { readonly httpPort: number; readonly httpsPort: number };
+  /** How often each node samples its resource metrics (default 10 s, metrics-server's
+   * resolution; tests shorten it). */
+  readonly metricsIntervalMs?: number;
 }
 
 /**
@@ -106,6 +110,7 @@ export class NodeHost {
   readonly agents: NodeAgent[] = [];
   private readonly servers: KubeletServer[] = [];
   private readonly runtimes: Runtime[] = [];
+  private readonly collectors: MetricsCollector[] = [];
   private readonly informers: InformerFactory;
   private proxy: ServiceProxy | IptablesProxy | undefined;
   private routes: HostGatewayRoutes[] = [];
@@ -153,8 +158,11 @@ export class NodeHost {
       const recorder = new EventRecorder(this.opts.client, { component: 'kubelet', host: spec.name });
       // The kubelet endpoint first: the node advertises its port when it registers.
       let agent: NodeAgent | undefined;
+      const collector = new MetricsCollector(() => agent, this.opts.metricsIntervalMs);
+      this.collectors.push(collector);
       const server = new KubeletServer({
         logs: () => agent,
+        metrics: { nodeName: spec.name, startTime: new Date(), collector },
         address: spec.address,
         port: this.opts.kubeletPort ?? 10250,
         tls: { ...(await this.opts.servingCertificate(spec)), ca: this.opts.clusterCa },
@@ -184,6 +192,7 @@ export class NodeHost {
       });
       this.agents.push(agent);
       await agent.start();
+      collector.start();
     }
     await this.proxy?.start();
     await this.ingress?.start();
@@ -213,6 +222,7 @@ export class NodeHost {
     this.ingress?.stop();
     this.hostPorts?.stop();
     await Promise.all(this.routes.map((r) => r.stop()));
+    await Promise.all(this.collectors.map((c) => c.stop()));
     await Promise.all(this.agents.map((a) => a.stop()));
     await Promise.all(this.servers.map((s) => s.stop()));
     await Promise.all(this.runtimes.map((r) => r.close()));

@@ -104,6 +104,15 @@ export interface RecoveredSandbox {
   readonly containers: readonly RecoveredContainer[];
 }
 
+/** A container's resource use at one moment: counters the agent turns into rates. */
+export interface ContainerUsage {
+  /** Cumulative CPU time since the container started, nanoseconds. */
+  readonly cpuNanos: number;
+  /** Memory the container cannot do without (cgroup: usage minus inactive file pages; process
+   * tree: resident memory), bytes. */
+  readonly memoryWorkingSetBytes: number;
+}
+
 export interface Runtime {
   /** `fake`, `process`, `oci`: reported as the node's containerRuntimeVersion scheme. */
   readonly name: string;
@@ -132,6 +141,9 @@ export interface Runtime {
    * latest runs (kubelet finds its pods in the CRI runtime the same way). Called once, before
    * any other call; runtimes that keep nothing across agent restarts (fake) leave it out. */
   recover?(): Promise<RecoveredSandbox[]>;
+  /** The resource use of running containers, by id (those it cannot measure are left out);
+   * cheap enough to call every few seconds for a full node. Runtimes without it report none. */
+  usage?(containerIds: readonly string[]): Promise<ReadonlyMap<string, ContainerUsage>>;
   /** Releases what the runtime holds for the whole node (at agent exit). */
   close(): Promise<void>;
 }

@@ -46,6 +46,8 @@ export interface UpClusterOptions {
   /** The address block (and so the node names) to use; random when unset. A restart on the same
    * data dir passes the first run's, so the stored pods and volumes find their nodes again. */
   readonly block?: number;
+  /** How often nodes sample resource metrics (default: the agent's 10 s). */
+  readonly metricsIntervalMs?: number;
 }
 
 /** Blocks 30–249, so clusters in one test run (and the default 20 of `skiff up`) differ. */
@@ -89,6 +91,7 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     kubeletPort: 0,
     log: logger('node'),
     restartBackoffMs: opts.restartBackoffMs ?? 500,
+    ...(opts.metricsIntervalMs !== undefined ? { metricsIntervalMs: opts.metricsIntervalMs } : {}),
   });
   try {
     await host.start();

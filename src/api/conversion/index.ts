@@ -9,6 +9,7 @@ import {
 } from './extensions.js';
 
 export { normalizeSelector, selectorFromTemplate } from './selector.js';
+import { hpaV1FromStorage, hpaV1ToStorage } from './autoscaling.js';
 export { LEGACY_API_VERSION } from './extensions.js';
 
 export interface Converter {
@@ -25,3 +26,6 @@ export const extensionsConverters: Readonly<Record<string, Converter>> = {
   ReplicaSet: { toStorage: replicaSetToStorage, fromStorage: appsFromStorage },
   Deployment: { toStorage: deploymentToStorage, fromStorage: appsFromStorage },
 };
+
+/** autoscaling/v1 HorizontalPodAutoscaler ↔ the stored autoscaling/v2 form. */
+export const autoscalingV1Converter: Converter = { toStorage: hpaV1ToStorage, fromStorage: hpaV1FromStorage };

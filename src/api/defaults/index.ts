@@ -15,6 +15,7 @@ import type { Obj } from './util.js';
 import { defaultBinding } from './rbac.js';
 import { defaultCronJob } from './cronjob.js';
 import { defaultIngressClass } from './networking.js';
+import { defaultHorizontalPodAutoscaler } from './hpa.js';
 import { defaultStatefulSet } from './statefulset.js';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './storage.js';
 import { defaultCustomResourceDefinition } from '../crd/defaults.js';
@@ -41,6 +42,7 @@ const byKind: Readonly<Record<string, (obj: Obj) => void>> = {
   Job: defaultJob,
   CronJob: defaultCronJob,
   IngressClass: defaultIngressClass,
+  HorizontalPodAutoscaler: defaultHorizontalPodAutoscaler,
   StatefulSet: defaultStatefulSet,
   PersistentVolume: defaultPersistentVolume,
   PersistentVolumeClaim: defaultPersistentVolumeClaim,

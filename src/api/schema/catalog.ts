@@ -18,6 +18,8 @@ import { policyDefinitions } from './policy.js';
 import { apiextensionsDefinitions } from './apiextensions.js';
 import { networkingDefinitions } from './networking.js';
 import { storageDefinitions } from './storage.js';
+import { metricsDefinitions } from './metrics.js';
+import { hpaDefinitions } from './hpa.js';
 
 export const definitions: Definitions = {
   ...metaDefinitions,
@@ -39,6 +41,8 @@ export const definitions: Definitions = {
   ...apiextensionsDefinitions,
   ...networkingDefinitions,
   ...storageDefinitions,
+  ...metricsDefinitions,
+  ...hpaDefinitions,
 };
 
 export interface KindEntry {
@@ -74,6 +78,9 @@ export const kindCatalog: readonly KindEntry[] = [
   ...entries('apiextensions.k8s.io', 'v1', 'apiext', ['CustomResourceDefinition']),
   ...entries('rbac.authorization.k8s.io', 'v1', 'rbac', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
   ...entries('certificates.k8s.io', 'v1', 'certs', ['CertificateSigningRequest']),
+  ...entries('metrics.k8s.io', 'v1beta1', 'metrics', ['NodeMetrics', 'PodMetrics']),
+  ...entries('autoscaling', 'v2', 'autoscalingv2', ['HorizontalPodAutoscaler']),
+  ...entries('autoscaling', 'v1', 'autoscaling', ['HorizontalPodAutoscaler']),
   ...['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'].map((kind) => (
     { group: 'authorization.k8s.io', version: 'v1', kind, definition: fullName(`authz.${kind}`) })),
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', definition: fullName('authn.SelfSubjectReview') },
@@ -89,6 +96,7 @@ export const metaKindGroupVersions: readonly { group: string; version: string }[
   { group: '', version: 'v1' },
   { group: 'apps', version: 'v1' },
   { group: 'autoscaling', version: 'v1' },
+  { group: 'autoscaling', version: 'v2' },
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },

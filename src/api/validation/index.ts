@@ -13,6 +13,7 @@ import {
 import { validateJob, validateJobUpdate } from './job.js';
 import { validateCronJob } from './cronjob.js';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate } from './ingress.js';
+import { validateHorizontalPodAutoscaler } from './hpa.js';
 import { validateCsr, validateCsrStatus, validateCsrUpdate } from './certificates.js';
 import { validateControllerRevision, validateControllerRevisionUpdate, validateStatefulSet, validateStatefulSetUpdate } from './statefulset.js';
 import {
@@ -66,6 +67,7 @@ const rules: Readonly<Record<string, KindRules>> = {
   CronJob: { name: nameIsDNSSubdomain, create: validateCronJob },
   Ingress: { name: nameIsDNSSubdomain, create: validateIngress },
   IngressClass: { name: nameIsDNSSubdomain, create: validateIngressClass, update: validateIngressClassUpdate },
+  HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget, status: validatePodDisruptionBudgetStatus },
   PersistentVolume: { name: nameIsDNSSubdomain, create: validatePersistentVolume, update: validatePersistentVolumeUpdate },
   PersistentVolumeClaim: { name: nameIsDNSSubdomain, create: validatePersistentVolumeClaim, update: validatePersistentVolumeClaimUpdate },

@@ -1,5 +1,6 @@
 /** Everything a request handler needs, built once at server start. */
 import type { NodeDialer } from '../nodedial.js';
+import type { MetricsApi } from '../metricsapi/index.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
@@ -25,6 +26,8 @@ export interface ApiContext {
   /** Requests to nodes' endpoints (logs, exec, port-forward, proxy). */
   nodeDialer?: NodeDialer;
   readonly tokenRequest?: TokenRequestHandler;
+  /** metrics.k8s.io, read from the nodes (absent: the group answers 404). */
+  readonly metricsApi?: MetricsApi;
   /** Throws ForbiddenError unless the request's user may approve requests for the CSR's signer
    * (`approve` on `certificates.k8s.io/signers`, as the CSR approval admission plugin checks). */
   readonly checkApprover?: (csr: KubeObject) => void;

@@ -10,6 +10,7 @@ import type { Logger } from '../../util/log.js';
 import { notePanic, type Auditor } from '../audit/index.js';
 import { connectionUser, runAs, writerMatters, type AuthChain } from '../auth/index.js';
 import { isReview, serveReview } from '../auth/reviews/index.js';
+import { metricsGroup } from '../metricsapi/index.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { ApiContext } from './context.js';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
@@ -122,6 +123,10 @@ async function serve(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   if (info.kind === 'resource') {
     const r = info;
     if (isReview(r)) return serveReview(deps.auth, user!, req, res, r);
+    if (r.group === metricsGroup) {
+      if (!ctx.metricsApi) throw new NoResourceError();
+      return ctx.metricsApi.serve(ctx.runtime, req, res, r, target.searchParams);
+    }
     if (writerMatters(user, r)) return runAs(user, () => serveResource(ctx, req, res, r, target.searchParams));
     return serveResource(ctx, req, res, r, target.searchParams);
   }

@@ -53,6 +53,7 @@ const all: Strategy[] = [
   makeStrategy(r.persistentVolumes, { prepareForCreate(obj) { obj.status = { phase: 'Pending' }; } }),
   makeStrategy(r.persistentVolumeClaims, { prepareForCreate(obj) { obj.status = { phase: 'Pending' }; } }),
   makeStrategy(r.storageClasses),
+  makeStrategy(r.horizontalPodAutoscalers),
   makeStrategy(r.roles),
   makeStrategy(r.clusterRoles),
   makeStrategy(r.roleBindings),

@@ -14,6 +14,8 @@ import {
 import { since } from './age.js';
 import { bindingPrinter } from './rbac.js';
 import { cronJobPrinter } from './cronjob.js';
+import { hpaPrinter } from './hpa.js';
+import { nodeMetricsPrinter, podMetricsPrinter } from './metrics.js';
 import { csrPrinter } from './certificates.js';
 import { controllerRevisionPrinter, statefulSetPrinter } from './statefulset.js';
 import { podDisruptionBudgetPrinter } from './policy.js';
@@ -58,6 +60,9 @@ const printers: Readonly<Record<string, TablePrinter>> = {
   DaemonSet: daemonSetPrinter,
   Job: jobPrinter,
   CronJob: cronJobPrinter,
+  HorizontalPodAutoscaler: hpaPrinter,
+  NodeMetrics: nodeMetricsPrinter,
+  PodMetrics: podMetricsPrinter,
   StatefulSet: statefulSetPrinter,
   ControllerRevision: controllerRevisionPrinter,
   PodDisruptionBudget: podDisruptionBudgetPrinter,

@@ -28,6 +28,7 @@ interface ServerOptions extends LogFlags, ServingFlags, ServiceAccountFlags, Dns
   nodeMonitorGracePeriod: number;
   podEvictionTimeout: number;
   terminatedPodGcThreshold: number;
+  horizontalPodAutoscalerSyncPeriod: number;
   clusterCidr: string;
   nodeCidrMaskSize: number;
 }
@@ -57,7 +58,8 @@ export function serverCommand(): Command {
     .option('--leader-elect-retry-period <d>', 'how often candidates try and leaders renew', duration, 2_000)
     .option('--node-monitor-grace-period <d>', 'a node silent this long is marked NotReady/Unknown', duration, 40_000)
     .option('--pod-eviction-timeout <d>', 'pods of an unreachable node are evicted after this', duration, 300_000)
-    .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', wholeNumber, 12_500))))
+    .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', wholeNumber, 12_500)
+    .option('--horizontal-pod-autoscaler-sync-period <d>', 'how often each HorizontalPodAutoscaler is looked at', duration, 15_000))))
     .action(async (opts: ServerOptions) => {
       applyLogFlags(opts);
       exitOnFatalError('skiff server', logger('server'));
@@ -76,6 +78,7 @@ export function serverCommand(): Command {
         nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
         podEvictionTimeoutMs: opts.podEvictionTimeout,
         podGc: { terminatedPodThreshold: opts.terminatedPodGcThreshold },
+        hpaSyncPeriodMs: opts.horizontalPodAutoscalerSyncPeriod,
         clusterCidr: opts.clusterCidr,
         nodeCidrMaskSize: opts.nodeCidrMaskSize,
         dataDir,

@@ -54,6 +54,27 @@ export class Cgroups {
     return failcnt > 0 || maxUsage >= memoryLimit - 64 * 1024;
   }
 
+  /** CPU time and working set of the container in `dir`, as cAdvisor reads them: usage minus
+   * inactive file pages (page cache the kernel may drop at once). Undefined when unreadable. */
+  usage(dir: string): { cpuNanos: number; memoryWorkingSetBytes: number } | undefined {
+    if (this.version === 2) {
+      const base = path.join(this.root, dir);
+      const usec = /^usage_usec (\d+)$/m.exec(read(path.join(base, 'cpu.stat')))?.[1];
+      const current = read(path.join(base, 'memory.current'));
+      if (usec === undefined || current === '') return undefined;
+      const inactive = Number(/^inactive_file (\d+)$/m.exec(read(path.join(base, 'memory.stat')))?.[1] ?? 0);
+      return { cpuNanos: Number(usec) * 1000, memoryWorkingSetBytes: Math.max(0, Number(current) - inactive) };
+    }
+    // v1: only runc's leaf exists in the cpu hierarchy.
+    const leaf = this.leaf(dir);
+    const cpu = read(path.join(this.root, 'cpuacct', leaf, 'cpuacct.usage')) || read(path.join(this.root, 'cpu,cpuacct', leaf, 'cpuacct.usage'));
+    const mem = path.join(this.root, 'memory', dir);
+    const usage = read(path.join(mem, 'memory.usage_in_bytes'));
+    if (cpu === '' || usage === '') return undefined;
+    const inactive = Number(/^total_inactive_file (\d+)$/m.exec(read(path.join(mem, 'memory.stat')))?.[1] ?? 0);
+    return { cpuNanos: Number(cpu), memoryWorkingSetBytes: Math.max(0, Number(usage) - inactive) };
+  }
+
   /** Removes `dir` (deepest first) in every hierarchy; what is gone or busy is left alone. */
   async remove(dir: string): Promise<void> {
     for (const base of this.hierarchies()) {

@@ -16,7 +16,7 @@ import type { Container, Pod } from '../../api/kinds.js';
 import { ImagePullError, type PreparedImage } from '../../images/contract.js';
 import type { Credentials } from '../../images/auth.js';
 import { processRunning } from '../../util/process.js';
-import { ContainerStartError, type ContainerExit, type ExecResult, type ExecStreamOptions, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions, type StreamProcess } from '../runtime.js';
+import { ContainerStartError, type ContainerExit, type ContainerUsage, type ExecResult, type ExecStreamOptions, type RecoveredContainer, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions, type StreamProcess } from '../runtime.js';
 import { Cgroups } from './cgroups.js';
 import { OciContainer, recordedExit, type ContainerParams } from './container.js';
 import { BundleError, OciRuntimeError } from './errors.js';
@@ -47,6 +47,7 @@ interface Live {
   readonly name: string;
   readonly podUid: string;
   readonly stopSignal: string | undefined;
+  readonly cgroupDir: string;
 }
 
 function message(err: unknown): string {
@@ -201,7 +202,7 @@ export class OciRuntime implements Runtime {
   /** Registers a live (started or adopted) container and forgets it when it ends. */
   private track(state: SandboxState, run: RunRecord, c: OciContainer): RunningContainer {
     const rid = `oci://${run.runcId}`;
-    this.containers.set(rid, { container: c, name: run.name, podUid: state.sandbox.podUid, stopSignal: run.stopSignal });
+    this.containers.set(rid, { container: c, name: run.name, podUid: state.sandbox.podUid, stopSignal: run.stopSignal, cgroupDir: run.cgroupDir });
     state.containers.add(rid);
     void c.exited.then(() => {
       this.containers.delete(rid);
@@ -319,6 +320,17 @@ export class OciRuntime implements Runtime {
       await this.cgroups.removeEmpty(`/${this.cfg.cgroupParent}/${sandbox.podUid}`);
       await rm(this.podDir(sandbox.podUid), { recursive: true, force: true });
     }
+  }
+
+  /** Each container's use from its own cgroup directory (skiff's, around runc's). */
+  async usage(containerIds: readonly string[]): Promise<ReadonlyMap<string, ContainerUsage>> {
+    const out = new Map<string, ContainerUsage>();
+    for (const id of containerIds) {
+      const live = this.containers.get(id);
+      const u = live ? this.cgroups.usage(live.cgroupDir) : undefined;
+      if (u) out.set(id, u);
+    }
+    return Promise.resolve(out);
   }
 
   /** Stops every container and tears down every sandbox: a node agent that exits leaves no

@@ -13,7 +13,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/kinds.js';
-import { ContainerStartError, type ExecResult, type Mount, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
+import { ContainerStartError, type ContainerUsage, type ExecResult, type Mount, type RecoveredSandbox, type RunningContainer, type Runtime, type Sandbox, type StartOptions } from '../runtime.js';
 import { busyboxAppletDir } from './busybox-applets.js';
 import { ImageCatalog, type ResolvedImage } from './catalog.js';
 import { execIn } from './exec.js';
@@ -25,7 +25,7 @@ import { processRunning, processState } from '../../util/process.js';
 import { containerFiles, loadSandboxes, saveRun, saveSandbox, type RunRecord } from './container-state.js';
 import { containerIdentity, runAsPrefix, type RunAs } from './run-as.js';
 import { pullSecretsIgnored } from './pull-secrets.js';
-import { applyFsGroup, podHostname, hostAliasesBlock, hostNetworkHosts, hostResolvConf, podResolvConf, type ClusterDnsSettings } from '../shared/index.js';
+import { applyFsGroup, processGroupUsage, podHostname, hostAliasesBlock, hostNetworkHosts, hostResolvConf, podResolvConf, type ClusterDnsSettings } from '../shared/index.js';
 
 export interface ProcessRuntimeOptions {
   /** The node's pod addresses: a /24 prefix in 127.0.0.0/8 such as `127.13.5.` (hosts .2–.254). */
@@ -302,6 +302,19 @@ export class ProcessRuntime implements Runtime {
 
   private podDir(uid: string): string {
     return path.join(this.opts.dataDir, 'containers', uid);
+  }
+
+  /** Containers are process groups without a cgroup of their own: their use is the group's in
+   * /proc (shared/procstat.ts). */
+  async usage(containerIds: readonly string[]): Promise<ReadonlyMap<string, ContainerUsage>> {
+    const groups = processGroupUsage();
+    const out = new Map<string, ContainerUsage>();
+    for (const id of containerIds) {
+      const pid = this.containers.get(id)?.group.pid;
+      const g = pid === undefined ? undefined : groups.get(pid);
+      if (g) out.set(id, { cpuNanos: g.cpuNanos, memoryWorkingSetBytes: g.rssBytes });
+    }
+    return Promise.resolve(out);
   }
 
   async close(): Promise<void> {

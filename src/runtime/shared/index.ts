@@ -9,3 +9,4 @@ export { applyFsGroup, fsGroupOf, managedMounts } from './fs-group.js';
 export { hostAliasesBlock, hostNetworkHosts } from './hosts.js';
 export { effectiveDnsPolicy, hostResolvConf, podResolvConf, type ClusterDnsSettings } from './resolv.js';
 export { podHostname } from './hostname.js';
+export { hostUsage, processGroupUsage, type GroupUsage } from './procstat.js';

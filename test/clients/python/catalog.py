@@ -112,6 +112,7 @@ def catalog(replicas):
     certs = client.CertificatesV1Api()
     storage = client.StorageV1Api()
     volume_resources = getattr(client, "V1VolumeResourceRequirements", None) or getattr(client, "V1ResourceRequirements")
+    autoscaling = client.AutoscalingV1Api()
     sel = client.V1LabelSelector
     subject = getattr(client, "RbacV1Subject", None) or getattr(client, "V1Subject")
     rbac_v1 = "rbac.authorization.k8s.io/v1"
@@ -206,6 +207,13 @@ def catalog(replicas):
                  schedule="*/5 * * * *", job_template=client.V1JobTemplateSpec(spec=client.V1JobSpec(
                      template=template({"cron": n}, restart="Never", command=("true",)))))),
              status=True),
+        # autoscaling/v1: the client has no v2 models; the server stores v2 and converts.
+        Kind("HorizontalPodAutoscaler", autoscaling, "horizontal_pod_autoscaler", client.V1HorizontalPodAutoscaler,
+             client.V1HorizontalPodAutoscalerList, "autoscaling/v1",
+             lambda n, l, ns: client.V1HorizontalPodAutoscaler(metadata=meta(n, l), spec=client.V1HorizontalPodAutoscalerSpec(
+                 scale_target_ref=client.V1CrossVersionObjectReference(api_version="apps/v1", kind="Deployment", name=n),
+                 min_replicas=1, max_replicas=3, target_cpu_utilization_percentage=60)),
+             status=True, created=zero_status("current_replicas", "desired_replicas")),
         Kind("PodDisruptionBudget", policy, "pod_disruption_budget", client.V1PodDisruptionBudget, client.V1PodDisruptionBudgetList, "policy/v1",
              lambda n, l, ns: client.V1PodDisruptionBudget(metadata=meta(n, l), spec=client.V1PodDisruptionBudgetSpec(
                  min_available="50%", selector=sel(match_labels={"pdb": n}))),

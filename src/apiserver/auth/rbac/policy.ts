@@ -107,10 +107,17 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(['create'], [''], ['serviceaccounts/token']),
       rule(Write, ['apps'], ['statefulsets', 'statefulsets/scale', 'daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale']),
       rule(Write, ['batch'], ['jobs', 'cronjobs']),
+      rule(Write, ['autoscaling'], ['horizontalpodautoscalers']),
       rule(Write, ['policy'], ['poddisruptionbudgets']),
       rule(Write, ['networking.k8s.io'], ['ingresses']),
       rule(Write, ['extensions'], ['daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
     ],
+  },
+  // metrics-server's role, aggregated into view, edit and admin as its manifest labels it.
+  {
+    name: 'system:aggregated-metrics-reader',
+    labels: { [AGGREGATE_TO_VIEW]: 'true', [AGGREGATE_TO_EDIT]: 'true', [AGGREGATE_TO_ADMIN]: 'true' },
+    rules: [rule(['get', 'list', 'watch'], ['metrics.k8s.io'], ['pods', 'nodes'])],
   },
   {
     name: 'system:aggregate-to-view',
@@ -119,6 +126,7 @@ export const bootstrapClusterRoles: readonly BootstrapClusterRole[] = [
       rule(Read, [''], ['pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'configmaps']),
       rule(Read, [''], ['limitranges', 'resourcequotas', 'bindings', 'events', 'pods/status', 'resourcequotas/status', 'namespaces/status', 'replicationcontrollers/status', 'pods/log']),
       rule(Read, [''], ['namespaces']),
+      rule(Read, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
       rule(Read, ['apps'], ['controllerrevisions', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status']),
       rule(Read, ['batch'], ['jobs', 'cronjobs', 'cronjobs/status', 'jobs/status']),
       rule(Read, ['discovery.k8s.io'], ['endpointslices']),

@@ -27,7 +27,7 @@ const KINDS: Record<string, readonly string[]> = {
   'batch/v1': ['Job', 'CronJob'],
   'coordination.k8s.io/v1': ['Lease'],
   'discovery.k8s.io/v1': ['EndpointSlice'],
-  'autoscaling/v1': ['Scale'],
+  'autoscaling/v1': ['Scale', 'HorizontalPodAutoscaler'],
   'policy/v1': ['PodDisruptionBudget', 'Eviction'],
   'policy/v1beta1': ['Eviction'],
   'networking.k8s.io/v1': ['Ingress', 'IngressClass'],

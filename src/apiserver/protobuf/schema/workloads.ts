@@ -72,4 +72,9 @@ export const workloadMessages: MessageTable = {
   ScaleSpec: 'replicas=1:i32',
   ScaleStatus: 'replicas=1:i32 selector=2',
   Scale: 'metadata=1:ObjectMeta spec=2:ScaleSpec status=3:ScaleStatus',
+  // autoscaling/v1 (what `kubectl autoscale` sends); the root is named by its kind.
+  CrossVersionObjectReference: 'kind=1 name=2 apiVersion=3',
+  HorizontalPodAutoscalerSpecV1: 'scaleTargetRef=1:CrossVersionObjectReference minReplicas=2:i32? maxReplicas=3:i32 targetCPUUtilizationPercentage=4:i32?',
+  HorizontalPodAutoscalerStatusV1: 'observedGeneration=1:i64? lastScaleTime=2:Time currentReplicas=3:i32 desiredReplicas=4:i32 currentCPUUtilizationPercentage=5:i32?',
+  HorizontalPodAutoscaler: 'metadata=1:ObjectMeta spec=2:HorizontalPodAutoscalerSpecV1 status=3:HorizontalPodAutoscalerStatusV1',
 };
