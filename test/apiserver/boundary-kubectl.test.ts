@@ -18,7 +18,7 @@ describe('kubectl against the request boundary', () => {
     await s.stop();
   });
 
-  test('kubectl debug POD prints an error instead of panicking', async () => {
+  test('kubectl debug POD adds an ephemeral container instead of panicking', async () => {
     const pod = `dbg-${randomBytes(3).toString('hex')}`;
     const created = await s.request('POST', '/api/v1/namespaces/default/pods', {
       body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod }, spec: { containers: [{ name: 'app', image: 'busybox' }] } },
@@ -26,8 +26,12 @@ describe('kubectl against the request boundary', () => {
     assert.equal(created.status, 201, created.text);
     const r = await kubectl.run(['debug', pod, '--image=busybox']);
     assert.doesNotMatch(r.stderr, /panic|nil pointer/);
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /ephemeral containers are disabled for this cluster \(error from server: "the server could not find the requested resource"\)/);
+    assert.equal(r.code, 0, r.stderr);
+    const debugged = await s.request('GET', `/api/v1/namespaces/default/pods/${pod}`);
+    const added = debugged.json.spec.ephemeralContainers as { name: string; image: string }[];
+    assert.equal(added.length, 1);
+    assert.match(added[0]!.name, /^debugger-[a-z0-9]+$/);
+    assert.equal(added[0]!.image, 'busybox');
   });
 
   test('kubectl delete namespace kube-system is Forbidden in Kubernetes\' words', async () => {

@@ -171,9 +171,13 @@ describe('request boundary', () => {
     assert.equal(missing.status, 404);
     assert.deepEqual(Object.keys(missing.json.details).sort(), ['kind', 'name']);
     assert.equal(missing.json.details.kind, 'pods');
+    // A served subresource of a missing pod names the pod, as Kubernetes does; an unserved one names nothing.
     const sub = await s.request('PATCH', `/api/v1/namespaces/default/pods/gone/ephemeralcontainers`, { body: '{}', contentType: 'application/strategic-merge-patch+json' });
     assert.equal(sub.status, 404);
-    assert.deepEqual(sub.json.details, {});
+    assert.deepEqual(sub.json.details, { name: 'gone', kind: 'pods' });
+    const unserved = await s.request('PATCH', `/api/v1/namespaces/default/pods/gone/no-such-subresource`, { body: '{}', contentType: 'application/strategic-merge-patch+json' });
+    assert.equal(unserved.status, 404);
+    assert.deepEqual(unserved.json.details, {});
     const unknownGroup = await s.request('GET', '/apis/nothing.example.com/v1/things');
     assert.equal(unknownGroup.status, 404);
     assert.deepEqual(unknownGroup.json.details, {});
