@@ -220,7 +220,10 @@ export class CronJobController extends QueueController {
     if ((cj.status?.active ?? []).some((r) => r.name === want.metadata.name) || (last && Date.parse(last) === scheduled.getTime())) {
       return { ...out, requeueMs: next() };
     }
-    if (cj.spec.concurrencyPolicy === 'Forbid' && (cj.status?.active ?? []).length > 0) {
+    // A running job of ours counts even when the cached CronJob does not list it yet (our own
+    // status write may not have come back through the watch).
+    const running = (cj.status?.active ?? []).length > 0 || owned.some((j) => !finishedAs(j));
+    if (cj.spec.concurrencyPolicy === 'Forbid' && running) {
       this.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
       return { ...out, requeueMs: next() };
     }
