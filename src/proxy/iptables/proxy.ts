@@ -14,7 +14,7 @@ import { byService, sliceInformer } from '../slices.js';
 import { keyOf } from '../../client/informer.js';
 import type { Logger } from '../../util/log.js';
 import { jumps, tables, type Table } from './chains.js';
-import { commandRunner, iptables, iptablesRestore, iptablesSave, type Runner } from './exec.js';
+import { commandRunner, iptables, IptablesError, iptablesRestore, iptablesSave, type Runner } from './exec.js';
 import { deleteText, restoreText, skiffChainsIn, type ChainNames } from './restore.js';
 import { buildRuleSet, type RuleSet } from './rules.js';
 
@@ -115,7 +115,15 @@ export class IptablesProxy {
       }
     }
     const text = deleteText(await this.presentChains());
-    if (text) await this.run.run(iptablesRestore(), text);
+    if (!text) return;
+    try {
+      await this.run.run(iptablesRestore(), text);
+    } catch (err) {
+      // Another skiff on this host still jumps to the chains (two clusters on one machine): the
+      // restore changed nothing (it is atomic), and the last one to stop removes them.
+      if (!(err instanceof IptablesError) || !/Device or resource busy/.test(err.stderr)) throw err;
+      this.opts.log.warn('skiff chains left in place: another skiff on this host still uses them');
+    }
   }
 
   private async presentChains(): Promise<ChainNames> {
