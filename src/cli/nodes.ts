@@ -217,15 +217,26 @@ export class NodeHost {
     }
   }
 
+  /** Stops every part even when one fails (a part left running keeps the process alive); the
+   * first failure is thrown at the end. */
   async stop(): Promise<void> {
-    await this.proxy?.stop();
-    this.ingress?.stop();
-    this.hostPorts?.stop();
-    await Promise.all(this.routes.map((r) => r.stop()));
-    await Promise.all(this.collectors.map((c) => c.stop()));
-    await Promise.all(this.agents.map((a) => a.stop()));
-    await Promise.all(this.servers.map((s) => s.stop()));
-    await Promise.all(this.runtimes.map((r) => r.close()));
+    const failures: unknown[] = [];
+    const step = async (f: () => unknown): Promise<void> => {
+      try {
+        await f();
+      } catch (err) {
+        failures.push(err);
+      }
+    };
+    await step(() => this.proxy?.stop());
+    await step(() => this.ingress?.stop());
+    await step(() => this.hostPorts?.stop());
+    await step(() => Promise.all(this.routes.map((r) => r.stop())));
+    await step(() => Promise.all(this.collectors.map((c) => c.stop())));
+    await step(() => Promise.all(this.agents.map((a) => a.stop())));
+    await step(() => Promise.all(this.servers.map((s) => s.stop())));
+    await step(() => Promise.all(this.runtimes.map((r) => r.close())));
     this.informers.stop();
+    if (failures.length) throw failures[0];
   }
 }

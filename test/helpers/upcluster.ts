@@ -112,8 +112,13 @@ export async function startUpCluster(opts: UpClusterOptions): Promise<UpCluster>
     nodeNames: specs.map((s) => s.name),
     nodeAddresses: specs.map((s) => s.address),
     async stop() {
-      await host.stop();
-      await cp.stop();
+      // The control plane stops even when the nodes' stop fails: a live server would keep the
+      // test process (and the whole run) waiting forever.
+      try {
+        await host.stop();
+      } finally {
+        await cp.stop();
+      }
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
       // CNI leaves a node's bridge for its next pods (as cni0 stays); the test's go.
       if (oci) for (let i = 0; i < specs.length; i++) spawnSync('ip', ['link', 'del', `skb${b}n${i}`]);
