@@ -38,16 +38,10 @@ export function tlsOf(config: ClientConfig): { ca?: string; cert?: string; key?:
 }
 
 export class Http1Transport implements Transport {
-  /** Requests: a bounded pool of kept-alive connections. */
   private readonly agent: https.Agent;
-  /** Watches and other streams hold a connection for as long as they run: their own, outside the
-   * pool, so that a process watching many kinds (the garbage collector watches every one) never
-   * leaves its requests waiting for a socket that never frees. */
-  private readonly streams: https.Agent;
 
   constructor(private readonly config: ClientConfig, maxSockets: number) {
     this.agent = new https.Agent({ keepAlive: true, maxSockets, ...tlsOf(config) });
-    this.streams = new https.Agent({ keepAlive: false, ...tlsOf(config) });
   }
 
   request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -75,7 +69,7 @@ export class Http1Transport implements Transport {
       ended = true;
       h.onEnd(err);
     };
-    const req = https.request(new URL(path, this.config.server), { agent: this.streams, headers }, (res) => {
+    const req = https.request(new URL(path, this.config.server), { agent: this.agent, headers }, (res) => {
       h.onStatus(res.statusCode ?? 0, headerText(res.headers['retry-after']));
       res.setEncoding('utf8');
       res.on('data', (c: string) => h.onData(c));
@@ -95,7 +89,6 @@ export class Http1Transport implements Transport {
 
   close(): void {
     this.agent.destroy();
-    this.streams.destroy();
   }
 }
 
