@@ -191,7 +191,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   new CidrSet(opts.clusterCidr ?? defaultClusterCidr, opts.nodeCidrMaskSize ?? defaultNodeCidrMaskSize);
   const server = new ApiServer(opts);
   await server.start();
-  const client = new RestClient(loadKubeconfig(server.kubeconfigPath), 64);
+  const client = new RestClient(loadKubeconfig(server.kubeconfigPath), 128);
   let manager: ControllerManager | undefined;
   if (opts.controllers !== false) {
     const log = logger('controller-manager');

@@ -20,7 +20,8 @@ export interface TestCluster {
 
 export async function startTestCluster(opts: Partial<ApiServerOptions> = {}): Promise<TestCluster> {
   const server = await startTestServer(opts);
-  const client = new RestClient(loadKubeconfig(server.kubeconfig));
+  // The garbage collector alone holds a watch per stored kind (32 and growing): room for requests beside them.
+  const client = new RestClient(loadKubeconfig(server.kubeconfig), 128);
   const factories: InformerFactory[] = [];
   return {
     server,
