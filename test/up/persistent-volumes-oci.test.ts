@@ -3,29 +3,17 @@
  * bind-mounted into the bundle, what one pod wrote the next pod reads, and a claim mounted with
  * the volume source's `readOnly` refuses writes in the container.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
-import { installOciPackages, RootfsImages } from '../helpers/rootfs-image.js';
-import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { suffix } from '../controlplane/fixtures.js';
+import { ociClusterPerFile, ociImage } from './ocicluster.js';
 
-let c: UpCluster;
-let images: RootfsImages;
-before(async () => {
-  await installOciPackages();
-  images = await RootfsImages.create();
-  c = await startUpCluster({ nodes: 1, runtime: 'oci', images });
-});
-after(async () => {
-  await c?.stop();
-  await images?.dispose();
-});
-
-const image = 'skiff.test/busybox:1';
-const get = (name: string) => c.cp.client.get<Pod>(pods, 'default', name);
+const cluster = ociClusterPerFile();
+const image = ociImage;
+const get = (name: string) => cluster().cp.client.get<Pod>(pods, 'default', name);
 
 function podOf(name: string, claim: string, script: string, readOnly = false): Record<string, unknown> {
   return {
@@ -41,17 +29,17 @@ function podOf(name: string, claim: string, script: string, readOnly = false): R
 test('oci: a claim\'s data outlives its pod; a readOnly claim refuses writes', async () => {
   const claim = `data-${suffix()}`, token = suffix();
   const first = `w-${suffix()}`, second = `r-${suffix()}`;
-  await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+  await cluster().kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
     { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '4Mi' } } } },
     podOf(first, claim, `echo ${token} > /data/token; echo wrote; exec sleep 600`),
   ] }) });
-  await waitFor('written', async () => (await c.kubectl.run(['logs', first])).stdout.includes('wrote'), 60_000);
-  await c.kubectl.ok(['delete', 'pod', first]);
-  await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify(podOf(second, claim,
+  await waitFor('written', async () => (await cluster().kubectl.run(['logs', first])).stdout.includes('wrote'), 60_000);
+  await cluster().kubectl.ok(['delete', 'pod', first]);
+  await cluster().kubectl.ok(['create', '-f', '-'], { input: JSON.stringify(podOf(second, claim,
     'echo "read $(cat /data/token)"; if echo x > /data/other 2>/dev/null; then echo writable; else echo read-only; fi; exec sleep 600', true)) });
-  const out = await waitFor('read', async () => { const r = (await c.kubectl.run(['logs', second])).stdout; return /read-only|writable/.test(r) ? r : undefined; }, 60_000);
+  const out = await waitFor('read', async () => { const r = (await cluster().kubectl.run(['logs', second])).stdout; return /read-only|writable/.test(r) ? r : undefined; }, 60_000);
   assert.match(out, new RegExp(`read ${token}\\nread-only`));
   assert.equal((await get(second)).status?.phase, 'Running');
-  await c.kubectl.ok(['delete', 'pod', second]);
-  await c.kubectl.ok(['delete', 'pvc', claim]);
+  await cluster().kubectl.ok(['delete', 'pod', second]);
+  await cluster().kubectl.ok(['delete', 'pvc', claim]);
 });

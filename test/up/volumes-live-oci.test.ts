@@ -4,35 +4,23 @@
  * the volume, a ConfigMap volume follows edits of its source (a new key starts the filling), and an emptyDir written past its
  * sizeLimit gets the pod evicted.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../src/api/kinds.js';
 import { pods } from '../../src/api/resources.js';
-import { installOciPackages, RootfsImages } from '../helpers/rootfs-image.js';
-import { startUpCluster, type UpCluster } from '../helpers/upcluster.js';
 import { waitFor } from '../helpers/cluster.js';
 import { randomInt, suffix } from '../controlplane/fixtures.js';
+import { ociClusterPerFile, ociImage } from './ocicluster.js';
 
-let c: UpCluster;
-let images: RootfsImages;
-before(async () => {
-  await installOciPackages();
-  images = await RootfsImages.create();
-  c = await startUpCluster({ nodes: 1, runtime: 'oci', images });
-});
-after(async () => {
-  await c?.stop();
-  await images?.dispose();
-});
-
-const image = 'skiff.test/busybox:1';
-const get = (name: string) => c.cp.client.get<Pod>(pods, 'default', name);
+const cluster = ociClusterPerFile();
+const image = ociImage;
+const get = (name: string) => cluster().cp.client.get<Pod>(pods, 'default', name);
 
 test('oci: tmpfs emptyDir, subPathExpr, a ConfigMap edit seen in place, sizeLimit eviction', async () => {
   const name = `oci-vol-${suffix()}`, cm = `conf-${suffix()}`, v1 = `a-${suffix()}`, v2 = `b-${suffix()}`;
   const limitMi = randomInt(1, 2);
-  await c.kubectl.ok(['create', 'configmap', cm, `--from-literal=level=${v1}`]);
-  await c.kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({
+  await cluster().kubectl.ok(['create', 'configmap', cm, `--from-literal=level=${v1}`]);
+  await cluster().kubectl.ok(['create', '-f', '-'], { input: JSON.stringify({
     apiVersion: 'v1', kind: 'Pod', metadata: { name },
     spec: {
       volumes: [{ name: 'ram', emptyDir: { medium: 'Memory' } }, { name: 'shared', emptyDir: {} }, { name: 'conf', configMap: { name: cm } },
@@ -48,14 +36,14 @@ test('oci: tmpfs emptyDir, subPathExpr, a ConfigMap edit seen in place, sizeLimi
       }],
     },
   }) });
-  await waitFor('the first lines', async () => (await c.kubectl.ok(['logs', name])).includes(`level=${v1}`), 60_000);
-  assert.match(await c.kubectl.ok(['logs', name]), /fs=tmpfs own=x\n/);
-  await c.kubectl.ok(['patch', 'configmap', cm, '-p', JSON.stringify({ data: { level: v2 } })]);
-  await waitFor('the edited value', async () => (await c.kubectl.ok(['logs', name, '--tail=1'])).includes(`level=${v2}`), 30_000);
+  await waitFor('the first lines', async () => (await cluster().kubectl.ok(['logs', name])).includes(`level=${v1}`), 60_000);
+  assert.match(await cluster().kubectl.ok(['logs', name]), /fs=tmpfs own=x\n/);
+  await cluster().kubectl.ok(['patch', 'configmap', cm, '-p', JSON.stringify({ data: { level: v2 } })]);
+  await waitFor('the edited value', async () => (await cluster().kubectl.ok(['logs', name, '--tail=1'])).includes(`level=${v2}`), 30_000);
   assert.equal((await get(name)).status?.containerStatuses?.[0]?.restartCount, 0);
-  await c.kubectl.ok(['patch', 'configmap', cm, '-p', JSON.stringify({ data: { go: 'now' } })]);
+  await cluster().kubectl.ok(['patch', 'configmap', cm, '-p', JSON.stringify({ data: { go: 'now' } })]);
   const p = await waitFor('evicted', async () => { const x = await get(name); return x.status?.phase === 'Failed' ? x : undefined; }, 30_000);
   assert.equal(p.status?.reason, 'Evicted');
   assert.equal(p.status?.message, `Usage of EmptyDir volume "small" exceeds the limit "${limitMi}Mi". `);
-  await c.kubectl.ok(['delete', 'pod', name, '--wait=true']);
+  await cluster().kubectl.ok(['delete', 'pod', name, '--wait=true']);
 });
